@@ -1,0 +1,204 @@
+//! `Builder` values and the `WEFT_*` environment.
+//!
+//! Invariant: `Builder::new()` applies the defaults, then every `WEFT_*` variable that is set;
+//! builder methods called afterwards override both. `WEFT_REPLAY` is the exception: when set it
+//! wins over any strategy, because a user who pastes a replay line wants exactly that schedule.
+//! A malformed variable is reported with its name and value, never silently ignored.
+
+use std::time::Duration;
+
+use crate::failure::{Failure, Stats};
+
+/// How the scheduler picks the executions to run.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// Exhaustive exploration with dynamic partial-order reduction (the default).
+    Dpor,
+    /// Re-run exactly one execution from the schedule string a report printed.
+    Replay(String),
+}
+
+/// Scheduling points one execution may take before it is a livelock.
+pub const DEFAULT_MAX_STEPS: usize = 20_000;
+/// Bytes of stack each model thread gets (reserved lazily by the OS).
+pub const DEFAULT_STACK_SIZE: usize = 1 << 20;
+
+/// Configures and runs an exploration of a model.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    pub(crate) preemption_bound: Option<usize>,
+    pub(crate) max_executions: Option<u64>,
+    pub(crate) max_steps: usize,
+    pub(crate) max_duration: Option<Duration>,
+    pub(crate) strategy: Strategy,
+    pub(crate) stack_size: usize,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
+}
+
+impl Builder {
+    /// Defaults, then the `WEFT_*` environment (see README: "Configuration").
+    ///
+    /// # Panics
+    /// When a `WEFT_*` variable is set to a value that does not parse; the message names it.
+    pub fn new() -> Builder {
+        let mut builder = Builder {
+            preemption_bound: None,
+            max_executions: None,
+            max_steps: DEFAULT_MAX_STEPS,
+            max_duration: None,
+            strategy: Strategy::Dpor,
+            stack_size: DEFAULT_STACK_SIZE,
+        };
+        if let Some(n) = env_parsed("WEFT_MAX_PREEMPTIONS", parse_number) {
+            builder.preemption_bound = Some(n as usize);
+        }
+        if let Some(n) = env_parsed("WEFT_MAX_EXECUTIONS", parse_number) {
+            builder.max_executions = Some(n);
+        }
+        if let Some(n) = env_parsed("WEFT_MAX_STEPS", parse_number) {
+            builder.max_steps = n as usize;
+        }
+        if let Some(d) = env_parsed("WEFT_MAX_DURATION", parse_duration) {
+            builder.max_duration = Some(d);
+        }
+        builder
+    }
+
+    /// Explore only executions with at most `n` preemptions (switching away from a thread
+    /// that could have continued).
+    pub fn preemption_bound(mut self, n: usize) -> Self {
+        self.preemption_bound = Some(n);
+        self
+    }
+
+    /// Stop after `n` executions; stopping early is not a failure (`Stats::complete` is false).
+    pub fn max_executions(mut self, n: u64) -> Self {
+        self.max_executions = Some(n);
+        self
+    }
+
+    /// An execution that takes more than `n` scheduling points is a `Livelock` failure.
+    pub fn max_steps(mut self, n: usize) -> Self {
+        self.max_steps = n;
+        self
+    }
+
+    /// Stop exploring after `d`; stopping early is not a failure.
+    pub fn max_duration(mut self, d: Duration) -> Self {
+        self.max_duration = Some(d);
+        self
+    }
+
+    /// Choose how executions are picked (default: `Strategy::Dpor`).
+    pub fn strategy(mut self, s: Strategy) -> Self {
+        self.strategy = s;
+        self
+    }
+
+    /// Stack size of each model thread (default 1 MiB).
+    pub fn stack_size(mut self, bytes: usize) -> Self {
+        self.stack_size = bytes;
+        self
+    }
+
+    /// The strategy in force: `WEFT_REPLAY` when set, else the configured one.
+    #[cfg(feature = "engine")]
+    pub(crate) fn effective_strategy(&self) -> Strategy {
+        match std::env::var("WEFT_REPLAY") {
+            Ok(s) if !s.trim().is_empty() => Strategy::Replay(s.trim().to_string()),
+            _ => self.strategy.clone(),
+        }
+    }
+
+    /// Explores `f` and panics with the full report on the first failure.
+    #[track_caller]
+    pub fn check<F>(self, f: F) -> Stats
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        match self.explore(f) {
+            Ok(stats) => stats,
+            Err(failure) => panic!("{failure}"),
+        }
+    }
+
+    /// Explores `f`; the first failure is returned as a value.
+    #[track_caller]
+    pub fn explore<F>(self, f: F) -> Result<Stats, Failure>
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        #[cfg(feature = "engine")]
+        {
+            crate::runner::explore(
+                &self,
+                std::sync::Arc::new(f),
+                std::panic::Location::caller(),
+            )
+        }
+        #[cfg(not(feature = "engine"))]
+        {
+            crate::run_once::run_once(&self, f)
+        }
+    }
+}
+
+fn env_parsed<T>(name: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+    let value = std::env::var(name).ok()?;
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match parse(value) {
+        Some(v) => Some(v),
+        None => panic!(
+            "weft: environment variable {name}={value:?} is not valid (expected {})",
+            if name == "WEFT_MAX_DURATION" {
+                "a duration such as 30s, 500ms or 2m"
+            } else {
+                "a non-negative integer"
+            }
+        ),
+    }
+}
+
+fn parse_number(s: &str) -> Option<u64> {
+    s.replace('_', "").parse().ok()
+}
+
+/// `90`, `90s`, `1500ms`, `2m`, `1h`: a plain number means seconds.
+pub(crate) fn parse_duration(s: &str) -> Option<Duration> {
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "" | "s" => number,
+        "ms" => number / 1000.0,
+        "m" | "min" => number * 60.0,
+        "h" => number * 3600.0,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("90"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1500ms"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("ten"), None);
+        assert_eq!(parse_duration("5 parsecs"), None);
+    }
+}

@@ -1,0 +1,267 @@
+//! Source-DPOR with sleep sets (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014), with
+//! conservative backtrack points under a preemption bound (Coons, Musuvathi, McKinley,
+//! OOPSLA 2013).
+//!
+//! The exploration tree is the stack `nodes`, one node per scheduling point of the current
+//! execution. Each execution replays the recorded prefix, makes the new choice at its last
+//! node, then continues with fresh nodes. Every race found (see `causality`) adds one initial
+//! of its reversal to the backtrack set of the node where the earlier event ran, unless an
+//! initial is already there.
+//!
+//! Invariant: a node's `done` holds every thread explored from it; a thread in a node's sleep
+//! set is never chosen there. So no two complete executions are equivalent, and every
+//! Mazurkiewicz trace (within the preemption bound) has a complete execution.
+
+use std::ops::Range;
+
+use super::causality::Causality;
+use super::{describe_pending, list_threads, Decision, Explorer};
+use crate::runtime::execution::Execution;
+use crate::runtime::op::{Access, Event, Op, ThreadId};
+use crate::runtime::thread_set::ThreadSet;
+
+#[derive(Clone, Copy, Debug)]
+struct Sleeper {
+    thread: ThreadId,
+    access: Option<Access>,
+}
+
+/// Whether running `thread` switches away from `previous` while it could have continued.
+fn preempts(previous: Option<ThreadId>, schedulable: &ThreadSet, thread: ThreadId) -> bool {
+    previous.is_some_and(|p| p != thread && schedulable.contains(p))
+}
+
+struct Node {
+    thread: ThreadId,
+    op: Op,
+    schedulable: ThreadSet,
+    backtrack: ThreadSet,
+    done: ThreadSet,
+    sleep: Vec<Sleeper>,
+    previous: Option<ThreadId>,
+    /// Preemptions before this node's choice.
+    preemptions: usize,
+}
+
+impl Node {
+    fn is_preemption(&self, thread: ThreadId) -> bool {
+        preempts(self.previous, &self.schedulable, thread)
+    }
+
+    fn asleep(&self, thread: ThreadId) -> bool {
+        self.sleep.iter().any(|s| s.thread == thread)
+    }
+}
+
+pub(crate) struct Dpor {
+    nodes: Vec<Node>,
+    /// Nodes `[0, replay)` re-run as recorded; the last of them carries a new choice.
+    replay: usize,
+    bound: Option<usize>,
+    causality: Causality,
+    /// Sleep candidates at the current node, to be filtered by the step's events.
+    carried: Vec<Sleeper>,
+    next_sleep: Vec<Sleeper>,
+}
+
+impl Dpor {
+    pub(crate) fn new(bound: Option<usize>) -> Dpor {
+        Dpor {
+            nodes: Vec::new(),
+            replay: 0,
+            bound,
+            causality: Causality::default(),
+            carried: Vec::new(),
+            next_sleep: Vec::new(),
+        }
+    }
+
+    fn bound_allows(&self, preemption: bool, preemptions: usize) -> bool {
+        !preemption || self.bound.is_none_or(|bound| preemptions < bound)
+    }
+
+    fn replay_node(
+        &mut self,
+        execution: &Execution,
+        step: usize,
+        schedulable: &ThreadSet,
+    ) -> Decision {
+        let last = step + 1 == self.replay;
+        let node = &mut self.nodes[step];
+        let pending = execution.threads.get(node.thread).and_then(|t| t.pending);
+        let same_op = last || pending == Some(node.op);
+        if node.schedulable != *schedulable || !same_op {
+            return Decision::Diverged(format!(
+                "step {step}: an earlier execution ran {} here ({} at {}) with {} runnable; this \
+                 time {} with {} runnable",
+                execution.thread_label(node.thread),
+                node.op.describe(),
+                node.op.site,
+                list_threads(execution, &node.schedulable),
+                describe_pending(execution, node.thread),
+                list_threads(execution, schedulable),
+            ));
+        }
+        if last {
+            node.op = pending.expect("a schedulable thread waits at an operation");
+            let chosen = node.thread;
+            self.carried.clear();
+            self.carried.extend_from_slice(&node.sleep);
+            for thread in node.done.iter() {
+                if thread != chosen && !node.asleep(thread) {
+                    let access = execution.threads[thread].pending.and_then(|op| op.access());
+                    self.carried.push(Sleeper { thread, access });
+                }
+            }
+        }
+        Decision::Run(node.thread)
+    }
+
+    fn fresh_node(
+        &mut self,
+        execution: &Execution,
+        previous: Option<ThreadId>,
+        schedulable: &ThreadSet,
+    ) -> Decision {
+        let sleep = std::mem::take(&mut self.next_sleep);
+        let preemptions = match self.nodes.last() {
+            Some(node) => node.preemptions + usize::from(node.is_preemption(node.thread)),
+            None => 0,
+        };
+        let allowed = |thread: ThreadId| {
+            !sleep.iter().any(|s| s.thread == thread)
+                && self.bound_allows(preempts(previous, schedulable, thread), preemptions)
+        };
+        let pick = previous
+            .filter(|&p| schedulable.contains(p) && allowed(p))
+            .or_else(|| schedulable.iter().find(|&t| allowed(t)));
+        let Some(thread) = pick else {
+            return Decision::Blocked;
+        };
+        let op = execution.threads[thread]
+            .pending
+            .expect("a schedulable thread waits at an operation");
+        self.carried.clear();
+        self.carried.extend_from_slice(&sleep);
+        let chosen: ThreadSet = std::iter::once(thread).collect();
+        self.nodes.push(Node {
+            thread,
+            op,
+            schedulable: schedulable.clone(),
+            backtrack: chosen.clone(),
+            done: chosen,
+            sleep,
+            previous,
+            preemptions,
+        });
+        Decision::Run(thread)
+    }
+
+    /// Makes sure the reversal of race (`earlier`, `later`) will be explored.
+    fn add_backtrack(&mut self, earlier: usize, later: usize, trace: &[Event]) {
+        let at = trace[earlier].step;
+        let initials = self.causality.initials(earlier, later, trace);
+        if initials.intersects(&self.nodes[at].backtrack) {
+            return;
+        }
+        let racer = trace[later].thread;
+        let Some(thread) = (if initials.contains(racer) {
+            Some(racer)
+        } else {
+            initials.first()
+        }) else {
+            return;
+        };
+        self.insert_backtrack(at, thread);
+        if self.bound.is_some() {
+            // The bound may forbid switching at `at`; the start of the run of steps that
+            // contains it is a switch point that costs no extra preemption.
+            let start = (0..=at)
+                .rev()
+                .find(|&j| self.nodes[j].previous != Some(self.nodes[j].thread))
+                .unwrap_or(0);
+            if start != at {
+                self.insert_backtrack(start, thread);
+            }
+        }
+    }
+
+    fn insert_backtrack(&mut self, at: usize, thread: ThreadId) {
+        let node = &mut self.nodes[at];
+        if node.schedulable.contains(thread) {
+            node.backtrack.insert(thread);
+        } else {
+            // The initial cannot run here (it yielded): fall back to every thread that can.
+            for t in node.schedulable.clone().iter() {
+                node.backtrack.insert(t);
+            }
+        }
+    }
+}
+
+impl Explorer for Dpor {
+    fn begin_execution(&mut self) {
+        self.causality.reset();
+        self.carried.clear();
+        self.next_sleep.clear();
+    }
+
+    fn choose(
+        &mut self,
+        execution: &Execution,
+        step: usize,
+        previous: Option<ThreadId>,
+        schedulable: &ThreadSet,
+    ) -> Decision {
+        if step < self.replay {
+            self.replay_node(execution, step, schedulable)
+        } else {
+            self.fresh_node(execution, previous, schedulable)
+        }
+    }
+
+    fn after_step(&mut self, execution: &Execution, step: usize, events: Range<usize>) {
+        let trace = &execution.events;
+        for pos in events.clone() {
+            self.causality.process(pos, trace);
+        }
+        let races = std::mem::take(&mut self.causality.races);
+        for &(earlier, later) in &races {
+            self.add_backtrack(earlier, later, trace);
+        }
+        self.causality.races = races;
+        self.causality.races.clear();
+        if step + 1 >= self.replay {
+            let step_events = &trace[events];
+            self.next_sleep.clear();
+            self.next_sleep
+                .extend(self.carried.iter().copied().filter(|sleeper| {
+                    sleeper.access.is_none_or(|pending| {
+                        !step_events
+                            .iter()
+                            .any(|e| e.access().is_some_and(|done| done.conflicts(pending)))
+                    })
+                }));
+        }
+    }
+
+    fn next_execution(&mut self) -> bool {
+        while let Some(node) = self.nodes.last() {
+            let next = node.backtrack.iter().find(|&t| {
+                !node.done.contains(t)
+                    && !node.asleep(t)
+                    && node.schedulable.contains(t)
+                    && self.bound_allows(node.is_preemption(t), node.preemptions)
+            });
+            if let Some(thread) = next {
+                let node = self.nodes.last_mut().expect("checked above");
+                node.done.insert(thread);
+                node.thread = thread;
+                self.replay = self.nodes.len();
+                return true;
+            }
+            self.nodes.pop();
+        }
+        false
+    }
+}

@@ -1,0 +1,80 @@
+//! Exploration strategies: at each scheduling point, given the schedulable threads and their
+//! pending operations, which thread runs next; after each execution, whether another one is
+//! worth running.
+//!
+//! Invariant: an explorer decides only from the execution state it is shown and its own
+//! records, so the same explorer state and program always make the same choices.
+
+pub(crate) mod causality;
+pub(crate) mod dpor;
+pub(crate) mod replay;
+
+use std::ops::Range;
+
+use crate::runtime::execution::Execution;
+use crate::runtime::op::ThreadId;
+use crate::runtime::thread_set::ThreadSet;
+
+pub(crate) enum Decision {
+    /// Run this thread's pending operation.
+    Run(ThreadId),
+    /// Every schedulable thread is asleep: the rest of this execution only repeats explored
+    /// interleavings. The runner finishes it without the explorer.
+    Blocked,
+    /// The program did not do what the recorded schedule says it did.
+    Diverged(String),
+}
+
+pub(crate) trait Explorer {
+    fn begin_execution(&mut self) {}
+
+    /// The thread to run at scheduling point `step`; `previous` ran the step before.
+    fn choose(
+        &mut self,
+        execution: &Execution,
+        step: usize,
+        previous: Option<ThreadId>,
+        schedulable: &ThreadSet,
+    ) -> Decision;
+
+    /// Called after the step at `step` performed the events in `events`.
+    fn after_step(&mut self, _execution: &Execution, _step: usize, _events: Range<usize>) {}
+
+    /// Called when an execution ran out of runnable threads after `steps` steps; a message
+    /// when that itself contradicts the explorer's record.
+    fn end_execution(&mut self, _steps: usize) -> Option<String> {
+        None
+    }
+
+    /// Prepares the next execution; false when nothing is left to explore.
+    fn next_execution(&mut self) -> bool;
+}
+
+/// `main, thread 2` for messages.
+pub(crate) fn list_threads(execution: &Execution, threads: &ThreadSet) -> String {
+    let names: Vec<String> = threads.iter().map(|t| execution.thread_label(t)).collect();
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// What `thread` is doing at a scheduling point, for messages.
+pub(crate) fn describe_pending(execution: &Execution, thread: ThreadId) -> String {
+    match execution.threads.get(thread) {
+        None => format!("thread {thread} does not exist in this execution"),
+        Some(record) if record.finished => {
+            format!("{} has finished", execution.thread_label(thread))
+        }
+        Some(record) => match record.pending {
+            Some(op) => format!(
+                "{} is at {} ({})",
+                execution.thread_label(thread),
+                op.describe(),
+                op.site
+            ),
+            None => format!("{} is running", execution.thread_label(thread)),
+        },
+    }
+}

@@ -1,0 +1,109 @@
+//! What an exploration produces: `Stats` when every explored execution passed, a `Failure`
+//! (kind, full report text, replayable schedule) for the first one that did not.
+//!
+//! Invariant: a `Failure` is a plain value. Nothing here panics; only `Builder::check` turns a
+//! failure into one panic carrying `Display` of the failure.
+
+use std::fmt;
+
+/// The class of a failed execution.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FailureKind {
+    /// A model thread panicked (an assertion failed, an `unwrap` on `None`, ...).
+    Panic,
+    /// Two unordered accesses to one cell, at least one a write.
+    DataRace,
+    /// No thread can run and the main thread has not finished.
+    Deadlock,
+    /// The main closure returned while a thread stays blocked forever.
+    LeakedThread,
+    /// An execution ran more than `max_steps` scheduling points.
+    Livelock,
+    /// A value was still allocated when the execution ended.
+    Leak,
+    /// Re-running a recorded schedule produced a different sequence of operations.
+    Nondeterminism,
+    /// The schedule string given to replay is not one weft wrote (cut short, altered).
+    InvalidSchedule,
+}
+
+impl FailureKind {
+    /// A short lowercase name, used in report headlines.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::Panic => "panic",
+            FailureKind::DataRace => "data race",
+            FailureKind::Deadlock => "deadlock",
+            FailureKind::LeakedThread => "leaked thread",
+            FailureKind::Livelock => "livelock",
+            FailureKind::Leak => "leak",
+            FailureKind::Nondeterminism => "nondeterminism",
+            FailureKind::InvalidSchedule => "invalid schedule",
+        }
+    }
+}
+
+/// Counters of one exploration.
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Executions that ran to their end (each one a distinct interleaving under DPOR).
+    pub executions: u64,
+    /// Executions abandoned because every runnable thread was in the sleep set: they would
+    /// only have repeated an interleaving already explored. Counted apart from `executions`.
+    pub blocked: u64,
+    /// True when the whole space (within the preemption bound) was explored; false when a
+    /// limit (`max_executions`, `max_duration`) stopped the exploration first.
+    pub complete: bool,
+    /// The most scheduling points any execution took.
+    pub max_steps: usize,
+}
+
+/// The first failing execution of an exploration.
+#[derive(Clone)]
+pub struct Failure {
+    kind: FailureKind,
+    report: String,
+    schedule: String,
+}
+
+impl Failure {
+    /// A failure whose report text is already written; `schedule` replays it (may be empty
+    /// when the failure did not come from an explored execution).
+    pub fn new(kind: FailureKind, report: String, schedule: String) -> Failure {
+        Failure {
+            kind,
+            report,
+            schedule,
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> FailureKind {
+        self.kind
+    }
+
+    /// The schedule string that replays this execution (`weft::replay`, `WEFT_REPLAY`).
+    pub fn schedule(&self) -> &str {
+        &self.schedule
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.report)
+    }
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Failure")
+            .field("kind", &self.kind)
+            .field("schedule", &self.schedule)
+            .finish_non_exhaustive()?;
+        write!(f, "\n{}", self.report)
+    }
+}
+
+impl std::error::Error for Failure {}

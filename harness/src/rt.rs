@@ -1,0 +1,208 @@
+//! The engine's interface for `weft-shims`: objects are handles into the current execution,
+//! and each function that touches shared state is a scheduling point (or, where it cannot
+//! hide an interleaving, an event without one).
+//!
+//! Invariant: every function here is `#[track_caller]`, so events carry the user's source
+//! location; a handle used in an execution other than the one that created it, or any call
+//! outside a model, panics with a message that says how to fix the model.
+
+use std::any::Any;
+use std::panic::Location;
+use std::sync::atomic::Ordering;
+
+use crate::runtime::execution::{self, scheduling_point, with};
+use crate::runtime::op::{EventKind, ObjectIndex, OpKind};
+
+/// A modelled object (atomic location, mutex) of one execution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ObjectId {
+    execution: u64,
+    index: u32,
+    type_name: &'static str,
+}
+
+/// A model thread of one execution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ThreadHandle {
+    execution: u64,
+    thread: usize,
+}
+
+impl ThreadHandle {
+    /// The thread's number in its execution (0 is main).
+    pub fn index(&self) -> usize {
+        self.thread
+    }
+}
+
+/// Whether the caller runs inside a model execution.
+pub fn in_model() -> bool {
+    execution::is_active()
+}
+
+#[track_caller]
+fn resolve(object: ObjectId) -> ObjectIndex {
+    let found = with(|e| e.object_index(object.execution, object.index, object.type_name));
+    match found {
+        Ok(index) => index,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+#[track_caller]
+fn new_object(
+    type_name: &'static str,
+    create: impl FnOnce(&mut execution::Execution) -> ObjectIndex,
+) -> ObjectId {
+    with(|e| ObjectId {
+        execution: e.id,
+        index: create(e),
+        type_name,
+    })
+}
+
+/// A new atomic location holding `value` (the bits of the shim's value type).
+#[track_caller]
+pub fn atomic_new(value: u64, type_name: &'static str) -> ObjectId {
+    let site = Location::caller();
+    new_object(type_name, |e| e.atomic_new(value, type_name, site))
+}
+
+#[track_caller]
+pub fn atomic_load(object: ObjectId, order: Ordering) -> u64 {
+    let site = Location::caller();
+    let index = resolve(object);
+    scheduling_point(OpKind::Load, Some(index), site);
+    with(|e| e.atomic_load(index, order, site))
+}
+
+#[track_caller]
+pub fn atomic_store(object: ObjectId, value: u64, order: Ordering) {
+    let site = Location::caller();
+    let index = resolve(object);
+    scheduling_point(OpKind::Store, Some(index), site);
+    with(|e| e.atomic_store(index, value, order, site))
+}
+
+/// Atomically replaces the value `v` with `update(v)` and returns `v`.
+#[track_caller]
+pub fn atomic_rmw(object: ObjectId, order: Ordering, update: impl FnOnce(u64) -> u64) -> u64 {
+    let site = Location::caller();
+    let index = resolve(object);
+    scheduling_point(OpKind::Rmw, Some(index), site);
+    with(|e| e.atomic_rmw(index, order, update, site))
+}
+
+#[track_caller]
+pub fn atomic_compare_exchange(
+    object: ObjectId,
+    expected: u64,
+    new: u64,
+    success: Ordering,
+    failure: Ordering,
+) -> Result<u64, u64> {
+    let site = Location::caller();
+    let index = resolve(object);
+    scheduling_point(OpKind::CompareExchange, Some(index), site);
+    with(|e| e.atomic_compare_exchange(index, expected, new, success, failure, site))
+}
+
+/// The latest value, for `get_mut`/`into_inner` (exclusive access: no scheduling point).
+#[track_caller]
+pub fn atomic_peek(object: ObjectId) -> u64 {
+    let index = resolve(object);
+    with(|e| e.atomic_peek(index))
+}
+
+/// Publishes a value written through `get_mut` (exclusive access: no scheduling point).
+#[track_caller]
+pub fn atomic_overwrite(object: ObjectId, value: u64) {
+    let site = Location::caller();
+    let index = resolve(object);
+    with(|e| e.atomic_overwrite(index, value, site))
+}
+
+/// A memory fence. Under sequential consistency it orders nothing more; it is recorded so
+/// that reports show it and weak memory can give it meaning.
+#[track_caller]
+pub fn fence(order: Ordering) {
+    let site = Location::caller();
+    with(|e| e.record(EventKind::Fence { order }, None, site));
+}
+
+#[track_caller]
+pub fn mutex_new(type_name: &'static str) -> ObjectId {
+    let site = Location::caller();
+    new_object(type_name, |e| e.mutex_new(type_name, site))
+}
+
+/// Blocks until the mutex is free, then takes it.
+#[track_caller]
+pub fn mutex_lock(object: ObjectId) {
+    let site = Location::caller();
+    let index = resolve(object);
+    scheduling_point(OpKind::Lock, Some(index), site);
+    with(|e| e.mutex_lock(index, site))
+}
+
+#[track_caller]
+pub fn mutex_try_lock(object: ObjectId) -> bool {
+    let site = Location::caller();
+    let index = resolve(object);
+    scheduling_point(OpKind::TryLock, Some(index), site);
+    with(|e| e.mutex_try_lock(index, site))
+}
+
+/// Releases the mutex (held by the caller). Does nothing outside the model that created
+/// it, so a guard that outlives its execution drops quietly.
+#[track_caller]
+pub fn mutex_unlock(object: ObjectId) {
+    let site = Location::caller();
+    execution::try_with(|e| {
+        if let Ok(index) = e.object_index(object.execution, object.index, object.type_name) {
+            e.mutex_unlock(index, site);
+        }
+    });
+}
+
+/// Starts a model thread running `body`; it runs from its own first scheduling point on.
+#[track_caller]
+pub fn spawn(body: Box<dyn FnOnce()>, name: Option<String>) -> ThreadHandle {
+    let site = Location::caller();
+    with(|e| ThreadHandle {
+        execution: e.id,
+        thread: e.spawn(body, name, site),
+    })
+}
+
+/// Waits for the thread to finish; its panic, if any, comes back as `Err` (once).
+#[track_caller]
+pub fn join(handle: ThreadHandle) -> Result<(), Box<dyn Any + Send>> {
+    let site = Location::caller();
+    let valid = with(|e| e.id == handle.execution && handle.thread < e.threads.len());
+    if !valid {
+        panic!("weft: JoinHandle from another execution: spawn threads inside the model closure");
+    }
+    scheduling_point(OpKind::Join(handle.thread), None, site);
+    with(|e| e.join(handle.thread, site))
+}
+
+/// Tells the scheduler this thread cannot progress until another thread acts.
+#[track_caller]
+pub fn yield_now() {
+    let site = Location::caller();
+    scheduling_point(OpKind::Yield, None, site);
+    with(|e| e.record(EventKind::Yield, None, site));
+}
+
+/// The calling model thread and its name.
+#[track_caller]
+pub fn current_thread() -> (ThreadHandle, Option<String>) {
+    with(|e| {
+        let handle = ThreadHandle {
+            execution: e.id,
+            thread: e.current,
+        };
+        (handle, e.threads[e.current].name.clone())
+    })
+}

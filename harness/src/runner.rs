@@ -1,0 +1,233 @@
+//! Drives an exploration: runs the model once per execution, each step choosing a thread
+//! (through the explorer) and resuming its coroutine until its next scheduling point.
+//!
+//! Invariant: the runner never holds a borrow of the execution while a model thread runs;
+//! a failing execution's suspended coroutines are leaked, never unwound from outside, so no
+//! user `Drop` runs in a state the model never reached.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::config::{Builder, Strategy};
+use crate::explore::dpor::Dpor;
+use crate::explore::replay::Replay;
+use crate::explore::{Decision, Explorer};
+use crate::failure::{Failure, Stats};
+use crate::report::{self, Context};
+use crate::runtime::coroutine::{self, StackPool, ThreadCoroutine};
+use crate::runtime::execution::{self, Execution};
+use crate::runtime::model_thread::ModelThread;
+use crate::runtime::op::{Op, OpKind, Site, ThreadId};
+use crate::runtime::panic_capture;
+use crate::runtime::thread_set::ThreadSet;
+use crate::schedule::Schedule;
+use crate::verdict::{judge, Ending};
+
+pub(crate) type Model = Arc<dyn Fn() + Send + Sync + 'static>;
+
+/// Execution ids are unique in the process, so an object kept from another execution (or
+/// another exploration) is always recognised.
+static NEXT_EXECUTION: AtomicU64 = AtomicU64::new(1);
+
+enum Outcome {
+    Complete,
+    Blocked,
+    Failed(Box<Failure>),
+}
+
+pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Stats, Failure> {
+    panic_capture::install();
+    let mut explorer: Box<dyn Explorer> = match builder.effective_strategy() {
+        Strategy::Dpor => Box::new(Dpor::new(builder.preemption_bound)),
+        Strategy::Replay(text) => match Schedule::decode(&text) {
+            Ok(schedule) => Box::new(Replay::new(schedule)),
+            Err(reason) => return Err(report::invalid_schedule(&text, &reason)),
+        },
+    };
+    let mut pool = StackPool::new(builder.stack_size);
+    let started = Instant::now();
+    let mut stats = Stats::default();
+    loop {
+        let number = stats.executions + stats.blocked + 1;
+        let (outcome, steps) =
+            run_execution(&model, explorer.as_mut(), &mut pool, builder, number, site);
+        stats.max_steps = stats.max_steps.max(steps);
+        match outcome {
+            Outcome::Complete => stats.executions += 1,
+            Outcome::Blocked => stats.blocked += 1,
+            Outcome::Failed(failure) => return Err(*failure),
+        }
+        if !explorer.next_execution() {
+            stats.complete = true;
+            return Ok(stats);
+        }
+        let out_of_runs = builder
+            .max_executions
+            .is_some_and(|n| stats.executions + stats.blocked >= n);
+        let out_of_time = builder.max_duration.is_some_and(|d| started.elapsed() >= d);
+        if out_of_runs || out_of_time {
+            return Ok(stats);
+        }
+    }
+}
+
+/// The state of the step loop of one execution.
+struct Steps<'a> {
+    execution: &'a RefCell<Execution>,
+    coroutines: Vec<Option<ThreadCoroutine>>,
+    pool: &'a mut StackPool,
+    schedule: Schedule,
+    preemptions: usize,
+    blocked: bool,
+}
+
+fn run_execution(
+    model: &Model,
+    explorer: &mut dyn Explorer,
+    pool: &mut StackPool,
+    builder: &Builder,
+    number: u64,
+    site: Site,
+) -> (Outcome, usize) {
+    let execution = RefCell::new(Execution::new(
+        NEXT_EXECUTION.fetch_add(1, Ordering::Relaxed),
+    ));
+    let main = model.clone();
+    let start = Op {
+        kind: OpKind::Start,
+        object: None,
+        site,
+    };
+    let body: Box<dyn FnOnce()> = Box::new(move || main());
+    execution
+        .borrow_mut()
+        .threads
+        .push(ModelThread::new(None, None, None, body, start));
+    let mut steps = Steps {
+        execution: &execution,
+        coroutines: Vec::new(),
+        pool,
+        schedule: Schedule::default(),
+        preemptions: 0,
+        blocked: false,
+    };
+    explorer.begin_execution();
+    execution::enter(&execution, || {
+        let ending = steps.run(explorer, builder.max_steps);
+        let ending = match ending {
+            Ending::Quiescent => match explorer.end_execution(steps.schedule.threads.len()) {
+                Some(message) => Ending::Diverged(message),
+                None => Ending::Quiescent,
+            },
+            other => other,
+        };
+        let count = steps.schedule.threads.len();
+        let failure = {
+            let e = execution.borrow();
+            let schedule = steps.schedule.encode();
+            let marked = e.events.len().checked_sub(1);
+            let cx = Context {
+                execution: &e,
+                schedule: &schedule,
+                number,
+                preemptions: steps.preemptions,
+                marked,
+            };
+            judge(ending, &cx)
+        };
+        match failure {
+            Some(failure) => {
+                steps.abandon();
+                (Outcome::Failed(Box::new(failure)), count)
+            }
+            None if steps.blocked => (Outcome::Blocked, count),
+            None => (Outcome::Complete, count),
+        }
+    })
+}
+
+impl Steps<'_> {
+    fn run(&mut self, explorer: &mut dyn Explorer, max_steps: usize) -> Ending {
+        let mut schedulable = ThreadSet::default();
+        loop {
+            let step = self.schedule.threads.len();
+            let previous = (step > 0).then(|| self.execution.borrow().current);
+            self.execution.borrow().schedulable(&mut schedulable);
+            if schedulable.is_empty() {
+                return Ending::Quiescent;
+            }
+            if step >= max_steps {
+                return Ending::Livelock { max_steps };
+            }
+            let decision = if self.blocked {
+                Decision::Blocked
+            } else {
+                explorer.choose(&self.execution.borrow(), step, previous, &schedulable)
+            };
+            let thread = match decision {
+                Decision::Run(thread) => thread,
+                Decision::Blocked => {
+                    self.blocked = true;
+                    previous
+                        .filter(|p| schedulable.contains(*p))
+                        .or(schedulable.first())
+                        .expect("not empty")
+                }
+                Decision::Diverged(message) => return Ending::Diverged(message),
+            };
+            if previous.is_some_and(|p| p != thread && schedulable.contains(p)) {
+                self.preemptions += 1;
+            }
+            self.schedule.threads.push(thread as u32);
+            let first_event = self.execution.borrow().events.len();
+            if let Err(message) = self.resume(thread, step) {
+                return Ending::Internal(message);
+            }
+            let e = self.execution.borrow();
+            if !self.blocked {
+                explorer.after_step(&e, step, first_event..e.events.len());
+            }
+            if e.threads[0].finished && e.threads[0].payload.is_some() {
+                return Ending::MainPanicked;
+            }
+        }
+    }
+
+    /// Runs `thread`'s step: its pending operation and everything up to its next one.
+    fn resume(&mut self, thread: ThreadId, step: usize) -> Result<(), String> {
+        {
+            let mut e = self.execution.borrow_mut();
+            e.current = thread;
+            e.step = step;
+            e.threads[thread].pending = None;
+            e.threads[thread].yielded = false;
+            e.running = true;
+        }
+        if self.coroutines.len() <= thread {
+            self.coroutines.resize_with(thread + 1, || None);
+        }
+        if self.coroutines[thread].is_none() {
+            self.coroutines[thread] = Some(coroutine::start(self.pool, thread)?);
+        }
+        coroutine::resume(&mut self.coroutines[thread], self.pool);
+        self.execution.borrow_mut().running = false;
+        Ok(())
+    }
+
+    /// Leaks the coroutines and closures of threads that will never run again: unwinding
+    /// them would run user code in states the model never reached.
+    fn abandon(&mut self) {
+        for slot in &mut self.coroutines {
+            if let Some(coroutine) = slot.take() {
+                std::mem::forget(coroutine);
+            }
+        }
+        for thread in &mut self.execution.borrow_mut().threads {
+            if let Some(body) = thread.body.take() {
+                std::mem::forget(body);
+            }
+        }
+    }
+}

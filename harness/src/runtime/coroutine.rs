@@ -1,0 +1,81 @@
+//! Model threads as stackful coroutines (corosensei) on the exploring OS thread, and a pool
+//! that reuses their stacks across executions.
+//!
+//! Invariant: a coroutine body never lets a panic escape: the user's closure runs inside
+//! `catch_unwind`, and its outcome is recorded on the thread before the coroutine returns.
+//! Only a finished coroutine gives its stack back to the pool; an execution that ends with
+//! suspended threads (a failure) leaks them rather than unwinding foreign stacks.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
+
+use corosensei::stack::DefaultStack;
+use corosensei::{Coroutine, CoroutineResult, Yielder};
+
+use super::execution;
+use super::op::{EventKind, ThreadId};
+
+pub(crate) type ThreadCoroutine = Coroutine<(), (), (), DefaultStack>;
+
+/// Stacks kept for reuse: a fresh one costs a mapping, a reused one almost nothing.
+pub(crate) struct StackPool {
+    size: usize,
+    free: Vec<DefaultStack>,
+}
+
+impl StackPool {
+    pub(crate) fn new(size: usize) -> StackPool {
+        StackPool {
+            size,
+            free: Vec::new(),
+        }
+    }
+
+    fn take(&mut self) -> Result<DefaultStack, String> {
+        match self.free.pop() {
+            Some(stack) => Ok(stack),
+            None => DefaultStack::new(self.size).map_err(|e| {
+                format!(
+                    "weft: cannot allocate a {}-byte thread stack: {e}",
+                    self.size
+                )
+            }),
+        }
+    }
+}
+
+/// The coroutine that runs model thread `thread` (its body is in the execution).
+pub(crate) fn start(pool: &mut StackPool, thread: ThreadId) -> Result<ThreadCoroutine, String> {
+    let stack = pool.take()?;
+    Ok(Coroutine::with_stack(
+        stack,
+        move |yielder: &Yielder<(), ()>, ()| thread_main(thread, yielder),
+    ))
+}
+
+fn thread_main(thread: ThreadId, yielder: &Yielder<(), ()>) {
+    let (body, site) = execution::with(|e| {
+        let record = &mut e.threads[thread];
+        record.yielder = Some(NonNull::from(yielder));
+        let site = record.start_site;
+        let body = record.body.take().expect("a thread starts once");
+        e.record(EventKind::Start, None, site);
+        (body, site)
+    });
+    let outcome = catch_unwind(AssertUnwindSafe(body));
+    execution::with(|e| e.finish(outcome, site));
+}
+
+/// Runs `coroutine` until its thread's next scheduling point; true when the thread finished,
+/// in which case its stack is back in `pool`.
+pub(crate) fn resume(slot: &mut Option<ThreadCoroutine>, pool: &mut StackPool) -> bool {
+    let coroutine = slot.as_mut().expect("resume a started thread");
+    match coroutine.resume(()) {
+        CoroutineResult::Yield(()) => false,
+        CoroutineResult::Return(()) => {
+            let finished = slot.take().expect("checked above");
+            pool.free.push(finished.into_stack());
+            true
+        }
+    }
+}

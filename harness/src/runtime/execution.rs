@@ -1,0 +1,205 @@
+//! The state of one execution, reached from model threads through scoped thread-local
+//! storage, and the scheduling point every visible operation goes through.
+//!
+//! Invariant: no `RefCell` borrow of the execution is held across a coroutine switch: a
+//! thread borrows to announce its operation, releases, suspends, and borrows again to perform
+//! it once the runner has chosen it. Everything here runs on the one OS thread that runs the
+//! exploration.
+
+use std::cell::RefCell;
+use std::ptr::NonNull;
+
+use corosensei::Yielder;
+
+use super::model_thread::ModelThread;
+use super::objects::{Object, ObjectState};
+use super::op::{Event, EventKind, ObjectIndex, Op, OpKind, Site, ThreadId};
+use super::thread_set::ThreadSet;
+
+scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
+
+const OUTSIDE_MODEL: &str = "weft: a weft primitive was used outside weft::model. With the \
+    `permute` feature on, weft's primitives are modelled: create and use them inside the \
+    closure passed to weft::model (or Builder::check / explore).";
+
+pub(crate) struct Execution {
+    /// Distinguishes this execution's objects from those of every other execution.
+    pub id: u64,
+    pub threads: Vec<ModelThread>,
+    pub objects: Vec<Object>,
+    pub events: Vec<Event>,
+    /// The thread that runs (or ran last).
+    pub current: ThreadId,
+    /// Index of the scheduling point whose step is running.
+    pub step: usize,
+    /// True while a model thread's code runs (as opposed to the runner's).
+    pub running: bool,
+}
+
+/// Runs `f` with `execution` reachable from model threads.
+pub(crate) fn enter<R>(execution: &RefCell<Execution>, f: impl FnOnce() -> R) -> R {
+    CURRENT.set(execution, f)
+}
+
+pub(crate) fn is_active() -> bool {
+    CURRENT.is_set()
+}
+
+/// Runs `f` on the current execution.
+///
+/// # Panics
+/// Outside a model, with a message that says how to fix it.
+#[track_caller]
+pub(crate) fn with<R>(f: impl FnOnce(&mut Execution) -> R) -> R {
+    if !CURRENT.is_set() {
+        panic!("{OUTSIDE_MODEL}");
+    }
+    CURRENT.with(|cell| f(&mut cell.borrow_mut()))
+}
+
+/// Like `with`, but `None` outside a model or while the execution is borrowed (panic hook).
+pub(crate) fn try_with<R>(f: impl FnOnce(&mut Execution) -> R) -> Option<R> {
+    if !CURRENT.is_set() {
+        return None;
+    }
+    CURRENT.with(|cell| cell.try_borrow_mut().ok().map(|mut e| f(&mut e)))
+}
+
+/// Announces `op` and waits until the runner chooses this thread to perform it.
+///
+/// A thread that is unwinding from a panic does not stop at enabled operations: its
+/// remaining drops run in the step that panicked, so no other coroutine ever observes this
+/// OS thread's panic count.
+pub(crate) fn scheduling_point(kind: OpKind, object: Option<ObjectIndex>, site: Site) {
+    let yielder = with(|e| e.arrive(Op { kind, object, site }));
+    if let Some(yielder) = yielder {
+        // SAFETY: the pointer was taken by this thread's coroutine body from the `&Yielder`
+        // it received, and we are running on that coroutine's stack now, so the yielder is
+        // alive; no borrow of the execution is held across the switch.
+        unsafe { yielder.as_ref().suspend(()) };
+    }
+}
+
+impl Execution {
+    pub(crate) fn new(id: u64) -> Execution {
+        Execution {
+            id,
+            threads: Vec::new(),
+            objects: Vec::new(),
+            events: Vec::new(),
+            current: 0,
+            step: 0,
+            running: false,
+        }
+    }
+
+    fn arrive(&mut self, op: Op) -> Option<NonNull<Yielder<(), ()>>> {
+        let enabled = self.is_enabled(&op);
+        let thread = &mut self.threads[self.current];
+        if thread.unwinding {
+            if std::thread::panicking() {
+                if enabled {
+                    return None;
+                }
+            } else {
+                // The panic was caught inside the thread; it runs normally again.
+                thread.unwinding = false;
+            }
+        }
+        thread.pending = Some(op);
+        thread.yielder
+    }
+
+    /// Whether `op` can be performed in the current state.
+    pub(crate) fn is_enabled(&self, op: &Op) -> bool {
+        match op.kind {
+            OpKind::Join(target) => self.threads[target].finished,
+            OpKind::Lock => match op.object.map(|o| &self.objects[o as usize].state) {
+                Some(ObjectState::Mutex(mutex)) => mutex.owner.is_none(),
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+
+    /// The threads the scheduler may choose: enabled ones, leaving out those that yielded
+    /// while some thread that did not yield is enabled.
+    pub(crate) fn schedulable(&self, out: &mut ThreadSet) {
+        out.clear();
+        let mut fresh = ThreadSet::default();
+        for (id, thread) in self.threads.iter().enumerate() {
+            let enabled = !thread.finished && thread.pending.is_some_and(|op| self.is_enabled(&op));
+            if enabled {
+                out.insert(id);
+                if !thread.yielded {
+                    fresh.insert(id);
+                }
+            }
+        }
+        if !fresh.is_empty() {
+            *out = fresh;
+        }
+    }
+
+    /// Appends an event of the current thread to the trace; returns its position.
+    pub(crate) fn record(
+        &mut self,
+        kind: EventKind,
+        object: Option<ObjectIndex>,
+        site: Site,
+    ) -> usize {
+        let event = Event {
+            thread: self.current,
+            step: self.step,
+            kind,
+            object,
+            site,
+        };
+        if event.wakes_spinners() {
+            for thread in &mut self.threads {
+                thread.yielded = false;
+            }
+        }
+        if kind == EventKind::Yield {
+            self.threads[self.current].yielded = true;
+        }
+        self.events.push(event);
+        self.events.len() - 1
+    }
+
+    /// Validates that an object handle belongs to this execution.
+    pub(crate) fn object_index(
+        &self,
+        execution: u64,
+        index: u32,
+        type_name: &str,
+    ) -> Result<ObjectIndex, String> {
+        if execution == self.id && (index as usize) < self.objects.len() {
+            Ok(index)
+        } else {
+            Err(format!(
+                "weft: this {type_name} was created outside the current execution (before \
+                 weft::model, in a static, or kept from an earlier execution). Each execution \
+                 re-runs the model closure: create weft primitives inside it."
+            ))
+        }
+    }
+
+    pub(crate) fn add_object(
+        &mut self,
+        state: ObjectState,
+        type_name: &'static str,
+        created_at: Site,
+    ) -> ObjectIndex {
+        self.objects.push(Object {
+            state,
+            type_name,
+            created_at,
+        });
+        (self.objects.len() - 1) as ObjectIndex
+    }
+
+    pub(crate) fn thread_label(&self, id: ThreadId) -> String {
+        super::model_thread::thread_label(id, self.threads[id].name.as_deref())
+    }
+}

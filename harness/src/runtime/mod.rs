@@ -1,0 +1,13 @@
+//! One execution of a model: threads as coroutines, the object arena, the event trace.
+
+pub(crate) mod atomic;
+pub(crate) mod clock;
+pub(crate) mod coroutine;
+pub(crate) mod execution;
+pub(crate) mod model_thread;
+pub(crate) mod mutex;
+pub(crate) mod objects;
+pub(crate) mod op;
+pub(crate) mod panic_capture;
+pub(crate) mod thread_set;
+pub(crate) mod threads;

@@ -1,0 +1,78 @@
+//! One model thread's record in an execution: where it stands (pending operation, finished),
+//! how it ended, and where it came from.
+//!
+//! Invariant: `pending` is `Some` exactly while the thread waits at a scheduling point; the
+//! runner takes it when it chooses the thread.
+
+use std::any::Any;
+use std::ptr::NonNull;
+
+use corosensei::Yielder;
+
+use super::op::{Op, Site, ThreadId};
+
+pub(crate) struct ModelThread {
+    pub name: Option<String>,
+    pub finished: bool,
+    pub pending: Option<Op>,
+    /// Where it was spawned; `None` for the main thread.
+    pub spawned_at: Option<Site>,
+    /// Where its code starts (the spawn site, or the model entry for main).
+    pub start_site: Site,
+    pub parent: Option<ThreadId>,
+    /// Called `yield_now`/`spin_loop` and nothing changed since: runs only when every other
+    /// runnable thread has yielded too.
+    pub yielded: bool,
+    /// Inside a panic's unwinding (set by the panic hook).
+    pub unwinding: bool,
+    pub panic: Option<PanicRecord>,
+    /// The panic payload, until `join` takes it.
+    pub payload: Option<Box<dyn Any + Send>>,
+    /// A `join` returned this thread's outcome to the user.
+    pub joined: bool,
+    /// The closure to run, until the thread starts.
+    pub body: Option<Box<dyn FnOnce()>>,
+    /// The coroutine's yielder, set when the thread starts.
+    pub yielder: Option<NonNull<Yielder<(), ()>>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PanicRecord {
+    pub message: String,
+    pub site: Option<String>,
+}
+
+impl ModelThread {
+    pub(crate) fn new(
+        name: Option<String>,
+        spawned_at: Option<Site>,
+        parent: Option<ThreadId>,
+        body: Box<dyn FnOnce()>,
+        start: Op,
+    ) -> ModelThread {
+        ModelThread {
+            name,
+            finished: false,
+            pending: Some(start),
+            spawned_at,
+            start_site: start.site,
+            parent,
+            yielded: false,
+            unwinding: false,
+            panic: None,
+            payload: None,
+            joined: false,
+            body: Some(body),
+            yielder: None,
+        }
+    }
+}
+
+/// `main`, `thread 2`, or `thread 2 "worker"`.
+pub(crate) fn thread_label(id: ThreadId, name: Option<&str>) -> String {
+    match (id, name) {
+        (0, _) => "main".to_string(),
+        (_, Some(name)) => format!("thread {id} \"{name}\""),
+        (_, None) => format!("thread {id}"),
+    }
+}

@@ -1,0 +1,62 @@
+//! Mutexes: an owner and the site where it locked. A blocking `lock` is disabled while the
+//! mutex is held; `unlock` is not a scheduling point (releasing only enables others, so it
+//! can run in the step before it without hiding any interleaving).
+//!
+//! Invariant: `owner` is `Some` exactly between a `Lock`/successful `TryLock` event and the
+//! matching `Unlock` event.
+
+use super::execution::Execution;
+use super::objects::{MutexState, ObjectState};
+use super::op::{EventKind, ObjectIndex, Site, ThreadId};
+
+impl Execution {
+    pub(crate) fn mutex_new(&mut self, type_name: &'static str, site: Site) -> ObjectIndex {
+        self.add_object(
+            ObjectState::Mutex(MutexState { owner: None }),
+            type_name,
+            site,
+        )
+    }
+
+    pub(crate) fn mutex(&mut self, object: ObjectIndex) -> &mut MutexState {
+        match &mut self.objects[object as usize].state {
+            ObjectState::Mutex(mutex) => mutex,
+            _ => unreachable!("object {object} is not a mutex"),
+        }
+    }
+
+    /// Takes the mutex; the scheduler only runs this when the mutex is free.
+    pub(crate) fn mutex_lock(&mut self, object: ObjectIndex, site: Site) {
+        let me = self.current;
+        let mutex = self.mutex(object);
+        debug_assert!(
+            mutex.owner.is_none(),
+            "lock scheduled while the mutex is held"
+        );
+        mutex.owner = Some((me, site));
+        self.record(EventKind::Lock, Some(object), site);
+    }
+
+    pub(crate) fn mutex_try_lock(&mut self, object: ObjectIndex, site: Site) -> bool {
+        let me = self.current;
+        let mutex = self.mutex(object);
+        let acquired = mutex.owner.is_none();
+        if acquired {
+            mutex.owner = Some((me, site));
+        }
+        self.record(EventKind::TryLock { acquired }, Some(object), site);
+        acquired
+    }
+
+    pub(crate) fn mutex_unlock(&mut self, object: ObjectIndex, site: Site) {
+        self.mutex(object).owner = None;
+        self.record(EventKind::Unlock, Some(object), site);
+    }
+
+    pub(crate) fn mutex_owner(&self, object: ObjectIndex) -> Option<(ThreadId, Site)> {
+        match &self.objects[object as usize].state {
+            ObjectState::Mutex(mutex) => mutex.owner,
+            _ => None,
+        }
+    }
+}

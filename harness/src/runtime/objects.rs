@@ -1,0 +1,50 @@
+//! The object arena of one execution: every atomic location and mutex the model creates,
+//! with the state the engine needs to run and to report them.
+//!
+//! Invariant: objects are only ever appended, so an index names one object for the whole
+//! execution, and the same program creates the same indices in every execution.
+
+use super::op::{Site, ThreadId};
+
+pub(crate) struct Object {
+    pub state: ObjectState,
+    pub type_name: &'static str,
+    pub created_at: Site,
+}
+
+pub(crate) enum ObjectState {
+    Atomic(AtomicLocation),
+    Mutex(MutexState),
+}
+
+/// An atomic location: its stores in modification order. A load records which store it read
+/// (`reads_from`), so that weak memory can later make that a choice.
+pub(crate) struct AtomicLocation {
+    pub stores: Vec<StoreRecord>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StoreRecord {
+    pub value: u64,
+}
+
+impl AtomicLocation {
+    /// Index (in modification order) and record of the store a sequentially consistent load
+    /// reads: the latest one.
+    pub(crate) fn latest(&self) -> (usize, StoreRecord) {
+        let index = self.stores.len() - 1;
+        (index, self.stores[index])
+    }
+}
+
+pub(crate) struct MutexState {
+    /// The thread holding the mutex and where it locked it.
+    pub owner: Option<(ThreadId, Site)>,
+}
+
+impl Object {
+    /// `#3 AtomicUsize created at src/lib.rs:10:5`.
+    pub(crate) fn describe(&self, index: usize) -> String {
+        format!("#{index} {} created at {}", self.type_name, self.created_at)
+    }
+}

@@ -1,0 +1,201 @@
+//! Operations: what a thread is about to do at a scheduling point (`Op`), what it did
+//! (`Event`), and which of them conflict (`Access`).
+//!
+//! Invariant: two events conflict — swapping them could change what either observes or
+//! whether either is enabled — exactly when their accesses are on one object and not both
+//! reads. Events without an access (start, spawn, join, yield, finish, fence) commute with
+//! everything; spawn and join order threads through clocks instead.
+
+use std::panic::Location;
+use std::sync::atomic::Ordering;
+
+/// Index of a model thread in its execution; 0 is the main thread.
+pub(crate) type ThreadId = usize;
+/// Index of an object in its execution's arena.
+pub(crate) type ObjectIndex = u32;
+/// A source location captured with `#[track_caller]`.
+pub(crate) type Site = &'static Location<'static>;
+
+/// The operation a thread waits to perform at a scheduling point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OpKind {
+    Start,
+    Yield,
+    Join(ThreadId),
+    Load,
+    Store,
+    Rmw,
+    CompareExchange,
+    Lock,
+    TryLock,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Op {
+    pub kind: OpKind,
+    pub object: Option<ObjectIndex>,
+    pub site: Site,
+}
+
+impl Op {
+    /// The access this operation may make, for sleep sets: a compare-exchange counts as a
+    /// write and a try-lock as an acquisition, whichever way they turn out.
+    pub(crate) fn access(&self) -> Option<Access> {
+        let kind = match self.kind {
+            OpKind::Load => AccessKind::Read,
+            OpKind::Store | OpKind::Rmw | OpKind::CompareExchange => AccessKind::Write,
+            OpKind::Lock | OpKind::TryLock => AccessKind::Acquire,
+            OpKind::Start | OpKind::Yield | OpKind::Join(_) => return None,
+        };
+        self.object.map(|object| Access { object, kind })
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        match self.kind {
+            OpKind::Start => "start".into(),
+            OpKind::Yield => "yield".into(),
+            OpKind::Join(t) => format!("join thread {t}"),
+            OpKind::Load => "atomic load".into(),
+            OpKind::Store => "atomic store".into(),
+            OpKind::Rmw => "atomic read-modify-write".into(),
+            OpKind::CompareExchange => "compare_exchange".into(),
+            OpKind::Lock => "lock".into(),
+            OpKind::TryLock => "try_lock".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AccessKind {
+    /// Atomic load, failed compare-exchange.
+    Read,
+    /// Atomic store, read-modify-write, successful compare-exchange.
+    Write,
+    /// Blocking mutex acquisition.
+    Acquire,
+    /// Successful `try_lock`.
+    TryAcquire,
+    /// Failed `try_lock` (observed the mutex held).
+    Probe,
+    /// Mutex release.
+    Release,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Access {
+    pub object: ObjectIndex,
+    pub kind: AccessKind,
+}
+
+impl Access {
+    pub(crate) fn conflicts(self, other: Access) -> bool {
+        self.object == other.object
+            && !(self.kind == AccessKind::Read && other.kind == AccessKind::Read)
+    }
+
+    /// Whether the access changes the object's state (wakes yielded spinners).
+    pub(crate) fn modifies(self) -> bool {
+        !matches!(self.kind, AccessKind::Read | AccessKind::Probe)
+    }
+}
+
+/// What a thread did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EventKind {
+    Start,
+    Finish {
+        panicked: bool,
+    },
+    Yield,
+    Spawn {
+        child: ThreadId,
+    },
+    Join {
+        target: ThreadId,
+    },
+    Load {
+        value: u64,
+        reads_from: usize,
+        order: Ordering,
+    },
+    Store {
+        value: u64,
+        order: Ordering,
+    },
+    Rmw {
+        old: u64,
+        new: u64,
+        reads_from: usize,
+        order: Ordering,
+    },
+    CompareExchangeFailed {
+        actual: u64,
+        reads_from: usize,
+        order: Ordering,
+    },
+    Fence {
+        order: Ordering,
+    },
+    Lock,
+    TryLock {
+        acquired: bool,
+    },
+    Unlock,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Event {
+    pub thread: ThreadId,
+    /// The scheduling point (index in the schedule) whose step performed this event.
+    pub step: usize,
+    pub kind: EventKind,
+    pub object: Option<ObjectIndex>,
+    pub site: Site,
+}
+
+impl Event {
+    pub(crate) fn access(&self) -> Option<Access> {
+        let kind = match self.kind {
+            EventKind::Load { .. } | EventKind::CompareExchangeFailed { .. } => AccessKind::Read,
+            EventKind::Store { .. } | EventKind::Rmw { .. } => AccessKind::Write,
+            EventKind::Lock => AccessKind::Acquire,
+            EventKind::TryLock { acquired: true } => AccessKind::TryAcquire,
+            EventKind::TryLock { acquired: false } => AccessKind::Probe,
+            EventKind::Unlock => AccessKind::Release,
+            EventKind::Start
+            | EventKind::Finish { .. }
+            | EventKind::Yield
+            | EventKind::Spawn { .. }
+            | EventKind::Join { .. }
+            | EventKind::Fence { .. } => return None,
+        };
+        self.object.map(|object| Access { object, kind })
+    }
+
+    /// Whether the event changes shared state that a yielded (spinning) thread may wait for.
+    pub(crate) fn wakes_spinners(&self) -> bool {
+        match self.kind {
+            EventKind::Spawn { .. } | EventKind::Finish { .. } => true,
+            _ => self.access().is_some_and(Access::modifies),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn access(object: ObjectIndex, kind: AccessKind) -> Access {
+        Access { object, kind }
+    }
+
+    #[test]
+    fn loads_commute_writes_do_not() {
+        use AccessKind::*;
+        assert!(!access(0, Read).conflicts(access(0, Read)));
+        assert!(access(0, Read).conflicts(access(0, Write)));
+        assert!(access(0, Write).conflicts(access(0, Write)));
+        assert!(!access(0, Write).conflicts(access(1, Write)));
+        assert!(access(2, Acquire).conflicts(access(2, Release)));
+    }
+}

@@ -1,0 +1,88 @@
+//! A set of model thread ids as a bitset; no allocation for the first 64 threads.
+//!
+//! Invariant: iteration is in increasing thread id, so every choice made from a set is
+//! deterministic.
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ThreadSet {
+    low: u64,
+    high: Vec<u64>,
+}
+
+impl ThreadSet {
+    pub(crate) fn insert(&mut self, thread: usize) {
+        if thread < 64 {
+            self.low |= 1 << thread;
+        } else {
+            let word = thread / 64 - 1;
+            if self.high.len() <= word {
+                self.high.resize(word + 1, 0);
+            }
+            self.high[word] |= 1 << (thread % 64);
+        }
+    }
+
+    pub(crate) fn contains(&self, thread: usize) -> bool {
+        if thread < 64 {
+            self.low & (1 << thread) != 0
+        } else {
+            let word = thread / 64 - 1;
+            self.high
+                .get(word)
+                .is_some_and(|w| w & (1 << (thread % 64)) != 0)
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.low = 0;
+        self.high.clear();
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.low == 0 && self.high.iter().all(|w| *w == 0)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.low)
+            .chain(self.high.iter().copied())
+            .enumerate()
+            .flat_map(|(word, bits)| {
+                (0..64)
+                    .filter(move |bit| bits & (1u64 << bit) != 0)
+                    .map(move |bit| word * 64 + bit)
+            })
+    }
+
+    pub(crate) fn first(&self) -> Option<usize> {
+        self.iter().next()
+    }
+
+    /// Whether the two sets share a thread.
+    pub(crate) fn intersects(&self, other: &ThreadSet) -> bool {
+        self.low & other.low != 0 || self.high.iter().zip(&other.high).any(|(a, b)| a & b != 0)
+    }
+}
+
+impl FromIterator<usize> for ThreadSet {
+    fn from_iter<I: IntoIterator<Item = usize>>(iter: I) -> Self {
+        let mut set = ThreadSet::default();
+        for thread in iter {
+            set.insert(thread);
+        }
+        set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_threads_beyond_64_in_order() {
+        let set: ThreadSet = [130, 3, 64, 0].into_iter().collect();
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 3, 64, 130]);
+        assert!(set.contains(64) && !set.contains(65));
+        let other: ThreadSet = [130].into_iter().collect();
+        assert!(set.intersects(&other));
+    }
+}

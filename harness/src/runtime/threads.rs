@@ -1,0 +1,69 @@
+//! Thread lifecycle inside an execution: spawn, start, finish, join.
+//!
+//! Invariant: a thread's panic payload is handed to exactly one `join`; a panic that no
+//! `join` received is still reported when the execution ends.
+
+use std::any::Any;
+
+use super::execution::Execution;
+use super::model_thread::{ModelThread, PanicRecord};
+use super::op::{EventKind, Op, OpKind, Site, ThreadId};
+
+impl Execution {
+    /// Adds a thread that will run `body`; it starts at its own first scheduling point.
+    pub(crate) fn spawn(
+        &mut self,
+        body: Box<dyn FnOnce()>,
+        name: Option<String>,
+        site: Site,
+    ) -> ThreadId {
+        let child = self.threads.len();
+        let start = Op {
+            kind: OpKind::Start,
+            object: None,
+            site,
+        };
+        let parent = self.current;
+        self.threads.push(ModelThread::new(
+            name,
+            Some(site),
+            Some(parent),
+            body,
+            start,
+        ));
+        self.record(EventKind::Spawn { child }, None, site);
+        child
+    }
+
+    /// Marks the current thread finished with `outcome`.
+    pub(crate) fn finish(&mut self, outcome: Result<(), Box<dyn Any + Send>>, site: Site) {
+        let me = self.current;
+        let panicked = outcome.is_err();
+        let thread = &mut self.threads[me];
+        thread.finished = true;
+        thread.unwinding = false;
+        if let Err(payload) = outcome {
+            if thread.panic.is_none() {
+                thread.panic = Some(PanicRecord {
+                    message: crate::panic_message(payload.as_ref()),
+                    site: None,
+                });
+            }
+            thread.payload = Some(payload);
+        } else {
+            thread.panic = None;
+        }
+        self.record(EventKind::Finish { panicked }, None, site);
+    }
+
+    /// Takes the outcome of a finished thread.
+    pub(crate) fn join(&mut self, target: ThreadId, site: Site) -> Result<(), Box<dyn Any + Send>> {
+        self.record(EventKind::Join { target }, None, site);
+        let thread = &mut self.threads[target];
+        thread.joined = true;
+        match thread.payload.take() {
+            Some(payload) => Err(payload),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The choices of one execution and their text form, which a report prints and
+//! `weft::replay` / `WEFT_REPLAY` read back.
+//!
+//! Format (version 1): `w1:` RUNS `:` CHECK, where RUNS is `.`-separated runs `T` or `T-N`
+//! (thread `T` chosen `N` times in a row, decimal) and CHECK is four hex digits of a hash of
+//! RUNS, so a truncated or edited string is rejected instead of replaying something else.
+//! Only characters that need no shell quoting are used.
+//!
+//! Invariant: `decode(encode(s)) == s`, and `decode` returns an error (never panics, never
+//! allocates beyond `MAX_DECODED_STEPS`) for any other input.
+
+use std::fmt::Write;
+
+/// Longest schedule `decode` accepts, in steps.
+pub(crate) const MAX_DECODED_STEPS: usize = 10_000_000;
+const PREFIX: &str = "w1:";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Schedule {
+    /// The thread chosen at each scheduling point.
+    pub threads: Vec<u32>,
+}
+
+impl Schedule {
+    pub(crate) fn encode(&self) -> String {
+        let mut runs = String::new();
+        let mut i = 0;
+        while i < self.threads.len() {
+            let thread = self.threads[i];
+            let len = self.threads[i..]
+                .iter()
+                .take_while(|t| **t == thread)
+                .count();
+            if !runs.is_empty() {
+                runs.push('.');
+            }
+            let _ = write!(runs, "{thread}");
+            if len > 1 {
+                let _ = write!(runs, "-{len}");
+            }
+            i += len;
+        }
+        format!("{PREFIX}{runs}:{:04x}", checksum(&runs))
+    }
+
+    pub(crate) fn decode(text: &str) -> Result<Schedule, String> {
+        let text = text.trim();
+        let body = text.strip_prefix(PREFIX).ok_or_else(|| {
+            format!(
+                "it does not start with `{PREFIX}` (a weft schedule looks like w1:0-3.1.0-2:5e1c)"
+            )
+        })?;
+        let (runs, check) = body
+            .rsplit_once(':')
+            .ok_or("it has no `:CHECK` ending: it was probably cut short")?;
+        let expected = format!("{:04x}", checksum(runs));
+        if check != expected {
+            return Err(
+                "its check digits do not match: it was cut short or altered; copy the whole \
+                        string from the report"
+                    .to_string(),
+            );
+        }
+        let mut threads = Vec::new();
+        if runs.is_empty() {
+            return Ok(Schedule { threads });
+        }
+        for run in runs.split('.') {
+            let (thread, count) = match run.split_once('-') {
+                Some((thread, count)) => (thread, count),
+                None => (run, "1"),
+            };
+            let thread: u32 =
+                parse_decimal(thread).ok_or_else(|| format!("bad thread number in `{run}`"))?;
+            let count: usize = parse_decimal(count)
+                .filter(|c| *c >= 1)
+                .ok_or_else(|| format!("bad repeat count in `{run}`"))?;
+            if count > MAX_DECODED_STEPS - threads.len() {
+                return Err(format!("it is longer than {MAX_DECODED_STEPS} steps"));
+            }
+            threads.extend(std::iter::repeat_n(thread, count));
+        }
+        Ok(Schedule { threads })
+    }
+}
+
+fn parse_decimal<T: std::str::FromStr>(s: &str) -> Option<T> {
+    if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// FNV-1a, folded to 16 bits.
+fn checksum(text: &str) -> u16 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    (hash ^ (hash >> 16)) as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_runs() {
+        let s = Schedule {
+            threads: vec![0, 0, 0, 1, 2, 2, 0, 17],
+        };
+        let text = s.encode();
+        assert!(text.starts_with("w1:0-3.1.2-2.0.17:"), "{text}");
+        assert_eq!(Schedule::decode(&text), Ok(s));
+    }
+
+    #[test]
+    fn rejects_damaged_strings_with_reasons() {
+        let good = Schedule {
+            threads: vec![0, 1, 1],
+        }
+        .encode();
+        let cut = &good[..good.len() - 2];
+        assert!(Schedule::decode(cut).unwrap_err().contains("check digits"));
+        let edited = good.replace("1-2", "1-3");
+        assert!(Schedule::decode(&edited)
+            .unwrap_err()
+            .contains("check digits"));
+        assert!(Schedule::decode("hello")
+            .unwrap_err()
+            .contains("does not start"));
+        assert!(Schedule::decode("w1:0.1")
+            .unwrap_err()
+            .contains("cut short"));
+    }
+
+    #[test]
+    fn rejects_huge_counts_without_allocating() {
+        let runs = "0-9999999999";
+        let text = format!("w1:{runs}:{:04x}", checksum(runs));
+        assert!(Schedule::decode(&text).is_err());
+        let runs = "0-9000000.1-9000000";
+        let text = format!("w1:{runs}:{:04x}", checksum(runs));
+        assert!(Schedule::decode(&text).unwrap_err().contains("longer than"));
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_text() {
+        for text in [
+            "w1:",
+            "w1::",
+            "w1:-:0000",
+            "w1:.:1234",
+            "w1:a-b:ffff",
+            "w1:\u{1F600}:zz",
+            ":::",
+        ] {
+            let _ = Schedule::decode(text);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Judging an execution that stopped: passed, or which failure, with its report.
+//!
+//! Invariant: a panic that no `join` received is a failure even when every thread finished;
+//! the first panic in execution order is the one the headline names.
+
+use crate::failure::{Failure, FailureKind};
+use crate::report::{self, Context};
+use crate::runtime::execution::Execution;
+use crate::runtime::op::{EventKind, OpKind, ThreadId};
+
+/// Why the step loop of an execution stopped.
+pub(crate) enum Ending {
+    /// No thread can run.
+    Quiescent,
+    /// The main thread panicked.
+    MainPanicked,
+    /// More than `max_steps` scheduling points.
+    Livelock { max_steps: usize },
+    /// The program left the recorded schedule.
+    Diverged(String),
+    /// The engine could not go on (a stack could not be allocated).
+    Internal(String),
+}
+
+pub(crate) fn judge(ending: Ending, cx: &Context<'_>) -> Option<Failure> {
+    let e = cx.execution;
+    match ending {
+        Ending::Quiescent => {
+            let blocked: Vec<ThreadId> = (0..e.threads.len())
+                .filter(|&t| !e.threads[t].finished)
+                .collect();
+            if blocked.is_empty() {
+                unjoined_panic(cx)
+            } else {
+                Some(stuck(&blocked, cx))
+            }
+        }
+        Ending::MainPanicked => unjoined_panic(cx).or_else(|| panic_failure(0, cx)),
+        Ending::Livelock { max_steps } => {
+            let mut details: Vec<String> = (0..e.threads.len())
+                .filter(|&t| !e.threads[t].finished)
+                .map(|t| crate::explore::describe_pending(e, t))
+                .collect();
+            details.push(
+                "a thread that waits in a loop must call weft::thread::yield_now() or \
+                 weft::hint::spin_loop() in it, so that weft runs the others; if the model is \
+                 just long, raise Builder::max_steps or WEFT_MAX_STEPS"
+                    .to_string(),
+            );
+            let headline =
+                format!("livelock: the execution took more than {max_steps} scheduling points");
+            Some(report::failure(
+                FailureKind::Livelock,
+                &headline,
+                &details,
+                cx,
+            ))
+        }
+        Ending::Diverged(message) => {
+            let details = vec![
+                "the model must do the same thing every time it runs the same schedule: it must not \
+                 depend on time, randomness, HashMap iteration order, or state kept between \
+                 executions (statics, values captured by the model closure)"
+                    .to_string(),
+            ];
+            let headline = format!("nondeterminism: {message}");
+            Some(report::failure(
+                FailureKind::Nondeterminism,
+                &headline,
+                &details,
+                cx,
+            ))
+        }
+        Ending::Internal(message) => Some(report::failure(FailureKind::Panic, &message, &[], cx)),
+    }
+}
+
+/// The first thread (in execution order) that panicked and whose panic no `join` took.
+fn unjoined_panic(cx: &Context<'_>) -> Option<Failure> {
+    let e = cx.execution;
+    let first = e.events.iter().find_map(|event| match event.kind {
+        EventKind::Finish { panicked: true }
+            if !e.threads[event.thread].joined || event.thread == 0 =>
+        {
+            Some(event.thread)
+        }
+        _ => None,
+    })?;
+    panic_failure(first, cx)
+}
+
+fn panic_failure(thread: ThreadId, cx: &Context<'_>) -> Option<Failure> {
+    let e = cx.execution;
+    let record = e.threads[thread].panic.as_ref()?;
+    let at = record
+        .site
+        .as_deref()
+        .map(|s| format!(" at {s}"))
+        .unwrap_or_default();
+    let headline = format!(
+        "{} panicked{at}: {}",
+        e.thread_label(thread),
+        record.message
+    );
+    let details: Vec<String> = e
+        .events
+        .iter()
+        .filter(|ev| matches!(ev.kind, EventKind::Finish { panicked: true }) && ev.thread != thread)
+        .filter_map(|ev| {
+            let other = e.threads[ev.thread].panic.as_ref()?;
+            let at = other
+                .site
+                .as_deref()
+                .map(|s| format!(" at {s}"))
+                .unwrap_or_default();
+            Some(format!(
+                "{} also panicked{at}: {}",
+                e.thread_label(ev.thread),
+                other.message
+            ))
+        })
+        .collect();
+    Some(report::failure(FailureKind::Panic, &headline, &details, cx))
+}
+
+/// Deadlock (main cannot finish) or leaked threads (main finished, others never will).
+fn stuck(blocked: &[ThreadId], cx: &Context<'_>) -> Failure {
+    let e = cx.execution;
+    let details: Vec<String> = blocked.iter().map(|&t| waiting_on(e, t)).collect();
+    if e.threads[0].finished {
+        let names: Vec<String> = blocked.iter().map(|&t| e.thread_label(t)).collect();
+        let headline = format!(
+            "leaked thread: main returned while {} stay{} blocked forever",
+            names.join(", "),
+            if names.len() == 1 { "s" } else { "" }
+        );
+        report::failure(FailureKind::LeakedThread, &headline, &details, cx)
+    } else {
+        let headline = "deadlock: no thread can run and main has not finished";
+        report::failure(FailureKind::Deadlock, headline, &details, cx)
+    }
+}
+
+/// `main is blocked at lock of #1 Mutex created at ... (src/x.rs:12:9); held by thread 2, which locked it at ...`.
+fn waiting_on(e: &Execution, thread: ThreadId) -> String {
+    let label = e.thread_label(thread);
+    let Some(op) = e.threads[thread].pending else {
+        return format!("{label} is blocked");
+    };
+    let mut text = format!("{label} is blocked at {} ({})", op.describe(), op.site);
+    match (op.kind, op.object) {
+        (OpKind::Lock, Some(object)) => {
+            text += &format!(
+                " of {}",
+                e.objects[object as usize].describe(object as usize)
+            );
+            if let Some((owner, site)) = e.mutex_owner(object) {
+                text += &format!(
+                    "; held by {}, which locked it at {site}",
+                    e.thread_label(owner)
+                );
+            }
+        }
+        (OpKind::Join(target), _) => {
+            if !e.threads[target].finished {
+                text += &format!("; {} has not finished", e.thread_label(target));
+            }
+        }
+        _ => {}
+    }
+    text
+}

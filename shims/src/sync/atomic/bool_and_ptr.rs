@@ -1,0 +1,260 @@
+//! The modelled `AtomicBool` and `AtomicPtr<T>`.
+//!
+//! Invariant: a pointer crosses the engine as its exposed address and comes back with
+//! `with_exposed_provenance_mut`, so its provenance survives the round trip.
+
+use std::fmt;
+use std::sync::atomic::Ordering;
+
+use super::core::{Bits, Core};
+
+impl Bits for bool {
+    fn to_bits(self) -> u64 {
+        u64::from(self)
+    }
+    fn from_bits(bits: u64) -> Self {
+        bits != 0
+    }
+}
+
+/// A modelled `std::sync::atomic::AtomicBool`.
+pub struct AtomicBool(Core<bool>);
+
+impl AtomicBool {
+    #[track_caller]
+    pub fn new(value: bool) -> Self {
+        AtomicBool(Core::new(value, "AtomicBool"))
+    }
+
+    #[track_caller]
+    pub fn get_mut(&mut self) -> &mut bool {
+        self.0.get_mut()
+    }
+
+    #[track_caller]
+    pub fn into_inner(self) -> bool {
+        self.0.into_inner()
+    }
+
+    #[track_caller]
+    pub fn load(&self, order: Ordering) -> bool {
+        self.0.load(order)
+    }
+
+    #[track_caller]
+    pub fn store(&self, value: bool, order: Ordering) {
+        self.0.store(value, order)
+    }
+
+    #[track_caller]
+    pub fn swap(&self, value: bool, order: Ordering) -> bool {
+        self.0.rmw(order, |_| value)
+    }
+
+    #[track_caller]
+    pub fn compare_exchange(
+        &self,
+        current: bool,
+        new: bool,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<bool, bool> {
+        self.0.compare_exchange(current, new, success, failure)
+    }
+
+    /// Never fails spuriously in this model (sequentially consistent atomics).
+    #[track_caller]
+    pub fn compare_exchange_weak(
+        &self,
+        current: bool,
+        new: bool,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<bool, bool> {
+        self.0.compare_exchange(current, new, success, failure)
+    }
+
+    #[track_caller]
+    pub fn fetch_and(&self, value: bool, order: Ordering) -> bool {
+        self.0.rmw(order, |old| old & value)
+    }
+
+    #[track_caller]
+    pub fn fetch_nand(&self, value: bool, order: Ordering) -> bool {
+        self.0.rmw(order, |old| !(old & value))
+    }
+
+    #[track_caller]
+    pub fn fetch_or(&self, value: bool, order: Ordering) -> bool {
+        self.0.rmw(order, |old| old | value)
+    }
+
+    #[track_caller]
+    pub fn fetch_xor(&self, value: bool, order: Ordering) -> bool {
+        self.0.rmw(order, |old| old ^ value)
+    }
+
+    #[track_caller]
+    pub fn fetch_not(&self, order: Ordering) -> bool {
+        self.0.rmw(order, |old| !old)
+    }
+
+    #[track_caller]
+    pub fn fetch_update<F>(
+        &self,
+        set_order: Ordering,
+        fetch_order: Ordering,
+        f: F,
+    ) -> Result<bool, bool>
+    where
+        F: FnMut(bool) -> Option<bool>,
+    {
+        self.0.fetch_update(set_order, fetch_order, f)
+    }
+}
+
+impl Default for AtomicBool {
+    #[track_caller]
+    fn default() -> Self {
+        AtomicBool::new(false)
+    }
+}
+
+impl From<bool> for AtomicBool {
+    #[track_caller]
+    fn from(value: bool) -> Self {
+        AtomicBool::new(value)
+    }
+}
+
+impl fmt::Debug for AtomicBool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.peek() {
+            Some(value) => fmt::Debug::fmt(&value, f),
+            None => f.write_str("AtomicBool(?)"),
+        }
+    }
+}
+
+/// A raw pointer stored in an atomic; `Copy` so it can sit in `Core`.
+struct Pointer<T>(*mut T);
+
+impl<T> Clone for Pointer<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Pointer<T> {}
+
+impl<T> Bits for Pointer<T> {
+    fn to_bits(self) -> u64 {
+        self.0.expose_provenance() as u64
+    }
+    fn from_bits(bits: u64) -> Self {
+        Pointer(std::ptr::with_exposed_provenance_mut(bits as usize))
+    }
+}
+
+// SAFETY: like std's `AtomicPtr`, the atomic only moves the pointer value between threads;
+// dereferencing it is the user's `unsafe` responsibility.
+unsafe impl<T> Send for Pointer<T> {}
+
+/// A modelled `std::sync::atomic::AtomicPtr<T>`.
+pub struct AtomicPtr<T>(Core<Pointer<T>>);
+
+impl<T> AtomicPtr<T> {
+    #[track_caller]
+    pub fn new(value: *mut T) -> Self {
+        AtomicPtr(Core::new(Pointer(value), "AtomicPtr"))
+    }
+
+    #[track_caller]
+    pub fn get_mut(&mut self) -> &mut *mut T {
+        &mut self.0.get_mut().0
+    }
+
+    #[track_caller]
+    pub fn into_inner(self) -> *mut T {
+        self.0.into_inner().0
+    }
+
+    #[track_caller]
+    pub fn load(&self, order: Ordering) -> *mut T {
+        self.0.load(order).0
+    }
+
+    #[track_caller]
+    pub fn store(&self, value: *mut T, order: Ordering) {
+        self.0.store(Pointer(value), order)
+    }
+
+    #[track_caller]
+    pub fn swap(&self, value: *mut T, order: Ordering) -> *mut T {
+        self.0.rmw(order, |_| Pointer(value)).0
+    }
+
+    #[track_caller]
+    pub fn compare_exchange(
+        &self,
+        current: *mut T,
+        new: *mut T,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<*mut T, *mut T> {
+        self.0
+            .compare_exchange(Pointer(current), Pointer(new), success, failure)
+            .map(|p| p.0)
+            .map_err(|p| p.0)
+    }
+
+    /// Never fails spuriously in this model (sequentially consistent atomics).
+    #[track_caller]
+    pub fn compare_exchange_weak(
+        &self,
+        current: *mut T,
+        new: *mut T,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<*mut T, *mut T> {
+        self.compare_exchange(current, new, success, failure)
+    }
+
+    #[track_caller]
+    pub fn fetch_update<F>(
+        &self,
+        set_order: Ordering,
+        fetch_order: Ordering,
+        mut f: F,
+    ) -> Result<*mut T, *mut T>
+    where
+        F: FnMut(*mut T) -> Option<*mut T>,
+    {
+        self.0
+            .fetch_update(set_order, fetch_order, |p| f(p.0).map(Pointer))
+            .map(|p| p.0)
+            .map_err(|p| p.0)
+    }
+}
+
+impl<T> Default for AtomicPtr<T> {
+    #[track_caller]
+    fn default() -> Self {
+        AtomicPtr::new(std::ptr::null_mut())
+    }
+}
+
+impl<T> From<*mut T> for AtomicPtr<T> {
+    #[track_caller]
+    fn from(value: *mut T) -> Self {
+        AtomicPtr::new(value)
+    }
+}
+
+impl<T> fmt::Debug for AtomicPtr<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.peek() {
+            Some(value) => fmt::Debug::fmt(&value.0, f),
+            None => f.write_str("AtomicPtr(?)"),
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! `std::thread` at loom's paths: spawn, `Builder`, `JoinHandle`, `yield_now`, `current`.
+//! With `permute`, threads are model threads of the current execution; `join` returns the
+//! thread's panic as `Err`, like std.
+
+#[cfg(not(feature = "permute"))]
+pub use std::thread::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
+
+pub use std::thread::{panicking, Result};
+
+#[cfg(feature = "permute")]
+pub use modelled::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
+
+#[cfg(feature = "permute")]
+mod modelled {
+    use std::sync::{Arc, Mutex as StdMutex};
+
+    use weft_harness::rt::{self, ThreadHandle};
+
+    /// Identifies a model thread within its execution (0 is main).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct ThreadId(usize);
+
+    impl ThreadId {
+        /// The thread's number in the execution, as reports print it.
+        pub fn as_index(&self) -> usize {
+            self.0
+        }
+    }
+
+    /// A handle to a model thread.
+    #[derive(Clone, Debug)]
+    pub struct Thread {
+        handle: ThreadHandle,
+        name: Option<Arc<str>>,
+    }
+
+    impl Thread {
+        pub fn id(&self) -> ThreadId {
+            ThreadId(self.handle.index())
+        }
+
+        pub fn name(&self) -> Option<&str> {
+            match (&self.name, self.handle.index()) {
+                (Some(name), _) => Some(name),
+                (None, 0) => Some("main"),
+                (None, _) => None,
+            }
+        }
+    }
+
+    /// Owns the permission to join a model thread.
+    #[derive(Debug)]
+    pub struct JoinHandle<T> {
+        thread: Thread,
+        result: Arc<StdMutex<Option<T>>>,
+    }
+
+    impl<T> JoinHandle<T> {
+        /// Waits for the thread; `Err` carries its panic payload, like std.
+        #[track_caller]
+        pub fn join(self) -> std::thread::Result<T> {
+            rt::join(self.thread.handle)?;
+            let value = self.result.lock().unwrap_or_else(|e| e.into_inner()).take();
+            Ok(value.expect("a thread that finished without panicking stored its result"))
+        }
+
+        pub fn thread(&self) -> &Thread {
+            &self.thread
+        }
+    }
+
+    /// Thread factory, to name threads.
+    #[derive(Debug, Default)]
+    pub struct Builder {
+        name: Option<String>,
+    }
+
+    impl Builder {
+        pub fn new() -> Builder {
+            Builder::default()
+        }
+
+        pub fn name(mut self, name: String) -> Builder {
+            self.name = Some(name);
+            self
+        }
+
+        /// Accepted for std compatibility; model threads all get `Builder::stack_size` of
+        /// the weft `Builder` that runs the model.
+        pub fn stack_size(self, _size: usize) -> Builder {
+            self
+        }
+
+        #[track_caller]
+        pub fn spawn<F, T>(self, f: F) -> std::io::Result<JoinHandle<T>>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let result = Arc::new(StdMutex::new(None));
+            let slot = result.clone();
+            let body = Box::new(move || {
+                let value = f();
+                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
+            });
+            let name: Option<Arc<str>> = self.name.as_deref().map(Arc::from);
+            let handle = rt::spawn(body, self.name);
+            Ok(JoinHandle {
+                thread: Thread { handle, name },
+                result,
+            })
+        }
+    }
+
+    /// Spawns a model thread running `f`.
+    #[track_caller]
+    pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Builder::new()
+            .spawn(f)
+            .expect("spawning a model thread cannot fail")
+    }
+
+    /// Lets other threads run: under the model, this thread runs again only after every
+    /// other runnable thread has had a turn or something it may wait for changed.
+    #[track_caller]
+    pub fn yield_now() {
+        rt::yield_now();
+    }
+
+    /// The calling model thread.
+    #[track_caller]
+    pub fn current() -> Thread {
+        let (handle, name) = rt::current_thread();
+        Thread {
+            handle,
+            name: name.as_deref().map(Arc::from),
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! weft: deterministic concurrency testing for Rust.
+//!
+//! Write a test with weft's std-shaped primitives (`weft::thread`, `weft::sync`,
+//! `weft::cell`, `weft::hint`) and run it with [`model`]. With the `permute` feature on,
+//! weft runs the closure once per distinct interleaving of its threads (dynamic
+//! partial-order reduction) and reports the first failing one — panic, deadlock, leaked
+//! thread, livelock — with a schedule string that replays it exactly. With `permute` off,
+//! the primitives are std's own and the closure runs once.
+//!
+//! ```
+//! use weft::sync::atomic::{AtomicUsize, Ordering};
+//! use weft::sync::Arc;
+//!
+//! weft::model(|| {
+//!     let hits = Arc::new(AtomicUsize::new(0));
+//!     let other = hits.clone();
+//!     let t = weft::thread::spawn(move || other.fetch_add(1, Ordering::SeqCst));
+//!     hits.fetch_add(1, Ordering::SeqCst);
+//!     t.join().unwrap();
+//!     assert_eq!(hits.load(Ordering::SeqCst), 2);
+//! });
+//! ```
+
+pub use weft_harness::{Builder, Failure, FailureKind, Stats, Strategy};
+pub use weft_shims::{cell, hint, sync, thread};
+
+/// Explores every interleaving of `f` (with `permute`; else runs it once) and panics with
+/// the full report on the first failure. Same as `Builder::new().check(f)`.
+#[track_caller]
+pub fn model<F>(f: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    Builder::new().check(f);
+}
+
+/// Re-runs exactly the execution a report's schedule string describes, and panics with the
+/// report if it fails (as it should, until the bug is fixed).
+#[track_caller]
+pub fn replay<F>(schedule: &str, f: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    Builder::new()
+        .strategy(Strategy::Replay(schedule.to_string()))
+        .check(f);
+}

@@ -1,0 +1,81 @@
+//! The benchmark programs of BENCHMARKS.md, shared by the exploration-count tests and the
+//! benchmark. All atomics are SeqCst; main spawns the threads and joins them.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use weft::thread;
+
+/// ainc(n): n threads, one `fetch_add` each on one atomic.
+pub fn ainc(n: usize) -> impl Fn() + Send + Sync + 'static {
+    move || {
+        let x = Arc::new(AtomicUsize::new(0));
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                let x = x.clone();
+                thread::spawn(move || {
+                    x.fetch_add(1, SeqCst);
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(x.load(SeqCst), n);
+    }
+}
+
+/// readers(n): one writer stores x = 42; n readers load x.
+pub fn readers(n: usize) -> impl Fn() + Send + Sync + 'static {
+    move || {
+        let x = Arc::new(AtomicUsize::new(0));
+        let writer = {
+            let x = x.clone();
+            thread::spawn(move || x.store(42, SeqCst))
+        };
+        let readers: Vec<_> = (0..n)
+            .map(|_| {
+                let x = x.clone();
+                thread::spawn(move || {
+                    let v = x.load(SeqCst);
+                    assert!(v == 0 || v == 42);
+                })
+            })
+            .collect();
+        writer.join().unwrap();
+        for r in readers {
+            r.join().unwrap();
+        }
+    }
+}
+
+/// lastzero(n): a[0..=n] = 0; thread 0 scans down from a[n] for a zero; thread j in 1..=n
+/// sets a[j] = a[j-1] + 1.
+pub fn lastzero(n: usize) -> impl Fn() + Send + Sync + 'static {
+    move || {
+        let a: Arc<Vec<AtomicUsize>> = Arc::new((0..=n).map(|_| AtomicUsize::new(0)).collect());
+        let scanner = {
+            let a = a.clone();
+            thread::spawn(move || {
+                let mut i = n;
+                while a[i].load(SeqCst) != 0 {
+                    i -= 1;
+                }
+            })
+        };
+        let writers: Vec<_> = (1..=n)
+            .map(|j| {
+                let a = a.clone();
+                thread::spawn(move || {
+                    let v = a[j - 1].load(SeqCst);
+                    a[j].store(v + 1, SeqCst);
+                })
+            })
+            .collect();
+        scanner.join().unwrap();
+        for w in writers {
+            w.join().unwrap();
+        }
+    }
+}
