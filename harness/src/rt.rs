@@ -153,16 +153,20 @@ pub fn mutex_try_lock(object: ObjectId) -> bool {
     with(|e| e.mutex_try_lock(index, site))
 }
 
-/// Releases the mutex (held by the caller). Does nothing outside the model that created
-/// it, so a guard that outlives its execution drops quietly.
+/// Releases the mutex (held by the caller). A scheduling point: a `try_lock` of another
+/// thread fails before it and succeeds after it. Does nothing outside the execution that
+/// created the mutex, so a guard that outlives its execution drops quietly.
 #[track_caller]
 pub fn mutex_unlock(object: ObjectId) {
     let site = Location::caller();
-    execution::try_with(|e| {
-        if let Ok(index) = e.object_index(object.execution, object.index, object.type_name) {
-            e.mutex_unlock(index, site);
-        }
+    let index = execution::try_with(|e| {
+        e.object_index(object.execution, object.index, object.type_name)
+            .ok()
     });
+    if let Some(Some(index)) = index {
+        scheduling_point(OpKind::Unlock, Some(index), site);
+        with(|e| e.mutex_unlock(index, site));
+    }
 }
 
 /// Starts a model thread running `body`; it runs from its own first scheduling point on.

@@ -26,6 +26,11 @@ struct Sleeper {
     access: Option<Access>,
 }
 
+/// Every thread waiting at a scheduling point, with its operation.
+fn waiting_ops(execution: &Execution) -> impl Iterator<Item = (ThreadId, Op)> + '_ {
+    (0..execution.threads.len()).filter_map(|t| execution.threads[t].pending.map(|op| (t, op)))
+}
+
 /// Whether running `thread` switches away from `previous` while it could have continued.
 fn preempts(previous: Option<ThreadId>, schedulable: &ThreadSet, thread: ThreadId) -> bool {
     previous.is_some_and(|p| p != thread && schedulable.contains(p))
@@ -33,7 +38,8 @@ fn preempts(previous: Option<ThreadId>, schedulable: &ThreadSet, thread: ThreadI
 
 struct Node {
     thread: ThreadId,
-    op: Op,
+    /// Where this node's record of every thread's pending operation starts in `pending_ops`.
+    ops_start: usize,
     schedulable: ThreadSet,
     backtrack: ThreadSet,
     done: ThreadSet,
@@ -59,6 +65,9 @@ pub(crate) struct Dpor {
     replay: usize,
     bound: Option<usize>,
     causality: Causality,
+    /// For each node in turn, the pending operation of every waiting thread, so that a
+    /// replay can check the program reached the same state.
+    pending_ops: Vec<(ThreadId, Op)>,
     /// Sleep candidates at the current node, to be filtered by the step's events.
     carried: Vec<Sleeper>,
     next_sleep: Vec<Sleeper>,
@@ -71,6 +80,7 @@ impl Dpor {
             replay: 0,
             bound,
             causality: Causality::default(),
+            pending_ops: Vec::new(),
             carried: Vec::new(),
             next_sleep: Vec::new(),
         }
@@ -86,24 +96,43 @@ impl Dpor {
         step: usize,
         schedulable: &ThreadSet,
     ) -> Decision {
-        let last = step + 1 == self.replay;
-        let node = &mut self.nodes[step];
-        let pending = execution.threads.get(node.thread).and_then(|t| t.pending);
-        let same_op = last || pending == Some(node.op);
-        if node.schedulable != *schedulable || !same_op {
-            return Decision::Diverged(format!(
-                "step {step}: an earlier execution ran {} here ({} at {}) with {} runnable; this \
-                 time {} with {} runnable",
-                execution.thread_label(node.thread),
-                node.op.describe(),
-                node.op.site,
+        let node = &self.nodes[step];
+        let end = self
+            .nodes
+            .get(step + 1)
+            .map_or(self.pending_ops.len(), |next| next.ops_start);
+        let recorded = &self.pending_ops[node.ops_start..end];
+        let mut now = waiting_ops(execution);
+        let changed = recorded
+            .iter()
+            .find(|&&(t, op)| execution.threads.get(t).and_then(|th| th.pending) != Some(op));
+        let message = if let Some(&(thread, op)) = changed {
+            Some(format!(
+                "step {step}: in an earlier execution {} was at {} ({}) here; this time {}",
+                execution.thread_label(thread),
+                op.describe(),
+                op.site,
+                describe_pending(execution, thread)
+            ))
+        } else if let Some((thread, _)) = now.nth(recorded.len()) {
+            Some(format!(
+                "step {step}: in an earlier execution {} was not waiting here; this time {}",
+                execution.thread_label(thread),
+                describe_pending(execution, thread)
+            ))
+        } else if node.schedulable != *schedulable {
+            Some(format!(
+                "step {step}: in an earlier execution {} could run here; this time {}",
                 list_threads(execution, &node.schedulable),
-                describe_pending(execution, node.thread),
-                list_threads(execution, schedulable),
-            ));
+                list_threads(execution, schedulable)
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            return Decision::Diverged(message);
         }
-        if last {
-            node.op = pending.expect("a schedulable thread waits at an operation");
+        if step + 1 == self.replay {
             let chosen = node.thread;
             self.carried.clear();
             self.carried.extend_from_slice(&node.sleep);
@@ -138,15 +167,14 @@ impl Dpor {
         let Some(thread) = pick else {
             return Decision::Blocked;
         };
-        let op = execution.threads[thread]
-            .pending
-            .expect("a schedulable thread waits at an operation");
+        let ops_start = self.pending_ops.len();
+        self.pending_ops.extend(waiting_ops(execution));
         self.carried.clear();
         self.carried.extend_from_slice(&sleep);
         let chosen: ThreadSet = std::iter::once(thread).collect();
         self.nodes.push(Node {
             thread,
-            op,
+            ops_start,
             schedulable: schedulable.clone(),
             backtrack: chosen.clone(),
             done: chosen,
@@ -260,7 +288,8 @@ impl Explorer for Dpor {
                 self.replay = self.nodes.len();
                 return true;
             }
-            self.nodes.pop();
+            let popped = self.nodes.pop().expect("checked above");
+            self.pending_ops.truncate(popped.ops_start);
         }
         false
     }

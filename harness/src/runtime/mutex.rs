@@ -1,6 +1,6 @@
 //! Mutexes: an owner and the site where it locked. A blocking `lock` is disabled while the
-//! mutex is held; `unlock` is not a scheduling point (releasing only enables others, so it
-//! can run in the step before it without hiding any interleaving).
+//! mutex is held. `unlock` is a scheduling point too: it does not commute with another
+//! thread's `try_lock`, which fails before it and succeeds after it.
 //!
 //! Invariant: `owner` is `Some` exactly between a `Lock`/successful `TryLock` event and the
 //! matching `Unlock` event.

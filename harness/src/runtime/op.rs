@@ -28,6 +28,7 @@ pub(crate) enum OpKind {
     CompareExchange,
     Lock,
     TryLock,
+    Unlock,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +46,7 @@ impl Op {
             OpKind::Load => AccessKind::Read,
             OpKind::Store | OpKind::Rmw | OpKind::CompareExchange => AccessKind::Write,
             OpKind::Lock | OpKind::TryLock => AccessKind::Acquire,
+            OpKind::Unlock => AccessKind::Release,
             OpKind::Start | OpKind::Yield | OpKind::Join(_) => return None,
         };
         self.object.map(|object| Access { object, kind })
@@ -61,6 +63,7 @@ impl Op {
             OpKind::CompareExchange => "compare_exchange".into(),
             OpKind::Lock => "lock".into(),
             OpKind::TryLock => "try_lock".into(),
+            OpKind::Unlock => "unlock".into(),
         }
     }
 }

@@ -1,0 +1,399 @@
+//! Each failure kind of the engine issue, with the content its report must carry, and the
+//! bad inputs that must give one clear error instead of a hang, abort or double panic.
+#![cfg(feature = "permute")]
+
+use std::sync::atomic::AtomicU32 as StdAtomicU32;
+use std::sync::atomic::Ordering::Relaxed;
+
+use weft::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use weft::sync::{Arc, Mutex};
+use weft::{hint, thread, Builder, FailureKind, Strategy};
+
+#[test]
+fn lock_order_deadlock_names_both_lock_sites() {
+    static FIRST: StdAtomicU32 = StdAtomicU32::new(0);
+    static SECOND: StdAtomicU32 = StdAtomicU32::new(0);
+    let failure = Builder::new()
+        .explore(|| {
+            let a = Arc::new(Mutex::new(()));
+            let b = Arc::new(Mutex::new(()));
+            let (a2, b2) = (a.clone(), b.clone());
+            let t = thread::spawn(move || {
+                let (_b, line) = (b2.lock().unwrap(), line!());
+                FIRST.store(line, Relaxed);
+                let _a = a2.lock().unwrap();
+            });
+            let (_a, line) = (a.lock().unwrap(), line!());
+            SECOND.store(line, Relaxed);
+            let _b = b.lock().unwrap();
+            drop(_b);
+            drop(_a);
+            t.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Deadlock);
+    let report = failure.to_string();
+    assert!(
+        report.starts_with("weft: deadlock: no thread can run"),
+        "{report}"
+    );
+    let held = |line: u32| format!("which locked it at tests/failures.rs:{line}:");
+    assert!(report.contains(&held(FIRST.load(Relaxed))), "{report}");
+    assert!(report.contains(&held(SECOND.load(Relaxed))), "{report}");
+    assert!(
+        report.contains("main is blocked at lock (tests/failures.rs:"),
+        "{report}"
+    );
+    assert!(
+        report.contains("thread 1 is blocked at lock (tests/failures.rs:"),
+        "{report}"
+    );
+    assert!(report.contains("replay: WEFT_REPLAY="), "{report}");
+}
+
+#[test]
+fn deadlock_schedule_replays_to_the_same_deadlock() {
+    let model = || {
+        let a = Arc::new(Mutex::new(0));
+        let a2 = a.clone();
+        let t = thread::spawn(move || {
+            let _g = a2.lock().unwrap();
+        });
+        let g = a.lock().unwrap();
+        std::mem::forget(g);
+        t.join().unwrap();
+    };
+    let failure = Builder::new().explore(model).unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Deadlock);
+    let replayed = weft::Builder::new()
+        .strategy(Strategy::Replay(failure.schedule().into()))
+        .explore(model)
+        .unwrap_err();
+    assert_eq!(replayed.kind(), FailureKind::Deadlock);
+}
+
+#[test]
+fn thread_blocked_forever_after_main_returns_is_a_leaked_thread() {
+    let failure = Builder::new()
+        .explore(|| {
+            let m = Arc::new(Mutex::new(()));
+            let guard = m.lock().unwrap();
+            let m2 = m.clone();
+            thread::spawn(move || {
+                let _g = m2.lock().unwrap();
+            });
+            std::mem::forget(guard);
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::LeakedThread);
+    let report = failure.to_string();
+    assert!(
+        report
+            .starts_with("weft: leaked thread: main returned while thread 1 stays blocked forever"),
+        "{report}"
+    );
+    assert!(report.contains("held by main"), "{report}");
+    assert!(
+        report.contains("thread 1 spawned by main at tests/failures.rs:"),
+        "{report}"
+    );
+}
+
+#[test]
+fn spawned_thread_panic_is_returned_by_join() {
+    let stats = Builder::new()
+        .explore(|| {
+            let t = thread::spawn(|| panic!("worker gave up"));
+            let payload = t.join().unwrap_err();
+            assert_eq!(payload.downcast_ref::<&str>(), Some(&"worker gave up"));
+        })
+        .unwrap();
+    assert_eq!(stats.executions, 1);
+}
+
+#[test]
+fn unjoined_thread_panic_fails_the_execution() {
+    let failure = Builder::new()
+        .explore(|| {
+            thread::Builder::new()
+                .name("worker".into())
+                .spawn(|| panic!("nobody joins me"))
+                .unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Panic);
+    let report = failure.to_string();
+    assert!(
+        report.starts_with("weft: thread 1 \"worker\" panicked at tests/failures.rs:"),
+        "{report}"
+    );
+    assert!(report.contains(": nobody joins me"), "{report}");
+}
+
+#[test]
+fn panic_in_joined_thread_is_named_when_main_unwraps_it() {
+    let failure = Builder::new()
+        .explore(|| {
+            let t = thread::spawn(|| assert_eq!(1 + 1, 3, "arithmetic"));
+            t.join().unwrap();
+        })
+        .unwrap_err();
+    let report = failure.to_string();
+    assert!(report.starts_with("weft: main panicked"), "{report}");
+    assert!(
+        report.contains("thread 1 also panicked at tests/failures.rs:"),
+        "{report}"
+    );
+    assert!(report.contains("arithmetic"), "{report}");
+}
+
+#[test]
+fn panic_while_holding_a_lock_poisons_it_and_unwinds_cleanly() {
+    let stats = Builder::new()
+        .explore(|| {
+            let m = Arc::new(Mutex::new(5));
+            let m2 = m.clone();
+            let t = thread::spawn(move || {
+                let _guard = m2.lock().unwrap();
+                let _keep = m2.clone(); // dropped during unwinding too
+                panic!("poison it");
+            });
+            assert!(t.join().is_err());
+            assert!(m.is_poisoned());
+            let value = *m.lock().unwrap_or_else(|e| e.into_inner());
+            assert_eq!(value, 5);
+        })
+        .unwrap();
+    assert!(stats.complete);
+}
+
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("panic in Drop");
+    }
+}
+
+#[test]
+fn panic_in_drop_is_a_failure_not_an_abort() {
+    let failure = Builder::new()
+        .explore(|| {
+            let t = thread::spawn(|| {
+                let _value = PanicsOnDrop;
+            });
+            t.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Panic);
+    assert!(failure.to_string().contains("panic in Drop"), "{failure}");
+}
+
+#[test]
+fn check_panics_once_with_the_whole_report() {
+    let payload = std::panic::catch_unwind(|| {
+        Builder::new().check(|| {
+            let flag = Arc::new(AtomicBool::new(false));
+            let f2 = flag.clone();
+            let t = thread::spawn(move || f2.store(true, SeqCst));
+            assert!(!flag.load(SeqCst), "saw the store");
+            t.join().unwrap();
+        })
+    })
+    .unwrap_err();
+    let report = payload
+        .downcast_ref::<String>()
+        .expect("one panic carrying the report");
+    assert!(
+        report.starts_with("weft: main panicked at tests/failures.rs:"),
+        "{report}"
+    );
+    assert!(report.contains("saw the store"), "{report}");
+    assert!(report.contains("replay: WEFT_REPLAY="), "{report}");
+}
+
+#[test]
+fn spin_loop_without_progress_is_a_livelock() {
+    let failure = Builder::new()
+        .max_steps(500)
+        .explore(|| {
+            let ready = Arc::new(AtomicBool::new(false));
+            let r2 = ready.clone();
+            let waiter = thread::spawn(move || {
+                while !r2.load(SeqCst) {
+                    hint::spin_loop();
+                }
+            });
+            waiter.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Livelock);
+    let report = failure.to_string();
+    assert!(
+        report.starts_with("weft: livelock: the execution took more than 500 scheduling points"),
+        "{report}"
+    );
+    assert!(report.contains("main is at join thread 1"), "{report}");
+    assert!(report.contains("WEFT_MAX_STEPS"), "{report}");
+}
+
+#[test]
+fn busy_loop_without_a_hint_is_a_livelock_too() {
+    let failure = Builder::new()
+        .max_steps(300)
+        .explore(|| {
+            let ready = Arc::new(AtomicBool::new(false));
+            let r2 = ready.clone();
+            let setter = thread::spawn(move || r2.store(true, SeqCst));
+            while !ready.load(SeqCst) {}
+            setter.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Livelock);
+    assert!(failure.to_string().contains("spin_loop"), "{failure}");
+}
+
+#[test]
+fn spin_loop_that_others_release_passes() {
+    let stats = Builder::new()
+        .explore(|| {
+            let ready = Arc::new(AtomicBool::new(false));
+            let r2 = ready.clone();
+            let setter = thread::spawn(move || r2.store(true, SeqCst));
+            while !ready.load(SeqCst) {
+                thread::yield_now();
+            }
+            setter.join().unwrap();
+        })
+        .unwrap();
+    assert!(stats.complete);
+    // The load sees the store either at once or after one yield.
+    assert_eq!(stats.executions, 2);
+}
+
+#[test]
+fn corrupted_schedule_string_is_one_clear_error() {
+    for bad in [
+        "w1:0-3.1:ffff",
+        "w1:0-3.1",
+        "hello",
+        "",
+        "w1:0-99999999999:0000",
+    ] {
+        if bad.is_empty() {
+            continue; // an empty WEFT_REPLAY means "not set"; an empty string here is tested below
+        }
+        let failure = Builder::new()
+            .strategy(Strategy::Replay(bad.into()))
+            .explore(|| {})
+            .unwrap_err();
+        assert_eq!(failure.kind(), FailureKind::InvalidSchedule, "{bad}");
+        assert!(
+            failure
+                .to_string()
+                .starts_with("weft: invalid schedule string"),
+            "{failure}"
+        );
+    }
+    let failure = Builder::new()
+        .strategy(Strategy::Replay(String::new()))
+        .explore(|| {})
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::InvalidSchedule);
+}
+
+#[test]
+fn schedule_of_another_program_is_nondeterminism_naming_the_step() {
+    let two_threads = || {
+        let t = thread::spawn(|| {});
+        t.join().unwrap();
+    };
+    let failure = Builder::new()
+        .explore(|| {
+            let x = Arc::new(AtomicUsize::new(0));
+            let x2 = x.clone();
+            let t = thread::spawn(move || x2.store(1, SeqCst));
+            assert_eq!(x.load(SeqCst), 0);
+            t.join().unwrap();
+        })
+        .unwrap_err();
+    let replayed = Builder::new()
+        .strategy(Strategy::Replay(failure.schedule().into()))
+        .explore(two_threads)
+        .unwrap_err();
+    assert_eq!(replayed.kind(), FailureKind::Nondeterminism);
+    assert!(
+        replayed
+            .to_string()
+            .starts_with("weft: nondeterminism: step "),
+        "{replayed}"
+    );
+}
+
+#[test]
+fn model_that_changes_between_executions_is_nondeterminism() {
+    static RUNS: StdAtomicU32 = StdAtomicU32::new(0);
+    let failure = Builder::new()
+        .explore(|| {
+            let run = RUNS.fetch_add(1, Relaxed);
+            let x = Arc::new(AtomicUsize::new(0));
+            let x2 = x.clone();
+            let t = thread::spawn(move || x2.store(1, SeqCst));
+            if run > 0 {
+                x.fetch_add(1, SeqCst); // a different operation once the first run is over
+            }
+            x.load(SeqCst);
+            t.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Nondeterminism);
+    let report = failure.to_string();
+    assert!(
+        report.contains("in an earlier execution main was at atomic load (tests/failures.rs:"),
+        "{report}"
+    );
+    assert!(
+        report.contains("this time main is at atomic read-modify-write"),
+        "{report}"
+    );
+    assert!(
+        report.contains("must not depend on time, randomness"),
+        "{report}"
+    );
+}
+
+#[test]
+#[should_panic(expected = "a weft primitive was used outside weft::model")]
+fn shims_outside_a_model_are_one_clear_error() {
+    let _ = AtomicUsize::new(0);
+}
+
+#[test]
+fn object_kept_from_another_execution_is_reported() {
+    let kept: Arc<std::sync::Mutex<Option<weft::sync::Arc<AtomicUsize>>>> = Default::default();
+    let k2 = kept.clone();
+    let failure = Builder::new()
+        .explore(move || {
+            let mut slot = k2.lock().unwrap();
+            match slot.as_ref() {
+                None => *slot = Some(Arc::new(AtomicUsize::new(0))),
+                Some(old) => {
+                    old.load(SeqCst);
+                }
+            }
+            drop(slot);
+            let x = Arc::new(AtomicUsize::new(0));
+            let x2 = x.clone();
+            let t = thread::spawn(move || x2.store(1, SeqCst));
+            x.load(SeqCst);
+            t.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Panic);
+    assert!(
+        failure
+            .to_string()
+            .contains("was created outside the current execution"),
+        "{failure}"
+    );
+}

@@ -1,0 +1,55 @@
+//! Without `permute`, weft's primitives are std's own and a model runs once on real threads.
+#![cfg(not(feature = "permute"))]
+
+use weft::cell::UnsafeCell;
+use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use weft::sync::{Arc, Mutex};
+use weft::{thread, Builder, FailureKind};
+
+#[test]
+fn primitives_are_std_types() {
+    let _: std::sync::atomic::AtomicUsize = AtomicUsize::new(0);
+    let _: std::sync::Mutex<u8> = Mutex::new(0);
+    let handle: std::thread::JoinHandle<()> = thread::spawn(|| {});
+    handle.join().unwrap();
+}
+
+#[test]
+fn model_runs_once_on_real_threads() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = runs.clone();
+    let stats = Builder::new()
+        .explore(move || {
+            counted.fetch_add(1, SeqCst);
+            let main_id = std::thread::current().id();
+            let other = thread::spawn(move || std::thread::current().id())
+                .join()
+                .unwrap();
+            assert_ne!(main_id, other, "a spawned thread is a real OS thread");
+        })
+        .unwrap();
+    assert_eq!(runs.load(SeqCst), 1);
+    assert_eq!(stats.executions, 1);
+    weft::model(|| {});
+}
+
+#[test]
+fn panic_in_the_model_is_a_failure_value() {
+    let failure = Builder::new()
+        .explore(|| panic!("plain failure"))
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Panic);
+    assert!(failure.to_string().contains("plain failure"));
+    assert!(failure.to_string().contains("`permute` feature is off"));
+}
+
+#[test]
+fn unsafe_cell_wrapper_reads_and_writes() {
+    let mut cell = UnsafeCell::new(1);
+    // SAFETY: no other reference to the cell's contents exists.
+    cell.with_mut(|p| unsafe { *p += 1 });
+    // SAFETY: as above.
+    assert_eq!(cell.with(|p| unsafe { *p }), 2);
+    *cell.get_mut() += 1;
+    assert_eq!(cell.into_inner(), 3);
+}
