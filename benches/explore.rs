@@ -1,1 +1,44 @@
-fn main() {}
+//! Exploration throughput: for each program of BENCHMARKS.md, the executions one exhaustive
+//! exploration takes and how many executions per second weft runs.
+//!
+//! `cargo bench --features permute --bench explore` (release build). Each exploration is
+//! repeated until about a second has passed, so small programs get stable rates.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
+    let model = Arc::new(model);
+    let mut runs = 0u32;
+    let mut executions = 0u64;
+    let mut blocked = 0u64;
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(1) || runs == 0 {
+        let shared = model.clone();
+        let stats = weft::Builder::new().explore(move || shared()).expect("benchmark programs are correct");
+        assert!(stats.complete);
+        runs += 1;
+        executions = stats.executions;
+        blocked = stats.blocked;
+    }
+    let elapsed = started.elapsed();
+    let per_exploration = elapsed / runs;
+    let rate = (executions + blocked) as f64 * f64::from(runs) / elapsed.as_secs_f64();
+    println!(
+        "{name:<14} {executions:>9} {blocked:>8} {:>14.3} ms {rate:>14.0}",
+        per_exploration.as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    println!("{:<14} {:>9} {:>8} {:>17} {:>14}", "program", "executions", "blocked", "per exploration", "executions/s");
+    measure("ainc(3)", common::ainc(3));
+    measure("readers(3)", common::readers(3));
+    measure("lastzero(4)", common::lastzero(4));
+    measure("ainc(6)", common::ainc(6));
+    measure("readers(10)", common::readers(10));
+    measure("lastzero(8)", common::lastzero(8));
+}

@@ -45,6 +45,12 @@ fn counter_model(routine: fn(&AtomicUsize)) -> impl Fn() + Send + Sync + 'static
 }
 
 fn main() {
+    if std::env::var_os("WEFT_REPLAY").is_some() {
+        // A replay line from the report below: re-run that one execution of the buggy counter.
+        println!("== replaying WEFT_REPLAY on the seed's counter ==");
+        weft::model(counter_model(buggy_routine));
+        return;
+    }
     println!("== the seed's counter: load, then store (lost updates) ==");
     match weft::Builder::new().explore(counter_model(buggy_routine)) {
         Ok(stats) => {

@@ -10,8 +10,11 @@ use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use weft::sync::{Arc, Mutex, TryLockError};
 use weft::{thread, Builder, FailureKind};
 
-/// Collects one value per execution from inside a model.
-fn outcomes<T: Ord + Send + 'static>() -> (Arc<StdMutex<BTreeSet<T>>>, Arc<StdMutex<BTreeSet<T>>>) {
+/// Values collected from inside a model, one per execution.
+type Outcomes<T> = Arc<StdMutex<BTreeSet<T>>>;
+
+/// Two handles to one outcome set: one to move into the model, one to read afterwards.
+fn outcomes<T: Ord + Send + 'static>() -> (Outcomes<T>, Outcomes<T>) {
     let set = Arc::new(StdMutex::new(BTreeSet::new()));
     (set.clone(), set)
 }

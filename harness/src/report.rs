@@ -85,7 +85,7 @@ fn label(event: &Event) -> String {
     match event.kind {
         EventKind::Start => "start".into(),
         EventKind::Finish { panicked: false } => "exit".into(),
-        EventKind::Finish { panicked: true } => "exit (panicked)".into(),
+        EventKind::Finish { panicked: true } => "panicked".into(),
         EventKind::Yield => "yield".into(),
         EventKind::Spawn { child } => format!("spawn thread {child}"),
         EventKind::Join { target } => format!("join thread {target}"),
@@ -104,7 +104,11 @@ fn label(event: &Event) -> String {
 }
 
 fn cell(event: &Event) -> String {
-    let mut text = format!("{}  {}", label(event), short_site(event.site));
+    let mut text = match event.kind {
+        // A thread ends where its closure returns or its panic (named in the headline) was.
+        EventKind::Finish { .. } => label(event),
+        _ => format!("{}  {}", label(event), short_site(event.site)),
+    };
     if text.chars().count() > MAX_CELL {
         text = text.chars().take(MAX_CELL - 1).collect::<String>() + "…";
     }
@@ -174,7 +178,11 @@ fn origins(e: &Execution) -> String {
     for (i, object) in e.objects.iter().enumerate() {
         let _ = writeln!(out, "  {}", object.describe(i));
     }
-    out
+    if out.is_empty() {
+        out
+    } else {
+        format!("where:\n{out}")
+    }
 }
 
 /// The one-line command that replays `schedule` in the program running now.
@@ -193,7 +201,9 @@ pub(crate) fn replay_command(schedule: &str) -> String {
     match folder {
         Some("examples") => {
             let name = strip_hash(stem);
-            format!("{env} cargo run --features permute --example {name}")
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            let args = if args.is_empty() { String::new() } else { format!(" -- {}", args.join(" ")) };
+            format!("{env} cargo run --features permute --example {name}{args}")
         }
         Some("deps") => format!("{env} cargo test --features permute"),
         _ => format!("{env} {program}"),

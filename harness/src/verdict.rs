@@ -161,10 +161,8 @@ fn waiting_on(e: &Execution, thread: ThreadId) -> String {
                 );
             }
         }
-        (OpKind::Join(target), _) => {
-            if !e.threads[target].finished {
-                text += &format!("; {} has not finished", e.thread_label(target));
-            }
+        (OpKind::Join(target), _) if !e.threads[target].finished => {
+            text += &format!("; {} has not finished", e.thread_label(target));
         }
         _ => {}
     }

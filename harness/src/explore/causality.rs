@@ -195,9 +195,9 @@ impl Causality {
         let epoch = self.epoch(e, trace);
         let mut firsts: Vec<(ThreadId, u32)> = Vec::new();
         let mut initials = ThreadSet::default();
-        for k in e + 1..=e2 {
+        for (k, event) in trace.iter().enumerate().take(e2 + 1).skip(e + 1) {
             let clock = &self.clocks[k];
-            let thread = trace[k].thread;
+            let thread = event.thread;
             if (k < e2 && clock.get(racer) >= epoch) || firsts.iter().any(|(t, _)| *t == thread) {
                 continue;
             }

@@ -31,10 +31,7 @@ fn capture(info: &PanicHookInfo<'_>) -> bool {
         if !e.running {
             return false;
         }
-        let message = info
-            .payload_as_str()
-            .map(str::to_string)
-            .unwrap_or_else(|| "Box<dyn Any>".to_string());
+        let message = crate::panic_message(info.payload());
         let thread = &mut e.threads[e.current];
         thread.unwinding = true;
         thread.panic = Some(PanicRecord {
