@@ -18,7 +18,9 @@ fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(1) || runs == 0 {
         let shared = model.clone();
-        let stats = weft::Builder::new().explore(move || shared()).expect("benchmark programs are correct");
+        let stats = weft::Builder::new()
+            .explore(move || shared())
+            .expect("benchmark programs are correct");
         assert!(stats.complete);
         runs += 1;
         executions = stats.executions;
@@ -34,7 +36,10 @@ fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
 }
 
 fn main() {
-    println!("{:<14} {:>9} {:>8} {:>17} {:>14}", "program", "executions", "blocked", "per exploration", "executions/s");
+    println!(
+        "{:<14} {:>9} {:>8} {:>17} {:>14}",
+        "program", "executions", "blocked", "per exploration", "executions/s"
+    );
     measure("ainc(3)", common::ainc(3));
     measure("readers(3)", common::readers(3));
     measure("lastzero(4)", common::lastzero(4));

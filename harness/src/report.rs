@@ -202,7 +202,11 @@ pub(crate) fn replay_command(schedule: &str) -> String {
         Some("examples") => {
             let name = strip_hash(stem);
             let args: Vec<String> = std::env::args().skip(1).collect();
-            let args = if args.is_empty() { String::new() } else { format!(" -- {}", args.join(" ")) };
+            let args = if args.is_empty() {
+                String::new()
+            } else {
+                format!(" -- {}", args.join(" "))
+            };
             format!("{env} cargo run --features permute --example {name}{args}")
         }
         Some("deps") => format!("{env} cargo test --features permute"),

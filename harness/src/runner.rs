@@ -38,6 +38,9 @@ enum Outcome {
 }
 
 pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Stats, Failure> {
+    if execution::is_active() {
+        panic!("weft: a model cannot be explored from inside another model's execution");
+    }
     panic_capture::install();
     let mut explorer: Box<dyn Explorer> = match builder.effective_strategy() {
         Strategy::Dpor => Box::new(Dpor::new(builder.preemption_bound)),

@@ -68,8 +68,10 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&mut Execution) -> R) -> Option<R> {
 /// Announces `op` and waits until the runner chooses this thread to perform it.
 ///
 /// A thread that is unwinding from a panic does not stop at enabled operations: its
-/// remaining drops run in the step that panicked, so no other coroutine ever observes this
-/// OS thread's panic count.
+/// remaining drops run in the step that panicked, so other coroutines do not run while this
+/// OS thread's panic count is raised. Only an operation that must block (a `Drop` that locks
+/// a mutex another thread holds) suspends an unwinding thread; until it resumes, other
+/// threads see `std::thread::panicking()` as true.
 pub(crate) fn scheduling_point(kind: OpKind, object: Option<ObjectIndex>, site: Site) {
     let yielder = with(|e| e.arrive(Op { kind, object, site }));
     if let Some(yielder) = yielder {
