@@ -111,6 +111,28 @@ impl AtomicBool {
     {
         self.0.fetch_update(set_order, fetch_order, f)
     }
+
+    /// std's `try_update`: the same as `fetch_update`.
+    #[track_caller]
+    pub fn try_update(
+        &self,
+        set_order: Ordering,
+        fetch_order: Ordering,
+        f: impl FnMut(bool) -> Option<bool>,
+    ) -> Result<bool, bool> {
+        self.0.fetch_update(set_order, fetch_order, f)
+    }
+
+    /// std's `update`: applies `f` until it sticks; returns the previous value.
+    #[track_caller]
+    pub fn update(
+        &self,
+        set_order: Ordering,
+        fetch_order: Ordering,
+        f: impl FnMut(bool) -> bool,
+    ) -> bool {
+        self.0.update(set_order, fetch_order, f)
+    }
 }
 
 impl Default for AtomicBool {
@@ -233,6 +255,69 @@ impl<T> AtomicPtr<T> {
             .fetch_update(set_order, fetch_order, |p| f(p.0).map(Pointer))
             .map(|p| p.0)
             .map_err(|p| p.0)
+    }
+
+    /// std's `try_update`: the same as `fetch_update`.
+    #[track_caller]
+    pub fn try_update(
+        &self,
+        set_order: Ordering,
+        fetch_order: Ordering,
+        f: impl FnMut(*mut T) -> Option<*mut T>,
+    ) -> Result<*mut T, *mut T> {
+        self.fetch_update(set_order, fetch_order, f)
+    }
+
+    /// std's `update`: applies `f` until it sticks; returns the previous value.
+    #[track_caller]
+    pub fn update(
+        &self,
+        set_order: Ordering,
+        fetch_order: Ordering,
+        mut f: impl FnMut(*mut T) -> *mut T,
+    ) -> *mut T {
+        self.0.update(set_order, fetch_order, |p| Pointer(f(p.0))).0
+    }
+
+    /// Offsets the pointer by `count` elements of `T` (wrapping); returns the previous one.
+    #[track_caller]
+    pub fn fetch_ptr_add(&self, count: usize, order: Ordering) -> *mut T {
+        self.0.rmw(order, |p| Pointer(p.0.wrapping_add(count))).0
+    }
+
+    #[track_caller]
+    pub fn fetch_ptr_sub(&self, count: usize, order: Ordering) -> *mut T {
+        self.0.rmw(order, |p| Pointer(p.0.wrapping_sub(count))).0
+    }
+
+    #[track_caller]
+    pub fn fetch_byte_add(&self, bytes: usize, order: Ordering) -> *mut T {
+        self.0
+            .rmw(order, |p| Pointer(p.0.wrapping_byte_add(bytes)))
+            .0
+    }
+
+    #[track_caller]
+    pub fn fetch_byte_sub(&self, bytes: usize, order: Ordering) -> *mut T {
+        self.0
+            .rmw(order, |p| Pointer(p.0.wrapping_byte_sub(bytes)))
+            .0
+    }
+
+    /// Bitwise-or of the address with `bits`, keeping provenance; returns the previous one.
+    #[track_caller]
+    pub fn fetch_or(&self, bits: usize, order: Ordering) -> *mut T {
+        self.0.rmw(order, |p| Pointer(p.0.map_addr(|a| a | bits))).0
+    }
+
+    #[track_caller]
+    pub fn fetch_and(&self, bits: usize, order: Ordering) -> *mut T {
+        self.0.rmw(order, |p| Pointer(p.0.map_addr(|a| a & bits))).0
+    }
+
+    #[track_caller]
+    pub fn fetch_xor(&self, bits: usize, order: Ordering) -> *mut T {
+        self.0.rmw(order, |p| Pointer(p.0.map_addr(|a| a ^ bits))).0
     }
 }
 

@@ -140,6 +140,19 @@ impl<T: Bits> Core<T> {
         Err(previous)
     }
 
+    /// std's `update`: `fetch_update` with a function that always gives a new value.
+    #[track_caller]
+    pub(crate) fn update(
+        &self,
+        set_order: Ordering,
+        fetch_order: Ordering,
+        mut f: impl FnMut(T) -> T,
+    ) -> T {
+        match self.fetch_update(set_order, fetch_order, |v| Some(f(v))) {
+            Ok(previous) | Err(previous) => previous,
+        }
+    }
+
     #[track_caller]
     pub(crate) fn get_mut(&mut self) -> &mut T {
         if !*self.dirty.get_mut() {

@@ -128,6 +128,28 @@ macro_rules! integer_atomic {
             {
                 self.0.fetch_update(set_order, fetch_order, f)
             }
+
+            /// std's `try_update`: the same as `fetch_update`.
+            #[track_caller]
+            pub fn try_update(
+                &self,
+                set_order: Ordering,
+                fetch_order: Ordering,
+                f: impl FnMut($int) -> Option<$int>,
+            ) -> Result<$int, $int> {
+                self.0.fetch_update(set_order, fetch_order, f)
+            }
+
+            /// std's `update`: applies `f` until it sticks; returns the previous value.
+            #[track_caller]
+            pub fn update(
+                &self,
+                set_order: Ordering,
+                fetch_order: Ordering,
+                mut f: impl FnMut($int) -> $int,
+            ) -> $int {
+                self.0.update(set_order, fetch_order, move |v| f(v))
+            }
         }
 
         impl Default for $name {
