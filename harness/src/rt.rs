@@ -103,7 +103,7 @@ pub fn atomic_compare_exchange(
 ) -> Result<u64, u64> {
     let site = Location::caller();
     let index = resolve(object);
-    scheduling_point(OpKind::CompareExchange, Some(index), site);
+    scheduling_point(OpKind::CompareExchange(expected), Some(index), site);
     with(|e| e.atomic_compare_exchange(index, expected, new, success, failure, site))
 }
 

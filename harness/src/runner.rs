@@ -84,6 +84,9 @@ struct Steps<'a> {
     schedule: Schedule,
     preemptions: usize,
     blocked: bool,
+    /// The thread that ran the last step, unless that step only started it: switching away
+    /// from a thread that has done nothing visible yet is no preemption.
+    previous: Option<ThreadId>,
 }
 
 fn run_execution(
@@ -115,6 +118,7 @@ fn run_execution(
         schedule: Schedule::default(),
         preemptions: 0,
         blocked: false,
+        previous: None,
     };
     explorer.begin_execution();
     execution::enter(&execution, || {
@@ -156,7 +160,7 @@ impl Steps<'_> {
         let mut schedulable = ThreadSet::default();
         loop {
             let step = self.schedule.threads.len();
-            let previous = (step > 0).then(|| self.execution.borrow().current);
+            let previous = self.previous;
             self.execution.borrow().schedulable(&mut schedulable);
             if schedulable.is_empty() {
                 return Ending::Quiescent;
@@ -185,8 +189,9 @@ impl Steps<'_> {
             }
             self.schedule.threads.push(thread as u32);
             let first_event = self.execution.borrow().events.len();
-            if let Err(message) = self.resume(thread, step) {
-                return Ending::Internal(message);
+            match self.resume(thread, step) {
+                Ok(started) => self.previous = (!started).then_some(thread),
+                Err(message) => return Ending::Internal(message),
             }
             let e = self.execution.borrow();
             if !self.blocked {
@@ -199,15 +204,17 @@ impl Steps<'_> {
     }
 
     /// Runs `thread`'s step: its pending operation and everything up to its next one.
-    fn resume(&mut self, thread: ThreadId, step: usize) -> Result<(), String> {
-        {
+    /// True when the step was the thread's start.
+    fn resume(&mut self, thread: ThreadId, step: usize) -> Result<bool, String> {
+        let started = {
             let mut e = self.execution.borrow_mut();
             e.current = thread;
             e.step = step;
-            e.threads[thread].pending = None;
+            let op = e.threads[thread].pending.take();
             e.threads[thread].yielded = false;
             e.running = true;
-        }
+            op.is_some_and(|op| op.kind == OpKind::Start)
+        };
         if self.coroutines.len() <= thread {
             self.coroutines.resize_with(thread + 1, || None);
         }
@@ -216,7 +223,7 @@ impl Steps<'_> {
         }
         coroutine::resume(&mut self.coroutines[thread], self.pool);
         self.execution.borrow_mut().running = false;
-        Ok(())
+        Ok(started)
     }
 
     /// Leaks the coroutines and closures of threads that will never run again: unwinding

@@ -13,18 +13,20 @@
 //! it saw, and an unlock with the failed `try_lock`s it would have let succeed.
 
 use crate::runtime::clock::VectorClock;
-use crate::runtime::op::{AccessKind, Event, EventKind, ThreadId};
+use crate::runtime::op::{Access, AccessKind, Event, EventKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
+/// The accesses to one object that later accesses may race with. Atomics and mutexes alike:
+/// a "write" is an event that modifies the object (store, read-modify-write, successful
+/// compare-exchange; lock, successful `try_lock`, unlock), a "read" one that only observes
+/// it (load, failed compare-exchange, failed `try_lock`).
 #[derive(Default)]
 struct History {
     last_write: Option<usize>,
-    /// Reads since the last write (atomics), failed `try_lock`s since the last acquisition.
+    /// Observations since the last write.
     reads: Vec<usize>,
     last_acquire: Option<usize>,
     last_release: Option<usize>,
-    /// Join of every event on the object (mutexes: all their events conflict).
-    clock: VectorClock,
 }
 
 impl History {
@@ -33,7 +35,6 @@ impl History {
         self.reads.clear();
         self.last_acquire = None;
         self.last_release = None;
-        self.clock.clear();
     }
 }
 
@@ -133,57 +134,49 @@ impl Causality {
         clock: &mut VectorClock,
         trace: &[Event],
     ) {
+        // Races first, against the thread's own past only.
         match kind {
             AccessKind::Read => {
                 if let Some(write) = h.last_write {
                     self.race_unless_ordered(write, pos, clock, trace);
-                    clock.join(&self.clocks[write]);
-                }
-                h.reads.push(pos);
-            }
-            AccessKind::Write => {
-                if h.reads.is_empty() {
-                    if let Some(write) = h.last_write {
-                        self.race_unless_ordered(write, pos, clock, trace);
-                    }
-                } else {
-                    self.race_with_latest_of(&h.reads, pos, clock, trace);
-                }
-                for &read in &h.reads {
-                    clock.join(&self.clocks[read]);
-                }
-                if let Some(write) = h.last_write {
-                    clock.join(&self.clocks[write]);
-                }
-                h.last_write = Some(pos);
-                h.reads.clear();
-            }
-            AccessKind::Acquire
-            | AccessKind::TryAcquire
-            | AccessKind::Probe
-            | AccessKind::Release => {
-                let rival = match kind {
-                    AccessKind::Acquire | AccessKind::Probe => h.last_acquire,
-                    AccessKind::TryAcquire => h.last_release,
-                    _ => None,
-                };
-                if let Some(rival) = rival {
-                    self.race_unless_ordered(rival, pos, clock, trace);
-                }
-                if kind == AccessKind::Release {
-                    self.race_with_latest_of(&h.reads, pos, clock, trace);
-                }
-                clock.join(&h.clock);
-                h.clock.assign(clock);
-                match kind {
-                    AccessKind::Acquire | AccessKind::TryAcquire => {
-                        h.last_acquire = Some(pos);
-                        h.reads.clear();
-                    }
-                    AccessKind::Probe => h.reads.push(pos),
-                    _ => h.last_release = Some(pos),
                 }
             }
+            AccessKind::Write => match h.last_write {
+                Some(write) if h.reads.is_empty() => {
+                    self.race_unless_ordered(write, pos, clock, trace)
+                }
+                _ => self.race_with_latest_of(&h.reads, pos, clock, trace),
+            },
+            AccessKind::Acquire | AccessKind::Probe => {
+                if let Some(acquire) = h.last_acquire {
+                    self.race_unless_ordered(acquire, pos, clock, trace);
+                }
+            }
+            AccessKind::TryAcquire => {
+                if let Some(release) = h.last_release {
+                    self.race_unless_ordered(release, pos, clock, trace);
+                }
+            }
+            AccessKind::Release => self.race_with_latest_of(&h.reads, pos, clock, trace),
+        }
+        // Then the dependence edges: an observing event comes after the last modification;
+        // a modifying one after it and every observation since.
+        if let Some(write) = h.last_write {
+            clock.join(&self.clocks[write]);
+        }
+        if Access::modifies_kind(kind) {
+            for &read in &h.reads {
+                clock.join(&self.clocks[read]);
+            }
+            h.last_write = Some(pos);
+            h.reads.clear();
+            match kind {
+                AccessKind::Acquire | AccessKind::TryAcquire => h.last_acquire = Some(pos),
+                AccessKind::Release => h.last_release = Some(pos),
+                _ => {}
+            }
+        } else {
+            h.reads.push(pos);
         }
     }
 

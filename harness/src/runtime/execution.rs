@@ -13,7 +13,7 @@ use corosensei::Yielder;
 
 use super::model_thread::ModelThread;
 use super::objects::{Object, ObjectState};
-use super::op::{Event, EventKind, ObjectIndex, Op, OpKind, Site, ThreadId};
+use super::op::{Access, AccessKind, Event, EventKind, ObjectIndex, Op, OpKind, Site, ThreadId};
 use super::thread_set::ThreadSet;
 
 scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
@@ -122,6 +122,35 @@ impl Execution {
             },
             _ => true,
         }
+    }
+
+    /// The access `op` would make if it ran now. Precise, because only a conflicting event
+    /// can change it: a compare-exchange writes only if it would succeed, a `try_lock`
+    /// acquires only if the mutex is free (else it only observes it).
+    pub(crate) fn pending_access(&self, op: &Op) -> Option<Access> {
+        let object = op.object?;
+        let state = &self.objects[object as usize].state;
+        let kind = match (op.kind, state) {
+            (OpKind::Load, _) => AccessKind::Read,
+            (OpKind::Store | OpKind::Rmw, _) => AccessKind::Write,
+            (OpKind::CompareExchange(expected), ObjectState::Atomic(location)) => {
+                if location.latest().1.value == expected {
+                    AccessKind::Write
+                } else {
+                    AccessKind::Read
+                }
+            }
+            (OpKind::Lock, _) => AccessKind::Acquire,
+            (OpKind::TryLock, ObjectState::Mutex(mutex)) if mutex.owner.is_some() => {
+                AccessKind::Probe
+            }
+            (OpKind::TryLock, _) => AccessKind::TryAcquire,
+            (OpKind::Unlock, _) => AccessKind::Release,
+            (OpKind::CompareExchange(_) | OpKind::Start | OpKind::Yield | OpKind::Join(_), _) => {
+                return None
+            }
+        };
+        Some(Access { object, kind })
     }
 
     /// The threads the scheduler may choose: enabled ones, leaving out those that yielded

@@ -2,8 +2,8 @@
 //! (`Event`), and which of them conflict (`Access`).
 //!
 //! Invariant: two events conflict — swapping them could change what either observes or
-//! whether either is enabled — exactly when their accesses are on one object and not both
-//! reads. Events without an access (start, spawn, join, yield, finish, fence) commute with
+//! whether either is enabled — exactly when their accesses are on one object and at least
+//! one modifies it (loads and failed `try_lock`s only observe). Events without an access (start, spawn, join, yield, finish, fence) commute with
 //! everything; spawn and join order threads through clocks instead.
 
 use std::panic::Location;
@@ -25,7 +25,8 @@ pub(crate) enum OpKind {
     Load,
     Store,
     Rmw,
-    CompareExchange,
+    /// A compare-exchange expecting this value.
+    CompareExchange(u64),
     Lock,
     TryLock,
     Unlock,
@@ -39,19 +40,6 @@ pub(crate) struct Op {
 }
 
 impl Op {
-    /// The access this operation may make, for sleep sets: a compare-exchange counts as a
-    /// write and a try-lock as an acquisition, whichever way they turn out.
-    pub(crate) fn access(&self) -> Option<Access> {
-        let kind = match self.kind {
-            OpKind::Load => AccessKind::Read,
-            OpKind::Store | OpKind::Rmw | OpKind::CompareExchange => AccessKind::Write,
-            OpKind::Lock | OpKind::TryLock => AccessKind::Acquire,
-            OpKind::Unlock => AccessKind::Release,
-            OpKind::Start | OpKind::Yield | OpKind::Join(_) => return None,
-        };
-        self.object.map(|object| Access { object, kind })
-    }
-
     pub(crate) fn describe(&self) -> String {
         match self.kind {
             OpKind::Start => "start".into(),
@@ -60,7 +48,7 @@ impl Op {
             OpKind::Load => "atomic load".into(),
             OpKind::Store => "atomic store".into(),
             OpKind::Rmw => "atomic read-modify-write".into(),
-            OpKind::CompareExchange => "compare_exchange".into(),
+            OpKind::CompareExchange(_) => "compare_exchange".into(),
             OpKind::Lock => "lock".into(),
             OpKind::TryLock => "try_lock".into(),
             OpKind::Unlock => "unlock".into(),
@@ -91,14 +79,18 @@ pub(crate) struct Access {
 }
 
 impl Access {
+    /// Reads and failed `try_lock`s only observe the object: two of them commute.
     pub(crate) fn conflicts(self, other: Access) -> bool {
-        self.object == other.object
-            && !(self.kind == AccessKind::Read && other.kind == AccessKind::Read)
+        self.object == other.object && (self.modifies() || other.modifies())
     }
 
     /// Whether the access changes the object's state (wakes yielded spinners).
     pub(crate) fn modifies(self) -> bool {
-        !matches!(self.kind, AccessKind::Read | AccessKind::Probe)
+        Access::modifies_kind(self.kind)
+    }
+
+    pub(crate) fn modifies_kind(kind: AccessKind) -> bool {
+        !matches!(kind, AccessKind::Read | AccessKind::Probe)
     }
 }
 

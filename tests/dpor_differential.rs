@@ -1,0 +1,305 @@
+//! Differential test of the explorer: random small programs (atomics, a mutex, try_lock)
+//! are run both by weft and by a brute-force interpreter in this file that enumerates every
+//! interleaving. weft must reach exactly the same set of observable outcomes, and — since
+//! source-DPOR with sleep sets never completes two equivalent executions and misses none —
+//! explore exactly one complete execution per Mazurkiewicz trace. Under a preemption bound
+//! it must reach exactly the outcomes of the interleavings within that bound.
+#![cfg(feature = "permute")]
+
+use std::collections::BTreeSet;
+use std::sync::Mutex as StdMutex;
+
+use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use weft::sync::{Arc, Mutex};
+use weft::{thread, Builder};
+
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Load(usize),
+    Store(usize, u64),
+    Add(usize, u64),
+    Cas(usize, u64, u64),
+    Lock,
+    Unlock,
+    /// `try_lock`; on success the next `UnlockIfHeld` releases it.
+    TryLock,
+    UnlockIfHeld,
+}
+
+type Program = Vec<Vec<Op>>;
+
+/// A tiny deterministic generator (xorshift), so failures reproduce from the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+fn atomic_op(rng: &mut Rng) -> Op {
+    let loc = rng.below(2) as usize;
+    match rng.below(4) {
+        0 => Op::Load(loc),
+        1 => Op::Store(loc, 1 + rng.below(2)),
+        2 => Op::Add(loc, 1),
+        _ => Op::Cas(loc, rng.below(2), 2 + rng.below(2)),
+    }
+}
+
+fn program(rng: &mut Rng) -> Program {
+    let threads = 2 + rng.below(2) as usize;
+    (0..threads)
+        .map(|_| {
+            let mut ops = Vec::new();
+            for _ in 0..1 + rng.below(2) {
+                match rng.below(5) {
+                    0 => ops.extend([Op::Lock, atomic_op(rng), Op::Unlock]),
+                    1 => ops.extend([Op::TryLock, Op::UnlockIfHeld]),
+                    _ => ops.push(atomic_op(rng)),
+                }
+            }
+            ops
+        })
+        .collect()
+}
+
+/// What one execution observed: each thread's results in order, then the final values.
+type Observation = Vec<u64>;
+
+const FAILED: u64 = 1 << 32;
+
+/// The brute-force side: every interleaving, its observation, and its trace (the order of
+/// every conflicting pair of events of different threads).
+struct Interpreter<'a> {
+    program: &'a Program,
+    outcomes: BTreeSet<Observation>,
+    traces: BTreeSet<Vec<(usize, usize, usize, usize)>>,
+    /// Outcomes of the interleavings with at most 0, 1 and 2 preemptions.
+    bounded: [BTreeSet<Observation>; 3],
+}
+
+/// An executed event: thread, index among the thread's events, object (2 = the mutex), read.
+type Event = (usize, usize, usize, bool);
+
+#[derive(Clone)]
+struct State {
+    pc: Vec<usize>,
+    /// The thread that ran the last operation, and the preemptions so far.
+    previous: Option<usize>,
+    preemptions: usize,
+    values: [u64; 2],
+    owner: Option<usize>,
+    held: Vec<bool>,
+    seen: Vec<Vec<u64>>,
+    events: Vec<Event>,
+}
+
+impl Interpreter<'_> {
+    fn enabled(&self, state: &State, t: usize) -> bool {
+        match self.program[t].get(state.pc[t]) {
+            None => false,
+            Some(Op::Lock) => state.owner.is_none(),
+            Some(_) => true,
+        }
+    }
+
+    fn explore(&mut self, state: State) {
+        let mut progressed = false;
+        for t in 0..self.program.len() {
+            if !self.enabled(&state, t) {
+                continue;
+            }
+            let op = self.program[t][state.pc[t]];
+            progressed = true;
+            let mut s = state.clone();
+            s.pc[t] += 1;
+            if state
+                .previous
+                .is_some_and(|p| p != t && self.enabled(&state, p))
+            {
+                s.preemptions += 1;
+            }
+            s.previous = Some(t);
+            let index = s.events.iter().filter(|e| e.0 == t).count();
+            let mut event = |object: usize, read: bool| s.events.push((t, index, object, read));
+            match op {
+                Op::Load(x) => {
+                    event(x, true);
+                    s.seen[t].push(s.values[x]);
+                }
+                Op::Store(x, v) => {
+                    event(x, false);
+                    s.values[x] = v;
+                }
+                Op::Add(x, v) => {
+                    event(x, false);
+                    s.seen[t].push(s.values[x]);
+                    s.values[x] += v;
+                }
+                Op::Cas(x, expected, new) => {
+                    let ok = s.values[x] == expected;
+                    event(x, !ok);
+                    s.seen[t].push(if ok {
+                        s.values[x]
+                    } else {
+                        s.values[x] | FAILED
+                    });
+                    if ok {
+                        s.values[x] = new;
+                    }
+                }
+                Op::Lock => {
+                    event(2, false);
+                    s.owner = Some(t);
+                }
+                Op::Unlock => {
+                    event(2, false);
+                    s.owner = None;
+                }
+                Op::TryLock => {
+                    let ok = s.owner.is_none();
+                    // A failed try_lock only observes the mutex: two of them commute.
+                    event(2, !ok);
+                    if ok {
+                        s.owner = Some(t);
+                    }
+                    s.held[t] = ok;
+                    s.seen[t].push(u64::from(ok));
+                }
+                Op::UnlockIfHeld => {
+                    event(2, false);
+                    s.owner = None;
+                    s.held[t] = false;
+                }
+            }
+            // A failed try_lock has no guard to drop: the thread goes straight on.
+            if matches!(self.program[t].get(s.pc[t]), Some(Op::UnlockIfHeld)) && !s.held[t] {
+                s.pc[t] += 1;
+            }
+            self.explore(s);
+        }
+        if !progressed {
+            let mut observation: Observation = state.seen.concat();
+            observation.extend(state.values);
+            for bound in state.preemptions..self.bounded.len() {
+                self.bounded[bound].insert(observation.clone());
+            }
+            self.outcomes.insert(observation);
+            let mut order = Vec::new();
+            for (i, a) in state.events.iter().enumerate() {
+                for b in &state.events[i + 1..] {
+                    if a.0 != b.0 && a.2 == b.2 && !(a.3 && b.3) {
+                        order.push((a.0, a.1, b.0, b.1));
+                    }
+                }
+            }
+            order.sort_unstable();
+            self.traces.insert(order);
+        }
+    }
+}
+
+/// The weft side: the same program with weft's primitives, one observation per execution.
+fn run_on_weft(program: &Program, builder: Builder) -> (weft::Stats, BTreeSet<Observation>) {
+    let outcomes = Arc::new(StdMutex::new(BTreeSet::new()));
+    let sink = outcomes.clone();
+    let program = program.clone();
+    let stats = builder
+        .explore(move || {
+            let values = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
+            let mutex = Arc::new(Mutex::new(()));
+            let handles: Vec<_> = program
+                .iter()
+                .cloned()
+                .map(|ops| {
+                    let (values, mutex) = (values.clone(), mutex.clone());
+                    thread::spawn(move || {
+                        let mut seen = Vec::new();
+                        let mut guard = None;
+                        for op in ops {
+                            match op {
+                                Op::Load(x) => seen.push(values[x].load(SeqCst)),
+                                Op::Store(x, v) => values[x].store(v, SeqCst),
+                                Op::Add(x, v) => seen.push(values[x].fetch_add(v, SeqCst)),
+                                Op::Cas(x, e, n) => seen.push(
+                                    match values[x].compare_exchange(e, n, SeqCst, SeqCst) {
+                                        Ok(v) => v,
+                                        Err(v) => v | FAILED,
+                                    },
+                                ),
+                                Op::Lock => guard = Some(mutex.lock().unwrap()),
+                                Op::Unlock | Op::UnlockIfHeld => guard = None,
+                                Op::TryLock => {
+                                    guard = mutex.try_lock().ok();
+                                    seen.push(u64::from(guard.is_some()));
+                                }
+                            }
+                        }
+                        seen
+                    })
+                })
+                .collect();
+            let mut observation: Observation = handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect();
+            observation.extend(values.iter().map(|v| v.load(SeqCst)));
+            sink.lock().unwrap().insert(observation);
+        })
+        .expect("the random programs cannot fail");
+    let outcomes = outcomes.lock().unwrap().clone();
+    (stats, outcomes)
+}
+
+#[test]
+fn weft_matches_brute_force_on_random_programs() {
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    for case in 0..300 {
+        let program = program(&mut rng);
+        let threads = program.len();
+        let mut interpreter = Interpreter {
+            program: &program,
+            outcomes: BTreeSet::new(),
+            traces: BTreeSet::new(),
+            bounded: Default::default(),
+        };
+        interpreter.explore(State {
+            pc: vec![0; threads],
+            previous: None,
+            preemptions: 0,
+            values: [0, 0],
+            owner: None,
+            held: vec![false; threads],
+            seen: vec![Vec::new(); threads],
+            events: Vec::new(),
+        });
+        let (stats, outcomes) = run_on_weft(&program, Builder::new());
+        assert!(stats.complete, "case {case}: {program:?}");
+        assert_eq!(
+            outcomes, interpreter.outcomes,
+            "case {case}: outcomes of {program:?}"
+        );
+        assert_eq!(
+            stats.executions,
+            interpreter.traces.len() as u64,
+            "case {case}: one complete execution per trace of {program:?} ({} blocked)",
+            stats.blocked
+        );
+        // Bounded search makes no reduction, so it is slow: check every tenth program.
+        if case % 10 != 0 {
+            continue;
+        }
+        for (bound, expected) in interpreter.bounded.iter().enumerate() {
+            let (stats, outcomes) = run_on_weft(&program, Builder::new().preemption_bound(bound));
+            assert!(stats.complete);
+            assert_eq!(
+                &outcomes, expected,
+                "case {case}: preemption bound {bound}, {program:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The `WEFT_*` environment. One test in its own binary, because it changes the process
+//! environment that every `Builder::new()` reads.
+#![cfg(feature = "permute")]
+
+mod common;
+
+use std::panic::catch_unwind;
+
+use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use weft::sync::Arc;
+use weft::{thread, Builder, FailureKind};
+
+fn lost_update() {
+    let x = Arc::new(AtomicUsize::new(0));
+    let x2 = x.clone();
+    let t = thread::spawn(move || {
+        let v = x2.load(SeqCst);
+        x2.store(v + 1, SeqCst);
+    });
+    let v = x.load(SeqCst);
+    x.store(v + 1, SeqCst);
+    t.join().unwrap();
+    assert_eq!(x.load(SeqCst), 2, "lost update");
+}
+
+fn with_env<R>(name: &str, value: &str, f: impl FnOnce() -> R) -> R {
+    std::env::set_var(name, value);
+    let result = f();
+    std::env::remove_var(name);
+    result
+}
+
+#[test]
+fn environment_configures_every_builder() {
+    let stats = with_env("WEFT_MAX_EXECUTIONS", "3", || {
+        Builder::new().explore(common::ainc(4)).unwrap()
+    });
+    assert_eq!((stats.executions, stats.complete), (3, false));
+
+    let stats = with_env("WEFT_MAX_PREEMPTIONS", "0", || {
+        Builder::new().explore(lost_update).unwrap()
+    });
+    assert!(stats.complete, "the lost update needs a preemption");
+
+    let failure = with_env("WEFT_MAX_STEPS", "4", || {
+        Builder::new().explore(lost_update).unwrap_err()
+    });
+    assert_eq!(failure.kind(), FailureKind::Livelock);
+
+    let stats = with_env("WEFT_MAX_DURATION", "0s", || {
+        Builder::new().explore(common::ainc(4)).unwrap()
+    });
+    assert_eq!((stats.executions, stats.complete), (1, false));
+
+    let failure = Builder::new().explore(lost_update).unwrap_err();
+    let replayed = with_env("WEFT_REPLAY", failure.schedule(), || {
+        Builder::new().explore(lost_update).unwrap_err()
+    });
+    assert_eq!(replayed.schedule(), failure.schedule());
+    assert!(replayed.to_string().contains("lost update"));
+
+    let message = with_env("WEFT_MAX_DURATION", "soon", || {
+        let payload = catch_unwind(Builder::new).unwrap_err();
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    });
+    assert!(
+        message.contains("WEFT_MAX_DURATION=\"soon\" is not valid"),
+        "{message}"
+    );
+}
