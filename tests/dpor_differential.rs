@@ -219,7 +219,8 @@ fn run_on_weft(program: &Program, builder: Builder) -> (weft::Stats, BTreeSet<Ob
                     let (values, mutex) = (values.clone(), mutex.clone());
                     thread::spawn(move || {
                         let mut seen = Vec::new();
-                        let mut guard = None;
+                        // Holds the lock between `Lock` and `Unlock`; dropping it unlocks.
+                        let mut guard: Option<weft::sync::MutexGuard<'_, ()>> = None;
                         for op in ops {
                             match op {
                                 Op::Load(x) => seen.push(values[x].load(SeqCst)),
@@ -232,7 +233,7 @@ fn run_on_weft(program: &Program, builder: Builder) -> (weft::Stats, BTreeSet<Ob
                                     },
                                 ),
                                 Op::Lock => guard = Some(mutex.lock().unwrap()),
-                                Op::Unlock | Op::UnlockIfHeld => guard = None,
+                                Op::Unlock | Op::UnlockIfHeld => drop(guard.take()),
                                 Op::TryLock => {
                                     guard = mutex.try_lock().ok();
                                     seen.push(u64::from(guard.is_some()));
