@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::failure::{Failure, FailureKind};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{Event, EventKind, Site};
+use crate::schedule::Schedule;
 
 /// Rows of the interleaving drawing kept (the latest ones).
 const MAX_ROWS: usize = 60;
@@ -18,7 +19,7 @@ const MAX_CELL: usize = 38;
 /// The facts about one failed execution that every report shows.
 pub(crate) struct Context<'a> {
     pub execution: &'a Execution,
-    pub schedule: &'a str,
+    pub schedule: &'a Schedule,
     /// 1-based number of the execution in the exploration.
     pub number: u64,
     pub preemptions: usize,
@@ -49,8 +50,9 @@ pub(crate) fn failure(
     );
     text.push_str(&draw(e, cx.marked));
     text.push_str(&origins(e));
-    let _ = writeln!(text, "replay: {}", replay_command(cx.schedule));
-    Failure::new(kind, text, cx.schedule.to_string())
+    let schedule = cx.schedule.encode();
+    let _ = writeln!(text, "replay: {}", replay_command(&schedule));
+    Failure::new(kind, text, schedule)
 }
 
 /// A failure that has no execution behind it (the replay input itself is wrong).

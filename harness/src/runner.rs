@@ -13,7 +13,7 @@ use std::time::Instant;
 use crate::config::{Builder, Strategy};
 use crate::explore::dpor::Dpor;
 use crate::explore::replay::Replay;
-use crate::explore::{Decision, Explorer};
+use crate::explore::{Decision, Explorer, Turn};
 use crate::failure::{Failure, Stats};
 use crate::report::{self, Context};
 use crate::runtime::coroutine::{self, StackPool, ThreadCoroutine};
@@ -84,9 +84,8 @@ struct Steps<'a> {
     schedule: Schedule,
     preemptions: usize,
     blocked: bool,
-    /// The thread that ran the last step, unless that step only started it: switching away
-    /// from a thread that has done nothing visible yet is no preemption.
-    previous: Option<ThreadId>,
+    /// Who ran the last step.
+    turn: Turn,
 }
 
 fn run_execution(
@@ -118,7 +117,7 @@ fn run_execution(
         schedule: Schedule::default(),
         preemptions: 0,
         blocked: false,
-        previous: None,
+        turn: Turn::default(),
     };
     explorer.begin_execution();
     execution::enter(&execution, || {
@@ -133,11 +132,10 @@ fn run_execution(
         let count = steps.schedule.threads.len();
         let failure = {
             let e = execution.borrow();
-            let schedule = steps.schedule.encode();
             let marked = e.events.len().checked_sub(1);
             let cx = Context {
                 execution: &e,
-                schedule: &schedule,
+                schedule: &steps.schedule,
                 number,
                 preemptions: steps.preemptions,
                 marked,
@@ -160,7 +158,7 @@ impl Steps<'_> {
         let mut schedulable = ThreadSet::default();
         loop {
             let step = self.schedule.threads.len();
-            let previous = self.previous;
+            let turn = self.turn;
             self.execution.borrow().schedulable(&mut schedulable);
             if schedulable.is_empty() {
                 return Ending::Quiescent;
@@ -171,26 +169,31 @@ impl Steps<'_> {
             let decision = if self.blocked {
                 Decision::Blocked
             } else {
-                explorer.choose(&self.execution.borrow(), step, previous, &schedulable)
+                explorer.choose(&self.execution.borrow(), step, turn, &schedulable)
             };
             let thread = match decision {
                 Decision::Run(thread) => thread,
                 Decision::Blocked => {
                     self.blocked = true;
-                    previous
+                    turn.last
                         .filter(|p| schedulable.contains(*p))
                         .or(schedulable.first())
                         .expect("not empty")
                 }
                 Decision::Diverged(message) => return Ending::Diverged(message),
             };
-            if previous.is_some_and(|p| p != thread && schedulable.contains(p)) {
+            if turn.preempts(&schedulable, thread) {
                 self.preemptions += 1;
             }
             self.schedule.threads.push(thread as u32);
             let first_event = self.execution.borrow().events.len();
             match self.resume(thread, step) {
-                Ok(started) => self.previous = (!started).then_some(thread),
+                Ok(started) => {
+                    self.turn = Turn {
+                        last: Some(thread),
+                        preemptible: (!started).then_some(thread),
+                    }
+                }
                 Err(message) => return Ending::Internal(message),
             }
             let e = self.execution.borrow();

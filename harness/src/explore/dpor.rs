@@ -21,7 +21,7 @@
 use std::ops::Range;
 
 use super::causality::Causality;
-use super::{describe_pending, list_threads, Decision, Explorer};
+use super::{describe_pending, list_threads, Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{Access, Event, Op, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
@@ -37,11 +37,6 @@ fn waiting_ops(execution: &Execution) -> impl Iterator<Item = (ThreadId, Op)> + 
     (0..execution.threads.len()).filter_map(|t| execution.threads[t].pending.map(|op| (t, op)))
 }
 
-/// Whether running `thread` switches away from `previous` while it could have continued.
-fn preempts(previous: Option<ThreadId>, schedulable: &ThreadSet, thread: ThreadId) -> bool {
-    previous.is_some_and(|p| p != thread && schedulable.contains(p))
-}
-
 struct Node {
     thread: ThreadId,
     /// Where this node's record of every thread's pending operation starts in `pending_ops`.
@@ -50,14 +45,14 @@ struct Node {
     backtrack: ThreadSet,
     done: ThreadSet,
     sleep: Vec<Sleeper>,
-    previous: Option<ThreadId>,
+    turn: Turn,
     /// Preemptions before this node's choice.
     preemptions: usize,
 }
 
 impl Node {
     fn is_preemption(&self, thread: ThreadId) -> bool {
-        preempts(self.previous, &self.schedulable, thread)
+        self.turn.preempts(&self.schedulable, thread)
     }
 
     fn asleep(&self, thread: ThreadId) -> bool {
@@ -157,7 +152,7 @@ impl Dpor {
     fn fresh_node(
         &mut self,
         execution: &Execution,
-        previous: Option<ThreadId>,
+        turn: Turn,
         schedulable: &ThreadSet,
     ) -> Decision {
         let sleep = std::mem::take(&mut self.next_sleep);
@@ -167,9 +162,10 @@ impl Dpor {
         };
         let allowed = |thread: ThreadId| {
             !sleep.iter().any(|s| s.thread == thread)
-                && self.bound_allows(preempts(previous, schedulable, thread), preemptions)
+                && self.bound_allows(turn.preempts(schedulable, thread), preemptions)
         };
-        let pick = previous
+        let pick = turn
+            .last
             .filter(|&p| schedulable.contains(p) && allowed(p))
             .or_else(|| schedulable.iter().find(|&t| allowed(t)));
         let Some(thread) = pick else {
@@ -192,7 +188,7 @@ impl Dpor {
             backtrack,
             done: chosen,
             sleep,
-            previous,
+            turn,
             preemptions,
         });
         Decision::Run(thread)
@@ -240,13 +236,13 @@ impl Explorer for Dpor {
         &mut self,
         execution: &Execution,
         step: usize,
-        previous: Option<ThreadId>,
+        turn: Turn,
         schedulable: &ThreadSet,
     ) -> Decision {
         if step < self.replay {
             self.replay_node(execution, step, schedulable)
         } else {
-            self.fresh_node(execution, previous, schedulable)
+            self.fresh_node(execution, turn, schedulable)
         }
     }
 

@@ -15,6 +15,24 @@ use crate::runtime::execution::Execution;
 use crate::runtime::op::ThreadId;
 use crate::runtime::thread_set::ThreadSet;
 
+/// Who ran the step before a scheduling point.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Turn {
+    /// The thread that ran it (the one to prefer, to keep executions natural).
+    pub last: Option<ThreadId>,
+    /// The thread whose switching away from is a preemption: `last`, unless its step only
+    /// started it (it has done nothing visible yet).
+    pub preemptible: Option<ThreadId>,
+}
+
+impl Turn {
+    /// Whether running `thread` next switches away from a thread that could have continued.
+    pub(crate) fn preempts(&self, schedulable: &ThreadSet, thread: ThreadId) -> bool {
+        self.preemptible
+            .is_some_and(|p| p != thread && schedulable.contains(p))
+    }
+}
+
 pub(crate) enum Decision {
     /// Run this thread's pending operation.
     Run(ThreadId),
@@ -28,12 +46,12 @@ pub(crate) enum Decision {
 pub(crate) trait Explorer {
     fn begin_execution(&mut self) {}
 
-    /// The thread to run at scheduling point `step`; `previous` ran the step before.
+    /// The thread to run at scheduling point `step`.
     fn choose(
         &mut self,
         execution: &Execution,
         step: usize,
-        previous: Option<ThreadId>,
+        turn: Turn,
         schedulable: &ThreadSet,
     ) -> Decision;
 

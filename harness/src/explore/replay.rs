@@ -4,9 +4,8 @@
 //! its turn comes, and end when the schedule ends; anything else is reported as divergence
 //! naming the step.
 
-use super::{describe_pending, list_threads, Decision, Explorer};
+use super::{describe_pending, list_threads, Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
-use crate::runtime::op::ThreadId;
 use crate::runtime::thread_set::ThreadSet;
 use crate::schedule::Schedule;
 
@@ -25,7 +24,7 @@ impl Explorer for Replay {
         &mut self,
         execution: &Execution,
         step: usize,
-        _previous: Option<ThreadId>,
+        _turn: Turn,
         schedulable: &ThreadSet,
     ) -> Decision {
         let Some(&thread) = self.schedule.threads.get(step) else {
