@@ -1,8 +1,9 @@
 //! Exploration throughput: for each program of BENCHMARKS.md, the executions one exhaustive
 //! exploration takes and how many executions per second weft runs.
 //!
-//! `cargo bench --features permute --bench explore` (release build). Each exploration is
-//! repeated until about a second has passed, so small programs get stable rates.
+//! `cargo bench --features permute --bench explore [-- NAME...]` (release build). Each
+//! exploration is repeated until `WEFT_BENCH_SECONDS` (default 1) have passed, so small
+//! programs get stable rates; names given on the command line select programs by substring.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -11,12 +12,23 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+        return;
+    }
+    let seconds: f64 = std::env::var("WEFT_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
     let model = Arc::new(model);
     let mut runs = 0u32;
     let mut executions = 0u64;
     let mut blocked = 0u64;
     let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(1) || runs == 0 {
+    while started.elapsed() < Duration::from_secs_f64(seconds) || runs == 0 {
         let shared = model.clone();
         let stats = weft::Builder::new()
             .explore(move || shared())

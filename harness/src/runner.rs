@@ -17,7 +17,7 @@ use crate::explore::{Decision, Explorer, Turn};
 use crate::failure::{Failure, Stats};
 use crate::report::{self, Context};
 use crate::runtime::coroutine::{self, StackPool, ThreadCoroutine};
-use crate::runtime::execution::{self, Execution};
+use crate::runtime::execution::{self, Execution, Sizes};
 use crate::runtime::model_thread::ModelThread;
 use crate::runtime::op::{Op, OpKind, Site, ThreadId};
 use crate::runtime::panic_capture;
@@ -49,19 +49,24 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
             Err(reason) => return Err(report::invalid_schedule(&text, &reason)),
         },
     };
-    let mut pool = StackPool::new(builder.stack_size);
+    let mut runner = Runner {
+        model,
+        builder,
+        site,
+        pool: StackPool::new(builder.stack_size),
+        sizes: Sizes::default(),
+        steps: 0,
+    };
     let started = Instant::now();
     let mut stats = Stats::default();
     loop {
         let number = stats.executions + stats.blocked + 1;
-        let (outcome, steps) =
-            run_execution(&model, explorer.as_mut(), &mut pool, builder, number, site);
-        stats.max_steps = stats.max_steps.max(steps);
-        match outcome {
+        match runner.run_execution(explorer.as_mut(), number) {
             Outcome::Complete => stats.executions += 1,
             Outcome::Blocked => stats.blocked += 1,
             Outcome::Failed(failure) => return Err(*failure),
         }
+        stats.max_steps = runner.steps;
         if !explorer.next_execution() {
             stats.complete = true;
             return Ok(stats);
@@ -76,6 +81,18 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     }
 }
 
+/// What stays from one execution to the next.
+struct Runner<'a> {
+    model: Model,
+    builder: &'a Builder,
+    /// Where the model was explored from: the main thread's start.
+    site: Site,
+    pool: StackPool,
+    sizes: Sizes,
+    /// The most steps an execution took.
+    steps: usize,
+}
+
 /// The state of the step loop of one execution.
 struct Steps<'a> {
     execution: &'a RefCell<Execution>,
@@ -88,69 +105,66 @@ struct Steps<'a> {
     turn: Turn,
 }
 
-fn run_execution(
-    model: &Model,
-    explorer: &mut dyn Explorer,
-    pool: &mut StackPool,
-    builder: &Builder,
-    number: u64,
-    site: Site,
-) -> (Outcome, usize) {
-    let execution = RefCell::new(Execution::new(
-        NEXT_EXECUTION.fetch_add(1, Ordering::Relaxed),
-    ));
-    let main = model.clone();
-    let start = Op {
-        kind: OpKind::Start,
-        object: None,
-        site,
-    };
-    let body: Box<dyn FnOnce()> = Box::new(move || main());
-    execution
-        .borrow_mut()
-        .threads
-        .push(ModelThread::new(None, None, None, body, start));
-    let mut steps = Steps {
-        execution: &execution,
-        coroutines: Vec::new(),
-        pool,
-        schedule: Schedule::default(),
-        preemptions: 0,
-        blocked: false,
-        turn: Turn::default(),
-    };
-    explorer.begin_execution();
-    execution::enter(&execution, || {
-        let ending = steps.run(explorer, builder.max_steps);
-        let ending = match ending {
-            Ending::Quiescent => match explorer.end_execution(steps.schedule.threads.len()) {
-                Some(message) => Ending::Diverged(message),
-                None => Ending::Quiescent,
+impl Runner<'_> {
+    fn run_execution(&mut self, explorer: &mut dyn Explorer, number: u64) -> Outcome {
+        let id = NEXT_EXECUTION.fetch_add(1, Ordering::Relaxed);
+        let execution = RefCell::new(Execution::new(id, self.sizes));
+        let main = self.model.clone();
+        let start = Op {
+            kind: OpKind::Start,
+            object: None,
+            site: self.site,
+        };
+        let body: Box<dyn FnOnce()> = Box::new(move || main());
+        execution
+            .borrow_mut()
+            .threads
+            .push(ModelThread::new(None, None, None, body, start));
+        let mut steps = Steps {
+            execution: &execution,
+            coroutines: Vec::with_capacity(self.sizes.threads),
+            pool: &mut self.pool,
+            schedule: Schedule {
+                threads: Vec::with_capacity(self.steps),
             },
-            other => other,
+            preemptions: 0,
+            blocked: false,
+            turn: Turn::default(),
         };
-        let count = steps.schedule.threads.len();
-        let failure = {
-            let e = execution.borrow();
-            let marked = e.events.len().checked_sub(1);
-            let cx = Context {
-                execution: &e,
-                schedule: &steps.schedule,
-                number,
-                preemptions: steps.preemptions,
-                marked,
+        explorer.begin_execution();
+        let max_steps = self.builder.max_steps;
+        let outcome = execution::enter(&execution, || {
+            let ending = match steps.run(explorer, max_steps) {
+                Ending::Quiescent => match explorer.end_execution(steps.schedule.threads.len()) {
+                    Some(message) => Ending::Diverged(message),
+                    None => Ending::Quiescent,
+                },
+                other => other,
             };
-            judge(ending, &cx)
-        };
-        match failure {
-            Some(failure) => {
-                steps.abandon();
-                (Outcome::Failed(Box::new(failure)), count)
+            let failure = {
+                let e = execution.borrow();
+                let cx = Context {
+                    execution: &e,
+                    schedule: &steps.schedule,
+                    number,
+                    preemptions: steps.preemptions,
+                    marked: e.events.len().checked_sub(1),
+                };
+                judge(ending, &cx)
+            };
+            match failure {
+                Some(failure) => {
+                    steps.abandon();
+                    Outcome::Failed(Box::new(failure))
+                }
+                None if steps.blocked => Outcome::Blocked,
+                None => Outcome::Complete,
             }
-            None if steps.blocked => (Outcome::Blocked, count),
-            None => (Outcome::Complete, count),
-        }
-    })
+        });
+        self.steps = self.steps.max(steps.schedule.threads.len());
+        self.sizes = execution.borrow().sizes(self.sizes);
+        outcome
+    }
 }
 
 impl Steps<'_> {

@@ -82,16 +82,33 @@ pub(crate) fn scheduling_point(kind: OpKind, object: Option<ObjectIndex>, site: 
     }
 }
 
+/// How big earlier executions grew, so the next one allocates its vectors once.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Sizes {
+    pub threads: usize,
+    pub objects: usize,
+    pub events: usize,
+}
+
 impl Execution {
-    pub(crate) fn new(id: u64) -> Execution {
+    pub(crate) fn new(id: u64, sizes: Sizes) -> Execution {
         Execution {
             id,
-            threads: Vec::new(),
-            objects: Vec::new(),
-            events: Vec::new(),
+            threads: Vec::with_capacity(sizes.threads),
+            objects: Vec::with_capacity(sizes.objects),
+            events: Vec::with_capacity(sizes.events),
             current: 0,
             step: 0,
             running: false,
+        }
+    }
+
+    /// `sizes` grown to cover this execution.
+    pub(crate) fn sizes(&self, sizes: Sizes) -> Sizes {
+        Sizes {
+            threads: sizes.threads.max(self.threads.len()),
+            objects: sizes.objects.max(self.objects.len()),
+            events: sizes.events.max(self.events.len()),
         }
     }
 

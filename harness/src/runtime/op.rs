@@ -32,11 +32,21 @@ pub(crate) enum OpKind {
     Unlock,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Eq)]
 pub(crate) struct Op {
     pub kind: OpKind,
     pub object: Option<ObjectIndex>,
     pub site: Site,
+}
+
+impl PartialEq for Op {
+    /// Sites compare by address first (one static per call site, usually), then by
+    /// content (a call site instantiated in several codegen units has several statics).
+    fn eq(&self, other: &Op) -> bool {
+        self.kind == other.kind
+            && self.object == other.object
+            && (std::ptr::eq(self.site, other.site) || self.site == other.site)
+    }
 }
 
 impl Op {

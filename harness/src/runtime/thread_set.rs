@@ -10,6 +10,7 @@ pub(crate) struct ThreadSet {
 }
 
 impl ThreadSet {
+    #[inline]
     pub(crate) fn insert(&mut self, thread: usize) {
         if thread < 64 {
             self.low |= 1 << thread;
@@ -22,6 +23,7 @@ impl ThreadSet {
         }
     }
 
+    #[inline]
     pub(crate) fn contains(&self, thread: usize) -> bool {
         if thread < 64 {
             self.low & (1 << thread) != 0
@@ -46,11 +48,7 @@ impl ThreadSet {
         std::iter::once(self.low)
             .chain(self.high.iter().copied())
             .enumerate()
-            .flat_map(|(word, bits)| {
-                (0..64)
-                    .filter(move |bit| bits & (1u64 << bit) != 0)
-                    .map(move |bit| word * 64 + bit)
-            })
+            .flat_map(|(word, bits)| Bits(bits).map(move |bit| word * 64 + bit))
     }
 
     pub(crate) fn first(&self) -> Option<usize> {
@@ -60,6 +58,22 @@ impl ThreadSet {
     /// Whether the two sets share a thread.
     pub(crate) fn intersects(&self, other: &ThreadSet) -> bool {
         self.low & other.low != 0 || self.high.iter().zip(&other.high).any(|(a, b)| a & b != 0)
+    }
+}
+
+/// The positions of the set bits of a word, lowest first.
+struct Bits(u64);
+
+impl Iterator for Bits {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let bit = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(bit)
     }
 }
 
