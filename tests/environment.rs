@@ -6,22 +6,7 @@ mod common;
 
 use std::panic::catch_unwind;
 
-use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use weft::sync::Arc;
-use weft::{thread, Builder, FailureKind};
-
-fn lost_update() {
-    let x = Arc::new(AtomicUsize::new(0));
-    let x2 = x.clone();
-    let t = thread::spawn(move || {
-        let v = x2.load(SeqCst);
-        x2.store(v + 1, SeqCst);
-    });
-    let v = x.load(SeqCst);
-    x.store(v + 1, SeqCst);
-    t.join().unwrap();
-    assert_eq!(x.load(SeqCst), 2, "lost update");
-}
+use weft::{Builder, FailureKind};
 
 fn with_env<R>(name: &str, value: &str, f: impl FnOnce() -> R) -> R {
     std::env::set_var(name, value);
@@ -38,12 +23,12 @@ fn environment_configures_every_builder() {
     assert_eq!((stats.executions, stats.complete), (3, false));
 
     let stats = with_env("WEFT_MAX_PREEMPTIONS", "0", || {
-        Builder::new().explore(lost_update).unwrap()
+        Builder::new().explore(common::lost_update).unwrap()
     });
     assert!(stats.complete, "the lost update needs a preemption");
 
     let failure = with_env("WEFT_MAX_STEPS", "4", || {
-        Builder::new().explore(lost_update).unwrap_err()
+        Builder::new().explore(common::lost_update).unwrap_err()
     });
     assert_eq!(failure.kind(), FailureKind::Livelock);
 
@@ -52,9 +37,9 @@ fn environment_configures_every_builder() {
     });
     assert_eq!((stats.executions, stats.complete), (1, false));
 
-    let failure = Builder::new().explore(lost_update).unwrap_err();
+    let failure = Builder::new().explore(common::lost_update).unwrap_err();
     let replayed = with_env("WEFT_REPLAY", failure.schedule(), || {
-        Builder::new().explore(lost_update).unwrap_err()
+        Builder::new().explore(common::lost_update).unwrap_err()
     });
     assert_eq!(replayed.schedule(), failure.schedule());
     assert!(replayed.to_string().contains("lost update"));

@@ -9,19 +9,37 @@ use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use weft::sync::Arc;
 use weft::{thread, Builder, FailureKind, Strategy};
 
+/// The Go `routine`: `value := counter; counter = value + 1`, twice.
+fn load_then_store(counter: &AtomicUsize) {
+    for _ in 0..2 {
+        let value = counter.load(SeqCst);
+        counter.store(value + 1, SeqCst);
+    }
+}
+
+/// The fix: one atomic read-modify-write per increment.
+fn fetch_add(counter: &AtomicUsize) {
+    for _ in 0..2 {
+        counter.fetch_add(1, SeqCst);
+    }
+}
+
 /// Two threads, each: load then store plus one, twice. Calls `check` with the total.
 fn counter(check: impl Fn(usize) + Send + Sync + 'static) -> impl Fn() + Send + Sync + 'static {
+    counter_with(load_then_store, check)
+}
+
+/// Two threads run `routine` on one counter; main joins them and calls `check` with it.
+fn counter_with(
+    routine: fn(&AtomicUsize),
+    check: impl Fn(usize) + Send + Sync + 'static,
+) -> impl Fn() + Send + Sync + 'static {
     move || {
         let counter = Arc::new(AtomicUsize::new(0));
         let workers: Vec<_> = (0..2)
             .map(|_| {
                 let counter = counter.clone();
-                thread::spawn(move || {
-                    for _ in 0..2 {
-                        let value = counter.load(SeqCst);
-                        counter.store(value + 1, SeqCst);
-                    }
-                })
+                thread::spawn(move || routine(&counter))
             })
             .collect();
         for worker in workers {
@@ -124,23 +142,7 @@ fn load_store_counter_reaches_exactly_two_three_and_four() {
 
 #[test]
 fn fetch_add_counter_passes_every_interleaving() {
-    let model = || {
-        let counter = Arc::new(AtomicUsize::new(0));
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                let counter = counter.clone();
-                thread::spawn(move || {
-                    for _ in 0..2 {
-                        counter.fetch_add(1, SeqCst);
-                    }
-                })
-            })
-            .collect();
-        for worker in workers {
-            worker.join().unwrap();
-        }
-        assert_eq!(counter.load(SeqCst), 4);
-    };
+    let model = counter_with(fetch_add, assert_four);
     let stats = Builder::new().explore(model).unwrap();
     assert!(stats.complete);
     // The orders of two threads' two increments: C(4, 2).

@@ -2,6 +2,8 @@
 //! the exploration limits.
 #![cfg(feature = "permute")]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::Mutex as StdMutex;
 use std::time::Duration;
@@ -196,18 +198,7 @@ fn sequentially_consistent_reads_never_go_back_in_time() {
 /// The lost update needs one preemption: a bound of 0 cannot see it, 1 can.
 #[test]
 fn preemption_bound_limits_the_interleavings() {
-    let model = || {
-        let x = Arc::new(AtomicUsize::new(0));
-        let x2 = x.clone();
-        let t = thread::spawn(move || {
-            let v = x2.load(SeqCst);
-            x2.store(v + 1, SeqCst);
-        });
-        let v = x.load(SeqCst);
-        x.store(v + 1, SeqCst);
-        t.join().unwrap();
-        assert_eq!(x.load(SeqCst), 2, "lost update");
-    };
+    let model = common::lost_update;
     let bounded = Builder::new().preemption_bound(0).explore(model).unwrap();
     assert!(bounded.complete);
     let failure = Builder::new()
@@ -251,29 +242,14 @@ fn depth_two_bug_is_found_with_preemption_bound_two_only() {
 
 #[test]
 fn max_executions_and_max_duration_stop_without_failing() {
-    let model = common_ainc(4);
+    let model = common::ainc(4);
     let stats = Builder::new().max_executions(5).explore(model).unwrap();
     assert_eq!(stats.executions, 5);
     assert!(!stats.complete);
     let stats = Builder::new()
         .max_duration(Duration::ZERO)
-        .explore(common_ainc(4))
+        .explore(common::ainc(4))
         .unwrap();
     assert_eq!(stats.executions, 1);
     assert!(!stats.complete);
-}
-
-fn common_ainc(n: usize) -> impl Fn() + Send + Sync + 'static {
-    move || {
-        let x = Arc::new(AtomicUsize::new(0));
-        let hs: Vec<_> = (0..n)
-            .map(|_| {
-                let x = x.clone();
-                thread::spawn(move || x.fetch_add(1, SeqCst))
-            })
-            .collect();
-        hs.into_iter().for_each(|h| {
-            h.join().unwrap();
-        });
-    }
 }

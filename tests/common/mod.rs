@@ -26,6 +26,21 @@ pub fn ainc(n: usize) -> impl Fn() + Send + Sync + 'static {
     }
 }
 
+/// Main and one thread each increment one counter by a load, then a store: the smallest
+/// lost update (it needs one preemption).
+pub fn lost_update() {
+    let x = Arc::new(AtomicUsize::new(0));
+    let x2 = x.clone();
+    let t = thread::spawn(move || {
+        let v = x2.load(SeqCst);
+        x2.store(v + 1, SeqCst);
+    });
+    let v = x.load(SeqCst);
+    x.store(v + 1, SeqCst);
+    t.join().unwrap();
+    assert_eq!(x.load(SeqCst), 2, "lost update");
+}
+
 /// readers(n): one writer stores x = 42; n readers load x.
 pub fn readers(n: usize) -> impl Fn() + Send + Sync + 'static {
     move || {
