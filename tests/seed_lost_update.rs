@@ -5,64 +5,30 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex as StdMutex;
 
-use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use weft::sync::Arc;
-use weft::{thread, Builder, FailureKind, Strategy};
+use weft::{Builder, FailureKind, Strategy};
 
-/// The Go `routine`: `value := counter; counter = value + 1`, twice.
-fn load_then_store(counter: &AtomicUsize) {
-    for _ in 0..2 {
-        let value = counter.load(SeqCst);
-        counter.store(value + 1, SeqCst);
-    }
-}
+#[path = "../examples/seed/counter.rs"]
+mod seed;
 
-/// The fix: one atomic read-modify-write per increment.
-fn fetch_add(counter: &AtomicUsize) {
-    for _ in 0..2 {
-        counter.fetch_add(1, SeqCst);
-    }
-}
+use seed::{counter_model, expect_four, fetch_add, load_then_store};
 
-/// Two threads, each: load then store plus one, twice. Calls `check` with the total.
+/// The seed's buggy counter; `check` gets the total.
 fn counter(check: impl Fn(usize) + Send + Sync + 'static) -> impl Fn() + Send + Sync + 'static {
-    counter_with(load_then_store, check)
-}
-
-/// Two threads run `routine` on one counter; main joins them and calls `check` with it.
-fn counter_with(
-    routine: fn(&AtomicUsize),
-    check: impl Fn(usize) + Send + Sync + 'static,
-) -> impl Fn() + Send + Sync + 'static {
-    move || {
-        let counter = Arc::new(AtomicUsize::new(0));
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                let counter = counter.clone();
-                thread::spawn(move || routine(&counter))
-            })
-            .collect();
-        for worker in workers {
-            worker.join().unwrap();
-        }
-        check(counter.load(SeqCst));
-    }
-}
-
-fn assert_four(total: usize) {
-    assert_eq!(total, 4, "Final Counter: {total}");
+    counter_model(load_then_store, check)
 }
 
 #[test]
 fn lost_update_is_found_and_reported() {
-    let failure = Builder::new().explore(counter(assert_four)).unwrap_err();
+    let failure = Builder::new().explore(counter(expect_four)).unwrap_err();
     assert_eq!(failure.kind(), FailureKind::Panic);
     let report = failure.to_string();
     assert!(
-        report.starts_with("weft: main panicked at tests/seed_lost_update.rs:"),
+        report.starts_with("weft: main panicked at tests/../examples/seed/counter.rs:"),
         "{report}"
     );
     assert!(report.contains("Final Counter: "), "{report}");
+    assert!(report.contains("an update was lost"), "{report}");
     assert!(report.contains("interleaving (execution "), "{report}");
     assert!(
         report.contains("1 preemption"),
@@ -70,7 +36,7 @@ fn lost_update_is_found_and_reported() {
     );
     assert!(report.contains("store #0 = "), "{report}");
     assert!(
-        report.contains("thread 1 spawned by main at tests/seed_lost_update.rs:"),
+        report.contains("thread 1 spawned by main at tests/../examples/seed/counter.rs:"),
         "{report}"
     );
     let replay_line = format!(
@@ -86,10 +52,10 @@ fn lost_update_is_found_and_reported() {
 
 #[test]
 fn lost_update_schedule_replays_the_same_failure() {
-    let failure = Builder::new().explore(counter(assert_four)).unwrap_err();
+    let failure = Builder::new().explore(counter(expect_four)).unwrap_err();
     let replayed = Builder::new()
         .strategy(Strategy::Replay(failure.schedule().to_string()))
-        .explore(counter(assert_four))
+        .explore(counter(expect_four))
         .unwrap_err();
     assert_eq!(replayed.kind(), FailureKind::Panic);
     assert_eq!(replayed.schedule(), failure.schedule());
@@ -114,9 +80,9 @@ fn lost_update_schedule_replays_the_same_failure() {
 
 #[test]
 fn replay_entry_point_panics_with_the_report() {
-    let failure = Builder::new().explore(counter(assert_four)).unwrap_err();
+    let failure = Builder::new().explore(counter(expect_four)).unwrap_err();
     let schedule = failure.schedule().to_string();
-    let payload = std::panic::catch_unwind(move || weft::replay(&schedule, counter(assert_four)))
+    let payload = std::panic::catch_unwind(move || weft::replay(&schedule, counter(expect_four)))
         .unwrap_err();
     let message = payload
         .downcast_ref::<String>()
@@ -142,7 +108,7 @@ fn load_store_counter_reaches_exactly_two_three_and_four() {
 
 #[test]
 fn fetch_add_counter_passes_every_interleaving() {
-    let model = counter_with(fetch_add, assert_four);
+    let model = counter_model(fetch_add, expect_four);
     let stats = Builder::new().explore(model).unwrap();
     assert!(stats.complete);
     // The orders of two threads' two increments: C(4, 2).
