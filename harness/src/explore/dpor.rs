@@ -3,9 +3,10 @@
 //! Under a preemption bound the explorer makes no reduction: it tries every schedulable
 //! thread the bound allows at every node (iterative context bounding, as CHESS does). Sleep
 //! sets and race-directed backtracking can both hide the only in-bound representative of a
-//! trace, and the conservative repairs in the literature (Coons, Musuvathi, McKinley, OOPSLA
-//! 2013) still missed outcomes in weft's differential test; exhaustive bounded search is
-//! what the test proves complete.
+//! trace; with conservative backtrack points at the start of each run of steps (after Coons,
+//! Musuvathi, McKinley, OOPSLA 2013) weft's differential test still found missed outcomes.
+//! Exhaustive bounded search is what that test shows complete; a sound bounded DPOR is
+//! future work.
 //!
 //! The exploration tree is the stack `nodes`, one node per scheduling point of the current
 //! execution. Each execution replays the recorded prefix, makes the new choice at its last
