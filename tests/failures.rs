@@ -397,3 +397,69 @@ fn object_kept_from_another_execution_is_reported() {
         "{failure}"
     );
 }
+
+/// Locks the mutex when dropped, as some cleanup code does; counts poisoned locks.
+struct LocksOnDrop(Arc<Mutex<u32>>);
+
+static POISONED_CLEANUPS: StdAtomicU32 = StdAtomicU32::new(0);
+
+impl Drop for LocksOnDrop {
+    fn drop(&mut self) {
+        let mut guard = self.0.lock().unwrap_or_else(|e| {
+            POISONED_CLEANUPS.fetch_add(1, Relaxed);
+            e.into_inner()
+        });
+        *guard += 1;
+    }
+}
+
+#[test]
+fn drop_that_blocks_during_unwinding_waits_and_the_panic_is_reported() {
+    let failure = Builder::new()
+        .explore(|| {
+            let m = Arc::new(Mutex::new(0));
+            let holding = Arc::new(AtomicBool::new(false));
+            let gave_up = Arc::new(AtomicBool::new(false));
+            let (m2, h2, g2) = (m.clone(), holding.clone(), gave_up.clone());
+            let t = thread::spawn(move || {
+                let mut guard = m2.lock().unwrap();
+                h2.store(true, SeqCst);
+                // Keep the lock until main has panicked (and blocked in its cleanup).
+                while !g2.load(SeqCst) {
+                    thread::yield_now();
+                }
+                *guard += 1;
+            });
+            let _cleanup = LocksOnDrop(m.clone());
+            while !holding.load(SeqCst) {
+                thread::yield_now();
+            }
+            let _keep_t = t;
+            gave_up.store(true, SeqCst);
+            panic!("main gives up while thread 1 holds the lock");
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Panic);
+    let report = failure.to_string();
+    assert!(
+        report.starts_with("weft: main panicked at tests/failures.rs:"),
+        "{report}"
+    );
+    assert!(
+        report.contains("main gives up while thread 1 holds the lock"),
+        "{report}"
+    );
+    // Main blocked in its cleanup's `lock`, mid-unwind, until thread 1 released the guard.
+    let drawing: Vec<&str> = report.lines().collect();
+    let unlock = drawing
+        .iter()
+        .position(|l| l.contains("| unlock #0"))
+        .expect("thread 1 unlocks");
+    let cleanup_lock = drawing
+        .iter()
+        .position(|l| l.starts_with("  lock #0"))
+        .expect("main locks");
+    assert!(unlock < cleanup_lock, "{report}");
+    // Thread 1 was not panicking when it dropped its guard: like std, no poison.
+    assert_eq!(POISONED_CLEANUPS.load(Relaxed), 0);
+}

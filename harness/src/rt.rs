@@ -154,11 +154,10 @@ pub fn mutex_try_lock(object: ObjectId) -> bool {
 }
 
 /// Releases the mutex (held by the caller). A scheduling point: a `try_lock` of another
-/// thread fails before it and succeeds after it. Does nothing outside the execution that
-/// created the mutex, so a guard that outlives its execution drops quietly.
-#[track_caller]
-pub fn mutex_unlock(object: ObjectId) {
-    let site = Location::caller();
+/// thread fails before it and succeeds after it. `site` is where the guard was taken (drop
+/// glue has no caller location). Does nothing outside the execution that created the mutex,
+/// so a guard that outlives its execution drops quietly.
+pub fn mutex_unlock(object: ObjectId, site: &'static Location<'static>) {
     let index = execution::try_with(|e| {
         e.object_index(object.execution, object.index, object.type_name)
             .ok()
@@ -197,6 +196,14 @@ pub fn yield_now() {
     let site = Location::caller();
     scheduling_point(OpKind::Yield, None, site);
     with(|e| e.record(EventKind::Yield, None, site));
+}
+
+/// `std::thread::panicking()` for the calling model thread. All model threads share one OS
+/// thread, whose panic count also counts a panic that another model thread is unwinding
+/// while it waits in a `Drop`; this answers for the caller alone.
+pub fn panicking() -> bool {
+    std::thread::panicking()
+        && execution::try_with(|e| e.threads[e.current].unwinding).unwrap_or(true)
 }
 
 /// The calling model thread and its name.

@@ -8,6 +8,7 @@ use std::cell::UnsafeCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
+use std::panic::Location;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
 
@@ -30,6 +31,9 @@ unsafe impl<T: ?Sized + Send> Sync for Mutex<T> {}
 #[must_use = "if unused the Mutex will immediately unlock"]
 pub struct MutexGuard<'a, T: ?Sized + 'a> {
     mutex: &'a Mutex<T>,
+    /// Where the lock was taken; the unlock event is reported there (drop glue has no
+    /// caller location).
+    locked_at: &'static Location<'static>,
     /// Like std's guard: not `Send` (the lock belongs to the thread that took it).
     _not_send: PhantomData<*const ()>,
 }
@@ -59,9 +63,10 @@ impl<T> Mutex<T> {
 }
 
 impl<T: ?Sized> Mutex<T> {
-    fn guard(&self) -> LockResult<MutexGuard<'_, T>> {
+    fn guard(&self, locked_at: &'static Location<'static>) -> LockResult<MutexGuard<'_, T>> {
         let guard = MutexGuard {
             mutex: self,
+            locked_at,
             _not_send: PhantomData,
         };
         if self.poisoned.load(Ordering::Relaxed) {
@@ -75,13 +80,14 @@ impl<T: ?Sized> Mutex<T> {
     #[track_caller]
     pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
         rt::mutex_lock(self.object);
-        self.guard()
+        self.guard(Location::caller())
     }
 
     #[track_caller]
     pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
         if rt::mutex_try_lock(self.object) {
-            self.guard().map_err(TryLockError::Poisoned)
+            self.guard(Location::caller())
+                .map_err(TryLockError::Poisoned)
         } else {
             Err(TryLockError::WouldBlock)
         }
@@ -144,12 +150,11 @@ impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
 }
 
 impl<T: ?Sized> Drop for MutexGuard<'_, T> {
-    #[track_caller]
     fn drop(&mut self) {
-        if std::thread::panicking() {
+        if rt::panicking() {
             self.mutex.poisoned.store(true, Ordering::Relaxed);
         }
-        rt::mutex_unlock(self.mutex.object);
+        rt::mutex_unlock(self.mutex.object, self.locked_at);
     }
 }
 
