@@ -151,10 +151,7 @@ impl From<bool> for AtomicBool {
 
 impl fmt::Debug for AtomicBool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.peek() {
-            Some(value) => fmt::Debug::fmt(&value, f),
-            None => f.write_str("AtomicBool(?)"),
-        }
+        self.0.debug(f)
     }
 }
 
@@ -167,6 +164,12 @@ impl<T> Clone for Pointer<T> {
     }
 }
 impl<T> Copy for Pointer<T> {}
+
+impl<T> fmt::Debug for Pointer<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
 
 impl<T> Bits for Pointer<T> {
     fn to_bits(self) -> u64 {
@@ -337,9 +340,6 @@ impl<T> From<*mut T> for AtomicPtr<T> {
 
 impl<T> fmt::Debug for AtomicPtr<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.peek() {
-            Some(value) => fmt::Debug::fmt(&value.0, f),
-            None => f.write_str("AtomicPtr(?)"),
-        }
+        self.0.debug(f)
     }
 }

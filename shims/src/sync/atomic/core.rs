@@ -167,7 +167,18 @@ impl<T: Bits> Core<T> {
         *self.get_mut()
     }
 
-    /// The current value without a scheduling point, for `Debug`.
+    /// `Debug` like std's (the value), read without a scheduling point.
+    pub(crate) fn debug(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result
+    where
+        T: std::fmt::Debug,
+    {
+        match self.peek() {
+            Some(value) => std::fmt::Debug::fmt(&value, f),
+            None => f.write_str("(outside the model)"),
+        }
+    }
+
+    /// The current value without a scheduling point.
     pub(crate) fn peek(&self) -> Option<T> {
         if !rt::in_model() {
             return None;

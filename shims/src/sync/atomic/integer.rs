@@ -168,10 +168,7 @@ macro_rules! integer_atomic {
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self.0.peek() {
-                    Some(value) => fmt::Debug::fmt(&value, f),
-                    None => f.write_str(concat!(stringify!($name), "(?)")),
-                }
+                self.0.debug(f)
             }
         }
     };
