@@ -1,4 +1,5 @@
-//! The modelled `AtomicBool` and `AtomicPtr<T>`.
+//! The modelled `AtomicBool` (the shared `value_atomic!` methods plus `fetch_not`) and
+//! `AtomicPtr<T>`.
 //!
 //! Invariant: a pointer crosses the engine as its exposed address and comes back with
 //! `with_exposed_provenance_mut`, so its provenance survives the round trip.
@@ -7,6 +8,7 @@ use std::fmt;
 use std::sync::atomic::Ordering;
 
 use super::core::{Bits, Core};
+use super::value_atomic::value_atomic;
 
 impl Bits for bool {
     fn to_bits(self) -> u64 {
@@ -17,141 +19,12 @@ impl Bits for bool {
     }
 }
 
-/// A modelled `std::sync::atomic::AtomicBool`.
-pub struct AtomicBool(Core<bool>);
+value_atomic!(AtomicBool, bool, false);
 
 impl AtomicBool {
     #[track_caller]
-    pub fn new(value: bool) -> Self {
-        AtomicBool(Core::new(value, "AtomicBool"))
-    }
-
-    #[track_caller]
-    pub fn get_mut(&mut self) -> &mut bool {
-        self.0.get_mut()
-    }
-
-    #[track_caller]
-    pub fn into_inner(self) -> bool {
-        self.0.into_inner()
-    }
-
-    #[track_caller]
-    pub fn load(&self, order: Ordering) -> bool {
-        self.0.load(order)
-    }
-
-    #[track_caller]
-    pub fn store(&self, value: bool, order: Ordering) {
-        self.0.store(value, order)
-    }
-
-    #[track_caller]
-    pub fn swap(&self, value: bool, order: Ordering) -> bool {
-        self.0.rmw(order, |_| value)
-    }
-
-    #[track_caller]
-    pub fn compare_exchange(
-        &self,
-        current: bool,
-        new: bool,
-        success: Ordering,
-        failure: Ordering,
-    ) -> Result<bool, bool> {
-        self.0.compare_exchange(current, new, success, failure)
-    }
-
-    /// Never fails spuriously in this model (sequentially consistent atomics).
-    #[track_caller]
-    pub fn compare_exchange_weak(
-        &self,
-        current: bool,
-        new: bool,
-        success: Ordering,
-        failure: Ordering,
-    ) -> Result<bool, bool> {
-        self.0.compare_exchange(current, new, success, failure)
-    }
-
-    #[track_caller]
-    pub fn fetch_and(&self, value: bool, order: Ordering) -> bool {
-        self.0.rmw(order, |old| old & value)
-    }
-
-    #[track_caller]
-    pub fn fetch_nand(&self, value: bool, order: Ordering) -> bool {
-        self.0.rmw(order, |old| !(old & value))
-    }
-
-    #[track_caller]
-    pub fn fetch_or(&self, value: bool, order: Ordering) -> bool {
-        self.0.rmw(order, |old| old | value)
-    }
-
-    #[track_caller]
-    pub fn fetch_xor(&self, value: bool, order: Ordering) -> bool {
-        self.0.rmw(order, |old| old ^ value)
-    }
-
-    #[track_caller]
     pub fn fetch_not(&self, order: Ordering) -> bool {
         self.0.rmw(order, |old| !old)
-    }
-
-    #[track_caller]
-    pub fn fetch_update<F>(
-        &self,
-        set_order: Ordering,
-        fetch_order: Ordering,
-        f: F,
-    ) -> Result<bool, bool>
-    where
-        F: FnMut(bool) -> Option<bool>,
-    {
-        self.0.fetch_update(set_order, fetch_order, f)
-    }
-
-    /// std's `try_update`: the same as `fetch_update`.
-    #[track_caller]
-    pub fn try_update(
-        &self,
-        set_order: Ordering,
-        fetch_order: Ordering,
-        f: impl FnMut(bool) -> Option<bool>,
-    ) -> Result<bool, bool> {
-        self.0.fetch_update(set_order, fetch_order, f)
-    }
-
-    /// std's `update`: applies `f` until it sticks; returns the previous value.
-    #[track_caller]
-    pub fn update(
-        &self,
-        set_order: Ordering,
-        fetch_order: Ordering,
-        f: impl FnMut(bool) -> bool,
-    ) -> bool {
-        self.0.update(set_order, fetch_order, f)
-    }
-}
-
-impl Default for AtomicBool {
-    #[track_caller]
-    fn default() -> Self {
-        AtomicBool::new(false)
-    }
-}
-
-impl From<bool> for AtomicBool {
-    #[track_caller]
-    fn from(value: bool) -> Self {
-        AtomicBool::new(value)
-    }
-}
-
-impl fmt::Debug for AtomicBool {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.debug(f)
     }
 }
 

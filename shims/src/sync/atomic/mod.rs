@@ -18,6 +18,8 @@ mod bool_and_ptr;
 mod core;
 #[cfg(feature = "permute")]
 mod integer;
+#[cfg(feature = "permute")]
+mod value_atomic;
 
 #[cfg(feature = "permute")]
 pub use bool_and_ptr::{AtomicBool, AtomicPtr};
