@@ -168,12 +168,13 @@ fn draw(e: &Execution, marked: Option<usize>) -> String {
 fn origins(e: &Execution) -> String {
     let mut out = String::new();
     for (t, thread) in e.threads.iter().enumerate().skip(1) {
-        if let (Some(site), Some(parent)) = (thread.spawned_at, thread.parent) {
+        if let Some(parent) = thread.parent {
             let _ = writeln!(
                 out,
-                "  {} spawned by {} at {site}",
+                "  {} spawned by {} at {}",
                 e.thread_label(t),
-                e.thread_label(parent)
+                e.thread_label(parent),
+                thread.start_site
             );
         }
     }

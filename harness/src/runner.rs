@@ -119,7 +119,7 @@ impl Runner<'_> {
         execution
             .borrow_mut()
             .threads
-            .push(ModelThread::new(None, None, None, body, start));
+            .push(ModelThread::new(None, None, body, start));
         let mut steps = Steps {
             execution: &execution,
             coroutines: Vec::with_capacity(self.sizes.threads),

@@ -45,6 +45,8 @@ pub(crate) struct Causality {
     objects: Vec<History>,
     /// Races found by `process`, as (earlier event, later event).
     pub races: Vec<(usize, usize)>,
+    /// Scratch for `initials`: each thread's first event in the reversed sequence.
+    firsts: Vec<(ThreadId, u32)>,
 }
 
 impl Causality {
@@ -183,10 +185,11 @@ impl Causality {
     /// The threads that can start the reversal of race (`e`, `e2`): the events after `e` that
     /// do not happen after it, then `e2`; a thread is an initial when its first event there
     /// has no predecessor among them.
-    pub(crate) fn initials(&self, e: usize, e2: usize, trace: &[Event]) -> ThreadSet {
+    pub(crate) fn initials(&mut self, e: usize, e2: usize, trace: &[Event]) -> ThreadSet {
         let racer = trace[e].thread;
         let epoch = self.epoch(e, trace);
-        let mut firsts: Vec<(ThreadId, u32)> = Vec::new();
+        let mut firsts = std::mem::take(&mut self.firsts);
+        firsts.clear();
         let mut initials = ThreadSet::default();
         for (k, event) in trace.iter().enumerate().take(e2 + 1).skip(e + 1) {
             let clock = &self.clocks[k];
@@ -202,6 +205,7 @@ impl Causality {
             }
             firsts.push((thread, clock.get(thread)));
         }
+        self.firsts = firsts;
         initials
     }
 }

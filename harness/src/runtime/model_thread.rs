@@ -15,9 +15,7 @@ pub(crate) struct ModelThread {
     pub name: Option<String>,
     pub finished: bool,
     pub pending: Option<Op>,
-    /// Where it was spawned; `None` for the main thread.
-    pub spawned_at: Option<Site>,
-    /// Where its code starts (the spawn site, or the model entry for main).
+    /// Where its code starts: the spawn site, or the model's entry point for main.
     pub start_site: Site,
     pub parent: Option<ThreadId>,
     /// Called `yield_now`/`spin_loop` and nothing changed since: runs only when every other
@@ -45,7 +43,6 @@ pub(crate) struct PanicRecord {
 impl ModelThread {
     pub(crate) fn new(
         name: Option<String>,
-        spawned_at: Option<Site>,
         parent: Option<ThreadId>,
         body: Box<dyn FnOnce()>,
         start: Op,
@@ -54,7 +51,6 @@ impl ModelThread {
             name,
             finished: false,
             pending: Some(start),
-            spawned_at,
             start_site: start.site,
             parent,
             yielded: false,

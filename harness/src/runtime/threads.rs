@@ -24,13 +24,8 @@ impl Execution {
             site,
         };
         let parent = self.current;
-        self.threads.push(ModelThread::new(
-            name,
-            Some(site),
-            Some(parent),
-            body,
-            start,
-        ));
+        self.threads
+            .push(ModelThread::new(name, Some(parent), body, start));
         self.record(EventKind::Spawn { child }, None, site);
         child
     }
