@@ -70,6 +70,9 @@ fn deadlock_schedule_replays_to_the_same_deadlock() {
         .explore(model)
         .unwrap_err();
     assert_eq!(replayed.kind(), FailureKind::Deadlock);
+    let headline = |f: &weft::Failure| f.to_string().lines().take(3).collect::<Vec<_>>().join("\n");
+    assert_eq!(headline(&replayed), headline(&failure));
+    assert!(replayed.to_string().contains("held by main"), "{replayed}");
 }
 
 #[test]

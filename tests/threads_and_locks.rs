@@ -167,6 +167,15 @@ fn detached_thread_still_runs_after_main_returns() {
         })
         .unwrap_err();
     assert_eq!(failure.kind(), FailureKind::Panic);
+    let report = failure.to_string();
+    assert!(
+        report.starts_with("weft: thread 1 panicked at tests/threads_and_locks.rs:"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the detached thread's assertion still counts"),
+        "{report}"
+    );
 }
 
 /// Thread 1 stores 1 then 2; main reads twice. Main seeing (1, then 0) is impossible; main
