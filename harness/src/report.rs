@@ -23,8 +23,8 @@ pub(crate) struct Context<'a> {
     /// 1-based number of the execution in the exploration.
     pub number: u64,
     pub preemptions: usize,
-    /// Event to mark in the drawing.
-    pub marked: Option<usize>,
+    /// Events to mark in the drawing, with the mark.
+    pub marks: Vec<(usize, &'static str)>,
 }
 
 pub(crate) fn failure(
@@ -48,7 +48,7 @@ pub(crate) fn failure(
         steps,
         plural(steps)
     );
-    text.push_str(&draw(e, cx.marked));
+    text.push_str(&draw(e, &cx.marks));
     text.push_str(&origins(e));
     let schedule = cx.schedule.encode();
     let _ = writeln!(text, "replay: {}", replay_command(&schedule));
@@ -102,6 +102,8 @@ fn label(event: &Event) -> String {
         EventKind::TryLock { acquired: true } => format!("try_lock {object} ok"),
         EventKind::TryLock { acquired: false } => format!("try_lock {object} failed"),
         EventKind::Unlock => format!("unlock {object}"),
+        EventKind::CellRead => format!("read {object}"),
+        EventKind::CellWrite => format!("write {object}"),
     }
 }
 
@@ -118,7 +120,7 @@ fn cell(event: &Event) -> String {
 }
 
 /// One column per thread, one row per event (thread starts omitted).
-fn draw(e: &Execution, marked: Option<usize>) -> String {
+fn draw(e: &Execution, marks: &[(usize, &str)]) -> String {
     let rows: Vec<usize> = (0..e.events.len())
         .filter(|&i| e.events[i].kind != EventKind::Start)
         .collect();
@@ -158,8 +160,11 @@ fn draw(e: &Execution, marked: Option<usize>) -> String {
                 },
             )
         });
-        let suffix = if marked == Some(i) { "   <-- here" } else { "" };
-        out.push_str(&line(&mut cells, suffix));
+        let suffix = marks
+            .iter()
+            .find(|(event, _)| *event == i)
+            .map_or(String::new(), |(_, mark)| format!("   <-- {mark}"));
+        out.push_str(&line(&mut cells, &suffix));
     }
     out
 }

@@ -122,12 +122,13 @@ pub fn atomic_overwrite(object: ObjectId, value: u64) {
     with(|e| e.atomic_overwrite(index, value, site))
 }
 
-/// A memory fence. Under sequential consistency it orders nothing more; it is recorded so
-/// that reports show it and weak memory can give it meaning.
+/// A memory fence. It adds no scheduling point (under sequential consistency it orders no
+/// more accesses), but it takes part in happens-before: an acquire fence makes what earlier
+/// Relaxed loads read synchronise, a release fence makes later Relaxed stores release.
 #[track_caller]
 pub fn fence(order: Ordering) {
     let site = Location::caller();
-    with(|e| e.record(EventKind::Fence { order }, None, site));
+    with(|e| e.fence(order, site));
 }
 
 #[track_caller]
@@ -165,6 +166,24 @@ pub fn mutex_unlock(object: ObjectId, site: &'static Location<'static>) {
     if let Some(Some(index)) = index {
         scheduling_point(OpKind::Unlock, Some(index), site);
         with(|e| e.mutex_unlock(index, site));
+    }
+}
+
+#[track_caller]
+pub fn cell_new(type_name: &'static str) -> ObjectId {
+    let site = Location::caller();
+    new_object(type_name, |e| e.cell_new(type_name, site))
+}
+
+/// Checks a non-atomic access to a cell against happens-before (no scheduling point). On a
+/// data race the execution stops here: the calling thread never returns from this call, and
+/// the exploration reports the race.
+#[track_caller]
+pub fn cell_access(object: ObjectId, write: bool) {
+    let site = Location::caller();
+    let index = resolve(object);
+    if with(|e| e.cell_access(index, write, site)) {
+        execution::halt();
     }
 }
 

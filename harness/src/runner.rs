@@ -18,6 +18,7 @@ use crate::failure::{Failure, Stats};
 use crate::report::{self, Context};
 use crate::runtime::coroutine::{self, StackPool, ThreadCoroutine};
 use crate::runtime::execution::{self, Execution, Sizes};
+use crate::runtime::happens_before::ThreadClocks;
 use crate::runtime::model_thread::ModelThread;
 use crate::runtime::op::{Op, OpKind, Site, ThreadId};
 use crate::runtime::panic_capture;
@@ -116,10 +117,13 @@ impl Runner<'_> {
             site: self.site,
         };
         let body: Box<dyn FnOnce()> = Box::new(move || main());
-        execution
-            .borrow_mut()
-            .threads
-            .push(ModelThread::new(None, None, body, start));
+        execution.borrow_mut().threads.push(ModelThread::new(
+            None,
+            None,
+            body,
+            start,
+            ThreadClocks::started(0, None),
+        ));
         let mut steps = Steps {
             execution: &execution,
             coroutines: Vec::with_capacity(self.sizes.threads),
@@ -148,7 +152,18 @@ impl Runner<'_> {
                     schedule: &steps.schedule,
                     number,
                     preemptions: steps.preemptions,
-                    marked: e.events.len().checked_sub(1),
+                    marks: match e.race {
+                        Some(race) => {
+                            vec![(race.access, "race"), (race.previous, "previous access")]
+                        }
+                        None => e
+                            .events
+                            .len()
+                            .checked_sub(1)
+                            .map(|i| (i, "here"))
+                            .into_iter()
+                            .collect(),
+                    },
                 };
                 judge(ending, &cx)
             };
@@ -213,6 +228,9 @@ impl Steps<'_> {
             let e = self.execution.borrow();
             if !self.blocked {
                 explorer.after_step(&e, step, first_event..e.events.len());
+            }
+            if e.race.is_some() {
+                return Ending::DataRace;
             }
             if e.threads[0].finished && e.threads[0].payload.is_some() {
                 return Ending::MainPanicked;

@@ -6,7 +6,8 @@
 use crate::failure::{Failure, FailureKind};
 use crate::report::{self, Context};
 use crate::runtime::execution::Execution;
-use crate::runtime::op::{EventKind, OpKind, ThreadId};
+use crate::runtime::op::{Event, EventKind, OpKind, ThreadId};
+use crate::runtime::race::Race;
 
 /// Why the step loop of an execution stopped.
 pub(crate) enum Ending {
@@ -14,6 +15,8 @@ pub(crate) enum Ending {
     Quiescent,
     /// The main thread panicked.
     MainPanicked,
+    /// A cell access raced (`Execution::race`).
+    DataRace,
     /// More than `max_steps` scheduling points.
     Livelock { max_steps: usize },
     /// The program left the recorded schedule.
@@ -36,6 +39,7 @@ pub(crate) fn judge(ending: Ending, cx: &Context<'_>) -> Option<Failure> {
             }
         }
         Ending::MainPanicked => unjoined_panic(cx).or_else(|| panic_failure(0, cx)),
+        Ending::DataRace => e.race.map(|race| data_race(race, cx)),
         Ending::Livelock { max_steps } => {
             let mut details: Vec<String> = (0..e.threads.len())
                 .filter(|&t| !e.threads[t].finished)
@@ -121,6 +125,66 @@ fn panic_failure(thread: ThreadId, cx: &Context<'_>) -> Option<Failure> {
         })
         .collect();
     Some(report::failure(FailureKind::Panic, &headline, &details, cx))
+}
+
+/// ThreadSanitizer's report with source lines: both accesses, each thread's creation chain,
+/// the cell's creation site.
+fn data_race(race: Race, cx: &Context<'_>) -> Failure {
+    let e = cx.execution;
+    let object = &e.objects[race.object as usize];
+    let headline = format!(
+        "data race on {} #{} created at {}",
+        object.type_name, race.object, object.created_at
+    );
+    let access = &e.events[race.access];
+    let previous = &e.events[race.previous];
+    let what = |event: &Event| match event.kind {
+        EventKind::CellWrite => "write",
+        _ => "read",
+    };
+    let mut details = vec![
+        format!(
+            "{} at {} by {}",
+            what(access),
+            access.site,
+            e.thread_label(access.thread)
+        ),
+        format!(
+            "previous {} at {} by {}",
+            what(previous),
+            previous.site,
+            e.thread_label(previous.thread)
+        ),
+    ];
+    for thread in [access.thread, previous.thread] {
+        if thread != 0 {
+            details.push(creation_chain(e, thread));
+        }
+    }
+    details.push(
+        "the two accesses are not ordered by happens-before: no spawn, join, lock, or \
+         Release/Acquire pair of atomics orders one before the other"
+            .to_string(),
+    );
+    report::failure(FailureKind::DataRace, &headline, &details, cx)
+}
+
+/// `thread 2 created at a.rs:10:5 by thread 1, created at a.rs:4:5 by main`.
+fn creation_chain(e: &Execution, thread: ThreadId) -> String {
+    let mut text = e.thread_label(thread);
+    let mut current = thread;
+    let mut first = true;
+    while let Some(parent) = e.threads[current].parent {
+        let created = if first { " created" } else { ", created" };
+        text += &format!(
+            "{created} at {} by {}",
+            e.threads[current].start_site,
+            e.thread_label(parent)
+        );
+        first = false;
+        current = parent;
+    }
+    text
 }
 
 /// Deadlock (main cannot finish) or leaked threads (main finished, others never will).

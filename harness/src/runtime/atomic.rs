@@ -1,5 +1,6 @@
 //! Atomic locations under sequential consistency: a load reads the latest store in
-//! modification order, and records which store that was.
+//! modification order, and records which store that was. Each store also carries the clock
+//! a synchronising read acquires (`happens_before`), by the orderings of both sides.
 //!
 //! Invariant: every store (including read-modify-writes and the initial value) is appended to
 //! the location's modification order, and every event that reads names the store it read
@@ -7,6 +8,7 @@
 
 use std::sync::atomic::Ordering;
 
+use super::clock::VectorClock;
 use super::execution::Execution;
 use super::objects::{AtomicLocation, ObjectState, StoreRecord};
 use super::op::{EventKind, ObjectIndex, Site};
@@ -19,7 +21,10 @@ impl Execution {
         site: Site,
     ) -> ObjectIndex {
         let location = AtomicLocation {
-            stores: vec![StoreRecord { value }],
+            stores: vec![StoreRecord {
+                value,
+                sync: VectorClock::default(),
+            }],
         };
         self.add_object(ObjectState::Atomic(location), type_name, site)
     }
@@ -31,19 +36,43 @@ impl Execution {
         }
     }
 
-    fn push_store(&mut self, object: ObjectIndex, value: u64) {
-        self.location(object).stores.push(StoreRecord { value });
+    /// Reads the latest store with `order`: its index and value.
+    fn read_latest(&mut self, object: ObjectIndex, order: Ordering) -> (usize, u64) {
+        let me = self.current;
+        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
+            unreachable!("object {object} is not an atomic location");
+        };
+        let (index, store) = location.latest();
+        self.threads[me].clocks.read(order, &store.sync);
+        (index, store.value)
+    }
+
+    /// Appends a store of `value` with `order`; `continues` is the store an RMW read.
+    fn push_store(
+        &mut self,
+        object: ObjectIndex,
+        value: u64,
+        order: Ordering,
+        continues: Option<usize>,
+    ) {
+        let me = self.current;
+        let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
+            unreachable!("object {object} is not an atomic location");
+        };
+        let read = continues.map(|i| &location.stores[i].sync);
+        let sync = self.threads[me].clocks.write(me, order, read);
+        location.stores.push(StoreRecord { value, sync });
     }
 
     pub(crate) fn atomic_load(&mut self, object: ObjectIndex, order: Ordering, site: Site) -> u64 {
-        let (reads_from, store) = self.location(object).latest();
+        let (reads_from, value) = self.read_latest(object, order);
         let kind = EventKind::Load {
-            value: store.value,
+            value,
             reads_from,
             order,
         };
         self.record(kind, Some(object), site);
-        store.value
+        value
     }
 
     pub(crate) fn atomic_store(
@@ -54,7 +83,7 @@ impl Execution {
         site: Site,
     ) {
         self.record(EventKind::Store { value, order }, Some(object), site);
-        self.push_store(object, value);
+        self.push_store(object, value, order, None);
     }
 
     /// Reads the latest value, stores `update(old)`, returns `old`.
@@ -65,8 +94,7 @@ impl Execution {
         update: impl FnOnce(u64) -> u64,
         site: Site,
     ) -> u64 {
-        let (reads_from, store) = self.location(object).latest();
-        let old = store.value;
+        let (reads_from, old) = self.read_latest(object, order);
         let new = update(old);
         let kind = EventKind::Rmw {
             old,
@@ -75,7 +103,7 @@ impl Execution {
             order,
         };
         self.record(kind, Some(object), site);
-        self.push_store(object, new);
+        self.push_store(object, new, order, Some(reads_from));
         old
     }
 
@@ -88,25 +116,27 @@ impl Execution {
         failure: Ordering,
         site: Site,
     ) -> Result<u64, u64> {
-        let (reads_from, store) = self.location(object).latest();
-        if store.value == expected {
+        let actual = self.location(object).latest().1.value;
+        let order = if actual == expected { success } else { failure };
+        let (reads_from, old) = self.read_latest(object, order);
+        if old == expected {
             let kind = EventKind::Rmw {
-                old: store.value,
+                old,
                 new,
                 reads_from,
-                order: success,
+                order,
             };
             self.record(kind, Some(object), site);
-            self.push_store(object, new);
-            Ok(store.value)
+            self.push_store(object, new, order, Some(reads_from));
+            Ok(old)
         } else {
             let kind = EventKind::CompareExchangeFailed {
-                actual: store.value,
+                actual: old,
                 reads_from,
-                order: failure,
+                order,
             };
             self.record(kind, Some(object), site);
-            Err(store.value)
+            Err(old)
         }
     }
 
@@ -119,11 +149,15 @@ impl Execution {
     /// A write through `get_mut`, made visible to later accesses; exclusive access orders it,
     /// so it is recorded as a store without a scheduling point.
     pub(crate) fn atomic_overwrite(&mut self, object: ObjectIndex, value: u64, site: Site) {
-        let kind = EventKind::Store {
-            value,
-            order: Ordering::Relaxed,
-        };
-        self.record(kind, Some(object), site);
-        self.push_store(object, value);
+        let order = Ordering::Relaxed;
+        self.record(EventKind::Store { value, order }, Some(object), site);
+        self.push_store(object, value, order, None);
+    }
+
+    /// A fence of the current thread (`happens_before`: acquire and release fences).
+    pub(crate) fn fence(&mut self, order: Ordering, site: Site) {
+        let me = self.current;
+        self.threads[me].clocks.fence(me, order);
+        self.record(EventKind::Fence { order }, None, site);
     }
 }

@@ -14,6 +14,7 @@ use corosensei::Yielder;
 use super::model_thread::ModelThread;
 use super::objects::{Object, ObjectState};
 use super::op::{Access, AccessKind, Event, EventKind, ObjectIndex, Op, OpKind, Site, ThreadId};
+use super::race::Race;
 use super::thread_set::ThreadSet;
 
 scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
@@ -34,6 +35,8 @@ pub(crate) struct Execution {
     pub step: usize,
     /// True while a model thread's code runs (as opposed to the runner's).
     pub running: bool,
+    /// The data race that stopped the execution.
+    pub race: Option<Race>,
 }
 
 /// Runs `f` with `execution` reachable from model threads.
@@ -82,6 +85,23 @@ pub(crate) fn scheduling_point(kind: OpKind, object: Option<ObjectIndex>, site: 
     }
 }
 
+/// Stops the calling model thread for good: the execution has failed (a data race) and the
+/// runner ends it as soon as this thread gives control back. The thread's coroutine is
+/// abandoned, never resumed.
+pub(crate) fn halt() {
+    let yielder = with(|e| {
+        let thread = &mut e.threads[e.current];
+        thread.pending = None;
+        thread.yielder
+    });
+    if let Some(yielder) = yielder {
+        // SAFETY: as in `scheduling_point`: the yielder belongs to the coroutine running
+        // now and no borrow of the execution is held across the switch.
+        unsafe { yielder.as_ref().suspend(()) };
+    }
+    unreachable!("weft: a halted model thread was resumed");
+}
+
 /// How big earlier executions grew, so the next one allocates its vectors once.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Sizes {
@@ -100,6 +120,7 @@ impl Execution {
             current: 0,
             step: 0,
             running: false,
+            race: None,
         }
     }
 

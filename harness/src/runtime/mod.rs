@@ -1,13 +1,16 @@
-//! One execution of a model: threads as coroutines, the object arena, the event trace.
+//! One execution of a model: threads as coroutines, the object arena, the event trace, and
+//! the happens-before clocks the race detector checks cell accesses against.
 
 pub(crate) mod atomic;
 pub(crate) mod clock;
 pub(crate) mod coroutine;
 pub(crate) mod execution;
+pub(crate) mod happens_before;
 pub(crate) mod model_thread;
 pub(crate) mod mutex;
 pub(crate) mod objects;
 pub(crate) mod op;
 pub(crate) mod panic_capture;
+pub(crate) mod race;
 pub(crate) mod thread_set;
 pub(crate) mod threads;

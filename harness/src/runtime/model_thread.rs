@@ -9,6 +9,7 @@ use std::ptr::NonNull;
 
 use corosensei::Yielder;
 
+use super::happens_before::ThreadClocks;
 use super::op::{Op, Site, ThreadId};
 
 pub(crate) struct ModelThread {
@@ -32,6 +33,8 @@ pub(crate) struct ModelThread {
     pub body: Option<Box<dyn FnOnce()>>,
     /// The coroutine's yielder, set when the thread starts.
     pub yielder: Option<NonNull<Yielder<(), ()>>>,
+    /// Its happens-before state.
+    pub clocks: ThreadClocks,
 }
 
 #[derive(Clone, Debug)]
@@ -46,6 +49,7 @@ impl ModelThread {
         parent: Option<ThreadId>,
         body: Box<dyn FnOnce()>,
         start: Op,
+        clocks: ThreadClocks,
     ) -> ModelThread {
         ModelThread {
             name,
@@ -60,6 +64,7 @@ impl ModelThread {
             joined: false,
             body: Some(body),
             yielder: None,
+            clocks,
         }
     }
 }

@@ -2,6 +2,9 @@
 //! mutex is held. `unlock` is a scheduling point too: it does not commute with another
 //! thread's `try_lock`, which fails before it and succeeds after it.
 //!
+//! Happens-before: an unlock hands the owner's clock to the mutex; the next lock or successful
+//! `try_lock` acquires it.
+//!
 //! Invariant: `owner` is `Some` exactly between a `Lock`/successful `TryLock` event and the
 //! matching `Unlock` event.
 
@@ -12,7 +15,10 @@ use super::op::{EventKind, ObjectIndex, Site, ThreadId};
 impl Execution {
     pub(crate) fn mutex_new(&mut self, type_name: &'static str, site: Site) -> ObjectIndex {
         self.add_object(
-            ObjectState::Mutex(MutexState { owner: None }),
+            ObjectState::Mutex(MutexState {
+                owner: None,
+                released: Default::default(),
+            }),
             type_name,
             site,
         )
@@ -34,6 +40,7 @@ impl Execution {
             "lock scheduled while the mutex is held"
         );
         mutex.owner = Some((me, site));
+        self.acquire_mutex(object);
         self.record(EventKind::Lock, Some(object), site);
     }
 
@@ -43,14 +50,28 @@ impl Execution {
         let acquired = mutex.owner.is_none();
         if acquired {
             mutex.owner = Some((me, site));
+            self.acquire_mutex(object);
         }
         self.record(EventKind::TryLock { acquired }, Some(object), site);
         acquired
     }
 
     pub(crate) fn mutex_unlock(&mut self, object: ObjectIndex, site: Site) {
-        self.mutex(object).owner = None;
+        let me = self.current;
+        let ObjectState::Mutex(mutex) = &mut self.objects[object as usize].state else {
+            unreachable!("object {object} is not a mutex");
+        };
+        mutex.owner = None;
+        self.threads[me].clocks.release(me, &mut mutex.released);
         self.record(EventKind::Unlock, Some(object), site);
+    }
+
+    /// The current thread synchronises with the mutex's last unlock.
+    fn acquire_mutex(&mut self, object: ObjectIndex) {
+        let me = self.current;
+        if let ObjectState::Mutex(mutex) = &self.objects[object as usize].state {
+            self.threads[me].clocks.acquire(&mutex.released);
+        }
     }
 
     pub(crate) fn mutex_owner(&self, object: ObjectIndex) -> Option<(ThreadId, Site)> {

@@ -1,10 +1,12 @@
-//! The object arena of one execution: every atomic location and mutex the model creates,
+//! The object arena of one execution: every atomic location, mutex and cell the model creates,
 //! with the state the engine needs to run and to report them.
 //!
 //! Invariant: objects are only ever appended, so an index names one object for the whole
 //! execution, and the same program creates the same indices in every execution.
 
+use super::clock::VectorClock;
 use super::op::{Site, ThreadId};
+use super::race::CellState;
 
 pub(crate) struct Object {
     pub state: ObjectState,
@@ -15,6 +17,7 @@ pub(crate) struct Object {
 pub(crate) enum ObjectState {
     Atomic(AtomicLocation),
     Mutex(MutexState),
+    Cell(CellState),
 }
 
 /// An atomic location: its stores in modification order. A load records which store it read
@@ -23,23 +26,27 @@ pub(crate) struct AtomicLocation {
     pub stores: Vec<StoreRecord>,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct StoreRecord {
     pub value: u64,
+    /// What a read that synchronises with this store acquires (see `happens_before`).
+    pub sync: VectorClock,
 }
 
 impl AtomicLocation {
     /// Index (in modification order) and record of the store a sequentially consistent load
     /// reads: the latest one.
-    pub(crate) fn latest(&self) -> (usize, StoreRecord) {
+    pub(crate) fn latest(&self) -> (usize, &StoreRecord) {
         let index = self.stores.len() - 1;
-        (index, self.stores[index])
+        (index, &self.stores[index])
     }
 }
 
 pub(crate) struct MutexState {
     /// The thread holding the mutex and where it locked it.
     pub owner: Option<(ThreadId, Site)>,
+    /// The clock of the last unlock, which the next lock acquires.
+    pub released: VectorClock,
 }
 
 impl Object {

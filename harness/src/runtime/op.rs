@@ -3,8 +3,8 @@
 //!
 //! Invariant: two events conflict — swapping them could change what either observes or
 //! whether either is enabled — exactly when their accesses are on one object and at least
-//! one modifies it (loads and failed `try_lock`s only observe). Events without an access (start, spawn, join, yield, finish, fence) commute with
-//! everything; spawn and join order threads through clocks instead.
+//! one modifies it (loads and failed `try_lock`s only observe). Events without an access (start, spawn, join, yield, finish, fence, cell
+//! accesses) commute with everything; spawn and join order threads through clocks instead.
 
 use std::panic::Location;
 use std::sync::atomic::Ordering;
@@ -146,6 +146,10 @@ pub(crate) enum EventKind {
         acquired: bool,
     },
     Unlock,
+    /// A non-atomic read of a cell (no scheduling point).
+    CellRead,
+    /// A non-atomic write of a cell (no scheduling point).
+    CellWrite,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -172,7 +176,9 @@ impl Event {
             | EventKind::Yield
             | EventKind::Spawn { .. }
             | EventKind::Join { .. }
-            | EventKind::Fence { .. } => return None,
+            | EventKind::Fence { .. }
+            | EventKind::CellRead
+            | EventKind::CellWrite => return None,
         };
         self.object.map(|object| Access { object, kind })
     }

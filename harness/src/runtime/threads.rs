@@ -1,11 +1,15 @@
 //! Thread lifecycle inside an execution: spawn, start, finish, join.
 //!
+//! Happens-before: a child starts after everything its parent did before `spawn`; `join`
+//! acquires everything the finished thread did.
+//!
 //! Invariant: a thread's panic payload is handed to exactly one `join`; a panic that no
 //! `join` received is still reported when the execution ends.
 
 use std::any::Any;
 
 use super::execution::Execution;
+use super::happens_before::ThreadClocks;
 use super::model_thread::{ModelThread, PanicRecord};
 use super::op::{EventKind, Op, OpKind, Site, ThreadId};
 
@@ -24,8 +28,11 @@ impl Execution {
             site,
         };
         let parent = self.current;
+        let mut handed = Default::default();
+        self.threads[parent].clocks.release(parent, &mut handed);
+        let clocks = ThreadClocks::started(child, Some(&handed));
         self.threads
-            .push(ModelThread::new(name, Some(parent), body, start));
+            .push(ModelThread::new(name, Some(parent), body, start, clocks));
         self.record(EventKind::Spawn { child }, None, site);
         child
     }
@@ -54,6 +61,8 @@ impl Execution {
     /// Takes the outcome of a finished thread.
     pub(crate) fn join(&mut self, target: ThreadId, site: Site) -> Result<(), Box<dyn Any + Send>> {
         self.record(EventKind::Join { target }, None, site);
+        let finished = self.threads[target].clocks.now.clone();
+        self.threads[self.current].clocks.acquire(&finished);
         let thread = &mut self.threads[target];
         thread.joined = true;
         match thread.payload.take() {
