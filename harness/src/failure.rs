@@ -66,6 +66,11 @@ pub struct Failure {
     kind: FailureKind,
     report: String,
     schedule: String,
+    /// What failed, without the interleaving: two failures with the same signature failed
+    /// the same way (the shortener keeps it while simplifying the schedule).
+    pub(crate) signature: String,
+    pub(crate) preemptions: usize,
+    pub(crate) steps: usize,
 }
 
 impl Failure {
@@ -74,8 +79,11 @@ impl Failure {
     pub fn new(kind: FailureKind, report: String, schedule: String) -> Failure {
         Failure {
             kind,
+            signature: String::new(),
             report,
             schedule,
+            preemptions: 0,
+            steps: 0,
         }
     }
 

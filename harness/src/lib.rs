@@ -24,6 +24,8 @@ mod runtime;
 #[cfg(feature = "engine")]
 mod schedule;
 #[cfg(feature = "engine")]
+mod shorten;
+#[cfg(feature = "engine")]
 mod verdict;
 
 pub use config::{Builder, Strategy, DEFAULT_MAX_STEPS, DEFAULT_STACK_SIZE};

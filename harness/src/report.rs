@@ -23,6 +23,8 @@ pub(crate) struct Context<'a> {
     /// 1-based number of the execution in the exploration.
     pub number: u64,
     pub preemptions: usize,
+    /// The schedule is a simplification of the one the exploration found failing.
+    pub simplified: bool,
     /// Events to mark in the drawing, with the mark.
     pub marks: Vec<(usize, &'static str)>,
 }
@@ -37,12 +39,14 @@ pub(crate) fn failure(
     for line in details {
         let _ = writeln!(text, "  {line}");
     }
+    let signature = text.clone();
     let e = cx.execution;
-    let steps = e.events.last().map_or(0, |ev| ev.step + 1);
+    let steps = cx.schedule.threads.len();
     let _ = writeln!(
         text,
-        "interleaving (execution {}, {} preemption{}, {} step{}):",
+        "interleaving (execution {}{}, {} preemption{}, {} step{}):",
         cx.number,
+        if cx.simplified { " simplified" } else { "" },
         cx.preemptions,
         plural(cx.preemptions),
         steps,
@@ -52,7 +56,11 @@ pub(crate) fn failure(
     text.push_str(&origins(e));
     let schedule = cx.schedule.encode();
     let _ = writeln!(text, "replay: {}", replay_command(&schedule));
-    Failure::new(kind, text, schedule)
+    let mut failure = Failure::new(kind, text, schedule);
+    failure.signature = signature;
+    failure.preemptions = cx.preemptions;
+    failure.steps = steps;
+    failure
 }
 
 /// A failure that has no execution behind it (the replay input itself is wrong).

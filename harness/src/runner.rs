@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use crate::config::{Builder, Strategy};
 use crate::explore::dpor::Dpor;
+use crate::explore::guided::Guided;
 use crate::explore::replay::Replay;
 use crate::explore::{Decision, Explorer, Turn};
 use crate::failure::{Failure, Stats};
@@ -24,6 +25,7 @@ use crate::runtime::op::{Op, OpKind, Site, ThreadId};
 use crate::runtime::panic_capture;
 use crate::runtime::thread_set::ThreadSet;
 use crate::schedule::Schedule;
+use crate::shorten;
 use crate::verdict::{judge, Ending};
 
 pub(crate) type Model = Arc<dyn Fn() + Send + Sync + 'static>;
@@ -43,7 +45,9 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         panic!("weft: a model cannot be explored from inside another model's execution");
     }
     panic_capture::install();
-    let mut explorer: Box<dyn Explorer> = match builder.effective_strategy() {
+    let strategy = builder.effective_strategy();
+    let replaying = matches!(strategy, Strategy::Replay(_));
+    let mut explorer: Box<dyn Explorer> = match strategy {
         Strategy::Dpor => Box::new(Dpor::new(builder.preemption_bound)),
         Strategy::Replay(text) => match Schedule::decode(&text) {
             Ok(schedule) => Box::new(Replay::new(schedule)),
@@ -57,6 +61,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         pool: StackPool::new(builder.stack_size),
         sizes: Sizes::default(),
         steps: 0,
+        simplifying: false,
     };
     let started = Instant::now();
     let mut stats = Stats::default();
@@ -65,7 +70,10 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         match runner.run_execution(explorer.as_mut(), number) {
             Outcome::Complete => stats.executions += 1,
             Outcome::Blocked => stats.blocked += 1,
-            Outcome::Failed(failure) => return Err(*failure),
+            Outcome::Failed(failure) if replaying || !shorten::applies(failure.kind()) => {
+                return Err(*failure)
+            }
+            Outcome::Failed(failure) => return Err(runner.simplify(*failure, number)),
         }
         stats.max_steps = runner.steps;
         if !explorer.next_execution() {
@@ -92,6 +100,8 @@ struct Runner<'a> {
     sizes: Sizes,
     /// The most steps an execution took.
     steps: usize,
+    /// Running the shortener's candidates.
+    simplifying: bool,
 }
 
 /// The state of the step loop of one execution.
@@ -107,6 +117,17 @@ struct Steps<'a> {
 }
 
 impl Runner<'_> {
+    /// The simplest failing execution the shortener finds from `found` (execution `number`).
+    fn simplify(&mut self, found: Failure, number: u64) -> Failure {
+        self.simplifying = true;
+        shorten::shorten(found, |choices| {
+            match self.run_execution(&mut Guided::new(choices), number) {
+                Outcome::Failed(failure) => Some(*failure),
+                Outcome::Complete | Outcome::Blocked => None,
+            }
+        })
+    }
+
     fn run_execution(&mut self, explorer: &mut dyn Explorer, number: u64) -> Outcome {
         let id = NEXT_EXECUTION.fetch_add(1, Ordering::Relaxed);
         let execution = RefCell::new(Execution::new(id, self.sizes));
@@ -152,6 +173,7 @@ impl Runner<'_> {
                     schedule: &steps.schedule,
                     number,
                     preemptions: steps.preemptions,
+                    simplified: self.simplifying,
                     marks: match e.race {
                         Some(race) => {
                             vec![(race.access, "race"), (race.previous, "previous access")]

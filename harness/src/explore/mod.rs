@@ -7,6 +7,7 @@
 
 pub(crate) mod causality;
 pub(crate) mod dpor;
+pub(crate) mod guided;
 pub(crate) mod replay;
 
 use std::ops::Range;
