@@ -44,6 +44,27 @@ fn environment_configures_every_builder() {
     assert_eq!(replayed.schedule(), failure.schedule());
     assert!(replayed.to_string().contains("lost update"));
 
+    let path = std::env::temp_dir().join(format!("weft-env-trace-{}.json", std::process::id()));
+    let failure = with_env("WEFT_TRACE_FILE", path.to_str().unwrap(), || {
+        Builder::new().explore(common::lost_update).unwrap_err()
+    });
+    assert!(failure.to_string().contains("trace: "), "{failure}");
+    let trace = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(trace.starts_with("{\"displayTimeUnit\""), "{trace}");
+
+    let message = with_env("WEFT_LOG", "loud", || {
+        let payload = catch_unwind(Builder::new).unwrap_err();
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    });
+    assert!(
+        message.contains("WEFT_LOG=\"loud\" is not valid"),
+        "{message}"
+    );
+
     let message = with_env("WEFT_MAX_DURATION", "soon", || {
         let payload = catch_unwind(Builder::new).unwrap_err();
         payload

@@ -5,6 +5,7 @@
 //! wins over any strategy, because a user who pastes a replay line wants exactly that schedule.
 //! A malformed variable is reported with its name and value, never silently ignored.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::failure::{Failure, Stats};
@@ -33,6 +34,9 @@ pub struct Builder {
     pub(crate) max_duration: Option<Duration>,
     pub(crate) strategy: Strategy,
     pub(crate) stack_size: usize,
+    pub(crate) log: bool,
+    pub(crate) trace_file: Option<PathBuf>,
+    pub(crate) progress: bool,
 }
 
 impl Default for Builder {
@@ -54,6 +58,9 @@ impl Builder {
             max_duration: None,
             strategy: Strategy::Dpor,
             stack_size: DEFAULT_STACK_SIZE,
+            log: false,
+            trace_file: None,
+            progress: true,
         };
         if let Some(n) = env_parsed("WEFT_MAX_PREEMPTIONS", parse_number) {
             builder.preemption_bound = Some(n as usize);
@@ -67,7 +74,37 @@ impl Builder {
         if let Some(d) = env_parsed("WEFT_MAX_DURATION", parse_duration) {
             builder.max_duration = Some(d);
         }
+        if let Some(on) = env_parsed("WEFT_LOG", parse_switch) {
+            builder.log = on;
+        }
+        if let Some(on) = env_parsed("WEFT_PROGRESS", parse_switch) {
+            builder.progress = on;
+        }
+        if let Some(path) = std::env::var_os("WEFT_TRACE_FILE").filter(|p| !p.is_empty()) {
+            builder.trace_file = Some(PathBuf::from(path));
+        }
         builder
+    }
+
+    /// Log every operation of every execution as `tracing` events (target `weft`); printed
+    /// to the test output when the program has no subscriber of its own. `WEFT_LOG=1`.
+    pub fn log(mut self, on: bool) -> Self {
+        self.log = on;
+        self
+    }
+
+    /// Write the failing execution (if any) to `path` as a Chrome trace-event JSON file,
+    /// which ui.perfetto.dev opens with one track per thread. `WEFT_TRACE_FILE=path`.
+    pub fn trace_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.trace_file = Some(path.into());
+        self
+    }
+
+    /// Show a progress line on stderr for explorations longer than two seconds (default on;
+    /// `WEFT_PROGRESS=0` turns it off).
+    pub fn progress(mut self, on: bool) -> Self {
+        self.progress = on;
+        self
     }
 
     /// Explore only executions with at most `n` preemptions (switching away from a thread
@@ -161,10 +198,20 @@ fn env_parsed<T>(name: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
             "weft: environment variable {name}={value:?} is not valid (expected {})",
             if name == "WEFT_MAX_DURATION" {
                 "a duration such as 30s, 500ms or 2m"
+            } else if name == "WEFT_LOG" || name == "WEFT_PROGRESS" {
+                "1, true, on, yes, 0, false, off or no"
             } else {
                 "a non-negative integer"
             }
         ),
+    }
+}
+
+fn parse_switch(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" | "trace" | "debug" => Some(true),
+        "0" | "false" | "off" | "no" => Some(false),
+        _ => None,
     }
 }
 

@@ -71,6 +71,8 @@ pub struct Failure {
     pub(crate) signature: String,
     pub(crate) preemptions: usize,
     pub(crate) steps: usize,
+    /// The execution as a Chrome trace, when `WEFT_TRACE_FILE` asks for it.
+    pub(crate) trace: Option<String>,
 }
 
 impl Failure {
@@ -84,7 +86,14 @@ impl Failure {
             schedule,
             preemptions: 0,
             steps: 0,
+            trace: None,
         }
+    }
+
+    /// Adds a line to the report, before its closing `replay:` line.
+    pub(crate) fn add_note(&mut self, line: &str) {
+        let at = self.report.rfind("replay: ").unwrap_or(self.report.len());
+        self.report.insert_str(at, &format!("{line}\n"));
     }
 
     /// What went wrong.

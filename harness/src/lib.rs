@@ -12,6 +12,8 @@ mod failure;
 #[cfg(feature = "engine")]
 mod explore;
 #[cfg(feature = "engine")]
+mod observe;
+#[cfg(feature = "engine")]
 mod report;
 #[cfg(feature = "engine")]
 pub mod rt;

@@ -8,6 +8,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use crate::failure::{Failure, FailureKind};
+use crate::observe::trace_file;
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{Event, EventKind, Site};
 use crate::schedule::Schedule;
@@ -23,6 +24,8 @@ pub(crate) struct Context<'a> {
     /// 1-based number of the execution in the exploration.
     pub number: u64,
     pub preemptions: usize,
+    /// Keep the execution as a Chrome trace in the failure (`WEFT_TRACE_FILE`).
+    pub export_trace: bool,
     /// The schedule is a simplification of the one the exploration found failing.
     pub simplified: bool,
     /// Events to mark in the drawing, with the mark.
@@ -60,6 +63,9 @@ pub(crate) fn failure(
     failure.signature = signature;
     failure.preemptions = cx.preemptions;
     failure.steps = steps;
+    if cx.export_trace {
+        failure.trace = Some(trace_file::chrome_json(e, cx.number, &cx.marks));
+    }
     failure
 }
 
@@ -90,7 +96,7 @@ pub(crate) fn short_site(site: Site) -> String {
     format!("{file}:{}", site.line())
 }
 
-fn label(event: &Event) -> String {
+pub(crate) fn event_label(event: &Event) -> String {
     let object = event.object.map(|o| format!("#{o}")).unwrap_or_default();
     match event.kind {
         EventKind::Start => "start".into(),
@@ -118,8 +124,8 @@ fn label(event: &Event) -> String {
 fn cell(event: &Event) -> String {
     let mut text = match event.kind {
         // A thread ends where its closure returns or its panic (named in the headline) was.
-        EventKind::Finish { .. } => label(event),
-        _ => format!("{}  {}", label(event), short_site(event.site)),
+        EventKind::Finish { .. } => event_label(event),
+        _ => format!("{}  {}", event_label(event), short_site(event.site)),
     };
     if text.chars().count() > MAX_CELL {
         text = text.chars().take(MAX_CELL - 1).collect::<String>() + "…";

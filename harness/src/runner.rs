@@ -16,6 +16,8 @@ use crate::explore::guided::Guided;
 use crate::explore::replay::Replay;
 use crate::explore::{Decision, Explorer, Turn};
 use crate::failure::{Failure, Stats};
+use crate::observe::progress::Progress;
+use crate::observe::{self, trace_file};
 use crate::report::{self, Context};
 use crate::runtime::coroutine::{self, StackPool, ThreadCoroutine};
 use crate::runtime::execution::{self, Execution, Sizes};
@@ -47,14 +49,14 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     panic_capture::install();
     let strategy = builder.effective_strategy();
     let replaying = matches!(strategy, Strategy::Replay(_));
-    let mut explorer: Box<dyn Explorer> = match strategy {
+    let explorer: Box<dyn Explorer> = match strategy {
         Strategy::Dpor => Box::new(Dpor::new(builder.preemption_bound)),
         Strategy::Replay(text) => match Schedule::decode(&text) {
             Ok(schedule) => Box::new(Replay::new(schedule)),
             Err(reason) => return Err(report::invalid_schedule(&text, &reason)),
         },
     };
-    let mut runner = Runner {
+    let runner = Runner {
         model,
         builder,
         site,
@@ -63,31 +65,60 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         steps: 0,
         simplifying: false,
     };
+    let mut progress = Progress::new(builder.progress && !replaying);
+    let explored = if builder.log {
+        observe::log::with_subscriber(|| run_all(runner, explorer, replaying, &mut progress))
+    } else {
+        run_all(runner, explorer, replaying, &mut progress)
+    };
+    match explored {
+        Ok(stats) => Ok(stats),
+        Err(mut failure) => {
+            if let Some(path) = &builder.trace_file {
+                trace_file::write(&mut failure, path);
+            }
+            Err(failure)
+        }
+    }
+}
+
+/// Runs executions until the explorer has no more, a limit is reached, or one fails (which
+/// is then simplified, unless it is a replay).
+fn run_all(
+    mut runner: Runner<'_>,
+    mut explorer: Box<dyn Explorer>,
+    replaying: bool,
+    progress: &mut Progress,
+) -> Result<Stats, Failure> {
+    let builder = runner.builder;
     let started = Instant::now();
     let mut stats = Stats::default();
-    loop {
+    let result = loop {
         let number = stats.executions + stats.blocked + 1;
         match runner.run_execution(explorer.as_mut(), number) {
             Outcome::Complete => stats.executions += 1,
             Outcome::Blocked => stats.blocked += 1,
             Outcome::Failed(failure) if replaying || !shorten::applies(failure.kind()) => {
-                return Err(*failure)
+                break Err(*failure)
             }
-            Outcome::Failed(failure) => return Err(runner.simplify(*failure, number)),
+            Outcome::Failed(failure) => break Err(runner.simplify(*failure, number)),
         }
         stats.max_steps = runner.steps;
+        progress.tick(&stats);
         if !explorer.next_execution() {
             stats.complete = true;
-            return Ok(stats);
+            break Ok(());
         }
         let out_of_runs = builder
             .max_executions
             .is_some_and(|n| stats.executions + stats.blocked >= n);
         let out_of_time = builder.max_duration.is_some_and(|d| started.elapsed() >= d);
         if out_of_runs || out_of_time {
-            return Ok(stats);
+            break Ok(());
         }
-    }
+    };
+    progress.finish(&stats);
+    result.map(|()| stats)
 }
 
 /// What stays from one execution to the next.
@@ -114,6 +145,8 @@ struct Steps<'a> {
     blocked: bool,
     /// Who ran the last step.
     turn: Turn,
+    /// The execution's number when every operation is logged (`WEFT_LOG`).
+    log: Option<u64>,
 }
 
 impl Runner<'_> {
@@ -155,7 +188,11 @@ impl Runner<'_> {
             preemptions: 0,
             blocked: false,
             turn: Turn::default(),
+            log: self.builder.log.then_some(number),
         };
+        if self.builder.log {
+            observe::log::execution_started(number);
+        }
         explorer.begin_execution();
         let max_steps = self.builder.max_steps;
         let outcome = execution::enter(&execution, || {
@@ -174,6 +211,7 @@ impl Runner<'_> {
                     number,
                     preemptions: steps.preemptions,
                     simplified: self.simplifying,
+                    export_trace: self.builder.trace_file.is_some(),
                     marks: match e.race {
                         Some(race) => {
                             vec![(race.access, "race"), (race.previous, "previous access")]
@@ -250,6 +288,9 @@ impl Steps<'_> {
             let e = self.execution.borrow();
             if !self.blocked {
                 explorer.after_step(&e, step, first_event..e.events.len());
+            }
+            if let Some(number) = self.log {
+                observe::log::step(&e, number, step, first_event..e.events.len());
             }
             if e.race.is_some() {
                 return Ending::DataRace;
