@@ -62,6 +62,7 @@ pub struct Stats {
 
 /// The first failing execution of an exploration.
 #[derive(Clone)]
+#[cfg_attr(not(feature = "engine"), allow(dead_code))]
 pub struct Failure {
     kind: FailureKind,
     report: String,
@@ -91,6 +92,7 @@ impl Failure {
     }
 
     /// Adds a line to the report, before its closing `replay:` line.
+    #[cfg(feature = "engine")]
     pub(crate) fn add_note(&mut self, line: &str) {
         let at = self.report.rfind("replay: ").unwrap_or(self.report.len());
         self.report.insert_str(at, &format!("{line}\n"));
