@@ -37,6 +37,7 @@ pub struct Builder {
     pub(crate) log: bool,
     pub(crate) trace_file: Option<PathBuf>,
     pub(crate) progress: bool,
+    pub(crate) spurious_wakeups: bool,
 }
 
 impl Default for Builder {
@@ -61,6 +62,7 @@ impl Builder {
             log: false,
             trace_file: None,
             progress: true,
+            spurious_wakeups: false,
         };
         if let Some(n) = env_parsed("WEFT_MAX_PREEMPTIONS", parse_number) {
             builder.preemption_bound = Some(n as usize);
@@ -104,6 +106,15 @@ impl Builder {
     /// `WEFT_PROGRESS=0` turns it off).
     pub fn progress(mut self, on: bool) -> Self {
         self.progress = on;
+        self
+    }
+
+    /// Let `Condvar::wait` (and `wait_while`) and `thread::park` return without a
+    /// notification or token, as std allows, exploring those wakeups too (default off: most
+    /// code loops on its condition anyway, and each possible wakeup adds executions).
+    /// `wait_timeout` and `park_timeout` explore timing out regardless.
+    pub fn spurious_wakeups(mut self, on: bool) -> Self {
+        self.spurious_wakeups = on;
         self
     }
 

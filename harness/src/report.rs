@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::failure::{Failure, FailureKind};
 use crate::observe::trace_file;
 use crate::runtime::execution::Execution;
-use crate::runtime::op::{Event, EventKind, Site};
+use crate::runtime::op::{Event, EventKind, OpKind, Site, SyncOutcome};
 use crate::schedule::Schedule;
 
 /// Rows of the interleaving drawing kept (the latest ones).
@@ -116,6 +116,26 @@ pub(crate) fn event_label(event: &Event) -> String {
         EventKind::TryLock { acquired: true } => format!("try_lock {object} ok"),
         EventKind::TryLock { acquired: false } => format!("try_lock {object} failed"),
         EventKind::Unlock => format!("unlock {object}"),
+        EventKind::Sync { op, outcome, .. } => {
+            let what = match op {
+                OpKind::CondvarRegister => "wait".to_string(),
+                OpKind::CondvarWait { .. } => "woken".to_string(),
+                OpKind::AwaitTaken(_) => "send taken".to_string(),
+                OpKind::BarrierWait(_) => "barrier passed".to_string(),
+                other => other.describe(),
+            };
+            let outcome = match (op, outcome) {
+                (_, SyncOutcome::Done) => String::new(),
+                (_, SyncOutcome::Failed) => " failed".to_string(),
+                (_, SyncOutcome::TimedOut) => " timed out".to_string(),
+                (_, SyncOutcome::Disconnected) => " disconnected".to_string(),
+                (OpKind::Notify { .. }, SyncOutcome::Value(n)) => format!(" (woke {n})"),
+                (OpKind::BarrierArrive, SyncOutcome::Value(1)) => " (leader)".to_string(),
+                (OpKind::BarrierArrive, SyncOutcome::Value(_)) => String::new(),
+                (_, SyncOutcome::Value(ticket)) => format!(" msg {ticket}"),
+            };
+            format!("{what} {object}{outcome}")
+        }
         EventKind::CellRead => format!("read {object}"),
         EventKind::CellWrite => format!("write {object}"),
     }

@@ -11,7 +11,10 @@ use std::panic::Location;
 use std::sync::atomic::Ordering;
 
 use crate::runtime::execution::{self, scheduling_point, with};
+
+mod blocking;
 use crate::runtime::op::{EventKind, ObjectIndex, OpKind};
+pub use blocking::*;
 
 /// A modelled object (atomic location, mutex) of one execution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

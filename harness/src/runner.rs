@@ -163,7 +163,9 @@ impl Runner<'_> {
 
     fn run_execution(&mut self, explorer: &mut dyn Explorer, number: u64) -> Outcome {
         let id = NEXT_EXECUTION.fetch_add(1, Ordering::Relaxed);
-        let execution = RefCell::new(Execution::new(id, self.sizes));
+        let mut execution = Execution::new(id, self.sizes);
+        execution.spurious_wakeups = self.builder.spurious_wakeups;
+        let execution = RefCell::new(execution);
         let main = self.model.clone();
         let start = Op {
             kind: OpKind::Start,

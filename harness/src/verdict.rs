@@ -6,7 +6,8 @@
 use crate::failure::{Failure, FailureKind};
 use crate::report::{self, Context};
 use crate::runtime::execution::Execution;
-use crate::runtime::op::{Event, EventKind, OpKind, ThreadId};
+use crate::runtime::objects::ObjectState;
+use crate::runtime::op::{Event, EventKind, ObjectIndex, OpKind, ThreadId};
 use crate::runtime::race::Race;
 
 /// Why the step loop of an execution stopped.
@@ -33,7 +34,7 @@ pub(crate) fn judge(ending: Ending, cx: &Context<'_>) -> Option<Failure> {
                 .filter(|&t| !e.threads[t].finished)
                 .collect();
             if blocked.is_empty() {
-                unjoined_panic(cx)
+                unjoined_panic(cx).or_else(|| leak(cx))
             } else {
                 Some(stuck(&blocked, cx))
             }
@@ -228,7 +229,43 @@ fn waiting_on(e: &Execution, thread: ThreadId) -> String {
         (OpKind::Join(target), _) if !e.threads[target].finished => {
             text += &format!("; {} has not finished", e.thread_label(target));
         }
+        (_, Some(object)) => {
+            let state = match &e.objects[object as usize].state {
+                ObjectState::Condvar(_) => Some(e.condvar_describe(object)),
+                ObjectState::Channel(_) => Some(e.channel_describe(object)),
+                ObjectState::RwLock(_) => Some(e.rwlock_describe(object)),
+                ObjectState::Barrier(_) => Some(e.barrier_describe(object)),
+                ObjectState::Park(_) => Some("nobody unparks it".to_string()),
+                _ => None,
+            };
+            if let Some(state) = state {
+                let described = e.objects[object as usize].describe(object as usize);
+                text += &format!(" of {described}: {state}");
+            }
+        }
         _ => {}
     }
     text
+}
+
+/// Values the model left behind: messages still queued on a channel whose receiver is
+/// still alive when every thread has finished.
+fn leak(cx: &Context<'_>) -> Option<Failure> {
+    let e = cx.execution;
+    let (object, count, first) = (0..e.objects.len()).find_map(|i| match e.objects[i].state {
+        ObjectState::Channel(_) => e.channel_leftover(i as ObjectIndex).map(|(n, s)| (i, n, s)),
+        _ => None,
+    })?;
+    let headline = format!(
+        "leak: {count} message{} never received on {}",
+        if count == 1 { "" } else { "s" },
+        e.objects[object].describe(object)
+    );
+    let details = vec![
+        format!("the oldest was sent at {first}"),
+        "every thread has finished, but the channel's Receiver was never dropped (kept in a \
+         reference cycle, a static, or forgotten), so its messages are never freed"
+            .to_string(),
+    ];
+    Some(report::failure(FailureKind::Leak, &headline, &details, cx))
 }

@@ -3,12 +3,16 @@
 //! thread's panic as `Err`, like std.
 
 #[cfg(not(feature = "permute"))]
-pub use std::thread::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
+pub use std::thread::{
+    current, park, park_timeout, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId,
+};
 
 pub use std::thread::{panicking, Result};
 
 #[cfg(feature = "permute")]
-pub use modelled::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
+pub use modelled::{
+    current, park, park_timeout, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId,
+};
 
 #[cfg(feature = "permute")]
 mod modelled {
@@ -37,6 +41,12 @@ mod modelled {
     impl Thread {
         pub fn id(&self) -> ThreadId {
             ThreadId(self.handle.index())
+        }
+
+        /// Makes this thread's park token available (waking it if it is parked).
+        #[track_caller]
+        pub fn unpark(&self) {
+            rt::unpark(self.handle);
         }
 
         pub fn name(&self) -> Option<&str> {
@@ -129,6 +139,19 @@ mod modelled {
     #[track_caller]
     pub fn yield_now() {
         rt::yield_now();
+    }
+
+    /// Blocks until this thread's token is available (an `unpark`), then takes it. With
+    /// `Builder::spurious_wakeups(true)` it may also return without one, as std allows.
+    #[track_caller]
+    pub fn park() {
+        rt::park(false);
+    }
+
+    /// Like `park`, but it may also time out; weft explores both (no real time passes).
+    #[track_caller]
+    pub fn park_timeout(_timeout: std::time::Duration) {
+        rt::park(true);
     }
 
     /// The calling model thread.

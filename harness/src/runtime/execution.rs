@@ -13,7 +13,9 @@ use corosensei::Yielder;
 
 use super::model_thread::ModelThread;
 use super::objects::{Object, ObjectState};
-use super::op::{Access, AccessKind, Event, EventKind, ObjectIndex, Op, OpKind, Site, ThreadId};
+use super::op::{
+    Access, AccessKind, Event, EventKind, ObjectIndex, Op, OpKind, Site, SyncOutcome, ThreadId,
+};
 use super::race::Race;
 use super::thread_set::ThreadSet;
 
@@ -37,6 +39,8 @@ pub(crate) struct Execution {
     pub running: bool,
     /// The data race that stopped the execution.
     pub race: Option<Race>,
+    /// Condvar waits and parks may return without a notification (`Builder`).
+    pub spurious_wakeups: bool,
 }
 
 /// Runs `f` with `execution` reachable from model threads.
@@ -121,6 +125,7 @@ impl Execution {
             step: 0,
             running: false,
             race: None,
+            spurious_wakeups: false,
         }
     }
 
@@ -134,7 +139,7 @@ impl Execution {
     }
 
     fn arrive(&mut self, op: Op) -> Option<NonNull<Yielder<(), ()>>> {
-        let enabled = self.is_enabled(&op);
+        let enabled = self.is_enabled(self.current, &op);
         let thread = &mut self.threads[self.current];
         if thread.unwinding {
             if std::thread::panicking() {
@@ -150,14 +155,23 @@ impl Execution {
         thread.yielder
     }
 
-    /// Whether `op` can be performed in the current state.
-    pub(crate) fn is_enabled(&self, op: &Op) -> bool {
-        match op.kind {
-            OpKind::Join(target) => self.threads[target].finished,
-            OpKind::Lock => match op.object.map(|o| &self.objects[o as usize].state) {
-                Some(ObjectState::Mutex(mutex)) => mutex.owner.is_none(),
+    /// Whether `thread` can perform `op` in the current state.
+    pub(crate) fn is_enabled(&self, thread: ThreadId, op: &Op) -> bool {
+        let Some(object) = op.object else {
+            return match op.kind {
+                OpKind::Join(target) => self.threads[target].finished,
                 _ => true,
-            },
+            };
+        };
+        match (&self.objects[object as usize].state, op.kind) {
+            (ObjectState::Mutex(mutex), OpKind::Lock) => mutex.owner.is_none(),
+            (ObjectState::Condvar(_), OpKind::CondvarWait { timeout }) => {
+                self.condvar_wait_enabled(thread, object, timeout)
+            }
+            (ObjectState::Channel(_), kind) => self.channel_enabled(kind, object),
+            (ObjectState::RwLock(_), kind) => self.rwlock_enabled(kind, object),
+            (ObjectState::Barrier(_), kind) => self.barrier_enabled(kind, object),
+            (ObjectState::Park(_), kind) => self.park_enabled(kind, object),
             _ => true,
         }
     }
@@ -184,9 +198,12 @@ impl Execution {
             }
             (OpKind::TryLock, _) => AccessKind::TryAcquire,
             (OpKind::Unlock, _) => AccessKind::Release,
-            (OpKind::CompareExchange(_) | OpKind::Start | OpKind::Yield | OpKind::Join(_), _) => {
-                return None
-            }
+            (kind, ObjectState::Condvar(_)) => self.condvar_access(kind, object),
+            (kind, ObjectState::Channel(_)) => self.channel_access(kind, object),
+            (kind, ObjectState::RwLock(_)) => self.rwlock_access(kind, object),
+            (kind, ObjectState::Barrier(_)) => self.barrier_access(kind),
+            (kind, ObjectState::Park(_)) => self.park_access(kind, object),
+            _ => return None,
         };
         Some(Access { object, kind })
     }
@@ -197,7 +214,8 @@ impl Execution {
         out.clear();
         let mut fresh = ThreadSet::default();
         for (id, thread) in self.threads.iter().enumerate() {
-            let enabled = !thread.finished && thread.pending.is_some_and(|op| self.is_enabled(&op));
+            let enabled =
+                !thread.finished && thread.pending.is_some_and(|op| self.is_enabled(id, &op));
             if enabled {
                 out.insert(id);
                 if !thread.yielded {
@@ -234,6 +252,23 @@ impl Execution {
         }
         self.events.push(event);
         self.events.len() - 1
+    }
+
+    /// Records an operation of a blocking primitive.
+    pub(crate) fn record_sync(
+        &mut self,
+        op: OpKind,
+        object: ObjectIndex,
+        access: AccessKind,
+        outcome: SyncOutcome,
+        site: Site,
+    ) -> usize {
+        let kind = EventKind::Sync {
+            op,
+            access: Some(access),
+            outcome,
+        };
+        self.record(kind, Some(object), site)
     }
 
     /// Validates that an object handle belongs to this execution.

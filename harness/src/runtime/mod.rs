@@ -2,7 +2,10 @@
 //! the happens-before clocks the race detector checks cell accesses against.
 
 pub(crate) mod atomic;
+pub(crate) mod barrier;
+pub(crate) mod channel;
 pub(crate) mod clock;
+pub(crate) mod condvar;
 pub(crate) mod coroutine;
 pub(crate) mod execution;
 pub(crate) mod happens_before;
@@ -11,6 +14,8 @@ pub(crate) mod mutex;
 pub(crate) mod objects;
 pub(crate) mod op;
 pub(crate) mod panic_capture;
+pub(crate) mod park;
 pub(crate) mod race;
+pub(crate) mod rwlock;
 pub(crate) mod thread_set;
 pub(crate) mod threads;

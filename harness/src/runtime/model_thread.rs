@@ -10,7 +10,7 @@ use std::ptr::NonNull;
 use corosensei::Yielder;
 
 use super::happens_before::ThreadClocks;
-use super::op::{Op, Site, ThreadId};
+use super::op::{ObjectIndex, Op, Site, ThreadId};
 
 pub(crate) struct ModelThread {
     pub name: Option<String>,
@@ -35,6 +35,8 @@ pub(crate) struct ModelThread {
     pub yielder: Option<NonNull<Yielder<(), ()>>>,
     /// Its happens-before state.
     pub clocks: ThreadClocks,
+    /// Its `park` token object, once it parked or was unparked.
+    pub park_token: Option<ObjectIndex>,
 }
 
 #[derive(Clone, Debug)]
@@ -65,6 +67,7 @@ impl ModelThread {
             body: Some(body),
             yielder: None,
             clocks,
+            park_token: None,
         }
     }
 }

@@ -4,9 +4,14 @@
 //! Invariant: objects are only ever appended, so an index names one object for the whole
 //! execution, and the same program creates the same indices in every execution.
 
+use super::barrier::BarrierState;
+use super::channel::ChannelState;
 use super::clock::VectorClock;
+use super::condvar::CondvarState;
 use super::op::{Site, ThreadId};
+use super::park::ParkState;
 use super::race::CellState;
+use super::rwlock::RwLockState;
 
 pub(crate) struct Object {
     pub state: ObjectState,
@@ -18,6 +23,11 @@ pub(crate) enum ObjectState {
     Atomic(AtomicLocation),
     Mutex(MutexState),
     Cell(CellState),
+    Condvar(CondvarState),
+    Channel(ChannelState),
+    RwLock(RwLockState),
+    Barrier(BarrierState),
+    Park(ParkState),
 }
 
 /// An atomic location: its stores in modification order. A load records which store it read

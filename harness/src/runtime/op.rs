@@ -30,6 +30,41 @@ pub(crate) enum OpKind {
     Lock,
     TryLock,
     Unlock,
+    /// `Condvar::wait`, first half: join the waiters (the mutex is still held).
+    CondvarRegister,
+    /// `Condvar::wait`, second half: until notified (or, with `timeout`, any time).
+    CondvarWait {
+        timeout: bool,
+    },
+    Notify {
+        all: bool,
+    },
+    /// Blocks while a bounded channel is full.
+    Send,
+    TrySend,
+    /// A rendezvous `send` waits until its message (this ticket) is received.
+    AwaitTaken(u64),
+    /// A receiver announces it waits on a rendezvous channel (so `try_send` can succeed).
+    RecvRegister,
+    Recv,
+    TryRecv,
+    RecvTimeout,
+    /// The last `Sender` of a channel goes away.
+    DropSender,
+    DropReceiver,
+    ReadLock,
+    TryReadLock,
+    WriteLock,
+    TryWriteLock,
+    ReadUnlock,
+    WriteUnlock,
+    BarrierArrive,
+    /// Waits until the barrier's generation passes this one.
+    BarrierWait(u64),
+    Park {
+        timeout: bool,
+    },
+    Unpark,
 }
 
 #[derive(Clone, Copy, Debug, Eq)]
@@ -51,7 +86,13 @@ impl PartialEq for Op {
 
 impl Op {
     pub(crate) fn describe(&self) -> String {
-        match self.kind {
+        self.kind.describe()
+    }
+}
+
+impl OpKind {
+    pub(crate) fn describe(self) -> String {
+        match self {
             OpKind::Start => "start".into(),
             OpKind::Yield => "yield".into(),
             OpKind::Join(t) => format!("join thread {t}"),
@@ -62,8 +103,45 @@ impl Op {
             OpKind::Lock => "lock".into(),
             OpKind::TryLock => "try_lock".into(),
             OpKind::Unlock => "unlock".into(),
+            OpKind::CondvarRegister => "wait (register)".into(),
+            OpKind::CondvarWait { timeout: false } => "wait".into(),
+            OpKind::CondvarWait { timeout: true } => "wait_timeout".into(),
+            OpKind::Notify { all: false } => "notify_one".into(),
+            OpKind::Notify { all: true } => "notify_all".into(),
+            OpKind::Send => "send".into(),
+            OpKind::TrySend => "try_send".into(),
+            OpKind::AwaitTaken(_) => "send (waiting for a receiver)".into(),
+            OpKind::RecvRegister => "recv (register)".into(),
+            OpKind::Recv => "recv".into(),
+            OpKind::TryRecv => "try_recv".into(),
+            OpKind::RecvTimeout => "recv_timeout".into(),
+            OpKind::DropSender => "drop the last Sender".into(),
+            OpKind::DropReceiver => "drop the Receiver".into(),
+            OpKind::ReadLock => "read lock".into(),
+            OpKind::TryReadLock => "try_read".into(),
+            OpKind::WriteLock => "write lock".into(),
+            OpKind::TryWriteLock => "try_write".into(),
+            OpKind::ReadUnlock => "read unlock".into(),
+            OpKind::WriteUnlock => "write unlock".into(),
+            OpKind::BarrierArrive => "barrier wait".into(),
+            OpKind::BarrierWait(_) => "barrier wait".into(),
+            OpKind::Park { timeout: false } => "park".into(),
+            OpKind::Park { timeout: true } => "park_timeout".into(),
+            OpKind::Unpark => "unpark".into(),
         }
     }
+}
+
+/// What a blocking primitive's operation came to, for reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SyncOutcome {
+    Done,
+    /// Would have blocked (`try_*`), or the channel was full.
+    Failed,
+    TimedOut,
+    Disconnected,
+    /// A message (its ticket), a count of woken threads, a generation.
+    Value(u64),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,6 +224,13 @@ pub(crate) enum EventKind {
         acquired: bool,
     },
     Unlock,
+    /// An operation of a blocking primitive (condvar, channel, rwlock, barrier, park), with
+    /// the access it made.
+    Sync {
+        op: OpKind,
+        access: Option<AccessKind>,
+        outcome: SyncOutcome,
+    },
     /// A non-atomic read of a cell (no scheduling point).
     CellRead,
     /// A non-atomic write of a cell (no scheduling point).
@@ -171,6 +256,7 @@ impl Event {
             EventKind::TryLock { acquired: true } => AccessKind::TryAcquire,
             EventKind::TryLock { acquired: false } => AccessKind::Probe,
             EventKind::Unlock => AccessKind::Release,
+            EventKind::Sync { access, .. } => access?,
             EventKind::Start
             | EventKind::Finish { .. }
             | EventKind::Yield

@@ -1,0 +1,324 @@
+//! `mpsc` channels: a queue of message tickets (the values stay in the shim, in the same
+//! order), the number of live senders, whether the receiver lives.
+//!
+//! Blocking: `recv` waits for a message or for every sender to be gone; `send` on a bounded
+//! channel waits for room or for the receiver to be gone. A rendezvous channel
+//! (`sync_channel(0)`) queues the message at once and the sender then waits until it is
+//! received (`AwaitTaken`); its receiver announces itself (`RecvRegister`) so that
+//! `try_send` succeeds exactly when a receiver waits and no message is pending for it.
+//! `recv_timeout` never blocks: with nothing queued it times out, and since it conflicts with
+//! sends, DPOR also runs it after them, where it receives — both outcomes explored.
+//!
+//! Happens-before: a send happens before the receive of its message; the drops that
+//! disconnected a channel happen before what observes the disconnection.
+//!
+//! Invariant: `queue` holds, in order, the tickets of the messages sent and not yet
+//! received; a ticket is in `taken` from the receive of a rendezvous message until its
+//! sender's `AwaitTaken` returns.
+
+use std::collections::VecDeque;
+
+use super::clock::VectorClock;
+use super::execution::Execution;
+use super::objects::ObjectState;
+use super::op::{AccessKind, ObjectIndex, OpKind, Site, SyncOutcome};
+
+pub(crate) struct ChannelState {
+    /// `None`: unbounded; `Some(0)`: rendezvous.
+    capacity: Option<usize>,
+    queue: VecDeque<Message>,
+    next_ticket: u64,
+    taken: Vec<u64>,
+    senders: usize,
+    receiver: bool,
+    receiver_waiting: bool,
+    /// What the dropped senders (and the dropped receiver) released.
+    disconnected: VectorClock,
+}
+
+struct Message {
+    ticket: u64,
+    clock: VectorClock,
+    site: Site,
+    /// A rendezvous sender waits for it.
+    awaited: bool,
+}
+
+/// What a receive got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// The message with this ticket (the oldest queued).
+    Message(u64),
+    Empty,
+    TimedOut,
+    Disconnected,
+}
+
+/// What a send did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// Queued with this ticket; `awaited`: the sender must now wait for it to be taken.
+    Queued {
+        ticket: u64,
+        awaited: bool,
+    },
+    Full,
+    Disconnected,
+}
+
+impl Execution {
+    pub(crate) fn channel_new(
+        &mut self,
+        capacity: Option<usize>,
+        type_name: &'static str,
+        site: Site,
+    ) -> ObjectIndex {
+        let state = ChannelState {
+            capacity,
+            queue: VecDeque::new(),
+            next_ticket: 0,
+            taken: Vec::new(),
+            senders: 1,
+            receiver: true,
+            receiver_waiting: false,
+            disconnected: VectorClock::default(),
+        };
+        self.add_object(ObjectState::Channel(state), type_name, site)
+    }
+
+    fn channel(&mut self, object: ObjectIndex) -> &mut ChannelState {
+        match &mut self.objects[object as usize].state {
+            ObjectState::Channel(channel) => channel,
+            _ => unreachable!("object {object} is not a channel"),
+        }
+    }
+
+    fn channel_ref(&self, object: ObjectIndex) -> &ChannelState {
+        match &self.objects[object as usize].state {
+            ObjectState::Channel(channel) => channel,
+            _ => unreachable!("object {object} is not a channel"),
+        }
+    }
+
+    pub(crate) fn channel_enabled(&self, op: OpKind, object: ObjectIndex) -> bool {
+        let c = self.channel_ref(object);
+        match op {
+            OpKind::Send => match c.capacity {
+                Some(n) if n > 0 => c.queue.len() < n || !c.receiver,
+                _ => true,
+            },
+            OpKind::Recv => !c.queue.is_empty() || c.senders == 0,
+            OpKind::AwaitTaken(ticket) => c.taken.contains(&ticket) || !c.receiver,
+            _ => true,
+        }
+    }
+
+    /// The access `op` would make now: observing (a failed `try_*`, a timeout, a
+    /// disconnection) or modifying the channel.
+    pub(crate) fn channel_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
+        let c = self.channel_ref(object);
+        let modifies = match op {
+            OpKind::Send => c.receiver,
+            OpKind::TrySend => c.receiver && Self::room(c),
+            OpKind::Recv | OpKind::TryRecv | OpKind::RecvTimeout => !c.queue.is_empty(),
+            OpKind::AwaitTaken(ticket) => !c.taken.contains(&ticket),
+            _ => true,
+        };
+        if modifies {
+            AccessKind::Write
+        } else {
+            AccessKind::Read
+        }
+    }
+
+    fn room(c: &ChannelState) -> bool {
+        match c.capacity {
+            None => true,
+            Some(0) => c.receiver_waiting && c.queue.is_empty(),
+            Some(n) => c.queue.len() < n,
+        }
+    }
+
+    /// `send` (blocking) or `try_send`.
+    pub(crate) fn channel_send(&mut self, object: ObjectIndex, blocking: bool, site: Site) -> Sent {
+        let op = if blocking {
+            OpKind::Send
+        } else {
+            OpKind::TrySend
+        };
+        let access = self.channel_access(op, object);
+        let me = self.current;
+        let c = self.channel_ref(object);
+        let sent = if !c.receiver {
+            Sent::Disconnected
+        } else if blocking || Self::room(c) {
+            let awaited = blocking && c.capacity == Some(0);
+            let mut clock = VectorClock::default();
+            self.threads[me].clocks.release(me, &mut clock);
+            let c = self.channel(object);
+            let ticket = c.next_ticket;
+            c.next_ticket += 1;
+            c.queue.push_back(Message {
+                ticket,
+                clock,
+                site,
+                awaited,
+            });
+            if !awaited && c.capacity == Some(0) {
+                c.receiver_waiting = false;
+            }
+            Sent::Queued { ticket, awaited }
+        } else {
+            Sent::Full
+        };
+        if sent == Sent::Disconnected {
+            let clock = self.channel_ref(object).disconnected.clone();
+            self.threads[me].clocks.acquire(&clock);
+        }
+        let outcome = match sent {
+            Sent::Queued { ticket, .. } => SyncOutcome::Value(ticket),
+            Sent::Full => SyncOutcome::Failed,
+            Sent::Disconnected => SyncOutcome::Disconnected,
+        };
+        self.record_sync(op, object, access, outcome, site);
+        sent
+    }
+
+    /// A rendezvous sender's wait for `ticket`: true when it was received, false when the
+    /// receiver went away first (the message is withdrawn; the shim hands the value back).
+    pub(crate) fn channel_await_taken(
+        &mut self,
+        object: ObjectIndex,
+        ticket: u64,
+        site: Site,
+    ) -> bool {
+        let op = OpKind::AwaitTaken(ticket);
+        let access = self.channel_access(op, object);
+        let c = self.channel(object);
+        let taken = match c.taken.iter().position(|&t| t == ticket) {
+            Some(i) => {
+                c.taken.swap_remove(i);
+                true
+            }
+            None => {
+                c.queue.retain(|m| m.ticket != ticket);
+                false
+            }
+        };
+        let outcome = if taken {
+            SyncOutcome::Done
+        } else {
+            SyncOutcome::Disconnected
+        };
+        self.record_sync(op, object, access, outcome, site);
+        taken
+    }
+
+    /// Announces a receiver waiting on a rendezvous channel.
+    pub(crate) fn channel_recv_register(&mut self, object: ObjectIndex, site: Site) {
+        self.channel(object).receiver_waiting = true;
+        let op = OpKind::RecvRegister;
+        self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+    }
+
+    /// `recv`, `try_recv` or `recv_timeout` (by `op`).
+    pub(crate) fn channel_recv(&mut self, object: ObjectIndex, op: OpKind, site: Site) -> Received {
+        let access = self.channel_access(op, object);
+        let me = self.current;
+        let c = self.channel(object);
+        let received = match c.queue.pop_front() {
+            Some(message) => {
+                if message.awaited {
+                    c.taken.push(message.ticket);
+                }
+                if c.capacity == Some(0) {
+                    c.receiver_waiting = false;
+                }
+                self.threads[me].clocks.acquire(&message.clock);
+                Received::Message(message.ticket)
+            }
+            None if c.senders == 0 => {
+                let clock = c.disconnected.clone();
+                self.threads[me].clocks.acquire(&clock);
+                Received::Disconnected
+            }
+            None if op == OpKind::RecvTimeout => Received::TimedOut,
+            None => Received::Empty,
+        };
+        let outcome = match received {
+            Received::Message(ticket) => SyncOutcome::Value(ticket),
+            Received::Empty => SyncOutcome::Failed,
+            Received::TimedOut => SyncOutcome::TimedOut,
+            Received::Disconnected => SyncOutcome::Disconnected,
+        };
+        self.record_sync(op, object, access, outcome, site);
+        received
+    }
+
+    pub(crate) fn channel_is_rendezvous(&self, object: ObjectIndex) -> bool {
+        self.channel_ref(object).capacity == Some(0)
+    }
+
+    pub(crate) fn channel_sender_cloned(&mut self, object: ObjectIndex) {
+        self.channel(object).senders += 1;
+    }
+
+    /// Whether dropping a sender now disconnects the channel (it is the last one).
+    pub(crate) fn channel_last_sender(&self, object: ObjectIndex) -> bool {
+        self.channel_ref(object).senders == 1
+    }
+
+    /// A sender goes away. Only the last one is an operation others can observe (and a
+    /// scheduling point); dropping any other just counts down.
+    pub(crate) fn channel_drop_sender(&mut self, object: ObjectIndex, site: Site) {
+        let me = self.current;
+        let mut clock = std::mem::take(&mut self.channel(object).disconnected);
+        let mut released = VectorClock::default();
+        self.threads[me].clocks.release(me, &mut released);
+        clock.join(&released);
+        let c = self.channel(object);
+        c.disconnected = clock;
+        c.senders -= 1;
+        if c.senders == 0 {
+            let op = OpKind::DropSender;
+            self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+        }
+    }
+
+    pub(crate) fn channel_drop_receiver(&mut self, object: ObjectIndex, site: Site) {
+        let me = self.current;
+        let mut released = VectorClock::default();
+        self.threads[me].clocks.release(me, &mut released);
+        let c = self.channel(object);
+        c.disconnected.join(&released);
+        c.receiver = false;
+        c.receiver_waiting = false;
+        let op = OpKind::DropReceiver;
+        self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+    }
+
+    /// `empty, 1 sender alive` for deadlock reports.
+    pub(crate) fn channel_describe(&self, object: ObjectIndex) -> String {
+        let c = self.channel_ref(object);
+        let capacity = match c.capacity {
+            None => "unbounded".to_string(),
+            Some(0) => "rendezvous".to_string(),
+            Some(n) => format!("capacity {n}"),
+        };
+        format!(
+            "{capacity}, {} message{} queued, {} sender{} alive, receiver {}",
+            c.queue.len(),
+            if c.queue.len() == 1 { "" } else { "s" },
+            c.senders,
+            if c.senders == 1 { "" } else { "s" },
+            if c.receiver { "alive" } else { "dropped" }
+        )
+    }
+
+    /// Messages still queued on a channel whose receiver lives: (count, first send site).
+    pub(crate) fn channel_leftover(&self, object: ObjectIndex) -> Option<(usize, Site)> {
+        let c = self.channel_ref(object);
+        let first = c.queue.front()?;
+        c.receiver.then_some((c.queue.len(), first.site))
+    }
+}

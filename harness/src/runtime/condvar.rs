@@ -1,0 +1,152 @@
+//! Condition variables. `wait` is two scheduling points around the mutex unlock the shim
+//! makes between them: `CondvarRegister` joins the waiters while the mutex is still held (so
+//! no notification can slip between the unlock and the wait, as std guarantees), and
+//! `CondvarWait` blocks until a notification picked this waiter. A `wait_timeout` (and, when
+//! the builder asks for spurious wakeups, any wait) may also return without one: both
+//! outcomes are explored, because the wait is then always enabled and runs before or after
+//! the notification.
+//!
+//! Happens-before comes from the mutex, as in std; notify and wake add none.
+//!
+//! Invariant: a thread is in `waiters` exactly from its register event to its wait event;
+//! `notify_one` picks the longest waiting thread not yet notified.
+
+use super::execution::Execution;
+use super::objects::ObjectState;
+use super::op::{AccessKind, ObjectIndex, OpKind, Site, SyncOutcome, ThreadId};
+
+#[derive(Default)]
+pub(crate) struct CondvarState {
+    waiters: Vec<Waiter>,
+}
+
+#[derive(Clone, Copy)]
+struct Waiter {
+    thread: ThreadId,
+    notified: bool,
+}
+
+impl CondvarState {
+    fn waiter(&self, thread: ThreadId) -> Option<&Waiter> {
+        self.waiters.iter().find(|w| w.thread == thread)
+    }
+}
+
+impl Execution {
+    pub(crate) fn condvar_new(&mut self, type_name: &'static str, site: Site) -> ObjectIndex {
+        self.add_object(
+            ObjectState::Condvar(CondvarState::default()),
+            type_name,
+            site,
+        )
+    }
+
+    fn condvar(&mut self, object: ObjectIndex) -> &mut CondvarState {
+        match &mut self.objects[object as usize].state {
+            ObjectState::Condvar(condvar) => condvar,
+            _ => unreachable!("object {object} is not a condvar"),
+        }
+    }
+
+    fn condvar_ref(&self, object: ObjectIndex) -> &CondvarState {
+        match &self.objects[object as usize].state {
+            ObjectState::Condvar(condvar) => condvar,
+            _ => unreachable!("object {object} is not a condvar"),
+        }
+    }
+
+    /// Whether `thread`'s wait on `object` can return now.
+    pub(crate) fn condvar_wait_enabled(
+        &self,
+        thread: ThreadId,
+        object: ObjectIndex,
+        timeout: bool,
+    ) -> bool {
+        timeout
+            || self.spurious_wakeups
+            || self
+                .condvar_ref(object)
+                .waiter(thread)
+                .is_some_and(|w| w.notified)
+    }
+
+    /// The access `op` on the condvar would make now.
+    pub(crate) fn condvar_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
+        let condvar = self.condvar_ref(object);
+        match op {
+            OpKind::Notify { .. } if condvar.waiters.iter().all(|w| w.notified) => AccessKind::Read,
+            _ => AccessKind::Write,
+        }
+    }
+
+    pub(crate) fn condvar_register(&mut self, object: ObjectIndex, site: Site) {
+        let thread = self.current;
+        self.condvar(object).waiters.push(Waiter {
+            thread,
+            notified: false,
+        });
+        self.record_sync(
+            OpKind::CondvarRegister,
+            object,
+            AccessKind::Write,
+            SyncOutcome::Done,
+            site,
+        );
+    }
+
+    /// Leaves the waiters; true when a notification woke the thread, false on a timeout or
+    /// spurious wakeup.
+    pub(crate) fn condvar_wait(&mut self, object: ObjectIndex, timeout: bool, site: Site) -> bool {
+        let thread = self.current;
+        let condvar = self.condvar(object);
+        let position = condvar.waiters.iter().position(|w| w.thread == thread);
+        let notified = position.is_some_and(|i| condvar.waiters.remove(i).notified);
+        let outcome = if notified {
+            SyncOutcome::Done
+        } else {
+            SyncOutcome::TimedOut
+        };
+        self.record_sync(
+            OpKind::CondvarWait { timeout },
+            object,
+            AccessKind::Write,
+            outcome,
+            site,
+        );
+        notified
+    }
+
+    pub(crate) fn condvar_notify(&mut self, object: ObjectIndex, all: bool, site: Site) {
+        let access = self.condvar_access(OpKind::Notify { all }, object);
+        let mut woken = 0;
+        for waiter in self
+            .condvar(object)
+            .waiters
+            .iter_mut()
+            .filter(|w| !w.notified)
+        {
+            waiter.notified = true;
+            woken += 1;
+            if !all {
+                break;
+            }
+        }
+        self.record_sync(
+            OpKind::Notify { all },
+            object,
+            access,
+            SyncOutcome::Value(woken),
+            site,
+        );
+    }
+
+    /// `not notified yet (2 threads wait)` for deadlock reports.
+    pub(crate) fn condvar_describe(&self, object: ObjectIndex) -> String {
+        let waiting = self.condvar_ref(object).waiters.len();
+        format!(
+            "nobody notified it ({waiting} thread{} wait{} on it)",
+            if waiting == 1 { "" } else { "s" },
+            if waiting == 1 { "s" } else { "" }
+        )
+    }
+}

@@ -1,0 +1,94 @@
+//! `thread::park` and `Thread::unpark`: each thread has a token (an object created the first
+//! time the thread parks or is unparked). `unpark` sets it; `park` waits for it and takes it.
+//! `park_timeout` (and, when the builder asks for spurious wakeups, `park`) may also return
+//! without it; both outcomes are explored, as for `Condvar::wait_timeout`.
+//!
+//! Happens-before: an `unpark` happens before the `park` that takes its token (std documents
+//! this synchronisation).
+//!
+//! Invariant: the token is a flag, not a count: several unparks before a park leave one.
+
+use super::clock::VectorClock;
+use super::execution::Execution;
+use super::objects::ObjectState;
+use super::op::{AccessKind, ObjectIndex, OpKind, Site, SyncOutcome, ThreadId};
+
+#[derive(Default)]
+pub(crate) struct ParkState {
+    token: bool,
+    clock: VectorClock,
+}
+
+impl Execution {
+    /// The park token object of `thread`, created on first use.
+    pub(crate) fn park_token(&mut self, thread: ThreadId) -> ObjectIndex {
+        if let Some(object) = self.threads[thread].park_token {
+            return object;
+        }
+        let site = self.threads[thread].start_site;
+        let object = self.add_object(ObjectState::Park(ParkState::default()), "park token", site);
+        self.threads[thread].park_token = Some(object);
+        object
+    }
+
+    fn park_state(&mut self, object: ObjectIndex) -> &mut ParkState {
+        match &mut self.objects[object as usize].state {
+            ObjectState::Park(park) => park,
+            _ => unreachable!("object {object} is not a park token"),
+        }
+    }
+
+    fn park_ref(&self, object: ObjectIndex) -> &ParkState {
+        match &self.objects[object as usize].state {
+            ObjectState::Park(park) => park,
+            _ => unreachable!("object {object} is not a park token"),
+        }
+    }
+
+    pub(crate) fn park_enabled(&self, op: OpKind, object: ObjectIndex) -> bool {
+        match op {
+            OpKind::Park { timeout } => {
+                timeout || self.spurious_wakeups || self.park_ref(object).token
+            }
+            _ => true,
+        }
+    }
+
+    pub(crate) fn park_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
+        match op {
+            OpKind::Park { .. } if !self.park_ref(object).token => AccessKind::Read,
+            _ => AccessKind::Write,
+        }
+    }
+
+    /// Takes the token if there is one; false when the park returned without it.
+    pub(crate) fn park(&mut self, object: ObjectIndex, timeout: bool, site: Site) -> bool {
+        let op = OpKind::Park { timeout };
+        let access = self.park_access(op, object);
+        let me = self.current;
+        let park = self.park_state(object);
+        let had_token = std::mem::take(&mut park.token);
+        if had_token {
+            let clock = park.clock.clone();
+            self.threads[me].clocks.acquire(&clock);
+        }
+        let outcome = if had_token {
+            SyncOutcome::Done
+        } else {
+            SyncOutcome::TimedOut
+        };
+        self.record_sync(op, object, access, outcome, site);
+        had_token
+    }
+
+    pub(crate) fn unpark(&mut self, object: ObjectIndex, site: Site) {
+        let me = self.current;
+        let mut released = VectorClock::default();
+        self.threads[me].clocks.release(me, &mut released);
+        let park = self.park_state(object);
+        park.token = true;
+        park.clock.join(&released);
+        let op = OpKind::Unpark;
+        self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+    }
+}

@@ -1,0 +1,135 @@
+//! Reader-writer locks: any number of readers or one writer. A read lock waits while a
+//! writer holds the lock; a write lock waits while anyone does. Writers are not preferred
+//! over readers (std leaves the policy to the platform; weft explores the orders the
+//! program allows).
+//!
+//! Dependence: read locks only observe the lock (two commute); write locks, every unlock
+//! and a successful `try_write` modify it; a failed `try_*` observes it.
+//!
+//! Happens-before: a write unlock happens before every later lock; a read unlock happens
+//! before the next write lock.
+//!
+//! Invariant: `writer` is `Some` exactly between a write lock event and its unlock; `readers`
+//! lists each read lock not yet unlocked (a thread may hold several).
+
+use super::clock::VectorClock;
+use super::execution::Execution;
+use super::objects::ObjectState;
+use super::op::{AccessKind, ObjectIndex, OpKind, Site, SyncOutcome, ThreadId};
+
+#[derive(Default)]
+pub(crate) struct RwLockState {
+    readers: Vec<(ThreadId, Site)>,
+    writer: Option<(ThreadId, Site)>,
+    write_released: VectorClock,
+    read_released: VectorClock,
+}
+
+impl Execution {
+    pub(crate) fn rwlock_new(&mut self, type_name: &'static str, site: Site) -> ObjectIndex {
+        self.add_object(ObjectState::RwLock(RwLockState::default()), type_name, site)
+    }
+
+    fn rwlock(&mut self, object: ObjectIndex) -> &mut RwLockState {
+        match &mut self.objects[object as usize].state {
+            ObjectState::RwLock(lock) => lock,
+            _ => unreachable!("object {object} is not a rwlock"),
+        }
+    }
+
+    fn rwlock_ref(&self, object: ObjectIndex) -> &RwLockState {
+        match &self.objects[object as usize].state {
+            ObjectState::RwLock(lock) => lock,
+            _ => unreachable!("object {object} is not a rwlock"),
+        }
+    }
+
+    pub(crate) fn rwlock_enabled(&self, op: OpKind, object: ObjectIndex) -> bool {
+        let lock = self.rwlock_ref(object);
+        match op {
+            OpKind::ReadLock => lock.writer.is_none(),
+            OpKind::WriteLock => lock.writer.is_none() && lock.readers.is_empty(),
+            _ => true,
+        }
+    }
+
+    pub(crate) fn rwlock_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
+        match op {
+            OpKind::ReadLock | OpKind::TryReadLock => AccessKind::Read,
+            OpKind::TryWriteLock if !self.rwlock_enabled(OpKind::WriteLock, object) => {
+                AccessKind::Read
+            }
+            _ => AccessKind::Write,
+        }
+    }
+
+    /// A read or write lock, blocking or `try_*` (by `op`); whether it was taken.
+    pub(crate) fn rwlock_lock(&mut self, object: ObjectIndex, op: OpKind, site: Site) -> bool {
+        let access = self.rwlock_access(op, object);
+        let write = matches!(op, OpKind::WriteLock | OpKind::TryWriteLock);
+        let wanted = if write {
+            OpKind::WriteLock
+        } else {
+            OpKind::ReadLock
+        };
+        let taken = self.rwlock_enabled(wanted, object);
+        let me = self.current;
+        if taken {
+            let lock = self.rwlock(object);
+            let mut acquired = lock.write_released.clone();
+            if write {
+                acquired.join(&lock.read_released);
+                lock.writer = Some((me, site));
+            } else {
+                lock.readers.push((me, site));
+            }
+            self.threads[me].clocks.acquire(&acquired);
+        }
+        let outcome = if taken {
+            SyncOutcome::Done
+        } else {
+            SyncOutcome::Failed
+        };
+        self.record_sync(op, object, access, outcome, site);
+        taken
+    }
+
+    pub(crate) fn rwlock_unlock(&mut self, object: ObjectIndex, write: bool, site: Site) {
+        let me = self.current;
+        let mut released = VectorClock::default();
+        self.threads[me].clocks.release(me, &mut released);
+        let lock = self.rwlock(object);
+        if write {
+            lock.writer = None;
+            lock.write_released = released;
+        } else {
+            if let Some(i) = lock.readers.iter().position(|(t, _)| *t == me) {
+                lock.readers.swap_remove(i);
+            }
+            lock.read_released.join(&released);
+        }
+        let op = if write {
+            OpKind::WriteUnlock
+        } else {
+            OpKind::ReadUnlock
+        };
+        self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+    }
+
+    /// Who holds the lock, for deadlock reports.
+    pub(crate) fn rwlock_describe(&self, object: ObjectIndex) -> String {
+        let lock = self.rwlock_ref(object);
+        if let Some((writer, site)) = lock.writer {
+            return format!(
+                "write-locked by {}, which locked it at {site}",
+                self.thread_label(writer)
+            );
+        }
+        let readers: Vec<String> = lock
+            .readers
+            .iter()
+            .map(|(t, site)| format!("{} (at {site})", self.thread_label(*t)))
+            .collect();
+        format!("read-locked by {}", readers.join(", "))
+    }
+}

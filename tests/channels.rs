@@ -1,0 +1,293 @@
+//! `weft::sync::mpsc` against std's semantics: message order, blocking, disconnection,
+//! bounded and rendezvous channels, the `try_*`/timeout variants explored both ways,
+//! happens-before through messages, and the failures a channel can leave behind.
+#![cfg(feature = "permute")]
+
+use std::collections::BTreeSet;
+use std::sync::Mutex as StdMutex;
+use std::time::Duration;
+
+use weft::cell::UnsafeCell;
+use weft::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use weft::sync::mpsc::{self, RecvTimeoutError, TryRecvError, TrySendError};
+use weft::sync::Arc;
+use weft::{thread, Builder, FailureKind};
+
+/// Runs `model` exhaustively, collecting what each execution reports through `seen`.
+fn outcomes<T: Ord + Send + 'static>(
+    model: impl Fn(&dyn Fn(T)) + Send + Sync + 'static,
+) -> (BTreeSet<T>, u64) {
+    let seen = Arc::new(StdMutex::new(BTreeSet::new()));
+    let sink = seen.clone();
+    let stats = Builder::new()
+        .explore(move || {
+            model(&|value| {
+                sink.lock().unwrap().insert(value);
+            })
+        })
+        .unwrap();
+    assert!(stats.complete);
+    let set = std::mem::take(&mut *seen.lock().unwrap());
+    (set, stats.executions)
+}
+
+#[test]
+fn messages_from_two_senders_arrive_in_either_order() {
+    let (orders, _) = outcomes(|seen| {
+        let (tx, rx) = mpsc::channel();
+        let senders: Vec<_> = [1, 2]
+            .into_iter()
+            .map(|v| {
+                let tx = tx.clone();
+                thread::spawn(move || tx.send(v).unwrap())
+            })
+            .collect();
+        drop(tx);
+        let got = vec![rx.recv().unwrap(), rx.recv().unwrap()];
+        assert_eq!(rx.recv(), Err(mpsc::RecvError), "every sender is gone");
+        for s in senders {
+            s.join().unwrap();
+        }
+        seen(got);
+    });
+    assert_eq!(orders, BTreeSet::from([vec![1, 2], vec![2, 1]]));
+}
+
+#[test]
+fn queued_messages_outlive_the_senders_then_recv_fails() {
+    let (results, _) = outcomes(|seen| {
+        let (tx, rx) = mpsc::channel();
+        let sender = thread::spawn(move || {
+            tx.send(1).unwrap();
+            tx.send(2).unwrap();
+        });
+        let got: Vec<i32> = rx.iter().collect();
+        sender.join().unwrap();
+        seen(got);
+    });
+    assert_eq!(results, BTreeSet::from([vec![1, 2]]));
+}
+
+#[test]
+fn send_to_a_dropped_receiver_gives_the_value_back() {
+    let (results, executions) = outcomes(|seen| {
+        let (tx, rx) = mpsc::channel::<String>();
+        let receiver = thread::spawn(move || drop(rx));
+        let result = tx.send("hello".to_string()).map_err(|e| e.0);
+        receiver.join().unwrap();
+        seen(result);
+    });
+    assert_eq!(
+        results,
+        BTreeSet::from([Ok(()), Err("hello".to_string())]),
+        "sent before or after the receiver was dropped"
+    );
+    assert_eq!(executions, 2);
+}
+
+#[test]
+fn bounded_send_blocks_while_full() {
+    // The sender sends two messages: with capacity 1 the second cannot complete before a
+    // receive, so the sender never finishes before main's first `recv`; with capacity 2 it can.
+    let model = |capacity: usize| {
+        move || {
+            let (tx, rx) = mpsc::sync_channel(capacity);
+            let done = Arc::new(AtomicBool::new(false));
+            let sender = {
+                let done = done.clone();
+                thread::spawn(move || {
+                    tx.send(1).unwrap();
+                    tx.send(2).unwrap();
+                    done.store(true, SeqCst);
+                })
+            };
+            assert!(
+                !done.load(SeqCst),
+                "both sends completed before any receive"
+            );
+            assert_eq!(rx.recv(), Ok(1));
+            assert_eq!(rx.recv(), Ok(2));
+            sender.join().unwrap();
+        }
+    };
+    assert!(Builder::new().explore(model(1)).unwrap().complete);
+    let failure = Builder::new().explore(model(2)).unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Panic);
+    assert!(failure.to_string().contains("both sends completed"));
+    let full = Builder::new()
+        .explore(|| {
+            let (tx, _rx) = mpsc::sync_channel(1);
+            tx.send(1).unwrap();
+            tx.send(2).unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(full.kind(), FailureKind::Deadlock, "{full}");
+    let report = full.to_string();
+    assert!(
+        report.contains("main is blocked at send (tests/channels.rs:"),
+        "{report}"
+    );
+    assert!(
+        report.contains("capacity 1, 1 message queued, 1 sender alive, receiver alive"),
+        "{report}"
+    );
+}
+
+#[test]
+fn rendezvous_send_returns_only_after_the_receive() {
+    let model = |capacity: usize| {
+        move || {
+            let (tx, rx) = mpsc::sync_channel(capacity);
+            let sent = Arc::new(AtomicBool::new(false));
+            let sender = {
+                let sent = sent.clone();
+                thread::spawn(move || {
+                    tx.send(7).unwrap();
+                    sent.store(true, SeqCst);
+                })
+            };
+            assert!(
+                !sent.load(SeqCst),
+                "the send finished before anyone received"
+            );
+            assert_eq!(rx.recv(), Ok(7));
+            sender.join().unwrap();
+        }
+    };
+    let stats = Builder::new().explore(model(0)).unwrap();
+    assert!(stats.complete);
+    let failure = Builder::new().explore(model(1)).unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Panic);
+    assert!(failure.to_string().contains("the send finished before"));
+}
+
+#[test]
+fn rendezvous_try_send_succeeds_only_when_a_receiver_waits() {
+    let (results, _) = outcomes(|seen| {
+        let (tx, rx) = mpsc::sync_channel::<i32>(0);
+        let receiver = thread::spawn(move || rx.recv().ok());
+        let result = match tx.try_send(1) {
+            Ok(()) => "sent",
+            Err(TrySendError::Full(1)) => "full",
+            Err(_) => "disconnected",
+        };
+        drop(tx);
+        let got = receiver.join().unwrap();
+        assert_eq!(got.is_some(), result == "sent");
+        seen(result);
+    });
+    assert_eq!(results, BTreeSet::from(["full", "sent"]));
+}
+
+#[test]
+fn try_recv_and_recv_timeout_see_both_orders() {
+    let (results, _) = outcomes(|seen| {
+        let (tx, rx) = mpsc::channel();
+        let sender = thread::spawn(move || tx.send(1).unwrap());
+        let first = rx.try_recv();
+        let second = rx.recv_timeout(Duration::from_secs(1));
+        sender.join().unwrap();
+        let third = rx.try_recv();
+        seen(format!("{first:?} {second:?} {third:?}"));
+    });
+    let empty = TryRecvError::Empty;
+    let gone = TryRecvError::Disconnected;
+    let timeout = RecvTimeoutError::Timeout;
+    assert_eq!(
+        results,
+        BTreeSet::from([
+            format!(
+                "Ok(1) Err({:?}) Err({gone:?})",
+                RecvTimeoutError::Disconnected
+            ),
+            format!("Ok(1) Err({timeout:?}) Err({gone:?})"),
+            format!("Err({empty:?}) Ok(1) Err({gone:?})"),
+            format!("Err({empty:?}) Err({timeout:?}) Ok(1)"),
+        ])
+    );
+}
+
+#[test]
+fn a_message_orders_the_senders_writes_before_the_receivers_reads() {
+    struct Slot(UnsafeCell<i32>);
+    // SAFETY: only used inside weft models (one OS thread; racing accesses halt first).
+    unsafe impl Sync for Slot {}
+    let stats = Builder::new()
+        .explore(|| {
+            let slot = Arc::new(Slot(UnsafeCell::new(0)));
+            let (tx, rx) = mpsc::channel();
+            let writer = {
+                let slot = slot.clone();
+                // SAFETY: see `Slot`.
+                thread::spawn(move || {
+                    slot.0.with_mut(|p| unsafe { *p = 5 });
+                    tx.send(()).unwrap();
+                })
+            };
+            rx.recv().unwrap();
+            // SAFETY: see `Slot`.
+            assert_eq!(slot.0.with(|p| unsafe { *p }), 5);
+            writer.join().unwrap();
+        })
+        .unwrap();
+    assert!(stats.complete);
+}
+
+#[test]
+fn a_thread_blocked_on_a_channel_nobody_sends_to_is_leaked() {
+    let failure = Builder::new()
+        .explore(|| {
+            let (tx, rx) = mpsc::channel::<i32>();
+            thread::spawn(move || {
+                let _ = rx.recv();
+            });
+            std::mem::forget(tx); // the sender is never dropped, so nothing wakes it
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::LeakedThread, "{failure}");
+    let report = failure.to_string();
+    assert!(
+        report.contains("thread 1 is blocked at recv (tests/channels.rs:"),
+        "{report}"
+    );
+    assert!(
+        report.contains("unbounded, 0 messages queued, 1 sender alive, receiver alive"),
+        "{report}"
+    );
+    assert!(
+        report.contains("thread 1 spawned by main at tests/channels.rs:"),
+        "{report}"
+    );
+}
+
+#[test]
+fn messages_left_in_a_live_channel_are_a_leak() {
+    let failure = Builder::new()
+        .explore(|| {
+            let (tx, rx) = mpsc::channel();
+            tx.send(1).unwrap();
+            std::mem::forget(rx);
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Leak, "{failure}");
+    let report = failure.to_string();
+    assert!(
+        report.starts_with(
+            "weft: leak: 1 message never received on #0 channel created at tests/channels.rs:"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("the oldest was sent at tests/channels.rs:"),
+        "{report}"
+    );
+    // Dropping the receiver frees its messages: no leak.
+    let stats = Builder::new()
+        .explore(|| {
+            let (tx, rx) = mpsc::channel();
+            tx.send(1).unwrap();
+            drop(rx);
+        })
+        .unwrap();
+    assert_eq!(stats.executions, 1);
+}
