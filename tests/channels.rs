@@ -291,3 +291,25 @@ fn messages_left_in_a_live_channel_are_a_leak() {
         .unwrap();
     assert_eq!(stats.executions, 1);
 }
+
+#[test]
+fn senders_on_a_full_bounded_channel_still_race_for_the_order() {
+    // The first send fills the channel; the other sender can only send after a receive.
+    // Both orders of the two messages must still be explored.
+    let (orders, _) = outcomes(|seen| {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let senders: Vec<_> = [1, 2]
+            .into_iter()
+            .map(|v| {
+                let tx = tx.clone();
+                thread::spawn(move || tx.send(v).unwrap())
+            })
+            .collect();
+        let got = vec![rx.recv().unwrap(), rx.recv().unwrap()];
+        for s in senders {
+            s.join().unwrap();
+        }
+        seen(got);
+    });
+    assert_eq!(orders, BTreeSet::from([vec![1, 2], vec![2, 1]]));
+}

@@ -7,6 +7,9 @@
 //! that happens before event `p`; an event `k` happens after event `e` exactly when
 //! `clock(k)[thread(e)] >= clock(e)[thread(e)]`.
 //!
+//! Blocking primitives (channels, condvars, rwlocks, barriers, park tokens): an event races
+//! with every earlier conflicting event on the object outside its thread's past.
+//!
 //! Mutexes: blocking acquisitions race with the previous acquisition (reversing a lock with
 //! the unlock before it only makes it wait); a successful `try_lock` races with the previous
 //! unlock (before it, it would have failed); a failed `try_lock` races with the acquisition
@@ -27,6 +30,9 @@ struct History {
     reads: Vec<usize>,
     last_acquire: Option<usize>,
     last_release: Option<usize>,
+    /// Every event so far, with whether it modified the object: blocking primitives
+    /// (channels, condvars, rwlocks, barriers, park tokens) race with all of them.
+    all: Vec<(usize, bool)>,
 }
 
 impl History {
@@ -35,6 +41,7 @@ impl History {
         self.reads.clear();
         self.last_acquire = None;
         self.last_release = None;
+        self.all.clear();
     }
 }
 
@@ -82,7 +89,11 @@ impl Causality {
                 self.objects.resize_with(index + 1, History::default);
             }
             let mut history = std::mem::take(&mut self.objects[index]);
-            self.conflicts(pos, access.kind, &mut history, &mut clock, trace);
+            let blocking = matches!(event.kind, EventKind::Sync { .. });
+            if blocking {
+                self.blocking_races(pos, access, &mut history, &clock, trace);
+            }
+            self.conflicts(pos, access.kind, blocking, &mut history, &mut clock, trace);
             self.objects[index] = history;
         }
         if let EventKind::Spawn { child } = event.kind {
@@ -128,16 +139,40 @@ impl Causality {
         }
     }
 
+    /// A blocking primitive's event races with every earlier conflicting event outside its
+    /// thread's past, not only the last one: an operation that enabled it (a send, an
+    /// unlock) must not hide the earlier one it could have run before (the lock that made
+    /// it wait), because reversing it with the enabler is impossible.
+    fn blocking_races(
+        &mut self,
+        pos: usize,
+        access: Access,
+        h: &mut History,
+        clock: &VectorClock,
+        trace: &[Event],
+    ) {
+        let modifies = access.modifies();
+        for &(earlier, earlier_modifies) in &h.all {
+            if modifies || earlier_modifies {
+                self.race_unless_ordered(earlier, pos, clock, trace);
+            }
+        }
+        h.all.push((pos, modifies));
+    }
+
     fn conflicts(
         &mut self,
         pos: usize,
         kind: AccessKind,
+        blocking: bool,
         h: &mut History,
         clock: &mut VectorClock,
         trace: &[Event],
     ) {
-        // Races first, against the thread's own past only.
+        // Races first, against the thread's own past only (blocking primitives' events
+        // already raced with every earlier event: `blocking_races`).
         match kind {
+            _ if blocking => {}
             AccessKind::Read => {
                 if let Some(write) = h.last_write {
                     self.race_unless_ordered(write, pos, clock, trace);

@@ -1,0 +1,221 @@
+//! `RwLock`, `Barrier` and `thread::park`/`unpark` against std's semantics: who may hold a
+//! lock together, what blocks, poisoning, the barrier's leader and ordering, the park token.
+#![cfg(feature = "permute")]
+
+use std::collections::BTreeSet;
+use std::sync::Mutex as StdMutex;
+use std::time::Duration;
+
+use weft::cell::UnsafeCell;
+use weft::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use weft::sync::{Arc, Barrier, RwLock, TryLockError};
+use weft::{thread, Builder, FailureKind};
+
+fn collect<T: Ord + Send + 'static>(
+    model: impl Fn(&dyn Fn(T)) + Send + Sync + 'static,
+) -> BTreeSet<T> {
+    let seen = Arc::new(StdMutex::new(BTreeSet::new()));
+    let sink = seen.clone();
+    let stats = Builder::new()
+        .explore(move || {
+            model(&|v| {
+                sink.lock().unwrap().insert(v);
+            })
+        })
+        .unwrap();
+    assert!(stats.complete);
+    let set = std::mem::take(&mut *seen.lock().unwrap());
+    set
+}
+
+#[test]
+fn readers_share_the_lock_and_writers_exclude_everyone() {
+    // Each thread counts itself in while it holds the lock; the most seen at once is 2
+    // for two readers, and never more than 1 when a writer is involved.
+    let most = |writers: usize| {
+        collect(move |seen| {
+            let lock = Arc::new(RwLock::new(()));
+            let inside = Arc::new(AtomicUsize::new(0));
+            let threads: Vec<_> = (0..2)
+                .map(|i| {
+                    let (lock, inside) = (lock.clone(), inside.clone());
+                    thread::spawn(move || {
+                        let _guard = if i < writers {
+                            Err(lock.write().unwrap())
+                        } else {
+                            Ok(lock.read().unwrap())
+                        };
+                        let now = inside.fetch_add(1, SeqCst) + 1;
+                        inside.fetch_sub(1, SeqCst);
+                        now
+                    })
+                })
+                .collect();
+            let counts: Vec<usize> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+            seen(*counts.iter().max().unwrap());
+        })
+    };
+    assert_eq!(most(0), BTreeSet::from([1, 2]));
+    assert_eq!(most(1), BTreeSet::from([1]));
+    assert_eq!(most(2), BTreeSet::from([1]));
+}
+
+#[test]
+fn try_write_fails_exactly_while_someone_holds_the_lock() {
+    let results = collect(|seen| {
+        let lock = Arc::new(RwLock::new(0));
+        let reader = {
+            let lock = lock.clone();
+            thread::spawn(move || {
+                let _guard = lock.read().unwrap();
+            })
+        };
+        let result = match lock.try_write() {
+            Ok(mut guard) => {
+                *guard += 1;
+                "written"
+            }
+            Err(TryLockError::WouldBlock) => "would block",
+            Err(TryLockError::Poisoned(_)) => "poisoned",
+        };
+        reader.join().unwrap();
+        seen(result);
+    });
+    assert_eq!(results, BTreeSet::from(["would block", "written"]));
+}
+
+#[test]
+fn a_panicking_writer_poisons_the_lock() {
+    let stats = Builder::new()
+        .explore(|| {
+            let lock = Arc::new(RwLock::new(0));
+            let writer = {
+                let lock = lock.clone();
+                thread::spawn(move || {
+                    let _guard = lock.write().unwrap();
+                    panic!("writer fails");
+                })
+            };
+            assert!(writer.join().is_err());
+            assert!(lock.read().is_err(), "poisoned");
+            assert!(lock.is_poisoned());
+        })
+        .unwrap();
+    assert_eq!(stats.executions, 1);
+}
+
+#[test]
+fn write_lock_while_holding_a_read_lock_deadlocks() {
+    let failure = Builder::new()
+        .explore(|| {
+            let lock = RwLock::new(0);
+            let _read = lock.read().unwrap();
+            let _write = lock.write().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Deadlock);
+    let report = failure.to_string();
+    assert!(
+        report.contains("main is blocked at write lock (tests/rwlocks_barriers_parking.rs:"),
+        "{report}"
+    );
+    assert!(
+        report.contains("read-locked by main (at tests/rwlocks_barriers_parking.rs:"),
+        "{report}"
+    );
+}
+
+struct Slots(Vec<UnsafeCell<usize>>);
+// SAFETY: only used inside weft models (one OS thread; racing accesses halt first).
+unsafe impl Sync for Slots {}
+
+#[test]
+fn a_barrier_orders_every_write_before_it_and_elects_one_leader() {
+    let leaders = collect(|seen| {
+        let slots = Arc::new(Slots((0..3).map(|_| UnsafeCell::new(0)).collect()));
+        let barrier = Arc::new(Barrier::new(3));
+        let threads: Vec<_> = (0..3)
+            .map(|i| {
+                let (slots, barrier) = (slots.clone(), barrier.clone());
+                thread::spawn(move || {
+                    // SAFETY: see `Slots`.
+                    slots.0[i].with_mut(|p| unsafe { *p = i + 1 });
+                    let leader = barrier.wait().is_leader();
+                    // SAFETY: see `Slots`; the barrier orders every write before this.
+                    let sum: usize = slots.0.iter().map(|s| s.with(|p| unsafe { *p })).sum();
+                    assert_eq!(sum, 6);
+                    leader
+                })
+            })
+            .collect();
+        let leaders: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(leaders.iter().filter(|l| **l).count(), 1);
+        seen(leaders.iter().position(|l| *l).unwrap());
+    });
+    assert_eq!(
+        leaders,
+        BTreeSet::from([0, 1, 2]),
+        "whoever arrives last leads"
+    );
+}
+
+#[test]
+fn a_barrier_short_of_threads_deadlocks() {
+    let failure = Builder::new()
+        .explore(|| {
+            let barrier = Barrier::new(2);
+            barrier.wait();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Deadlock);
+    assert!(
+        failure.to_string().contains("1 of 2 threads arrived"),
+        "{failure}"
+    );
+}
+
+#[test]
+fn unpark_before_park_leaves_the_token() {
+    let stats = Builder::new()
+        .explore(|| {
+            let done = Arc::new(AtomicBool::new(false));
+            let parked = {
+                let done = done.clone();
+                thread::spawn(move || {
+                    thread::park();
+                    assert!(done.load(SeqCst), "woke without the unpark");
+                })
+            };
+            done.store(true, SeqCst);
+            parked.thread().unpark();
+            parked.join().unwrap();
+        })
+        .unwrap();
+    assert!(stats.complete);
+    // The park completes only after the unpark, whether the thread got there first (and
+    // blocked) or the token was already waiting: one trace. The first execution runs main
+    // first, so the token is set before the thread parks.
+    assert_eq!(stats.executions, 1);
+}
+
+#[test]
+fn park_without_unpark_deadlocks_and_park_timeout_does_not() {
+    let failure = Builder::new()
+        .explore(|| {
+            let parked = thread::spawn(thread::park);
+            parked.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Deadlock);
+    assert!(
+        failure.to_string().contains("nobody unparks it"),
+        "{failure}"
+    );
+    let stats = Builder::new()
+        .explore(|| {
+            let parked = thread::spawn(|| thread::park_timeout(Duration::from_millis(1)));
+            parked.join().unwrap();
+        })
+        .unwrap();
+    assert_eq!(stats.executions, 1);
+}
