@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::failure::{Failure, FailureKind};
 use crate::observe::trace_file;
 use crate::runtime::execution::Execution;
-use crate::runtime::op::{Event, EventKind, OpKind, Site, SyncOutcome};
+use crate::runtime::op::{Event, EventKind, OpKind, Site, SyncOutcome, ThreadId};
 use crate::schedule::Schedule;
 
 /// Rows of the interleaving drawing kept (the latest ones).
@@ -153,54 +153,76 @@ fn cell(event: &Event) -> String {
     text
 }
 
-/// One column per thread, one row per event (thread starts omitted).
+/// One column per thread, one row per event (thread starts omitted), then a row for each
+/// thread left waiting at an operation it cannot perform.
 fn draw(e: &Execution, marks: &[(usize, &str)]) -> String {
-    let rows: Vec<usize> = (0..e.events.len())
+    let events: Vec<usize> = (0..e.events.len())
         .filter(|&i| e.events[i].kind != EventKind::Start)
         .collect();
-    let skipped = rows.len().saturating_sub(MAX_ROWS);
-    let rows = &rows[skipped..];
+    let skipped = events.len().saturating_sub(MAX_ROWS);
+    let mut rows: Vec<(ThreadId, String, String)> = events[skipped..]
+        .iter()
+        .map(|&i| {
+            let mark = marks
+                .iter()
+                .find(|(event, _)| *event == i)
+                .map_or(String::new(), |(_, mark)| format!("   <-- {mark}"));
+            (e.events[i].thread, cell(&e.events[i]), mark)
+        })
+        .collect();
+    rows.extend(blocked_rows(e));
     let columns = e.threads.len();
     let mut widths: Vec<usize> = (0..columns)
         .map(|t| e.thread_label(t).chars().count())
         .collect();
-    for &i in rows {
-        let event = &e.events[i];
-        widths[event.thread] = widths[event.thread].max(cell(event).chars().count());
+    for (thread, text, _) in &rows {
+        widths[*thread] = widths[*thread].max(text.chars().count());
     }
-    let mut out = String::new();
-    let line = |cells: &mut dyn Iterator<Item = (usize, String)>, suffix: &str| {
+    let line = |row_thread: Option<ThreadId>, text: &str, suffix: &str| {
         let mut row = String::from("  ");
-        for (t, text) in cells {
-            let pad = widths[t].saturating_sub(text.chars().count());
+        for (t, width) in widths.iter().enumerate() {
+            let label = e.thread_label(t);
+            let cell = match row_thread {
+                None => label.as_str(),
+                Some(thread) if thread == t => text,
+                Some(_) => "",
+            };
+            let pad = width.saturating_sub(cell.chars().count());
             let sep = if t + 1 == columns { "" } else { " | " };
-            let _ = write!(row, "{text}{}{sep}", " ".repeat(pad));
+            let _ = write!(row, "{cell}{}{sep}", " ".repeat(pad));
         }
         format!("{}{suffix}\n", row.trim_end())
     };
-    out.push_str(&line(&mut (0..columns).map(|t| (t, e.thread_label(t))), ""));
+    let mut out = line(None, "", "");
     if skipped > 0 {
         let _ = writeln!(out, "  ... {skipped} earlier operations not shown");
     }
-    for &i in rows {
-        let event = &e.events[i];
-        let mut cells = (0..columns).map(|t| {
-            (
-                t,
-                if t == event.thread {
-                    cell(event)
-                } else {
-                    String::new()
-                },
-            )
-        });
-        let suffix = marks
-            .iter()
-            .find(|(event, _)| *event == i)
-            .map_or(String::new(), |(_, mark)| format!("   <-- {mark}"));
-        out.push_str(&line(&mut cells, &suffix));
+    for (thread, text, suffix) in &rows {
+        out.push_str(&line(Some(*thread), text, suffix));
     }
     out
+}
+
+/// `blocked: recv #0  lifetimes.rs:16` for each thread waiting at a disabled operation.
+fn blocked_rows(e: &Execution) -> Vec<(ThreadId, String, String)> {
+    (0..e.threads.len())
+        .filter_map(|t| {
+            let thread = &e.threads[t];
+            let op = thread
+                .pending
+                .filter(|op| !thread.finished && !e.is_enabled(t, op))?;
+            let object = op.object.map(|o| format!(" #{o}")).unwrap_or_default();
+            let mut text = format!(
+                "blocked: {}{object}  {}",
+                op.describe(),
+                short_site(op.site)
+            );
+            if text.chars().count() > MAX_CELL {
+                text = text.chars().take(MAX_CELL - 1).collect::<String>() + "…";
+            }
+            Some((t, text, String::new()))
+        })
+        .collect()
 }
 
 /// Where each spawned thread and each object in the execution came from.

@@ -191,7 +191,22 @@ fn creation_chain(e: &Execution, thread: ThreadId) -> String {
 /// Deadlock (main cannot finish) or leaked threads (main finished, others never will).
 fn stuck(blocked: &[ThreadId], cx: &Context<'_>) -> Failure {
     let e = cx.execution;
-    let details: Vec<String> = blocked.iter().map(|&t| waiting_on(e, t)).collect();
+    let mut details: Vec<String> = blocked.iter().map(|&t| waiting_on(e, t)).collect();
+    // A thread that died may be the one the others wait for.
+    for (t, thread) in e.threads.iter().enumerate() {
+        if let (Some(record), false) = (&thread.panic, thread.joined) {
+            let at = record
+                .site
+                .as_deref()
+                .map(|s| format!(" at {s}"))
+                .unwrap_or_default();
+            details.push(format!(
+                "{} panicked{at}: {}",
+                e.thread_label(t),
+                record.message
+            ));
+        }
+    }
     if e.threads[0].finished {
         let names: Vec<String> = blocked.iter().map(|&t| e.thread_label(t)).collect();
         let headline = format!(
