@@ -373,13 +373,15 @@ fn shims_outside_a_model_are_one_clear_error() {
 
 #[test]
 fn object_kept_from_another_execution_is_reported() {
-    let kept: Arc<std::sync::Mutex<Option<weft::sync::Arc<AtomicUsize>>>> = Default::default();
+    // The atomic is kept in a std Arc (a weft Arc kept past its execution is a leak).
+    let kept: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<AtomicUsize>>>> =
+        Default::default();
     let k2 = kept.clone();
     let failure = Builder::new()
         .explore(move || {
             let mut slot = k2.lock().unwrap();
             match slot.as_ref() {
-                None => *slot = Some(Arc::new(AtomicUsize::new(0))),
+                None => *slot = Some(std::sync::Arc::new(AtomicUsize::new(0))),
                 Some(old) => {
                     old.load(SeqCst);
                 }

@@ -13,8 +13,10 @@ use std::sync::atomic::Ordering;
 use crate::runtime::execution::{self, scheduling_point, with};
 
 mod blocking;
+mod refcount;
 use crate::runtime::op::{EventKind, ObjectIndex, OpKind};
 pub use blocking::*;
+pub use refcount::*;
 
 /// A modelled object (atomic location, mutex) of one execution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

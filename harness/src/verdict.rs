@@ -263,9 +263,36 @@ fn waiting_on(e: &Execution, thread: ThreadId) -> String {
     text
 }
 
-/// Values the model left behind: messages still queued on a channel whose receiver is
-/// still alive when every thread has finished.
+/// Values the model left behind when every thread has finished: an `Arc` allocation still
+/// referenced, or messages still queued on a channel whose receiver is alive.
 fn leak(cx: &Context<'_>) -> Option<Failure> {
+    arc_leak(cx).or_else(|| channel_leak(cx))
+}
+
+fn arc_leak(cx: &Context<'_>) -> Option<Failure> {
+    let e = cx.execution;
+    let (object, strong) = (0..e.objects.len()).find_map(|i| match e.objects[i].state {
+        ObjectState::RefCount(_) => e.refcount_leftover(i as ObjectIndex).map(|n| (i, n)),
+        _ => None,
+    })?;
+    let headline = format!(
+        "leak: {} is never freed",
+        e.objects[object].describe(object)
+    );
+    let details = vec![
+        format!(
+            "{strong} strong reference{} remain{} when every thread has finished",
+            if strong == 1 { "" } else { "s" },
+            if strong == 1 { "s" } else { "" }
+        ),
+        "an Arc that (through its contents) points back to itself is never dropped: break \
+         the cycle with a Weak, or drop the handle kept in a static or forgotten"
+            .to_string(),
+    ];
+    Some(report::failure(FailureKind::Leak, &headline, &details, cx))
+}
+
+fn channel_leak(cx: &Context<'_>) -> Option<Failure> {
     let e = cx.execution;
     let (object, count, first) = (0..e.objects.len()).find_map(|i| match e.objects[i].state {
         ObjectState::Channel(_) => e.channel_leftover(i as ObjectIndex).map(|(n, s)| (i, n, s)),

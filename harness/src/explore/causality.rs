@@ -30,9 +30,10 @@ struct History {
     reads: Vec<usize>,
     last_acquire: Option<usize>,
     last_release: Option<usize>,
-    /// Every event so far, with whether it modified the object: blocking primitives
-    /// (channels, condvars, rwlocks, barriers, park tokens) race with all of them.
-    all: Vec<(usize, bool)>,
+    /// Every event so far, with its access: blocking primitives (channels, condvars,
+    /// rwlocks, barriers, park tokens) and reference counts race with and are ordered
+    /// after all the conflicting ones.
+    all: Vec<(usize, AccessKind)>,
 }
 
 impl History {
@@ -89,11 +90,11 @@ impl Causality {
                 self.objects.resize_with(index + 1, History::default);
             }
             let mut history = std::mem::take(&mut self.objects[index]);
-            let blocking = matches!(event.kind, EventKind::Sync { .. });
-            if blocking {
-                self.blocking_races(pos, access, &mut history, &clock, trace);
+            if matches!(event.kind, EventKind::Sync { .. }) {
+                self.sync_conflicts(pos, access.kind, &mut history, &mut clock, trace);
+            } else {
+                self.conflicts(pos, access.kind, &mut history, &mut clock, trace);
             }
-            self.conflicts(pos, access.kind, blocking, &mut history, &mut clock, trace);
             self.objects[index] = history;
         }
         if let EventKind::Spawn { child } = event.kind {
@@ -139,40 +140,43 @@ impl Causality {
         }
     }
 
-    /// A blocking primitive's event races with every earlier conflicting event outside its
-    /// thread's past, not only the last one: an operation that enabled it (a send, an
-    /// unlock) must not hide the earlier one it could have run before (the lock that made
-    /// it wait), because reversing it with the enabler is impossible.
-    fn blocking_races(
+    /// A blocking primitive's (or reference count's) event races with every earlier
+    /// conflicting event outside its thread's past, not only the last one: an operation
+    /// that enabled it (a send, an unlock) must not hide the earlier one it could have run
+    /// before (the lock that made it wait), because reversing it with the enabler is
+    /// impossible. It is then ordered after exactly the conflicting events, so commuting
+    /// updates (`AccessKind::Update`) stay unordered.
+    fn sync_conflicts(
         &mut self,
         pos: usize,
-        access: Access,
+        kind: AccessKind,
         h: &mut History,
-        clock: &VectorClock,
+        clock: &mut VectorClock,
         trace: &[Event],
     ) {
-        let modifies = access.modifies();
-        for &(earlier, earlier_modifies) in &h.all {
-            if modifies || earlier_modifies {
+        for &(earlier, earlier_kind) in &h.all {
+            if AccessKind::conflict(kind, earlier_kind) {
                 self.race_unless_ordered(earlier, pos, clock, trace);
             }
         }
-        h.all.push((pos, modifies));
+        for &(earlier, earlier_kind) in &h.all {
+            if AccessKind::conflict(kind, earlier_kind) {
+                clock.join(&self.clocks[earlier]);
+            }
+        }
+        h.all.push((pos, kind));
     }
 
     fn conflicts(
         &mut self,
         pos: usize,
         kind: AccessKind,
-        blocking: bool,
         h: &mut History,
         clock: &mut VectorClock,
         trace: &[Event],
     ) {
-        // Races first, against the thread's own past only (blocking primitives' events
-        // already raced with every earlier event: `blocking_races`).
+        // Races first, against the thread's own past only.
         match kind {
-            _ if blocking => {}
             AccessKind::Read => {
                 if let Some(write) = h.last_write {
                     self.race_unless_ordered(write, pos, clock, trace);
@@ -194,7 +198,9 @@ impl Causality {
                     self.race_unless_ordered(release, pos, clock, trace);
                 }
             }
-            AccessKind::Release => self.race_with_latest_of(&h.reads, pos, clock, trace),
+            AccessKind::Release | AccessKind::Update => {
+                self.race_with_latest_of(&h.reads, pos, clock, trace)
+            }
         }
         // Then the dependence edges: an observing event comes after the last modification;
         // a modifying one after it and every observation since.

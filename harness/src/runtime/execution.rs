@@ -203,6 +203,7 @@ impl Execution {
             (kind, ObjectState::RwLock(_)) => self.rwlock_access(kind, object),
             (kind, ObjectState::Barrier(_)) => self.barrier_access(kind),
             (kind, ObjectState::Park(_)) => self.park_access(kind, object),
+            (kind, ObjectState::RefCount(_)) => self.refcount_access(kind, object),
             _ => return None,
         };
         Some(Access { object, kind })

@@ -16,6 +16,7 @@ pub(crate) mod op;
 pub(crate) mod panic_capture;
 pub(crate) mod park;
 pub(crate) mod race;
+pub(crate) mod refcount;
 pub(crate) mod rwlock;
 pub(crate) mod thread_set;
 pub(crate) mod threads;

@@ -11,6 +11,7 @@ use super::condvar::CondvarState;
 use super::op::{Site, ThreadId};
 use super::park::ParkState;
 use super::race::CellState;
+use super::refcount::RefCountState;
 use super::rwlock::RwLockState;
 
 pub(crate) struct Object {
@@ -28,6 +29,7 @@ pub(crate) enum ObjectState {
     RwLock(RwLockState),
     Barrier(BarrierState),
     Park(ParkState),
+    RefCount(RefCountState),
 }
 
 /// An atomic location: its stores in modification order. A load records which store it read

@@ -9,6 +9,8 @@
 use std::panic::Location;
 use std::sync::atomic::Ordering;
 
+pub use super::refcount::CountOp;
+
 /// Index of a model thread in its execution; 0 is the main thread.
 pub(crate) type ThreadId = usize;
 /// Index of an object in its execution's arena.
@@ -65,6 +67,8 @@ pub(crate) enum OpKind {
         timeout: bool,
     },
     Unpark,
+    /// An `Arc`/`Weak` reference-count operation.
+    RefCount(CountOp),
 }
 
 #[derive(Clone, Copy, Debug, Eq)]
@@ -128,6 +132,15 @@ impl OpKind {
             OpKind::Park { timeout: false } => "park".into(),
             OpKind::Park { timeout: true } => "park_timeout".into(),
             OpKind::Unpark => "unpark".into(),
+            OpKind::RefCount(op) => match op {
+                CountOp::Clone => "Arc::clone".into(),
+                CountOp::Drop => "drop Arc".into(),
+                CountOp::AddWeak => "new Weak".into(),
+                CountOp::DropWeak => "drop Weak".into(),
+                CountOp::Upgrade => "Weak::upgrade".into(),
+                CountOp::Claim { .. } => "claim Arc value".into(),
+                CountOp::Count => "reference count".into(),
+            },
         }
     }
 }
@@ -158,6 +171,17 @@ pub(crate) enum AccessKind {
     Probe,
     /// Mutex release.
     Release,
+    /// A modification that commutes with others of its kind (a reference count going up
+    /// or down without reaching zero), but not with observations or other modifications.
+    Update,
+}
+
+impl AccessKind {
+    /// Whether two accesses to one object fail to commute.
+    pub(crate) fn conflict(a: AccessKind, b: AccessKind) -> bool {
+        let both_updates = a == AccessKind::Update && b == AccessKind::Update;
+        (Access::modifies_kind(a) || Access::modifies_kind(b)) && !both_updates
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,7 +193,7 @@ pub(crate) struct Access {
 impl Access {
     /// Reads and failed `try_lock`s only observe the object: two of them commute.
     pub(crate) fn conflicts(self, other: Access) -> bool {
-        self.object == other.object && (self.modifies() || other.modifies())
+        self.object == other.object && AccessKind::conflict(self.kind, other.kind)
     }
 
     /// Whether the access changes the object's state (wakes yielded spinners).

@@ -1,6 +1,5 @@
-//! `std::sync` at loom's paths. With `permute`, `Mutex`, `RwLock`, `Condvar`, `Barrier`,
-//! `mpsc` and the atomics are modelled; `Arc`/`Weak` are std's (reference counts add no
-//! scheduling points).
+//! `std::sync` at loom's paths. With `permute`, `Arc`/`Weak` (reference counts), `Mutex`,
+//! `RwLock`, `Condvar`, `Barrier`, `mpsc` and the atomics are modelled.
 
 pub mod atomic;
 
@@ -10,6 +9,8 @@ pub use std::sync::{
     RwLockWriteGuard, WaitTimeoutResult,
 };
 
+#[cfg(feature = "permute")]
+mod arc;
 #[cfg(feature = "permute")]
 mod barrier;
 #[cfg(feature = "permute")]
@@ -21,6 +22,8 @@ mod mutex;
 #[cfg(feature = "permute")]
 mod rwlock;
 #[cfg(feature = "permute")]
+pub use arc::{Arc, Weak};
+#[cfg(feature = "permute")]
 pub use barrier::{Barrier, BarrierWaitResult};
 #[cfg(feature = "permute")]
 pub use condvar::{Condvar, WaitTimeoutResult};
@@ -29,4 +32,7 @@ pub use mutex::{Mutex, MutexGuard};
 #[cfg(feature = "permute")]
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-pub use std::sync::{Arc, LockResult, PoisonError, TryLockError, TryLockResult, Weak};
+#[cfg(not(feature = "permute"))]
+pub use std::sync::{Arc, Weak};
+
+pub use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
