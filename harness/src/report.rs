@@ -2,7 +2,8 @@
 //! per thread, where threads and objects came from, and the line that replays it.
 //!
 //! Invariant: every report of an explored execution ends with the schedule string inside a
-//! complete replay command; the drawing shows events in the order they ran.
+//! complete replay command, preceded by the explorer's own line when it has one (a sampler's
+//! seed); the drawing shows events in the order they ran.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -25,6 +26,9 @@ pub(crate) struct Context<'a> {
     pub preemptions: usize,
     /// Event to mark in the drawing.
     pub marked: Option<usize>,
+    /// How the explorer came to this execution (samplers: their seed), asked only when the
+    /// execution failed.
+    pub found_by: &'a dyn Fn() -> Option<String>,
 }
 
 pub(crate) fn failure(
@@ -50,6 +54,9 @@ pub(crate) fn failure(
     );
     text.push_str(&draw(e, cx.marked));
     text.push_str(&origins(e));
+    if let Some(line) = (cx.found_by)() {
+        let _ = writeln!(text, "{line}");
+    }
     let schedule = cx.schedule.encode();
     let _ = writeln!(text, "replay: {}", replay_command(&schedule));
     Failure::new(kind, text, schedule)

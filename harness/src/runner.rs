@@ -11,7 +11,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::{Builder, Strategy};
+use crate::explore::bytes::Bytes;
 use crate::explore::dpor::Dpor;
+use crate::explore::pct::Pct;
+use crate::explore::random::RandomWalk;
 use crate::explore::replay::Replay;
 use crate::explore::{Decision, Explorer, Turn};
 use crate::failure::{Failure, Stats};
@@ -44,10 +47,20 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     panic_capture::install();
     let mut explorer: Box<dyn Explorer> = match builder.effective_strategy() {
         Strategy::Dpor => Box::new(Dpor::new(builder.preemption_bound)),
+        Strategy::Random { executions: 0, .. } | Strategy::Pct { executions: 0, .. } => {
+            return Ok(Stats::default());
+        }
+        Strategy::Random { seed, executions } => Box::new(RandomWalk::new(seed, executions)),
+        Strategy::Pct {
+            seed,
+            depth,
+            executions,
+        } => Box::new(Pct::new(seed, depth, executions)),
         Strategy::Replay(text) => match Schedule::decode(&text) {
             Ok(schedule) => Box::new(Replay::new(schedule)),
             Err(reason) => return Err(report::invalid_schedule(&text, &reason)),
         },
+        Strategy::Bytes(input) => Box::new(Bytes::new(input)),
     };
     let mut runner = Runner {
         model,
@@ -68,7 +81,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         }
         stats.max_steps = runner.steps;
         if !explorer.next_execution() {
-            stats.complete = true;
+            stats.complete = explorer.exhaustive();
             return Ok(stats);
         }
         let out_of_runs = builder
@@ -143,12 +156,15 @@ impl Runner<'_> {
             };
             let failure = {
                 let e = execution.borrow();
+                let explorer: &dyn Explorer = explorer;
+                let found_by = || explorer.describe_execution();
                 let cx = Context {
                     execution: &e,
                     schedule: &steps.schedule,
                     number,
                     preemptions: steps.preemptions,
                     marked: e.events.len().checked_sub(1),
+                    found_by: &found_by,
                 };
                 judge(ending, &cx)
             };

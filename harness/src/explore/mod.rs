@@ -5,9 +5,13 @@
 //! Invariant: an explorer decides only from the execution state it is shown and its own
 //! records, so the same explorer state and program always make the same choices.
 
+pub(crate) mod bytes;
 pub(crate) mod causality;
 pub(crate) mod dpor;
+pub(crate) mod pct;
+pub(crate) mod random;
 pub(crate) mod replay;
+mod rng;
 
 use std::ops::Range;
 
@@ -66,6 +70,19 @@ pub(crate) trait Explorer {
 
     /// Prepares the next execution; false when nothing is left to explore.
     fn next_execution(&mut self) -> bool;
+
+    /// Whether running out of executions (`next_execution` false) means every execution the
+    /// strategy stands for was run, so `Stats::complete` is true. Samplers say no: they stop
+    /// after their budget, not after the space.
+    fn exhaustive(&self) -> bool {
+        true
+    }
+
+    /// A line for the report of the current execution when it fails: how this explorer came
+    /// to it and how to repeat the search (samplers name their seed).
+    fn describe_execution(&self) -> Option<String> {
+        None
+    }
 }
 
 /// `main, thread 2` for messages.
