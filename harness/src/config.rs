@@ -74,7 +74,9 @@ pub struct Builder {
     pub(crate) max_duration: Option<Duration>,
     pub(crate) strategy: Strategy,
     pub(crate) stack_size: usize,
-    /// `WEFT_SEED`: replaces the seed of a `Random` or `Pct` strategy.
+    /// `WEFT_SEED`: replaces the seed of a `Random` or `Pct` strategy (read, and checked,
+    /// in both modes; only the engine samples).
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     pub(crate) seed: Option<u64>,
 }
 
