@@ -198,11 +198,19 @@ fn origins(e: &Execution) -> String {
 /// The one-line command that replays `schedule` in the program running now.
 pub(crate) fn replay_command(schedule: &str) -> String {
     let env = format!("WEFT_REPLAY={schedule}");
+    let program = std::env::args().next().unwrap_or_default();
+    let path = Path::new(&program);
+    if cfg!(fuzzing) {
+        // A cargo-fuzz target: with WEFT_REPLAY set, its first input replays the schedule.
+        let target = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("<target>");
+        return format!("{env} cargo fuzz run {target} -- -runs=1");
+    }
     if let Some(test) = std::thread::current().name().filter(|n| *n != "main") {
         return format!("{env} cargo test --features permute -- {test} --exact");
     }
-    let program = std::env::args().next().unwrap_or_default();
-    let path = Path::new(&program);
     let folder = path
         .parent()
         .and_then(|p| p.file_name())
