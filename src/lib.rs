@@ -4,8 +4,10 @@
 //! `weft::cell`, `weft::hint`) and run it with [`model`]. With the `permute` feature on,
 //! weft runs the closure once per distinct interleaving of its threads (dynamic
 //! partial-order reduction) and reports the first failing one — panic, deadlock, leaked
-//! thread, livelock — with a schedule string that replays it exactly. With `permute` off,
-//! the primitives are std's own and the closure runs once.
+//! thread, livelock — with a schedule string that replays it exactly. Where that space is
+//! too big, [`Strategy::Random`] and [`Strategy::Pct`] sample it from a seed, and [`fuzz`]
+//! runs the one execution a fuzzer's input describes. With `permute` off, the primitives are
+//! std's own and the closure runs once.
 //!
 //! ```
 //! use weft::sync::atomic::{AtomicUsize, Ordering};
