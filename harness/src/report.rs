@@ -200,16 +200,17 @@ pub(crate) fn replay_command(schedule: &str) -> String {
     let env = format!("WEFT_REPLAY={schedule}");
     let program = std::env::args().next().unwrap_or_default();
     let path = Path::new(&program);
+    if let Some(test) = std::thread::current().name().filter(|n| *n != "main") {
+        return format!("{env} cargo test --features permute -- {test} --exact");
+    }
     if cfg!(fuzzing) {
-        // A cargo-fuzz target: with WEFT_REPLAY set, its first input replays the schedule.
+        // A cargo-fuzz target (a test under `cargo bolero test` was named above): with
+        // WEFT_REPLAY set, its first input replays the schedule.
         let target = path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("<target>");
         return format!("{env} cargo fuzz run {target} -- -runs=1");
-    }
-    if let Some(test) = std::thread::current().name().filter(|n| *n != "main") {
-        return format!("{env} cargo test --features permute -- {test} --exact");
     }
     let folder = path
         .parent()
