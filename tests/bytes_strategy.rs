@@ -178,3 +178,28 @@ fn arbitrary_inputs_never_fail_a_correct_program() {
         assert!(run_bytes(input, common::lastzero(3)).is_ok());
     }
 }
+
+#[test]
+fn bytes_runs_report_their_interleaving_coverage() {
+    let edges = |input: &[u8]| {
+        let mut edges = run_bytes(input, common::lost_update).unwrap().interleaving;
+        edges.sort_unstable();
+        edges
+    };
+    // Main first: main's store -> thread 1's load and store, thread 1's store -> main's
+    // final load. Thread 1 first: thread 1's store -> main's load and store (main's final
+    // load reads main's own store: no edge between threads).
+    let main_first = edges(&[]);
+    let thread_first = edges(&[1]);
+    assert_eq!(main_first.len(), 3, "{main_first:?}");
+    assert_eq!(thread_first.len(), 2, "{thread_first:?}");
+    assert_ne!(main_first, thread_first);
+    assert_eq!(
+        edges(&[]),
+        main_first,
+        "the same input gives the same coverage"
+    );
+    // Only Bytes runs report it.
+    let stats = Builder::new().explore(common::ainc(2)).unwrap();
+    assert!(stats.interleaving.is_empty());
+}

@@ -45,7 +45,9 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         panic!("weft: a model cannot be explored from inside another model's execution");
     }
     panic_capture::install();
-    let mut explorer: Box<dyn Explorer> = match builder.effective_strategy() {
+    let strategy = builder.effective_strategy();
+    let coverage = matches!(strategy, Strategy::Bytes(_));
+    let mut explorer: Box<dyn Explorer> = match strategy {
         Strategy::Dpor => Box::new(Dpor::new(builder.preemption_bound)),
         Strategy::Random { executions: 0, .. } | Strategy::Pct { executions: 0, .. } => {
             return Ok(Stats::default());
@@ -69,6 +71,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         pool: StackPool::new(builder.stack_size),
         sizes: Sizes::default(),
         steps: 0,
+        coverage: coverage.then(Vec::new),
     };
     let started = Instant::now();
     let mut stats = Stats::default();
@@ -82,6 +85,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         stats.max_steps = runner.steps;
         if !explorer.next_execution() {
             stats.complete = explorer.exhaustive();
+            stats.interleaving = runner.coverage.take().unwrap_or_default();
             return Ok(stats);
         }
         let out_of_runs = builder
@@ -104,6 +108,8 @@ struct Runner<'a> {
     sizes: Sizes,
     /// The most steps an execution took.
     steps: usize,
+    /// The concurrency coverage of the last execution, when the strategy reports it.
+    coverage: Option<Vec<u32>>,
 }
 
 /// The state of the step loop of one execution.
@@ -179,6 +185,9 @@ impl Runner<'_> {
         });
         self.steps = self.steps.max(steps.schedule.threads.len());
         self.sizes = execution.borrow().sizes(self.sizes);
+        if let Some(edges) = &mut self.coverage {
+            *edges = crate::coverage::edges(&execution.borrow());
+        }
         outcome
     }
 }
