@@ -286,11 +286,17 @@ fn correct_programs_run_exactly_the_requested_executions() {
         assert_eq!(stats.executions, 37, "{strategy:?}");
         assert!(!stats.complete, "a sample never proves the whole space");
         let capped = Builder::new()
-            .strategy(strategy)
+            .strategy(strategy.clone())
             .max_executions(5)
             .explore(common::ainc(3))
             .unwrap();
         assert_eq!((capped.executions, capped.complete), (5, false));
+        let timed = Builder::new()
+            .strategy(strategy)
+            .max_duration(std::time::Duration::ZERO)
+            .explore(common::ainc(3))
+            .unwrap();
+        assert_eq!((timed.executions, timed.complete), (1, false));
     }
     let none = Builder::new()
         .strategy(Strategy::Random {

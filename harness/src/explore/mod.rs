@@ -1,6 +1,8 @@
 //! Exploration strategies: at each scheduling point, given the schedulable threads and their
 //! pending operations, which thread runs next; after each execution, whether another one is
-//! worth running.
+//! worth running. One file per strategy: `dpor` (exhaustive, with `causality`), `random`
+//! (uniform random walk), `pct` (random priorities and change points), `bytes` (a fuzzer's
+//! input), `replay` (one recorded schedule); `rng` is the samplers' generator.
 //!
 //! Invariant: an explorer decides only from the execution state it is shown and its own
 //! records, so the same explorer state and program always make the same choices.
