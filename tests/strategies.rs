@@ -240,7 +240,7 @@ fn pct_depth_two_finds_double_initialization_and_depth_one_cannot() {
 #[test]
 fn pct_finds_a_narrow_window_that_random_walk_misses() {
     // A: 50 stores; B fails only between A's 40th and 41st. PCT(depth 2) per run: A above B
-    // (1/2) and the change point on A's 41st store (1/k, k about 53): about 1/106.
+    // (1/2) and the change point on A's 41st store (1/k, k = 56 steps): about 1/112.
     let budget = 2_000;
     let pct = sample(
         Strategy::Pct {
