@@ -4,8 +4,10 @@
 //! `weft::cell`, `weft::hint`) and run it with [`model`]. With the `permute` feature on,
 //! weft runs the closure once per distinct interleaving of its threads (dynamic
 //! partial-order reduction) and reports the first failing one — panic, deadlock, leaked
-//! thread, livelock — with a schedule string that replays it exactly. With `permute` off,
-//! the primitives are std's own and the closure runs once.
+//! thread, livelock — with a schedule string that replays it exactly. Where that space is
+//! too big, [`Strategy::Random`] and [`Strategy::Pct`] sample it from a seed, and [`fuzz`]
+//! runs the one execution a fuzzer's input describes. With `permute` off, the primitives are
+//! std's own and the closure runs once.
 //!
 //! ```
 //! use weft::sync::atomic::{AtomicUsize, Ordering};
@@ -43,5 +45,39 @@ where
 {
     Builder::new()
         .strategy(Strategy::Replay(schedule.to_string()))
+        .check(f);
+}
+
+/// Runs the one execution of `f` that the fuzzer input `bytes` describes, and panics with the
+/// full report (including the replay command) if it fails. Same as
+/// `Builder::new().strategy(Strategy::Bytes(bytes.to_vec())).check(f)`; use
+/// [`Builder::explore`] for the failure as a value.
+///
+/// Every input is one valid execution: each scheduling point with `m >= 2` runnable threads
+/// reads one byte `b` and runs entry `b % m` of those threads listed in cyclic id order from
+/// the one that ran last; when the input runs out, the rest read as 0 (keep running the
+/// current thread). See `Strategy::Bytes` and the README's "Random, PCT and fuzzing".
+///
+/// ```
+/// use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+/// use weft::sync::Arc;
+///
+/// // The bytes would come from a fuzzer (cargo fuzz, bolero).
+/// weft::fuzz(&[1, 0, 3], || {
+///     let hits = Arc::new(AtomicUsize::new(0));
+///     let other = hits.clone();
+///     let t = weft::thread::spawn(move || other.fetch_add(1, SeqCst));
+///     hits.fetch_add(1, SeqCst);
+///     t.join().unwrap();
+///     assert_eq!(hits.load(SeqCst), 2);
+/// });
+/// ```
+#[track_caller]
+pub fn fuzz<F>(bytes: &[u8], f: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    Builder::new()
+        .strategy(Strategy::Bytes(bytes.to_vec()))
         .check(f);
 }

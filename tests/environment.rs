@@ -6,7 +6,7 @@ mod common;
 
 use std::panic::catch_unwind;
 
-use weft::{Builder, FailureKind};
+use weft::{Builder, FailureKind, Strategy};
 
 fn with_env<R>(name: &str, value: &str, f: impl FnOnce() -> R) -> R {
     std::env::set_var(name, value);
@@ -43,6 +43,58 @@ fn environment_configures_every_builder() {
     });
     assert_eq!(replayed.schedule(), failure.schedule());
     assert!(replayed.to_string().contains("lost update"));
+
+    // WEFT_SEED replaces the seed of a sampler chosen in code, and only that.
+    let random = |seed| Strategy::Random {
+        seed,
+        executions: 100,
+    };
+    let direct = Builder::new()
+        .strategy(random(77))
+        .explore(common::lost_update)
+        .unwrap_err();
+    let overridden = with_env("WEFT_SEED", "77", || {
+        Builder::new()
+            .strategy(random(1))
+            .explore(common::lost_update)
+            .unwrap_err()
+    });
+    assert_eq!(overridden.to_string(), direct.to_string());
+    assert!(
+        overridden
+            .to_string()
+            .contains("strategy: random walk, seed 77, execution "),
+        "{overridden}"
+    );
+    let pct = with_env("WEFT_SEED", "0x4d", || {
+        Builder::new()
+            .strategy(Strategy::Pct {
+                seed: 1,
+                depth: 2,
+                executions: 100,
+            })
+            .explore(common::lost_update)
+            .unwrap_err()
+    });
+    assert!(
+        pct.to_string().contains("strategy: PCT, seed 77, depth 2"),
+        "{pct}"
+    );
+    let exhaustive = with_env("WEFT_SEED", "77", || {
+        Builder::new().explore(common::ainc(3)).unwrap()
+    });
+    assert_eq!((exhaustive.executions, exhaustive.complete), (6, true));
+    let message = with_env("WEFT_SEED", "lucky", || {
+        let payload = catch_unwind(Builder::new).unwrap_err();
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    });
+    assert!(
+        message.contains("WEFT_SEED=\"lucky\" is not valid"),
+        "{message}"
+    );
 
     let path = std::env::temp_dir().join(format!("weft-env-trace-{}.json", std::process::id()));
     let failure = with_env("WEFT_TRACE_FILE", path.to_str().unwrap(), || {

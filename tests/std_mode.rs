@@ -4,7 +4,7 @@
 use weft::cell::UnsafeCell;
 use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use weft::sync::{Arc, Mutex};
-use weft::{thread, Builder, FailureKind};
+use weft::{thread, Builder, FailureKind, Strategy};
 
 #[test]
 fn primitives_are_std_types() {
@@ -52,4 +52,36 @@ fn unsafe_cell_wrapper_reads_and_writes() {
     assert_eq!(cell.with(|p| unsafe { *p }), 2);
     *cell.get_mut() += 1;
     assert_eq!(cell.into_inner(), 3);
+}
+
+#[test]
+fn every_strategy_runs_the_model_once() {
+    for strategy in [
+        Strategy::Random {
+            seed: 1,
+            executions: 10,
+        },
+        Strategy::Pct {
+            seed: 1,
+            depth: 2,
+            executions: 10,
+        },
+        Strategy::Bytes(vec![1, 2, 3]),
+    ] {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counted = runs.clone();
+        let stats = Builder::new()
+            .strategy(strategy)
+            .explore(move || {
+                counted.fetch_add(1, SeqCst);
+            })
+            .unwrap();
+        assert_eq!((runs.load(SeqCst), stats.executions), (1, 1));
+    }
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = runs.clone();
+    weft::fuzz(&[7, 7], move || {
+        counted.fetch_add(1, SeqCst);
+    });
+    assert_eq!(runs.load(SeqCst), 1);
 }

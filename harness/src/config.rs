@@ -1,9 +1,11 @@
 //! `Builder` values and the `WEFT_*` environment.
 //!
 //! Invariant: `Builder::new()` applies the defaults, then every `WEFT_*` variable that is set;
-//! builder methods called afterwards override both. `WEFT_REPLAY` is the exception: when set it
-//! wins over any strategy, because a user who pastes a replay line wants exactly that schedule.
-//! A malformed variable is reported with its name and value, never silently ignored.
+//! builder methods called afterwards override both. Two variables are exceptions, because a
+//! user sets them on the command line to repeat what a report printed: `WEFT_REPLAY`, when
+//! set, wins over any strategy (exactly that schedule runs), and `WEFT_SEED`, when set,
+//! replaces the seed of a `Random` or `Pct` strategy chosen in code (other strategies ignore
+//! it). A malformed variable is reported with its name and value, never silently ignored.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,13 +13,52 @@ use std::time::Duration;
 use crate::failure::{Failure, Stats};
 
 /// How the scheduler picks the executions to run.
+///
+/// `Stats::complete` is true only when the strategy covered its whole space: DPOR after every
+/// interleaving (within the preemption bound), `Replay` after its one schedule. The samplers
+/// (`Random`, `Pct`, `Bytes`) never set it, even when they ran every execution they were
+/// asked for: a passing sample proves nothing about the executions it did not draw. A sampler
+/// that was not cut short by `max_executions` or `max_duration` reports exactly its
+/// `executions` in `Stats::executions`.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Strategy {
     /// Exhaustive exploration with dynamic partial-order reduction (the default).
     Dpor,
+    /// `executions` runs, each choosing uniformly at random among the schedulable threads at
+    /// every scheduling point. The same seed gives the same runs; `WEFT_SEED` overrides it.
+    Random {
+        /// Seeds the generator; run `i` depends only on the seed and `i`.
+        seed: u64,
+        /// How many executions to run (0 runs none).
+        executions: u64,
+    },
+    /// Probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010): each run gives
+    /// the threads random distinct priorities, always runs the highest-priority schedulable
+    /// thread, and lowers the running thread's priority at `depth - 1` random steps.
+    ///
+    /// For a program of `n` threads and `k` steps, each run finds a given bug of depth `d`
+    /// (one that needs `d` ordering constraints; a lost update has depth 2) with probability
+    /// at least `1 / (n * k^(d-1))` when `depth >= d`. `k` is estimated as the longest
+    /// execution seen so far in the search, so the first run has no change points and the
+    /// bound holds from the second on. The same seed gives the same runs; `WEFT_SEED`
+    /// overrides it.
+    Pct {
+        /// Seeds the generator.
+        seed: u64,
+        /// The bug depth to target: `depth - 1` priority change points per run (0 acts as 1).
+        depth: usize,
+        /// How many executions to run (0 runs none).
+        executions: u64,
+    },
     /// Re-run exactly one execution from the schedule string a report printed.
     Replay(String),
+    /// One execution whose choices come from these bytes (a fuzzer's input). At each
+    /// scheduling point with `m >= 2` schedulable threads, list them in cyclic id order from
+    /// the thread that ran last (it first, when it can still run); the next byte `b` picks
+    /// entry `b % m`. Missing bytes read as 0, so any input, of any length, is one valid,
+    /// reproducible execution, and each nonzero byte is one context switch.
+    Bytes(Vec<u8>),
 }
 
 /// Scheduling points one execution may take before it is a livelock.
@@ -38,6 +79,10 @@ pub struct Builder {
     pub(crate) trace_file: Option<PathBuf>,
     pub(crate) progress: bool,
     pub(crate) spurious_wakeups: bool,
+    /// `WEFT_SEED`: replaces the seed of a `Random` or `Pct` strategy (read, and checked,
+    /// in both modes; only the engine samples).
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    pub(crate) seed: Option<u64>,
 }
 
 impl Default for Builder {
@@ -63,6 +108,7 @@ impl Builder {
             trace_file: None,
             progress: true,
             spurious_wakeups: false,
+            seed: env_parsed("WEFT_SEED", parse_number),
         };
         if let Some(n) = env_parsed("WEFT_MAX_PREEMPTIONS", parse_number) {
             builder.preemption_bound = Some(n as usize);
@@ -155,13 +201,21 @@ impl Builder {
         self
     }
 
-    /// The strategy in force: `WEFT_REPLAY` when set, else the configured one.
+    /// The strategy in force: `WEFT_REPLAY` when set, else the configured one with its seed
+    /// replaced by `WEFT_SEED` when that is set.
     #[cfg(feature = "engine")]
     pub(crate) fn effective_strategy(&self) -> Strategy {
         match std::env::var("WEFT_REPLAY") {
-            Ok(s) if !s.trim().is_empty() => Strategy::Replay(s.trim().to_string()),
-            _ => self.strategy.clone(),
+            Ok(s) if !s.trim().is_empty() => return Strategy::Replay(s.trim().to_string()),
+            _ => {}
         }
+        let mut strategy = self.strategy.clone();
+        if let (Some(new), Strategy::Random { seed, .. } | Strategy::Pct { seed, .. }) =
+            (self.seed, &mut strategy)
+        {
+            *seed = new;
+        }
+        strategy
     }
 
     /// Explores `f` and panics with the full report on the first failure.
@@ -212,7 +266,7 @@ fn env_parsed<T>(name: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
             } else if name == "WEFT_LOG" || name == "WEFT_PROGRESS" {
                 "1, true, on, yes, 0, false, off or no"
             } else {
-                "a non-negative integer"
+                "a non-negative integer (decimal, or hex after 0x)"
             }
         ),
     }
@@ -226,8 +280,13 @@ fn parse_switch(s: &str) -> Option<bool> {
     }
 }
 
+/// Decimal, or hexadecimal after `0x`; `_` separators allowed.
 fn parse_number(s: &str) -> Option<u64> {
-    s.replace('_', "").parse().ok()
+    let s = s.replace('_', "");
+    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => s.parse().ok(),
+    }
 }
 
 /// `90`, `90s`, `1500ms`, `2m`, `1h`: a plain number means seconds.
@@ -258,5 +317,14 @@ mod tests {
         assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
         assert_eq!(parse_duration("ten"), None);
         assert_eq!(parse_duration("5 parsecs"), None);
+    }
+
+    #[test]
+    fn numbers_parse_in_decimal_and_hex() {
+        assert_eq!(parse_number("1_000"), Some(1000));
+        assert_eq!(parse_number("0xff"), Some(255));
+        assert_eq!(parse_number("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_number("-1"), None);
+        assert_eq!(parse_number("0xg"), None);
     }
 }

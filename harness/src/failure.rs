@@ -58,6 +58,13 @@ pub struct Stats {
     pub complete: bool,
     /// The most scheduling points any execution took.
     pub max_steps: usize,
+    /// Concurrency coverage of a `Strategy::Bytes` execution (empty for other strategies):
+    /// one hash per dependence edge between threads — thread A's access at one source
+    /// location, then another thread's conflicting access to the same object at another —
+    /// listed once per occurrence. Fuzz targets hand it to the fuzzer as extra coverage
+    /// (`fuzz/fuzz_targets/treiber_aba_orders.rs`), so that inputs reaching new orders of
+    /// racing operations are kept even when they run no new code.
+    pub interleaving: Vec<u32>,
 }
 
 /// The first failing execution of an exploration.

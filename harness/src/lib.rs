@@ -10,6 +10,8 @@ mod config;
 mod failure;
 
 #[cfg(feature = "engine")]
+mod coverage;
+#[cfg(feature = "engine")]
 mod explore;
 #[cfg(feature = "engine")]
 mod observe;

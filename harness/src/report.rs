@@ -2,7 +2,8 @@
 //! per thread, where threads and objects came from, and the line that replays it.
 //!
 //! Invariant: every report of an explored execution ends with the schedule string inside a
-//! complete replay command; the drawing shows events in the order they ran.
+//! complete replay command, preceded by the explorer's own line when it has one (a sampler's
+//! seed); the drawing shows events in the order they ran.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -10,7 +11,7 @@ use std::path::Path;
 use crate::failure::{Failure, FailureKind};
 use crate::observe::trace_file;
 use crate::runtime::execution::Execution;
-use crate::runtime::op::{Event, EventKind, OpKind, Site, SyncOutcome, ThreadId};
+use crate::runtime::op::{CountOp, Event, EventKind, OpKind, Site, SyncOutcome, ThreadId};
 use crate::schedule::Schedule;
 
 /// Rows of the interleaving drawing kept (the latest ones).
@@ -30,6 +31,9 @@ pub(crate) struct Context<'a> {
     pub simplified: bool,
     /// Events to mark in the drawing, with the mark.
     pub marks: Vec<(usize, &'static str)>,
+    /// How the explorer came to this execution (samplers: their seed), asked only when the
+    /// execution failed.
+    pub found_by: &'a dyn Fn() -> Option<String>,
 }
 
 pub(crate) fn failure(
@@ -57,6 +61,9 @@ pub(crate) fn failure(
     );
     text.push_str(&draw(e, &cx.marks));
     text.push_str(&origins(e));
+    if let Some(line) = (cx.found_by)() {
+        let _ = writeln!(text, "{line}");
+    }
     let schedule = cx.schedule.encode();
     let _ = writeln!(text, "replay: {}", replay_command(&schedule));
     let mut failure = Failure::new(kind, text, schedule);
@@ -156,8 +163,12 @@ fn cell(event: &Event) -> String {
 /// One column per thread, one row per event (thread starts omitted), then a row for each
 /// thread left waiting at an operation it cannot perform.
 fn draw(e: &Execution, marks: &[(usize, &str)]) -> String {
+    let observed = observed_refcounts(e);
     let events: Vec<usize> = (0..e.events.len())
-        .filter(|&i| e.events[i].kind != EventKind::Start)
+        .filter(|&i| {
+            let event = &e.events[i];
+            event.kind != EventKind::Start && !routine_refcount(event, &observed)
+        })
         .collect();
     let skipped = events.len().saturating_sub(MAX_ROWS);
     let mut rows: Vec<(ThreadId, String, String)> = events[skipped..]
@@ -201,6 +212,38 @@ fn draw(e: &Execution, marks: &[(usize, &str)]) -> String {
         out.push_str(&line(Some(*thread), text, suffix));
     }
     out
+}
+
+/// Allocations whose counts an `upgrade`, claim or count query looked at. Other
+/// reference-count events (every `Arc` clone and drop) are left out of the drawing.
+fn observed_refcounts(e: &Execution) -> Vec<Option<u32>> {
+    let mut observed: Vec<Option<u32>> = e
+        .events
+        .iter()
+        .filter(|event| {
+            matches!(
+                event.kind,
+                EventKind::Sync {
+                    op: OpKind::RefCount(CountOp::Upgrade | CountOp::Claim { .. } | CountOp::Count),
+                    ..
+                }
+            )
+        })
+        .map(|event| event.object)
+        .collect();
+    observed.sort_unstable();
+    observed.dedup();
+    observed
+}
+
+fn routine_refcount(event: &Event, observed: &[Option<u32>]) -> bool {
+    matches!(
+        event.kind,
+        EventKind::Sync {
+            op: OpKind::RefCount(_),
+            ..
+        }
+    ) && observed.binary_search(&event.object).is_err()
 }
 
 /// `blocked: recv #0  lifetimes.rs:16` for each thread waiting at a disabled operation.
@@ -252,11 +295,20 @@ fn origins(e: &Execution) -> String {
 /// The one-line command that replays `schedule` in the program running now.
 pub(crate) fn replay_command(schedule: &str) -> String {
     let env = format!("WEFT_REPLAY={schedule}");
+    let program = std::env::args().next().unwrap_or_default();
+    let path = Path::new(&program);
     if let Some(test) = std::thread::current().name().filter(|n| *n != "main") {
         return format!("{env} cargo test --features permute -- {test} --exact");
     }
-    let program = std::env::args().next().unwrap_or_default();
-    let path = Path::new(&program);
+    if cfg!(fuzzing) {
+        // A cargo-fuzz target (a test under `cargo bolero test` was named above): with
+        // WEFT_REPLAY set, its first input replays the schedule.
+        let target = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("<target>");
+        return format!("{env} cargo fuzz run {target} -- -runs=1");
+    }
     let folder = path
         .parent()
         .and_then(|p| p.file_name())

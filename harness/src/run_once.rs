@@ -15,6 +15,7 @@ pub(crate) fn run_once<F: Fn()>(_builder: &Builder, f: F) -> Result<Stats, Failu
             blocked: 0,
             complete: false,
             max_steps: 0,
+            interleaving: Vec::new(),
         }),
         Err(payload) => {
             let message = crate::panic_message(payload.as_ref());

@@ -11,8 +11,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::{Builder, Strategy};
+use crate::explore::bytes::Bytes;
 use crate::explore::dpor::Dpor;
 use crate::explore::guided::Guided;
+use crate::explore::pct::Pct;
+use crate::explore::random::RandomWalk;
 use crate::explore::replay::Replay;
 use crate::explore::{Decision, Explorer, Turn};
 use crate::failure::{Failure, Stats};
@@ -49,12 +52,23 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     panic_capture::install();
     let strategy = builder.effective_strategy();
     let replaying = matches!(strategy, Strategy::Replay(_));
+    let coverage = matches!(strategy, Strategy::Bytes(_));
     let explorer: Box<dyn Explorer> = match strategy {
         Strategy::Dpor => Box::new(Dpor::new(builder.preemption_bound)),
+        Strategy::Random { executions: 0, .. } | Strategy::Pct { executions: 0, .. } => {
+            return Ok(Stats::default());
+        }
+        Strategy::Random { seed, executions } => Box::new(RandomWalk::new(seed, executions)),
+        Strategy::Pct {
+            seed,
+            depth,
+            executions,
+        } => Box::new(Pct::new(seed, depth, executions)),
         Strategy::Replay(text) => match Schedule::decode(&text) {
             Ok(schedule) => Box::new(Replay::new(schedule)),
             Err(reason) => return Err(report::invalid_schedule(&text, &reason)),
         },
+        Strategy::Bytes(input) => Box::new(Bytes::new(input)),
     };
     let runner = Runner {
         model,
@@ -64,6 +78,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         sizes: Sizes::default(),
         steps: 0,
         simplifying: false,
+        coverage: coverage.then(Vec::new),
     };
     let mut progress = Progress::new(builder.progress && !replaying);
     let explored = if builder.log {
@@ -106,7 +121,8 @@ fn run_all(
         stats.max_steps = runner.steps;
         progress.tick(&stats);
         if !explorer.next_execution() {
-            stats.complete = true;
+            stats.complete = explorer.exhaustive();
+            stats.interleaving = runner.coverage.take().unwrap_or_default();
             break Ok(());
         }
         let out_of_runs = builder
@@ -133,6 +149,8 @@ struct Runner<'a> {
     steps: usize,
     /// Running the shortener's candidates.
     simplifying: bool,
+    /// The concurrency coverage of the last execution, when the strategy reports it.
+    coverage: Option<Vec<u32>>,
 }
 
 /// The state of the step loop of one execution.
@@ -153,12 +171,24 @@ impl Runner<'_> {
     /// The simplest failing execution the shortener finds from `found` (execution `number`).
     fn simplify(&mut self, found: Failure, number: u64) -> Failure {
         self.simplifying = true;
-        shorten::shorten(found, |choices| {
+        // How a sampler found it (its seed) stays true of the simplified execution.
+        let found_by = found
+            .to_string()
+            .lines()
+            .find(|line| line.starts_with("strategy: "))
+            .map(str::to_string);
+        let mut simplest = shorten::shorten(found, |choices| {
             match self.run_execution(&mut Guided::new(choices), number) {
                 Outcome::Failed(failure) => Some(*failure),
                 Outcome::Complete | Outcome::Blocked => None,
             }
-        })
+        });
+        if let Some(line) = found_by {
+            if !simplest.to_string().contains(&line) {
+                simplest.add_note(&line);
+            }
+        }
+        simplest
     }
 
     fn run_execution(&mut self, explorer: &mut dyn Explorer, number: u64) -> Outcome {
@@ -207,6 +237,8 @@ impl Runner<'_> {
             };
             let failure = {
                 let e = execution.borrow();
+                let explorer: &dyn Explorer = explorer;
+                let found_by = || explorer.describe_execution();
                 let cx = Context {
                     execution: &e,
                     schedule: &steps.schedule,
@@ -226,6 +258,7 @@ impl Runner<'_> {
                             .into_iter()
                             .collect(),
                     },
+                    found_by: &found_by,
                 };
                 judge(ending, &cx)
             };
@@ -240,6 +273,9 @@ impl Runner<'_> {
         });
         self.steps = self.steps.max(steps.schedule.threads.len());
         self.sizes = execution.borrow().sizes(self.sizes);
+        if let Some(edges) = &mut self.coverage {
+            *edges = crate::coverage::edges(&execution.borrow());
+        }
         outcome
     }
 }

@@ -1,14 +1,20 @@
 //! Exploration strategies: at each scheduling point, given the schedulable threads and their
 //! pending operations, which thread runs next; after each execution, whether another one is
-//! worth running.
+//! worth running. One file per strategy: `dpor` (exhaustive, with `causality`), `random`
+//! (uniform random walk), `pct` (random priorities and change points), `bytes` (a fuzzer's
+//! input), `replay` (one recorded schedule); `rng` is the samplers' generator.
 //!
 //! Invariant: an explorer decides only from the execution state it is shown and its own
 //! records, so the same explorer state and program always make the same choices.
 
+pub(crate) mod bytes;
 pub(crate) mod causality;
 pub(crate) mod dpor;
 pub(crate) mod guided;
+pub(crate) mod pct;
+pub(crate) mod random;
 pub(crate) mod replay;
+mod rng;
 
 use std::ops::Range;
 
@@ -67,6 +73,19 @@ pub(crate) trait Explorer {
 
     /// Prepares the next execution; false when nothing is left to explore.
     fn next_execution(&mut self) -> bool;
+
+    /// Whether running out of executions (`next_execution` false) means every execution the
+    /// strategy stands for was run, so `Stats::complete` is true. Samplers say no: they stop
+    /// after their budget, not after the space.
+    fn exhaustive(&self) -> bool {
+        true
+    }
+
+    /// A line for the report of the current execution when it fails: how this explorer came
+    /// to it and how to repeat the search (samplers name their seed).
+    fn describe_execution(&self) -> Option<String> {
+        None
+    }
 }
 
 /// `main, thread 2` for messages.

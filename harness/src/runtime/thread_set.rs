@@ -51,6 +51,15 @@ impl ThreadSet {
             .flat_map(|(word, bits)| Bits(bits).map(move |bit| word * 64 + bit))
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.low.count_ones() as usize
+            + self
+                .high
+                .iter()
+                .map(|w| w.count_ones() as usize)
+                .sum::<usize>()
+    }
+
     pub(crate) fn first(&self) -> Option<usize> {
         self.iter().next()
     }
@@ -96,6 +105,7 @@ mod tests {
         let set: ThreadSet = [130, 3, 64, 0].into_iter().collect();
         assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 3, 64, 130]);
         assert!(set.contains(64) && !set.contains(65));
+        assert_eq!(set.len(), 4);
         let other: ThreadSet = [130].into_iter().collect();
         assert!(set.intersects(&other));
     }
