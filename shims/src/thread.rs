@@ -1,4 +1,5 @@
-//! `std::thread` at loom's paths: spawn, `Builder`, `JoinHandle`, `yield_now`, `current`.
+//! `std::thread` at loom's paths: spawn, `Builder`, `JoinHandle`, `yield_now`, `current`,
+//! `scope` (scoped threads, `thread/scoped.rs`) and `sleep` (a yield, `thread/sleep.rs`).
 //! With `permute`, threads are model threads of the current execution; `join` returns the
 //! thread's panic as `Err`, like std.
 
@@ -37,6 +38,16 @@ mod modelled {
     impl Thread {
         pub fn id(&self) -> ThreadId {
             ThreadId(self.handle.index())
+        }
+
+        /// A handle for the model thread `handle` (scoped threads).
+        pub(crate) fn from_handle(handle: ThreadHandle, name: Option<Arc<str>>) -> Thread {
+            Thread { handle, name }
+        }
+
+        /// The engine's handle of the thread.
+        pub(crate) fn handle(&self) -> ThreadHandle {
+            self.handle
         }
 
         pub fn name(&self) -> Option<&str> {
@@ -141,3 +152,15 @@ mod modelled {
         }
     }
 }
+
+// Scoped threads and `sleep` (modelled in their own files with `permute`).
+#[cfg(not(feature = "permute"))]
+pub use std::thread::{scope, sleep, Scope, ScopedJoinHandle};
+#[cfg(feature = "permute")]
+mod scoped;
+#[cfg(feature = "permute")]
+mod sleep;
+#[cfg(feature = "permute")]
+pub use scoped::{scope, Scope, ScopedJoinHandle};
+#[cfg(feature = "permute")]
+pub use sleep::sleep;
