@@ -22,7 +22,7 @@
 //! ```
 
 pub use weft_harness::{Builder, Failure, FailureKind, Stats, Strategy};
-pub use weft_shims::{cell, hint, sync, thread};
+pub use weft_shims::{cell, hint, sync, thread, thread_local};
 
 /// Explores every interleaving of `f` (with `permute`; else runs it once) and panics with
 /// the full report on the first failure. Same as `Builder::new().check(f)`.

@@ -153,13 +153,18 @@ mod modelled {
     }
 }
 
-// Scoped threads and `sleep` (modelled in their own files with `permute`).
+// Scoped threads, `sleep` and thread-locals (modelled in their own files with `permute`).
+pub use crate::thread_local;
 #[cfg(not(feature = "permute"))]
-pub use std::thread::{scope, sleep, Scope, ScopedJoinHandle};
+pub use std::thread::{scope, sleep, AccessError, LocalKey, Scope, ScopedJoinHandle};
+#[cfg(feature = "permute")]
+mod local;
 #[cfg(feature = "permute")]
 mod scoped;
 #[cfg(feature = "permute")]
 mod sleep;
+#[cfg(feature = "permute")]
+pub use local::{AccessError, LocalKey};
 #[cfg(feature = "permute")]
 pub use scoped::{scope, Scope, ScopedJoinHandle};
 #[cfg(feature = "permute")]

@@ -12,5 +12,6 @@ pub(crate) mod objects;
 pub(crate) mod op;
 pub(crate) mod panic_capture;
 pub(crate) mod race;
+pub(crate) mod thread_locals;
 pub(crate) mod thread_set;
 pub(crate) mod threads;
