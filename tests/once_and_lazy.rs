@@ -92,6 +92,27 @@ fn racing_get_or_init_runs_one_initializer_and_explores_both_winners() {
 }
 
 #[test]
+fn readers_of_an_initialized_lock_explore_one_execution() {
+    let stats = Builder::new()
+        .explore(|| {
+            let cell = Arc::new(OnceLock::from(3));
+            let readers: Vec<_> = (0..2)
+                .map(|_| {
+                    let cell = cell.clone();
+                    thread::spawn(move || *cell.get().unwrap())
+                })
+                .collect();
+            for reader in readers {
+                assert_eq!(reader.join().unwrap(), 3);
+            }
+        })
+        .unwrap();
+    // `get` on an initialized lock is one Acquire load of its state (no lock): two loads
+    // commute, so both orders of the readers are one class.
+    assert_eq!(stats.executions, 1);
+}
+
+#[test]
 fn get_does_not_block_and_sees_none_or_the_value() {
     let (seen, out) = outcomes::<Option<u32>>();
     Builder::new()
