@@ -258,6 +258,34 @@ fn reentrant_get_or_init_is_a_deadlock_on_the_once_lock() {
 }
 
 #[test]
+fn a_waiter_blocked_behind_a_stuck_initializer_is_named_in_the_deadlock() {
+    let failure = Builder::new()
+        .explore(|| {
+            let once = Arc::new(Once::new());
+            let gate = Arc::new(weft::sync::Mutex::new(()));
+            let held = gate.lock().unwrap();
+            let (once2, gate2) = (once.clone(), gate.clone());
+            let initializer = thread::spawn(move || {
+                once2.call_once(|| drop(gate2.lock().unwrap()));
+            });
+            // Main waits for the initialization while holding what the initializer needs.
+            once.call_once(|| {});
+            drop(held);
+            initializer.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Deadlock);
+    let report = failure.to_string();
+    // In the reported execution the thread got into its initializer first; main then
+    // waits on the Once's lock, held by thread 1, which waits on main's mutex.
+    assert!(
+        report.contains("main is blocked at lock") && report.contains("Once created at"),
+        "{report}"
+    );
+    assert!(report.contains("held by thread 1"), "{report}");
+}
+
+#[test]
 fn once_lock_methods_follow_std() {
     Builder::new()
         .explore(|| {

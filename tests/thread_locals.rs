@@ -229,3 +229,38 @@ fn cell_and_refcell_helpers_follow_std() {
         })
         .unwrap();
 }
+
+#[test]
+fn join_waits_for_the_destructors_so_a_blocking_one_deadlocks() {
+    /// Locks its mutex when dropped.
+    struct LocksOnDrop(Arc<Mutex<()>>);
+    impl Drop for LocksOnDrop {
+        fn drop(&mut self) {
+            let _guard = self.0.lock().unwrap();
+        }
+    }
+    weft::thread_local! {
+        static HOLDER: RefCell<Option<LocksOnDrop>> = const { RefCell::new(None) };
+    }
+    let failure = Builder::new()
+        .explore(|| {
+            let mutex = Arc::new(Mutex::new(()));
+            let held = mutex.lock().unwrap();
+            let theirs = LocksOnDrop(mutex.clone());
+            let t = thread::spawn(move || HOLDER.set(Some(theirs)));
+            // The thread's closure returns at once, but its destructor needs the mutex.
+            t.join().unwrap();
+            drop(held);
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), weft::FailureKind::Deadlock);
+    let report = failure.to_string();
+    assert!(
+        report.contains("main is blocked at join thread 1"),
+        "{report}"
+    );
+    assert!(
+        report.contains("thread 1 is blocked at lock (tests/thread_locals.rs:"),
+        "{report}"
+    );
+}
