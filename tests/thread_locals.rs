@@ -264,3 +264,28 @@ fn join_waits_for_the_destructors_so_a_blocking_one_deadlocks() {
         "{report}"
     );
 }
+
+#[test]
+fn an_initializer_that_reads_its_own_key_is_replaced_by_the_outer_value() {
+    weft::thread_local! {
+        static DEPTH: Cell<u32> = const { Cell::new(0) };
+        /// Its initializer reads the key once more (the inner read initializes it to 1).
+        static NESTED: u32 = {
+            DEPTH.set(DEPTH.get() + 1);
+            if DEPTH.get() == 1 {
+                NESTED.with(|inner| *inner) + 10
+            } else {
+                1
+            }
+        };
+    }
+    Builder::new()
+        .explore(|| {
+            // The outer initializer returns 11 and replaces the inner value 1, which is
+            // dropped then; every later access sees 11.
+            assert_eq!(NESTED.with(|value| *value), 11);
+            assert_eq!(NESTED.with(|value| *value), 11);
+            assert_eq!(DEPTH.get(), 2);
+        })
+        .unwrap();
+}

@@ -9,8 +9,9 @@
 //!
 //! Invariant: no user code (an initializer or a destructor) runs while the execution is
 //! borrowed: values leave the table before they are dropped. A key whose value was dropped
-//! stays `destroyed` for the rest of the thread. Values still here when the record itself
-//! drops (an abandoned execution) are leaked, never dropped outside their thread.
+//! stays `destroyed` for the rest of the thread. Values are kept as leaked boxes: those
+//! still here when the record itself drops (an abandoned execution) stay leaked, never
+//! dropped outside their thread.
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -22,8 +23,9 @@ use super::op::ThreadId;
 /// One model thread's thread-local values.
 #[derive(Default)]
 pub(crate) struct ThreadLocals {
-    /// Key address and value, in the order of initialization.
-    values: Vec<(usize, Box<dyn Any>)>,
+    /// Key address and value (a leaked `Box`, so that handing out its address again never
+    /// re-borrows it while a `&T` to it is alive), in the order of initialization.
+    values: Vec<(usize, NonNull<dyn Any>)>,
     /// Keys whose value was dropped at thread exit.
     destroyed: Vec<usize>,
 }
@@ -39,9 +41,9 @@ pub enum LocalValue {
 }
 
 impl ThreadLocals {
-    pub(crate) fn get(&mut self, key: usize) -> LocalValue {
-        if let Some((_, value)) = self.values.iter_mut().find(|(k, _)| *k == key) {
-            LocalValue::Present(NonNull::from(value.as_mut()))
+    pub(crate) fn get(&self, key: usize) -> LocalValue {
+        if let Some(&(_, value)) = self.values.iter().find(|(k, _)| *k == key) {
+            LocalValue::Present(value)
         } else if self.destroyed.contains(&key) {
             LocalValue::Destroyed
         } else {
@@ -54,13 +56,19 @@ impl ThreadLocals {
     pub(crate) fn insert(
         &mut self,
         key: usize,
-        mut value: Box<dyn Any>,
+        value: Box<dyn Any>,
     ) -> (NonNull<dyn Any>, Option<Box<dyn Any>>) {
-        let at = NonNull::from(value.as_mut());
+        let at = NonNull::from(Box::leak(value));
         match self.values.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, old)) => (at, Some(std::mem::replace(old, value))),
+            Some((_, old)) => {
+                let old = std::mem::replace(old, at);
+                // SAFETY: `old` came from `Box::leak` in an earlier `insert` and left the
+                // table just now, so this is its only owner. The `&T` handed out for it
+                // lived only in the nested `with` that initialized it, which has returned.
+                (at, Some(unsafe { Box::from_raw(old.as_ptr()) }))
+            }
             None => {
-                self.values.push((key, value));
+                self.values.push((key, at));
                 (at, None)
             }
         }
@@ -70,16 +78,10 @@ impl ThreadLocals {
     fn take_last(&mut self) -> Option<Box<dyn Any>> {
         let (key, value) = self.values.pop()?;
         self.destroyed.push(key);
-        Some(value)
-    }
-}
-
-impl Drop for ThreadLocals {
-    fn drop(&mut self) {
-        // Only an abandoned execution gets here with values: leak them (see the invariant).
-        for (_, value) in self.values.drain(..) {
-            std::mem::forget(value);
-        }
+        // SAFETY: `value` came from `Box::leak` in `insert` and has just left the table,
+        // so this is its only owner; the thread's closure has returned, so no `&T` handed
+        // out by `with` is alive.
+        Some(unsafe { Box::from_raw(value.as_ptr()) })
     }
 }
 
