@@ -10,7 +10,7 @@
 //!
 //! Invariant: `state` changes only while `lock` is held, from incomplete or poisoned to
 //! complete (the initializer returned) or poisoned (it panicked); once complete, it never
-//! changes again. `OnceLock` and `LazyLock` build on [`Once::enter`].
+//! changes again. `OnceLock` and `LazyLock` build on `Once::enter`.
 //!
 //! Unlike std's, `Once::new` is not `const` with `permute`: the atomic and the mutex are
 //! objects of the current execution, so a `Once` must be created inside the model closure
