@@ -153,7 +153,8 @@ fn main_threads_values_are_dropped_when_main_returns() {
 
 #[test]
 fn a_destructor_cannot_reach_a_value_destroyed_before_it() {
-    weft::thread_local! {
+    // The same macro at `weft::thread` (both paths work).
+    weft::thread::thread_local! {
         static FIRST: RefCell<Option<Probe>> = const { RefCell::new(None) };
         static SECOND: u8 = const { 0 };
     }
