@@ -1,11 +1,11 @@
 //! weft: deterministic concurrency testing for Rust.
 //!
 //! Write a test with weft's std-shaped primitives (`weft::thread`, `weft::sync`,
-//! `weft::cell`, `weft::hint`, [`thread_local!`]) and run it with [`model`]. With the `permute` feature on,
-//! weft runs the closure once per distinct interleaving of its threads (dynamic
-//! partial-order reduction) and reports the first failing one — panic, deadlock, leaked
-//! thread, livelock — with a schedule string that replays it exactly. With `permute` off,
-//! the primitives are std's own and the closure runs once.
+//! `weft::cell`, `weft::hint`, [`thread_local!`]) and run it with [`model`]. With the
+//! `permute` feature on, weft runs the closure once per distinct interleaving of its
+//! threads (dynamic partial-order reduction) and reports the first failing one — panic,
+//! deadlock, leaked thread, livelock — with a schedule string that replays it exactly. With
+//! `permute` off, the primitives are std's own and the closure runs once.
 //!
 //! ```
 //! use weft::sync::atomic::{AtomicUsize, Ordering};

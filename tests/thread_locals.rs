@@ -148,7 +148,10 @@ fn main_threads_values_are_dropped_when_main_returns() {
     // Two executions (the load before or after the store), each dropping main's and
     // thread 1's value (every run counts, also one abandoned as blocked).
     assert_eq!(stats.executions, 2);
-    assert_eq!(DROPS.load(Relaxed) as u64, 2 * (stats.executions + stats.blocked));
+    assert_eq!(
+        DROPS.load(Relaxed) as u64,
+        2 * (stats.executions + stats.blocked)
+    );
 }
 
 #[test]

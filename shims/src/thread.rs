@@ -1,5 +1,6 @@
 //! `std::thread` at loom's paths: spawn, `Builder`, `JoinHandle`, `yield_now`, `current`,
-//! `scope` (scoped threads, `thread/scoped.rs`) and `sleep` (a yield, `thread/sleep.rs`).
+//! `scope` (scoped threads, `thread/scoped.rs`), `sleep` (a yield, `thread/sleep.rs`) and
+//! `LocalKey` with the `thread_local!` macro (one value per model thread, `thread/local.rs`).
 //! With `permute`, threads are model threads of the current execution; `join` returns the
 //! thread's panic as `Err`, like std.
 
