@@ -81,6 +81,26 @@ fn scope_returns_its_value_and_join_returns_the_threads() {
 }
 
 #[test]
+fn builder_spawn_scoped_names_the_thread() {
+    Builder::new()
+        .explore(|| {
+            let greeting = String::from("hello");
+            thread::scope(|s| {
+                let h = thread::Builder::new()
+                    .name("scoped".to_string())
+                    .spawn_scoped(s, || {
+                        let me = thread::current();
+                        (me.name().map(str::to_string), greeting.len())
+                    })
+                    .unwrap();
+                assert_eq!(h.thread().name(), Some("scoped"));
+                assert_eq!(h.join().unwrap(), (Some("scoped".to_string()), 5));
+            });
+        })
+        .unwrap();
+}
+
+#[test]
 fn an_unjoined_panicking_thread_makes_scope_panic_after_joining_all() {
     Builder::new()
         .explore(|| {

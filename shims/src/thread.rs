@@ -122,6 +122,20 @@ mod modelled {
                 result,
             })
         }
+
+        /// Spawns a named scoped model thread in `scope` (see `weft::thread::scope`).
+        #[track_caller]
+        pub fn spawn_scoped<'scope, 'env, F, T>(
+            self,
+            scope: &'scope super::Scope<'scope, 'env>,
+            f: F,
+        ) -> std::io::Result<super::ScopedJoinHandle<'scope, T>>
+        where
+            F: FnOnce() -> T + Send + 'scope,
+            T: Send + 'scope,
+        {
+            Ok(scope.spawn_named(f, self.name))
+        }
     }
 
     /// Spawns a model thread running `f`.

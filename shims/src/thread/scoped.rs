@@ -123,6 +123,20 @@ impl<'scope> Scope<'scope, '_> {
         F: FnOnce() -> T + Send + 'scope,
         T: Send + 'scope,
     {
+        self.spawn_named(f, None)
+    }
+
+    /// `spawn`, with the thread's name (`Builder::spawn_scoped`).
+    #[track_caller]
+    pub(crate) fn spawn_named<F, T>(
+        &'scope self,
+        f: F,
+        name: Option<String>,
+    ) -> ScopedJoinHandle<'scope, T>
+    where
+        F: FnOnce() -> T + Send + 'scope,
+        T: Send + 'scope,
+    {
         let result = Arc::new(StdMutex::new(None));
         let slot = result.clone();
         let body: Box<dyn FnOnce() + 'scope> = Box::new(move || {
@@ -138,14 +152,15 @@ impl<'scope> Scope<'scope, '_> {
         let body: Box<dyn FnOnce() + 'static> = unsafe {
             std::mem::transmute::<Box<dyn FnOnce() + 'scope>, Box<dyn FnOnce() + 'static>>(body)
         };
-        let handle = rt::spawn(body, None);
+        let thread_name: Option<Arc<str>> = name.as_deref().map(Arc::from);
+        let handle = rt::spawn(body, name);
         let joined = Arc::new(AtomicBool::new(false));
         self.threads
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push((handle, joined.clone()));
         ScopedJoinHandle {
-            thread: Thread::from_handle(handle, None),
+            thread: Thread::from_handle(handle, thread_name),
             result,
             joined,
             scope: PhantomData,
