@@ -213,3 +213,26 @@ fn sleep_is_a_yield_and_takes_no_time() {
     // The first class sleeps once: a real one-second sleep would take a second.
     assert!(started.elapsed() < Duration::from_secs(1));
 }
+
+#[test]
+fn a_data_race_between_scoped_threads_on_borrowed_cells_is_reported() {
+    let failure = Builder::new()
+        .explore(|| {
+            let cell = weft::cell::UnsafeCell::new(0);
+            /// Lets scoped threads share the cell (the race detector checks it).
+            struct Shared<'a>(&'a weft::cell::UnsafeCell<i32>);
+            // SAFETY: model threads run one at a time on one OS thread, and the detector
+            // stops a racing access before it touches memory.
+            unsafe impl Sync for Shared<'_> {}
+            let shared = Shared(&cell);
+            let shared = &shared;
+            thread::scope(|s| {
+                // SAFETY: see `Sync` above.
+                s.spawn(move || shared.0.with_mut(|p| unsafe { *p += 1 }));
+                // SAFETY: see `Sync` above.
+                shared.0.with_mut(|p| unsafe { *p += 1 });
+            });
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::DataRace);
+}

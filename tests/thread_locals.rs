@@ -293,3 +293,31 @@ fn an_initializer_that_reads_its_own_key_is_replaced_by_the_outer_value() {
         })
         .unwrap();
 }
+
+#[test]
+fn values_of_a_failed_execution_are_leaked_not_dropped_outside_the_model() {
+    static DROPPED: StdAtomicUsize = StdAtomicUsize::new(0);
+    /// Its destructor uses a weft primitive, which panics outside a model.
+    struct UsesWeft(AtomicBool);
+    impl Drop for UsesWeft {
+        fn drop(&mut self) {
+            self.0.store(true, SeqCst);
+            DROPPED.fetch_add(1, Relaxed);
+        }
+    }
+    weft::thread_local! {
+        static HELD: RefCell<Option<UsesWeft>> = const { RefCell::new(None) };
+    }
+    let failure = Builder::new()
+        .explore(|| {
+            HELD.set(Some(UsesWeft(AtomicBool::new(false))));
+            let m = Mutex::new(());
+            let _first = m.lock().unwrap();
+            let _second = m.lock().unwrap(); // main waits for itself forever
+        })
+        .unwrap_err();
+    // Main never finished: its value stays with the abandoned execution (the report, not
+    // a panic from a destructor run outside the model).
+    assert_eq!(failure.kind(), weft::FailureKind::Deadlock);
+    assert_eq!(DROPPED.load(Relaxed), 0);
+}
