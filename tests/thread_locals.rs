@@ -31,7 +31,10 @@ impl Drop for Notify {
 #[test]
 fn each_model_thread_counts_in_its_own_value() {
     weft::thread_local! {
-        static COUNTER: Cell<u32> = const { Cell::new(0) };
+        static COUNTER: Cell<u32> = const {
+            let start = 0;
+            Cell::new(start)
+        };
     }
     let stats = Builder::new()
         .explore(|| {

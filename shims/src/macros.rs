@@ -20,11 +20,11 @@ macro_rules! thread_local {
 #[macro_export]
 macro_rules! thread_local {
     () => {};
-    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const { $init:expr }; $($rest:tt)*) => {
+    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const $init:block; $($rest:tt)*) => {
         $crate::thread_local!($(#[$attr])* $vis static $name: $t = $init);
         $crate::thread_local!($($rest)*);
     };
-    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const { $init:expr }) => {
+    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const $init:block) => {
         $crate::thread_local!($(#[$attr])* $vis static $name: $t = $init);
     };
     ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = $init:expr; $($rest:tt)*) => {
