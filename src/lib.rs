@@ -1,13 +1,14 @@
 //! weft: deterministic concurrency testing for Rust.
 //!
 //! Write a test with weft's std-shaped primitives (`weft::thread`, `weft::sync`,
-//! `weft::cell`, `weft::hint`) and run it with [`model`]. With the `permute` feature on,
-//! weft runs the closure once per distinct interleaving of its threads (dynamic
-//! partial-order reduction) and reports the first failing one — panic, deadlock, leaked
-//! thread, livelock — with a schedule string that replays it exactly. Where that space is
-//! too big, [`Strategy::Random`] and [`Strategy::Pct`] sample it from a seed, and [`fuzz`]
-//! runs the one execution a fuzzer's input describes. With `permute` off, the primitives are
-//! std's own and the closure runs once.
+//! `weft::cell`, `weft::hint`, [`thread_local!`]) and run it with [`model`]. With the
+//! `permute` feature on, weft runs the closure once per distinct interleaving of its
+//! threads (dynamic partial-order reduction), checks non-atomic accesses for data races, and
+//! reports the first failing one — panic, data race, deadlock, leaked thread, leak, livelock
+//! — with a schedule string that replays it exactly. Where that space is too big,
+//! [`Strategy::Random`] and [`Strategy::Pct`] sample it from a seed, and [`fuzz`] runs the
+//! one execution a fuzzer's input describes. With `permute` off, the primitives are std's
+//! own and the closure runs once.
 //!
 //! ```
 //! use weft::sync::atomic::{AtomicUsize, Ordering};
@@ -24,7 +25,7 @@
 //! ```
 
 pub use weft_harness::{Builder, Failure, FailureKind, Stats, Strategy};
-pub use weft_shims::{cell, hint, sync, thread};
+pub use weft_shims::{cell, hint, sync, thread, thread_local};
 
 /// Explores every interleaving of `f` (with `permute`; else runs it once) and panics with
 /// the full report on the first failure. Same as `Builder::new().check(f)`.

@@ -85,3 +85,41 @@ fn every_strategy_runs_the_model_once() {
     });
     assert_eq!(runs.load(SeqCst), 1);
 }
+
+#[test]
+fn once_cells_scopes_sleep_and_thread_locals_are_std_items() {
+    use std::cell::Cell;
+    use weft::sync::{LazyLock, Once, OnceLock};
+
+    // `const` in std mode, exactly as std's.
+    static STARTED: Once = Once::new();
+    static CONFIG: OnceLock<u8> = OnceLock::new();
+    static LAZY: LazyLock<u8> = LazyLock::new(|| 3);
+    let _: &std::sync::Once = &STARTED;
+    let _: &std::sync::OnceLock<u8> = &CONFIG;
+    let _: &std::sync::LazyLock<u8> = &LAZY;
+    STARTED.call_once(|| {});
+    assert!(STARTED.is_completed());
+    assert_eq!(*CONFIG.get_or_init(|| 2), 2);
+    assert_eq!(*LAZY, 3);
+
+    weft::thread_local! {
+        static LOCAL: Cell<u8> = const { Cell::new(1) };
+    }
+    weft::thread::thread_local! {
+        static OTHER: u8 = 2;
+    }
+    let _: &'static std::thread::LocalKey<Cell<u8>> = &LOCAL;
+    let _: &'static std::thread::LocalKey<u8> = &OTHER;
+    LOCAL.set(5);
+    let other = thread::spawn(|| LOCAL.get()).join().unwrap();
+    assert_eq!((LOCAL.get(), other), (5, 1), "one value per OS thread");
+
+    let mut total = 0;
+    thread::scope(|s: &std::thread::Scope<'_, '_>| {
+        let h: std::thread::ScopedJoinHandle<'_, u32> = s.spawn(|| 4);
+        total += h.join().unwrap();
+    });
+    assert_eq!(total, 4);
+    thread::sleep(std::time::Duration::ZERO);
+}

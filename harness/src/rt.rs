@@ -241,3 +241,6 @@ pub fn current_thread() -> (ThreadHandle, Option<String>) {
         (handle, e.threads[e.current].name.clone())
     })
 }
+
+mod thread_locals;
+pub use thread_locals::{thread_local_get, thread_local_set, LocalValue};

@@ -234,11 +234,21 @@ fn waiting_on(e: &Execution, thread: ThreadId) -> String {
                 " of {}",
                 e.objects[object as usize].describe(object as usize)
             );
-            if let Some((owner, site)) = e.mutex_owner(object) {
-                text += &format!(
-                    "; held by {}, which locked it at {site}",
-                    e.thread_label(owner)
-                );
+            match e.mutex_owner(object) {
+                Some((owner, site)) if owner == thread => {
+                    text += &format!(
+                        "; held by {label} itself, which locked it at {site}: a thread that \
+                         locks what it holds waits forever (re-entrant locking or \
+                         initialization)"
+                    );
+                }
+                Some((owner, site)) => {
+                    text += &format!(
+                        "; held by {}, which locked it at {site}",
+                        e.thread_label(owner)
+                    );
+                }
+                None => {}
             }
         }
         (OpKind::Join(target), _) if !e.threads[target].finished => {

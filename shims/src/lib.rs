@@ -9,5 +9,6 @@
 
 pub mod cell;
 pub mod hint;
+mod macros;
 pub mod sync;
 pub mod thread;

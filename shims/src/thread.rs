@@ -1,4 +1,6 @@
-//! `std::thread` at loom's paths: spawn, `Builder`, `JoinHandle`, `yield_now`, `current`.
+//! `std::thread` at loom's paths: spawn, `Builder`, `JoinHandle`, `yield_now`, `current`,
+//! `scope` (scoped threads, `thread/scoped.rs`), `sleep` (a yield, `thread/sleep.rs`) and
+//! `LocalKey` with the `thread_local!` macro (one value per model thread, `thread/local.rs`).
 //! With `permute`, threads are model threads of the current execution; `join` returns the
 //! thread's panic as `Err`, like std.
 
@@ -47,6 +49,16 @@ mod modelled {
         #[track_caller]
         pub fn unpark(&self) {
             rt::unpark(self.handle);
+        }
+
+        /// A handle for the model thread `handle` (scoped threads).
+        pub(crate) fn from_handle(handle: ThreadHandle, name: Option<Arc<str>>) -> Thread {
+            Thread { handle, name }
+        }
+
+        /// The engine's handle of the thread.
+        pub(crate) fn handle(&self) -> ThreadHandle {
+            self.handle
         }
 
         pub fn name(&self) -> Option<&str> {
@@ -120,6 +132,20 @@ mod modelled {
                 result,
             })
         }
+
+        /// Spawns a named scoped model thread in `scope` (see `weft::thread::scope`).
+        #[track_caller]
+        pub fn spawn_scoped<'scope, 'env, F, T>(
+            self,
+            scope: &'scope super::Scope<'scope, 'env>,
+            f: F,
+        ) -> std::io::Result<super::ScopedJoinHandle<'scope, T>>
+        where
+            F: FnOnce() -> T + Send + 'scope,
+            T: Send + 'scope,
+        {
+            Ok(scope.spawn_named(f, self.name))
+        }
     }
 
     /// Spawns a model thread running `f`.
@@ -164,3 +190,20 @@ mod modelled {
         }
     }
 }
+
+// Scoped threads, `sleep` and thread-locals (modelled in their own files with `permute`).
+pub use crate::thread_local;
+#[cfg(not(feature = "permute"))]
+pub use std::thread::{scope, sleep, AccessError, LocalKey, Scope, ScopedJoinHandle};
+#[cfg(feature = "permute")]
+mod local;
+#[cfg(feature = "permute")]
+mod scoped;
+#[cfg(feature = "permute")]
+mod sleep;
+#[cfg(feature = "permute")]
+pub use local::{AccessError, LocalKey};
+#[cfg(feature = "permute")]
+pub use scoped::{scope, Scope, ScopedJoinHandle};
+#[cfg(feature = "permute")]
+pub use sleep::sleep;

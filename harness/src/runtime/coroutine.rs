@@ -14,6 +14,7 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 
 use super::execution;
 use super::op::{EventKind, ThreadId};
+use super::thread_locals;
 
 pub(crate) type ThreadCoroutine = Coroutine<(), (), (), DefaultStack>;
 
@@ -63,6 +64,8 @@ fn thread_main(thread: ThreadId, yielder: &Yielder<(), ()>) {
         (body, site)
     });
     let outcome = catch_unwind(AssertUnwindSafe(body));
+    // Thread-local destructors run in the thread, before it finishes.
+    let outcome = thread_locals::destroy_all(thread, outcome);
     execution::with(|e| e.finish(outcome, site));
 }
 

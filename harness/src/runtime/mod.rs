@@ -18,5 +18,6 @@ pub(crate) mod park;
 pub(crate) mod race;
 pub(crate) mod refcount;
 pub(crate) mod rwlock;
+pub(crate) mod thread_locals;
 pub(crate) mod thread_set;
 pub(crate) mod threads;

@@ -11,6 +11,7 @@ use corosensei::Yielder;
 
 use super::happens_before::ThreadClocks;
 use super::op::{ObjectIndex, Op, Site, ThreadId};
+use super::thread_locals::ThreadLocals;
 
 pub(crate) struct ModelThread {
     pub name: Option<String>,
@@ -29,6 +30,8 @@ pub(crate) struct ModelThread {
     pub payload: Option<Box<dyn Any + Send>>,
     /// A `join` returned this thread's outcome to the user.
     pub joined: bool,
+    /// Its `thread_local!` values, dropped when its closure returns.
+    pub locals: ThreadLocals,
     /// The closure to run, until the thread starts.
     pub body: Option<Box<dyn FnOnce()>>,
     /// The coroutine's yielder, set when the thread starts.
@@ -64,6 +67,7 @@ impl ModelThread {
             panic: None,
             payload: None,
             joined: false,
+            locals: ThreadLocals::default(),
             body: Some(body),
             yielder: None,
             clocks,

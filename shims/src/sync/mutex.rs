@@ -44,8 +44,15 @@ unsafe impl<T: ?Sized + Sync> Sync for MutexGuard<'_, T> {}
 impl<T> Mutex<T> {
     #[track_caller]
     pub fn new(value: T) -> Mutex<T> {
+        Mutex::named(value, "Mutex")
+    }
+
+    /// A mutex that reports (deadlocks, lock events) call `type_name`: the primitive built
+    /// on it, such as `Once`.
+    #[track_caller]
+    pub(crate) fn named(value: T, type_name: &'static str) -> Mutex<T> {
         Mutex {
-            object: rt::mutex_new("Mutex"),
+            object: rt::mutex_new(type_name),
             poisoned: AtomicBool::new(false),
             data: UnsafeCell::new(value),
         }
