@@ -144,11 +144,11 @@ fn a_reference_cycle_is_a_leak_with_its_allocation_site() {
     assert_eq!(failure.kind(), FailureKind::Leak, "{failure}");
     let report = failure.to_string();
     assert!(
-        report.starts_with("weft: leak: #") && report.contains(" alloc::sync::Arc<arcs::"),
+        report.starts_with("weft: leak: #") && report.contains(" Arc<Node> created at"),
         "{report}"
     );
     assert!(
-        report.contains("Node> created at tests/arcs.rs:"),
+        report.contains("Arc<Node> created at tests/arcs.rs:"),
         "{report}"
     );
     assert!(report.contains("1 strong reference remains"), "{report}");

@@ -64,6 +64,45 @@ pub(crate) struct MutexState {
 impl Object {
     /// `#3 AtomicUsize created at src/lib.rs:10:5`.
     pub(crate) fn describe(&self, index: usize) -> String {
-        format!("#{index} {} created at {}", self.type_name, self.created_at)
+        format!(
+            "#{index} {} created at {}",
+            short_type_name(self.type_name),
+            self.created_at
+        )
+    }
+}
+
+/// `alloc::sync::Arc<my_crate::Node>` -> `Arc<Node>`: each path keeps its last segment.
+pub(crate) fn short_type_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut segment = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            segment.push(c);
+        } else {
+            out.push_str(segment.rsplit("::").next().unwrap_or(""));
+            segment.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(segment.rsplit("::").next().unwrap_or(""));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_type_name;
+
+    #[test]
+    fn type_names_lose_their_paths() {
+        assert_eq!(
+            short_type_name("alloc::sync::Arc<weft_shims::sync::atomic::integer::AtomicUsize>"),
+            "Arc<AtomicUsize>"
+        );
+        assert_eq!(
+            short_type_name("alloc::sync::Arc<(a::B, [u8; 4], &str)>"),
+            "Arc<(B, [u8; 4], &str)>"
+        );
+        assert_eq!(short_type_name("Mutex"), "Mutex");
     }
 }
