@@ -27,7 +27,7 @@ fn main() {
         Case {
             title: "case 3: ParallelWrite sharing one err",
             buggy: races::parallel_write_shared_err,
-            fix: "fixed with one error per writer, handed back to main",
+            fix: "fixed with one error per writer, sent back on a channel",
             fixed: races::parallel_write_own_err,
         },
     ]);

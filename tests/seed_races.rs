@@ -136,7 +136,8 @@ fn own_err_per_writer_passes() {
         .explore(races::parallel_write_own_err)
         .unwrap();
     assert!(stats.complete);
-    assert_eq!(stats.executions, 1);
+    // The two sends race for the channel's order: both orders are explored (and pass).
+    assert!(stats.executions >= 2, "{stats:?}");
 }
 
 #[test]

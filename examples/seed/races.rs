@@ -10,7 +10,7 @@
 
 use weft::cell::UnsafeCell;
 use weft::sync::atomic::{AtomicUsize, Ordering};
-use weft::sync::{Arc, Mutex};
+use weft::sync::{mpsc, Arc, Mutex};
 use weft::thread;
 
 /// A variable shared between threads with no synchronisation, like a Go variable captured by
@@ -148,13 +148,18 @@ pub fn parallel_write_shared_err() {
     second.join().unwrap();
 }
 
-/// Case 3 fixed: each writer has its own error and hands it back to main (through `join`,
-/// the channel of this model).
+/// Case 3 fixed: each writer has its own error and sends it back on a channel (Go's
+/// `res <- err` with a local `err`); main collects one result per writer.
 pub fn parallel_write_own_err() {
-    let create_err: WriteError = None;
+    let (res, results) = mpsc::channel::<WriteError>();
+    let create_err: WriteError = None; // f1, err := os.Create(...): main's own variable
     assert!(create_err.is_none());
-    let first = thread::spawn(|| -> WriteError { Some("short write") });
-    let second = thread::spawn(|| -> WriteError { None });
-    let errors = [first.join().unwrap(), second.join().unwrap()];
-    assert_eq!(errors, [Some("short write"), None]);
+    for result in [Some("short write"), None] {
+        let res = res.clone();
+        thread::spawn(move || res.send(result).unwrap()); // _, err := f.Write(data)
+    }
+    drop(res);
+    let mut errors: Vec<WriteError> = results.iter().collect();
+    errors.sort();
+    assert_eq!(errors, [None, Some("short write")]);
 }
