@@ -3,33 +3,18 @@
 //! acquires every earlier drop, and an allocation still referenced at the end is a `Leak`.
 #![cfg(feature = "permute")]
 
-use std::collections::BTreeSet;
-use std::sync::Mutex as StdMutex;
+mod common;
 
+use std::collections::BTreeSet;
+
+use common::outcome_set;
 use weft::cell::UnsafeCell;
 use weft::sync::{Arc, Mutex, Weak};
 use weft::{thread, Builder, FailureKind};
 
-fn collect<T: Ord + Send + 'static>(
-    model: impl Fn(&dyn Fn(T)) + Send + Sync + 'static,
-) -> (BTreeSet<T>, u64) {
-    let seen = std::sync::Arc::new(StdMutex::new(BTreeSet::new()));
-    let sink = seen.clone();
-    let stats = Builder::new()
-        .explore(move || {
-            model(&|v| {
-                sink.lock().unwrap().insert(v);
-            })
-        })
-        .unwrap();
-    assert!(stats.complete);
-    let set = std::mem::take(&mut *seen.lock().unwrap());
-    (set, stats.executions)
-}
-
 #[test]
 fn upgrade_races_with_the_last_drop() {
-    let (results, executions) = collect(|seen| {
+    let (results, executions) = outcome_set(|seen| {
         let strong = Arc::new(5);
         let weak = Arc::downgrade(&strong);
         let dropper = thread::spawn(move || drop(strong));
@@ -43,7 +28,7 @@ fn upgrade_races_with_the_last_drop() {
 
 #[test]
 fn try_unwrap_succeeds_only_after_the_other_handle_is_gone() {
-    let (results, _) = collect(|seen| {
+    let (results, _) = outcome_set(|seen| {
         let mine = Arc::new(String::from("value"));
         let theirs = mine.clone();
         let other = thread::spawn(move || drop(theirs));
@@ -86,7 +71,7 @@ fn clones_and_drops_that_do_not_reach_zero_commute() {
 
 #[test]
 fn get_mut_needs_the_only_handle() {
-    let (results, _) = collect(|seen| {
+    let (results, _) = outcome_set(|seen| {
         let mut mine = Arc::new(1);
         let weak = Arc::downgrade(&mine);
         let shared = Arc::get_mut(&mut mine).is_some();

@@ -3,37 +3,21 @@
 //! happens-before through messages, and the failures a channel can leave behind.
 #![cfg(feature = "permute")]
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::sync::Mutex as StdMutex;
 use std::time::Duration;
 
+use common::outcome_set;
 use weft::cell::UnsafeCell;
 use weft::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use weft::sync::mpsc::{self, RecvTimeoutError, TryRecvError, TrySendError};
 use weft::sync::Arc;
 use weft::{thread, Builder, FailureKind};
 
-/// Runs `model` exhaustively, collecting what each execution reports through `seen`.
-fn outcomes<T: Ord + Send + 'static>(
-    model: impl Fn(&dyn Fn(T)) + Send + Sync + 'static,
-) -> (BTreeSet<T>, u64) {
-    let seen = Arc::new(StdMutex::new(BTreeSet::new()));
-    let sink = seen.clone();
-    let stats = Builder::new()
-        .explore(move || {
-            model(&|value| {
-                sink.lock().unwrap().insert(value);
-            })
-        })
-        .unwrap();
-    assert!(stats.complete);
-    let set = std::mem::take(&mut *seen.lock().unwrap());
-    (set, stats.executions)
-}
-
 #[test]
 fn messages_from_two_senders_arrive_in_either_order() {
-    let (orders, _) = outcomes(|seen| {
+    let (orders, _) = outcome_set(|seen| {
         let (tx, rx) = mpsc::channel();
         let senders: Vec<_> = [1, 2]
             .into_iter()
@@ -55,7 +39,7 @@ fn messages_from_two_senders_arrive_in_either_order() {
 
 #[test]
 fn queued_messages_outlive_the_senders_then_recv_fails() {
-    let (results, _) = outcomes(|seen| {
+    let (results, _) = outcome_set(|seen| {
         let (tx, rx) = mpsc::channel();
         let sender = thread::spawn(move || {
             tx.send(1).unwrap();
@@ -70,7 +54,7 @@ fn queued_messages_outlive_the_senders_then_recv_fails() {
 
 #[test]
 fn send_to_a_dropped_receiver_gives_the_value_back() {
-    let (results, executions) = outcomes(|seen| {
+    let (results, executions) = outcome_set(|seen| {
         let (tx, rx) = mpsc::channel::<String>();
         let receiver = thread::spawn(move || drop(rx));
         let result = tx.send("hello".to_string()).map_err(|e| e.0);
@@ -163,7 +147,7 @@ fn rendezvous_send_returns_only_after_the_receive() {
 
 #[test]
 fn rendezvous_try_send_succeeds_only_when_a_receiver_waits() {
-    let (results, _) = outcomes(|seen| {
+    let (results, _) = outcome_set(|seen| {
         let (tx, rx) = mpsc::sync_channel::<i32>(0);
         let receiver = thread::spawn(move || rx.recv().ok());
         let result = match tx.try_send(1) {
@@ -181,7 +165,7 @@ fn rendezvous_try_send_succeeds_only_when_a_receiver_waits() {
 
 #[test]
 fn try_recv_and_recv_timeout_see_both_orders() {
-    let (results, _) = outcomes(|seen| {
+    let (results, _) = outcome_set(|seen| {
         let (tx, rx) = mpsc::channel();
         let sender = thread::spawn(move || tx.send(1).unwrap());
         let first = rx.try_recv();
@@ -296,7 +280,7 @@ fn messages_left_in_a_live_channel_are_a_leak() {
 fn senders_on_a_full_bounded_channel_still_race_for_the_order() {
     // The first send fills the channel; the other sender can only send after a receive.
     // Both orders of the two messages must still be explored.
-    let (orders, _) = outcomes(|seen| {
+    let (orders, _) = outcome_set(|seen| {
         let (tx, rx) = mpsc::sync_channel(1);
         let senders: Vec<_> = [1, 2]
             .into_iter()

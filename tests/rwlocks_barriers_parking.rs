@@ -2,38 +2,23 @@
 //! lock together, what blocks, poisoning, the barrier's leader and ordering, the park token.
 #![cfg(feature = "permute")]
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::sync::Mutex as StdMutex;
 use std::time::Duration;
 
+use common::outcome_set;
 use weft::cell::UnsafeCell;
 use weft::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use weft::sync::{Arc, Barrier, RwLock, TryLockError};
 use weft::{thread, Builder, FailureKind};
-
-fn collect<T: Ord + Send + 'static>(
-    model: impl Fn(&dyn Fn(T)) + Send + Sync + 'static,
-) -> BTreeSet<T> {
-    let seen = Arc::new(StdMutex::new(BTreeSet::new()));
-    let sink = seen.clone();
-    let stats = Builder::new()
-        .explore(move || {
-            model(&|v| {
-                sink.lock().unwrap().insert(v);
-            })
-        })
-        .unwrap();
-    assert!(stats.complete);
-    let set = std::mem::take(&mut *seen.lock().unwrap());
-    set
-}
 
 #[test]
 fn readers_share_the_lock_and_writers_exclude_everyone() {
     // Each thread counts itself in while it holds the lock; the most seen at once is 2
     // for two readers, and never more than 1 when a writer is involved.
     let most = |writers: usize| {
-        collect(move |seen| {
+        outcome_set(move |seen| {
             let lock = Arc::new(RwLock::new(()));
             let inside = Arc::new(AtomicUsize::new(0));
             let threads: Vec<_> = (0..2)
@@ -55,14 +40,14 @@ fn readers_share_the_lock_and_writers_exclude_everyone() {
             seen(*counts.iter().max().unwrap());
         })
     };
-    assert_eq!(most(0), BTreeSet::from([1, 2]));
-    assert_eq!(most(1), BTreeSet::from([1]));
-    assert_eq!(most(2), BTreeSet::from([1]));
+    assert_eq!(most(0).0, BTreeSet::from([1, 2]));
+    assert_eq!(most(1).0, BTreeSet::from([1]));
+    assert_eq!(most(2).0, BTreeSet::from([1]));
 }
 
 #[test]
 fn try_write_fails_exactly_while_someone_holds_the_lock() {
-    let results = collect(|seen| {
+    let (results, _) = outcome_set(|seen| {
         let lock = Arc::new(RwLock::new(0));
         let reader = {
             let lock = lock.clone();
@@ -131,7 +116,7 @@ unsafe impl Sync for Slots {}
 
 #[test]
 fn a_barrier_orders_every_write_before_it_and_elects_one_leader() {
-    let leaders = collect(|seen| {
+    let (leaders, _) = outcome_set(|seen| {
         let slots = Arc::new(Slots((0..3).map(|_| UnsafeCell::new(0)).collect()));
         let barrier = Arc::new(Barrier::new(3));
         let threads: Vec<_> = (0..3)

@@ -94,3 +94,23 @@ pub fn lastzero(n: usize) -> impl Fn() + Send + Sync + 'static {
         }
     }
 }
+
+/// Explores `model` exhaustively (it must pass); the set of values it reported through its
+/// argument in all executions, and the number of executions. The set lives in std types, so
+/// reporting adds no scheduling point.
+pub fn outcome_set<T: Ord + Send + 'static>(
+    model: impl Fn(&dyn Fn(T)) + Send + Sync + 'static,
+) -> (std::collections::BTreeSet<T>, u64) {
+    let seen = Arc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
+    let sink = seen.clone();
+    let stats = weft::Builder::new()
+        .explore(move || {
+            model(&|value| {
+                sink.lock().unwrap().insert(value);
+            })
+        })
+        .unwrap();
+    assert!(stats.complete);
+    let set = std::mem::take(&mut *seen.lock().unwrap());
+    (set, stats.executions)
+}

@@ -34,6 +34,8 @@ mod once;
 #[cfg(feature = "permute")]
 mod once_lock;
 #[cfg(feature = "permute")]
+mod poison;
+#[cfg(feature = "permute")]
 mod rwlock;
 
 #[cfg(feature = "permute")]

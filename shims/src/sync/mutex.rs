@@ -9,15 +9,16 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::panic::Location;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
+use std::sync::{LockResult, TryLockError, TryLockResult};
 
 use weft_harness::rt::{self, ObjectId};
+
+use super::poison::Poison;
 
 /// A modelled `std::sync::Mutex`.
 pub struct Mutex<T: ?Sized> {
     object: ObjectId,
-    poisoned: AtomicBool,
+    poison: Poison,
     data: UnsafeCell<T>,
 }
 
@@ -53,19 +54,14 @@ impl<T> Mutex<T> {
     pub(crate) fn named(value: T, type_name: &'static str) -> Mutex<T> {
         Mutex {
             object: rt::mutex_new(type_name),
-            poisoned: AtomicBool::new(false),
+            poison: Poison::default(),
             data: UnsafeCell::new(value),
         }
     }
 
     pub fn into_inner(self) -> LockResult<T> {
-        let poisoned = self.poisoned.load(Ordering::Relaxed);
-        let data = self.data.into_inner();
-        if poisoned {
-            Err(PoisonError::new(data))
-        } else {
-            Ok(data)
-        }
+        let Self { poison, data, .. } = self;
+        poison.check(data.into_inner())
     }
 }
 
@@ -76,11 +72,7 @@ impl<T: ?Sized> Mutex<T> {
             locked_at,
             _not_send: PhantomData,
         };
-        if self.poisoned.load(Ordering::Relaxed) {
-            Err(PoisonError::new(guard))
-        } else {
-            Ok(guard)
-        }
+        self.poison.check(guard)
     }
 
     /// Blocks until the mutex is free, then takes it.
@@ -101,21 +93,16 @@ impl<T: ?Sized> Mutex<T> {
     }
 
     pub fn is_poisoned(&self) -> bool {
-        self.poisoned.load(Ordering::Relaxed)
+        self.poison.is_poisoned()
     }
 
     pub fn clear_poison(&self) {
-        self.poisoned.store(false, Ordering::Relaxed);
+        self.poison.clear();
     }
 
     pub fn get_mut(&mut self) -> LockResult<&mut T> {
-        let poisoned = self.is_poisoned();
         let data = self.data.get_mut();
-        if poisoned {
-            Err(PoisonError::new(data))
-        } else {
-            Ok(data)
-        }
+        self.poison.check(data)
     }
 }
 
@@ -165,9 +152,7 @@ impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
 
 impl<T: ?Sized> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
-        if rt::panicking() {
-            self.mutex.poisoned.store(true, Ordering::Relaxed);
-        }
+        self.mutex.poison.mark_if_panicking();
         rt::mutex_unlock(self.mutex.object, self.locked_at);
     }
 }

@@ -10,15 +10,16 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::panic::Location;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
+use std::sync::{LockResult, TryLockError, TryLockResult};
 
 use weft_harness::rt::{self, ObjectId};
+
+use super::poison::Poison;
 
 /// A modelled `std::sync::RwLock`.
 pub struct RwLock<T: ?Sized> {
     object: ObjectId,
-    poisoned: AtomicBool,
+    poison: Poison,
     data: UnsafeCell<T>,
 }
 
@@ -54,31 +55,18 @@ impl<T> RwLock<T> {
     pub fn new(value: T) -> RwLock<T> {
         RwLock {
             object: rt::rwlock_new(),
-            poisoned: AtomicBool::new(false),
+            poison: Poison::default(),
             data: UnsafeCell::new(value),
         }
     }
 
     pub fn into_inner(self) -> LockResult<T> {
-        let poisoned = self.is_poisoned();
-        let data = self.data.into_inner();
-        if poisoned {
-            Err(PoisonError::new(data))
-        } else {
-            Ok(data)
-        }
+        let Self { poison, data, .. } = self;
+        poison.check(data.into_inner())
     }
 }
 
 impl<T: ?Sized> RwLock<T> {
-    fn poison_check<G>(&self, guard: G) -> LockResult<G> {
-        if self.is_poisoned() {
-            Err(PoisonError::new(guard))
-        } else {
-            Ok(guard)
-        }
-    }
-
     #[track_caller]
     fn read_guard(&self) -> RwLockReadGuard<'_, T> {
         RwLockReadGuard {
@@ -101,20 +89,21 @@ impl<T: ?Sized> RwLock<T> {
     #[track_caller]
     pub fn read(&self) -> LockResult<RwLockReadGuard<'_, T>> {
         rt::rwlock_lock(self.object, false, true);
-        self.poison_check(self.read_guard())
+        self.poison.check(self.read_guard())
     }
 
     /// Blocks while anyone holds the lock, then takes it alone.
     #[track_caller]
     pub fn write(&self) -> LockResult<RwLockWriteGuard<'_, T>> {
         rt::rwlock_lock(self.object, true, true);
-        self.poison_check(self.write_guard())
+        self.poison.check(self.write_guard())
     }
 
     #[track_caller]
     pub fn try_read(&self) -> TryLockResult<RwLockReadGuard<'_, T>> {
         if rt::rwlock_lock(self.object, false, false) {
-            self.poison_check(self.read_guard())
+            self.poison
+                .check(self.read_guard())
                 .map_err(TryLockError::Poisoned)
         } else {
             Err(TryLockError::WouldBlock)
@@ -124,7 +113,8 @@ impl<T: ?Sized> RwLock<T> {
     #[track_caller]
     pub fn try_write(&self) -> TryLockResult<RwLockWriteGuard<'_, T>> {
         if rt::rwlock_lock(self.object, true, false) {
-            self.poison_check(self.write_guard())
+            self.poison
+                .check(self.write_guard())
                 .map_err(TryLockError::Poisoned)
         } else {
             Err(TryLockError::WouldBlock)
@@ -132,21 +122,16 @@ impl<T: ?Sized> RwLock<T> {
     }
 
     pub fn is_poisoned(&self) -> bool {
-        self.poisoned.load(Ordering::Relaxed)
+        self.poison.is_poisoned()
     }
 
     pub fn clear_poison(&self) {
-        self.poisoned.store(false, Ordering::Relaxed);
+        self.poison.clear();
     }
 
     pub fn get_mut(&mut self) -> LockResult<&mut T> {
-        let poisoned = self.is_poisoned();
         let data = self.data.get_mut();
-        if poisoned {
-            Err(PoisonError::new(data))
-        } else {
-            Ok(data)
-        }
+        self.poison.check(data)
     }
 }
 
@@ -203,9 +188,7 @@ impl<T: ?Sized> Drop for RwLockReadGuard<'_, T> {
 
 impl<T: ?Sized> Drop for RwLockWriteGuard<'_, T> {
     fn drop(&mut self) {
-        if rt::panicking() {
-            self.lock.poisoned.store(true, Ordering::Relaxed);
-        }
+        self.lock.poison.mark_if_panicking();
         rt::rwlock_unlock(self.lock.object, true, self.locked_at);
     }
 }
