@@ -1,11 +1,11 @@
-//! Each failure kind of the engine issue, with the content its report must carry, and the
-//! bad inputs that must give one clear error instead of a hang, abort or double panic.
+//! Each failure kind of the engine, with the content its report must carry (bad inputs are
+//! in `bad_input.rs`).
 #![cfg(feature = "permute")]
 
 use std::sync::atomic::AtomicU32 as StdAtomicU32;
 use std::sync::atomic::Ordering::Relaxed;
 
-use weft::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use weft::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use weft::sync::{Arc, Mutex};
 use weft::{hint, thread, Builder, FailureKind, Strategy};
 
@@ -272,135 +272,6 @@ fn spin_loop_that_others_release_passes() {
     assert!(stats.complete);
     // The load sees the store either at once or after one yield.
     assert_eq!(stats.executions, 2);
-}
-
-#[test]
-fn corrupted_schedule_string_is_one_clear_error() {
-    for bad in [
-        "w1:0-3.1:ffff",
-        "w1:0-3.1",
-        "hello",
-        "",
-        "w1:0-99999999999:0000",
-    ] {
-        if bad.is_empty() {
-            continue; // an empty WEFT_REPLAY means "not set"; an empty string here is tested below
-        }
-        let failure = Builder::new()
-            .strategy(Strategy::Replay(bad.into()))
-            .explore(|| {})
-            .unwrap_err();
-        assert_eq!(failure.kind(), FailureKind::InvalidSchedule, "{bad}");
-        assert!(
-            failure
-                .to_string()
-                .starts_with("weft: invalid schedule string"),
-            "{failure}"
-        );
-    }
-    let failure = Builder::new()
-        .strategy(Strategy::Replay(String::new()))
-        .explore(|| {})
-        .unwrap_err();
-    assert_eq!(failure.kind(), FailureKind::InvalidSchedule);
-}
-
-#[test]
-fn schedule_of_another_program_is_nondeterminism_naming_the_step() {
-    let two_threads = || {
-        let t = thread::spawn(|| {});
-        t.join().unwrap();
-    };
-    let failure = Builder::new()
-        .explore(|| {
-            let x = Arc::new(AtomicUsize::new(0));
-            let x2 = x.clone();
-            let t = thread::spawn(move || x2.store(1, SeqCst));
-            assert_eq!(x.load(SeqCst), 0);
-            t.join().unwrap();
-        })
-        .unwrap_err();
-    let replayed = Builder::new()
-        .strategy(Strategy::Replay(failure.schedule().into()))
-        .explore(two_threads)
-        .unwrap_err();
-    assert_eq!(replayed.kind(), FailureKind::Nondeterminism);
-    assert!(
-        replayed
-            .to_string()
-            .starts_with("weft: nondeterminism: step "),
-        "{replayed}"
-    );
-}
-
-#[test]
-fn model_that_changes_between_executions_is_nondeterminism() {
-    static RUNS: StdAtomicU32 = StdAtomicU32::new(0);
-    let failure = Builder::new()
-        .explore(|| {
-            let run = RUNS.fetch_add(1, Relaxed);
-            let x = Arc::new(AtomicUsize::new(0));
-            let x2 = x.clone();
-            let t = thread::spawn(move || x2.store(1, SeqCst));
-            if run > 0 {
-                x.fetch_add(1, SeqCst); // a different operation once the first run is over
-            }
-            x.load(SeqCst);
-            t.join().unwrap();
-        })
-        .unwrap_err();
-    assert_eq!(failure.kind(), FailureKind::Nondeterminism);
-    let report = failure.to_string();
-    assert!(
-        report.contains("in an earlier execution main was at atomic load (tests/failures.rs:"),
-        "{report}"
-    );
-    assert!(
-        report.contains("this time main is at atomic read-modify-write"),
-        "{report}"
-    );
-    assert!(
-        report.contains("must not depend on time, randomness"),
-        "{report}"
-    );
-}
-
-#[test]
-#[should_panic(expected = "a weft primitive was used outside weft::model")]
-fn shims_outside_a_model_are_one_clear_error() {
-    let _ = AtomicUsize::new(0);
-}
-
-#[test]
-fn object_kept_from_another_execution_is_reported() {
-    // The atomic is kept in a std Arc (a weft Arc kept past its execution is a leak).
-    let kept: std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<AtomicUsize>>>> =
-        Default::default();
-    let k2 = kept.clone();
-    let failure = Builder::new()
-        .explore(move || {
-            let mut slot = k2.lock().unwrap();
-            match slot.as_ref() {
-                None => *slot = Some(std::sync::Arc::new(AtomicUsize::new(0))),
-                Some(old) => {
-                    old.load(SeqCst);
-                }
-            }
-            drop(slot);
-            let x = Arc::new(AtomicUsize::new(0));
-            let x2 = x.clone();
-            let t = thread::spawn(move || x2.store(1, SeqCst));
-            x.load(SeqCst);
-            t.join().unwrap();
-        })
-        .unwrap_err();
-    assert_eq!(failure.kind(), FailureKind::Panic);
-    assert!(
-        failure
-            .to_string()
-            .contains("was created outside the current execution"),
-        "{failure}"
-    );
 }
 
 /// Locks the mutex when dropped, as some cleanup code does; counts poisoned locks.
