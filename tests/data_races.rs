@@ -279,3 +279,52 @@ fn race_behind_a_preemption_is_found() {
     let failure = Builder::new().explore(model).unwrap_err();
     assert_eq!(failure.kind(), FailureKind::DataRace, "{failure}");
 }
+
+#[test]
+fn unsync_load_races_with_an_unordered_store_and_not_with_an_ordered_one() {
+    use weft::sync::atomic::NonAtomicAccess;
+    // Loom's `unsync_load`: a plain read of an atomic. After `join` it is ordered after the
+    // worker's store; before it, it races with the store.
+    let model = |read_before_join: bool| {
+        move || {
+            let value = Arc::new(AtomicUsize::new(0));
+            let worker = {
+                let value = value.clone();
+                thread::spawn(move || value.store(1, Ordering::Relaxed))
+            };
+            if read_before_join {
+                // SAFETY: the race detector halts this read if it races (it does).
+                let _ = unsafe { value.unsync_load() };
+            }
+            worker.join().unwrap();
+            // SAFETY: the worker's store happens before this read (join).
+            assert_eq!(unsafe { value.unsync_load() }, 1);
+        }
+    };
+    let stats = Builder::new().explore(model(false)).unwrap();
+    assert_eq!(stats.executions, 1);
+    let failure = Builder::new().explore(model(true)).unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::DataRace, "{failure}");
+    let report = failure.to_string();
+    assert!(
+        report.starts_with("weft: data race on AtomicUsize #"),
+        "{report}"
+    );
+    // Main's read runs first (before the worker starts); the worker's store then races.
+    assert!(
+        report.contains("  atomic write at tests/data_races.rs:") && report.contains("by thread 1"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  previous non-atomic read at tests/data_races.rs:"),
+        "{report}"
+    );
+    let stats = Builder::new()
+        .explore(|| {
+            let mut exclusive = AtomicUsize::new(3);
+            exclusive.with_mut(|v| *v += 1);
+            assert_eq!(exclusive.load(Ordering::Relaxed), 4);
+        })
+        .unwrap();
+    assert_eq!(stats.executions, 1);
+}

@@ -144,6 +144,7 @@ pub(crate) fn event_label(event: &Event) -> String {
             format!("{what} {object}{outcome}")
         }
         EventKind::CellRead => format!("read {object}"),
+        EventKind::UnsyncLoad { value } => format!("unsync_load {object} = {value}"),
         EventKind::CellWrite => format!("write {object}"),
     }
 }

@@ -86,7 +86,11 @@ pub fn atomic_store(object: ObjectId, value: u64, order: Ordering) {
     let site = Location::caller();
     let index = resolve(object);
     scheduling_point(OpKind::Store, Some(index), site);
-    with(|e| e.atomic_store(index, value, order, site))
+    let raced = with(|e| {
+        e.atomic_store(index, value, order, site);
+        e.race.is_some()
+    });
+    halt_if(raced);
 }
 
 /// Atomically replaces the value `v` with `update(v)` and returns `v`.
@@ -95,7 +99,9 @@ pub fn atomic_rmw(object: ObjectId, order: Ordering, update: impl FnOnce(u64) ->
     let site = Location::caller();
     let index = resolve(object);
     scheduling_point(OpKind::Rmw, Some(index), site);
-    with(|e| e.atomic_rmw(index, order, update, site))
+    let (old, raced) = with(|e| (e.atomic_rmw(index, order, update, site), e.race.is_some()));
+    halt_if(raced);
+    old
 }
 
 #[track_caller]
@@ -109,7 +115,32 @@ pub fn atomic_compare_exchange(
     let site = Location::caller();
     let index = resolve(object);
     scheduling_point(OpKind::CompareExchange(expected), Some(index), site);
-    with(|e| e.atomic_compare_exchange(index, expected, new, success, failure, site))
+    let (result, raced) = with(|e| {
+        let result = e.atomic_compare_exchange(index, expected, new, success, failure, site);
+        (result, e.race.is_some())
+    });
+    halt_if(raced);
+    result
+}
+
+/// Stops the calling thread when its store completed a data race with an earlier
+/// `unsync_load` (the execution then reports it).
+fn halt_if(raced: bool) {
+    if raced {
+        execution::halt();
+    }
+}
+
+/// A non-atomic read of the location (loom's `unsync_load`): no scheduling point; a store
+/// of another thread not ordered before it is a data race, and then the calling thread
+/// never returns from this call.
+#[track_caller]
+pub fn atomic_unsync_load(object: ObjectId) -> u64 {
+    let site = Location::caller();
+    let index = resolve(object);
+    let (value, raced) = with(|e| e.atomic_unsync_load(index, site));
+    halt_if(raced);
+    value
 }
 
 /// The latest value, for `get_mut`/`into_inner` (exclusive access: no scheduling point).

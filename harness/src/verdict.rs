@@ -141,6 +141,8 @@ fn data_race(race: Race, cx: &Context<'_>) -> Failure {
     let previous = &e.events[race.previous];
     let what = |event: &Event| match event.kind {
         EventKind::CellWrite => "write",
+        EventKind::Store { .. } | EventKind::Rmw { .. } => "atomic write",
+        EventKind::UnsyncLoad { .. } => "non-atomic read",
         _ => "read",
     };
     let mut details = vec![
@@ -163,8 +165,8 @@ fn data_race(race: Race, cx: &Context<'_>) -> Failure {
         }
     }
     details.push(
-        "the two accesses are not ordered by happens-before: no spawn, join, lock, or \
-         Release/Acquire pair of atomics orders one before the other"
+        "the two accesses are not ordered by happens-before: no spawn, join, lock, channel, \
+         or Release/Acquire pair of atomics orders one before the other"
             .to_string(),
     );
     report::failure(FailureKind::DataRace, &headline, &details, cx)

@@ -12,6 +12,7 @@ use super::clock::VectorClock;
 use super::execution::Execution;
 use super::objects::{AtomicLocation, ObjectState, StoreRecord};
 use super::op::{EventKind, ObjectIndex, Site};
+use super::race::{CellAccess, Race};
 
 impl Execution {
     pub(crate) fn atomic_new(
@@ -25,6 +26,8 @@ impl Execution {
                 value,
                 sync: VectorClock::default(),
             }],
+            writers: Vec::new(),
+            unsync_reads: Vec::new(),
         };
         self.add_object(ObjectState::Atomic(location), type_name, site)
     }
@@ -60,8 +63,67 @@ impl Execution {
             unreachable!("object {object} is not an atomic location");
         };
         let read = continues.map(|i| &location.stores[i].sync);
-        let sync = self.threads[me].clocks.write(me, order, read);
+        let clocks = &mut self.threads[me].clocks;
+        let writer = CellAccess {
+            thread: me,
+            epoch: clocks.epoch(me),
+            event: self.events.len() - 1,
+        };
+        let sync = clocks.write(me, order, read);
         location.stores.push(StoreRecord { value, sync });
+        match location.writers.iter_mut().find(|w| w.thread == me) {
+            Some(latest) => *latest = writer,
+            None => location.writers.push(writer),
+        }
+        if !location.unsync_reads.is_empty() {
+            let now = &self.threads[me].clocks.now;
+            let unordered = location
+                .unsync_reads
+                .iter()
+                .find(|r| r.thread != me && !now.covers(r.thread, r.epoch))
+                .copied();
+            self.race = self.race.or(unordered.map(|previous| Race {
+                object,
+                access: writer.event,
+                previous: previous.event,
+            }));
+        }
+    }
+
+    /// A non-atomic read of the location (`unsync_load`): no scheduling point, checked like
+    /// a cell read against every store not ordered before it. True (and `self.race` set)
+    /// when it races.
+    pub(crate) fn atomic_unsync_load(&mut self, object: ObjectIndex, site: Site) -> (u64, bool) {
+        let me = self.current;
+        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
+            unreachable!("object {object} is not an atomic location");
+        };
+        let value = location.latest().1.value;
+        let clocks = &self.threads[me].clocks;
+        let unordered = location
+            .writers
+            .iter()
+            .find(|w| w.thread != me && !clocks.now.covers(w.thread, w.epoch))
+            .copied();
+        let event = self.record(EventKind::UnsyncLoad { value }, Some(object), site);
+        let read = CellAccess {
+            thread: me,
+            epoch: self.threads[me].clocks.epoch(me),
+            event,
+        };
+        let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
+            unreachable!("checked above");
+        };
+        match location.unsync_reads.iter_mut().find(|r| r.thread == me) {
+            Some(latest) => *latest = read,
+            None => location.unsync_reads.push(read),
+        }
+        self.race = unordered.map(|previous| Race {
+            object,
+            access: event,
+            previous: previous.event,
+        });
+        (value, self.race.is_some())
     }
 
     pub(crate) fn atomic_load(&mut self, object: ObjectIndex, order: Ordering, site: Site) -> u64 {

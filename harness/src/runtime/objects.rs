@@ -10,7 +10,7 @@ use super::clock::VectorClock;
 use super::condvar::CondvarState;
 use super::op::{Site, ThreadId};
 use super::park::ParkState;
-use super::race::CellState;
+use super::race::{CellAccess, CellState};
 use super::refcount::RefCountState;
 use super::rwlock::RwLockState;
 
@@ -36,6 +36,11 @@ pub(crate) enum ObjectState {
 /// (`reads_from`), so that weak memory can later make that a choice.
 pub(crate) struct AtomicLocation {
     pub stores: Vec<StoreRecord>,
+    /// Each thread's latest store (as a race-detector access), for non-atomic reads
+    /// (`unsync_load`), which race with atomic stores they are not ordered after.
+    pub writers: Vec<CellAccess>,
+    /// Each thread's latest `unsync_load`, which later stores race with unless ordered.
+    pub unsync_reads: Vec<CellAccess>,
 }
 
 #[derive(Clone, Debug)]

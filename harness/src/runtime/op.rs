@@ -255,6 +255,10 @@ pub(crate) enum EventKind {
         access: Option<AccessKind>,
         outcome: SyncOutcome,
     },
+    /// A non-atomic read of an atomic location (`unsync_load`; no scheduling point).
+    UnsyncLoad {
+        value: u64,
+    },
     /// A non-atomic read of a cell (no scheduling point).
     CellRead,
     /// A non-atomic write of a cell (no scheduling point).
@@ -288,7 +292,8 @@ impl Event {
             | EventKind::Join { .. }
             | EventKind::Fence { .. }
             | EventKind::CellRead
-            | EventKind::CellWrite => return None,
+            | EventKind::CellWrite
+            | EventKind::UnsyncLoad { .. } => return None,
         };
         self.object.map(|object| Access { object, kind })
     }

@@ -60,6 +60,20 @@ unsafe impl<T> Send for Pointer<T> {}
 /// A modelled `std::sync::atomic::AtomicPtr<T>`.
 pub struct AtomicPtr<T>(Core<Pointer<T>>);
 
+impl<T> super::NonAtomicAccess for AtomicPtr<T> {
+    type Value = *mut T;
+
+    #[track_caller]
+    unsafe fn unsync_load(&self) -> *mut T {
+        self.0.unsync_load().0
+    }
+
+    #[track_caller]
+    fn with_mut<R>(&mut self, f: impl FnOnce(&mut *mut T) -> R) -> R {
+        f(&mut self.0.get_mut().0)
+    }
+}
+
 impl<T> AtomicPtr<T> {
     #[track_caller]
     pub fn new(value: *mut T) -> Self {

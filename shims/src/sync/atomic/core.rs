@@ -153,6 +153,13 @@ impl<T: Bits> Core<T> {
         }
     }
 
+    /// A non-atomic read (loom's `unsync_load`), checked by the race detector.
+    #[track_caller]
+    pub(crate) fn unsync_load(&self) -> T {
+        self.sync();
+        T::from_bits(rt::atomic_unsync_load(self.object))
+    }
+
     #[track_caller]
     pub(crate) fn get_mut(&mut self) -> &mut T {
         if !*self.dirty.get_mut() {

@@ -12,6 +12,9 @@ pub use std::sync::atomic::{
     AtomicU16, AtomicU32, AtomicU64, AtomicU8, AtomicUsize,
 };
 
+mod non_atomic;
+pub use non_atomic::NonAtomicAccess;
+
 #[cfg(feature = "permute")]
 mod bool_and_ptr;
 #[cfg(feature = "permute")]

@@ -10,6 +10,20 @@ macro_rules! value_atomic {
         #[doc = concat!("A modelled `std::sync::atomic::", stringify!($name), "`.")]
         pub struct $name($crate::sync::atomic::core::Core<$value>);
 
+        impl $crate::sync::atomic::NonAtomicAccess for $name {
+            type Value = $value;
+
+            #[track_caller]
+            unsafe fn unsync_load(&self) -> $value {
+                self.0.unsync_load()
+            }
+
+            #[track_caller]
+            fn with_mut<R>(&mut self, f: impl FnOnce(&mut $value) -> R) -> R {
+                f(self.0.get_mut())
+            }
+        }
+
         impl $name {
             #[track_caller]
             pub fn new(value: $value) -> Self {
