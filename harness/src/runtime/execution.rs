@@ -155,23 +155,42 @@ impl Execution {
         thread.yielder
     }
 
-    /// Whether `thread` can perform `op` in the current state.
+    /// Whether `thread` can perform `op` in the current state. Only blocking operations
+    /// look at their object (this runs for every waiting thread at every step).
+    #[inline]
     pub(crate) fn is_enabled(&self, thread: ThreadId, op: &Op) -> bool {
+        match op.kind {
+            OpKind::Join(target) => self.threads[target].finished,
+            OpKind::Lock
+            | OpKind::CondvarWait { .. }
+            | OpKind::Send
+            | OpKind::Recv
+            | OpKind::AwaitTaken(_)
+            | OpKind::ReadLock
+            | OpKind::WriteLock
+            | OpKind::BarrierWait(_)
+            | OpKind::Park { .. } => self.blocking_enabled(thread, op),
+            _ => true,
+        }
+    }
+
+    /// `is_enabled` for operations that may block: their object decides.
+    fn blocking_enabled(&self, thread: ThreadId, op: &Op) -> bool {
         let Some(object) = op.object else {
-            return match op.kind {
-                OpKind::Join(target) => self.threads[target].finished,
-                _ => true,
-            };
+            return true;
         };
-        match (&self.objects[object as usize].state, op.kind) {
-            (ObjectState::Mutex(mutex), OpKind::Lock) => mutex.owner.is_none(),
-            (ObjectState::Condvar(_), OpKind::CondvarWait { timeout }) => {
-                self.condvar_wait_enabled(thread, object, timeout)
-            }
-            (ObjectState::Channel(_), kind) => self.channel_enabled(kind, object),
-            (ObjectState::RwLock(_), kind) => self.rwlock_enabled(kind, object),
-            (ObjectState::Barrier(_), kind) => self.barrier_enabled(kind, object),
-            (ObjectState::Park(_), kind) => self.park_enabled(kind, object),
+        match &self.objects[object as usize].state {
+            ObjectState::Mutex(mutex) => mutex.owner.is_none(),
+            ObjectState::Condvar(_) => match op.kind {
+                OpKind::CondvarWait { timeout } => {
+                    self.condvar_wait_enabled(thread, object, timeout)
+                }
+                _ => true,
+            },
+            ObjectState::Channel(_) => self.channel_enabled(op.kind, object),
+            ObjectState::RwLock(_) => self.rwlock_enabled(op.kind, object),
+            ObjectState::Barrier(_) => self.barrier_enabled(op.kind, object),
+            ObjectState::Park(_) => self.park_enabled(op.kind, object),
             _ => true,
         }
     }

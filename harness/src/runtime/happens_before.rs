@@ -50,7 +50,10 @@ pub(crate) fn is_release(order: Ordering) -> bool {
 impl ThreadClocks {
     /// The clocks of a thread that starts now, after everything `parent` did so far.
     pub(crate) fn started(me: ThreadId, parent: Option<&VectorClock>) -> ThreadClocks {
-        let mut now = parent.cloned().unwrap_or_default();
+        let mut now = VectorClock::default();
+        if let Some(parent) = parent {
+            now.assign(parent);
+        }
         now.tick(me);
         ThreadClocks {
             now,

@@ -28,9 +28,8 @@ impl Execution {
             site,
         };
         let parent = self.current;
-        let mut handed = Default::default();
-        self.threads[parent].clocks.release(parent, &mut handed);
-        let clocks = ThreadClocks::started(child, Some(&handed));
+        let clocks = ThreadClocks::started(child, Some(&self.threads[parent].clocks.now));
+        self.threads[parent].clocks.now.tick(parent);
         self.threads
             .push(ModelThread::new(name, Some(parent), body, start, clocks));
         self.record(EventKind::Spawn { child }, None, site);
@@ -61,8 +60,17 @@ impl Execution {
     /// Takes the outcome of a finished thread.
     pub(crate) fn join(&mut self, target: ThreadId, site: Site) -> Result<(), Box<dyn Any + Send>> {
         self.record(EventKind::Join { target }, None, site);
-        let finished = self.threads[target].clocks.now.clone();
-        self.threads[self.current].clocks.acquire(&finished);
+        let me = self.current;
+        if target != me {
+            let (joiner, finished) = if me < target {
+                let (low, high) = self.threads.split_at_mut(target);
+                (&mut low[me], &high[0])
+            } else {
+                let (low, high) = self.threads.split_at_mut(me);
+                (&mut high[0], &low[target])
+            };
+            joiner.clocks.acquire(&finished.clocks.now);
+        }
         let thread = &mut self.threads[target];
         thread.joined = true;
         match thread.payload.take() {
