@@ -1,11 +1,10 @@
 // The benchmark programs, written once against a runtime `rt` that is either `weft` or
 // `loom` (see `main.rs`): both checkers run the very same threads, operations and orderings.
-// Sharing uses `std::sync::Arc`, so reference counts add no events in either checker (as in
-// BENCHMARKS.md). All atomics are SeqCst; main spawns the threads and joins them.
+// The including module also chooses `Arc`: `std::sync::Arc` (reference counts add no events,
+// as in most of BENCHMARKS.md) or the checker's modelled one (`rt::sync::Arc`).
+// All atomics are SeqCst; main spawns the threads and joins them.
 //
 // (An `include!`d file: no inner doc comments here.)
-
-use std::sync::Arc;
 
 use rt::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use rt::sync::Mutex;

@@ -222,10 +222,13 @@ fn row(spec: &Spec, weft: &Outcome, loom: &Outcome) -> String {
         } => {
             cells.push(format!("> {}", count(*executions)));
             cells.push(format!("not done in {} s", budget.as_secs()));
-            cells.push(format!("> {:.0}", *executions as f64 / weft_runs as f64));
             cells.push(format!(
-                "> {:.0}",
-                budget.as_secs_f64() / weft_time.as_secs_f64()
+                "> {}",
+                ratio(*executions as f64 / weft_runs as f64)
+            ));
+            cells.push(format!(
+                "> {}",
+                ratio(budget.as_secs_f64() / weft_time.as_secs_f64())
             ));
             cells.push(count(weft_rate as u64));
             let loom_rate = rate(*executions, *elapsed);
