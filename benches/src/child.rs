@@ -1,0 +1,81 @@
+//! One side of one row, run in a child process so that the parent can stop it at the time
+//! budget: explores one program on weft or on loom and prints what it measured.
+//!
+//! Output lines (stdout): `progress EXECUTIONS NANOS` about once a second while loom runs,
+//! then `done EXECUTIONS BLOCKED NANOS` with the counts of one exhaustive exploration and the
+//! wall time of one exploration, averaged over repetitions until `WEFT_BENCH_SECONDS`
+//! (default 0.5) have passed, so small programs get stable times.
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::{on_weft, Spec};
+
+/// Executions loom has started in this process: incremented once per call of the model
+/// closure, which loom makes once per execution.
+static LOOM_EXECUTIONS: AtomicU64 = AtomicU64::new(0);
+
+fn min_seconds() -> Duration {
+    let seconds: f64 = std::env::var("WEFT_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.5);
+    Duration::from_secs_f64(seconds)
+}
+
+/// Explores `spec` on `checker` ("weft" or "loom") and prints the result lines.
+pub fn run(checker: &str, spec: &Spec) {
+    match checker {
+        "weft" => run_weft(spec),
+        "loom" => run_loom(spec),
+        other => panic!("unknown checker {other}"),
+    }
+}
+
+fn run_weft(spec: &Spec) {
+    let program: Arc<on_weft::Program> = Arc::new((spec.weft)(spec.n));
+    let (mut runs, mut executions, mut blocked) = (0u32, 0, 0);
+    let started = Instant::now();
+    while runs == 0 || started.elapsed() < min_seconds() {
+        let program = program.clone();
+        let stats = match weft::Builder::new().explore(move || program()) {
+            Ok(stats) => stats,
+            Err(failure) => {
+                println!("failed {:?}", failure.kind());
+                eprintln!("{failure}");
+                std::process::exit(1);
+            }
+        };
+        if !stats.complete {
+            println!("failed incomplete");
+            std::process::exit(1);
+        }
+        (executions, blocked) = (stats.executions, stats.blocked);
+        runs += 1;
+    }
+    let nanos = started.elapsed().as_nanos() / u128::from(runs);
+    println!("done {executions} {blocked} {nanos}");
+}
+
+fn run_loom(spec: &Spec) {
+    let started = Instant::now();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(1));
+        let executions = LOOM_EXECUTIONS.load(Relaxed);
+        println!("progress {executions} {}", started.elapsed().as_nanos());
+    });
+    let (mut runs, mut executions) = (0u64, 0);
+    while runs == 0 || started.elapsed() < min_seconds() {
+        let program = (spec.loom)(spec.n);
+        let before = LOOM_EXECUTIONS.load(Relaxed);
+        loom::model(move || {
+            LOOM_EXECUTIONS.fetch_add(1, Relaxed);
+            program();
+        });
+        executions = LOOM_EXECUTIONS.load(Relaxed) - before;
+        runs += 1;
+    }
+    let nanos = started.elapsed().as_nanos() / u128::from(runs);
+    println!("done {executions} 0 {nanos}");
+}
