@@ -74,7 +74,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         model,
         builder,
         site,
-        pool: StackPool::new(builder.stack_size),
+        pool: StackPool::reuse(builder.stack_size),
         sizes: Sizes::default(),
         steps: 0,
         simplifying: false,
@@ -134,6 +134,7 @@ fn run_all(
         }
     };
     progress.finish(&stats);
+    std::mem::replace(&mut runner.pool, StackPool::new(0)).keep();
     result.map(|()| stats)
 }
 

@@ -24,12 +24,36 @@ pub(crate) struct StackPool {
     free: Vec<DefaultStack>,
 }
 
+/// Stacks an exploration keeps for the next one on the same OS thread, at most.
+const KEPT_BETWEEN_EXPLORATIONS: usize = 16;
+
+std::thread_local! {
+    /// The pool of the last exploration on this OS thread: a test that explores several
+    /// models (or a benchmark repeating one) maps its stacks once.
+    static SPARE: std::cell::RefCell<Option<StackPool>> = const { std::cell::RefCell::new(None) };
+}
+
 impl StackPool {
     pub(crate) fn new(size: usize) -> StackPool {
         StackPool {
             size,
             free: Vec::new(),
         }
+    }
+
+    /// The pool the last exploration on this OS thread left, if its stacks have `size`
+    /// bytes, else a new one.
+    pub(crate) fn reuse(size: usize) -> StackPool {
+        SPARE
+            .with(|spare| spare.borrow_mut().take())
+            .filter(|pool| pool.size == size)
+            .unwrap_or_else(|| StackPool::new(size))
+    }
+
+    /// Leaves this pool (a few of its stacks) for the next exploration on this OS thread.
+    pub(crate) fn keep(mut self) {
+        self.free.truncate(KEPT_BETWEEN_EXPLORATIONS);
+        SPARE.with(|spare| *spare.borrow_mut() = Some(self));
     }
 
     fn take(&mut self) -> Result<DefaultStack, String> {
