@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::outcome_set;
 use weft::cell::UnsafeCell;
-use weft::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use weft::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use weft::sync::mpsc::{self, RecvTimeoutError, TryRecvError, TrySendError};
 use weft::sync::Arc;
 use weft::{thread, Builder, FailureKind};
@@ -296,4 +296,39 @@ fn senders_on_a_full_bounded_channel_still_race_for_the_order() {
         seen(got);
     });
     assert_eq!(orders, BTreeSet::from([vec![1, 2], vec![2, 1]]));
+}
+
+/// Found by `blocking_differential`: thread 3's second send waits for room behind thread 2's
+/// send, which only the receiver's `try_recv` makes; the receiver's first step (an atomic)
+/// was asleep there, so the execution was abandoned before that race showed, and the
+/// outcome where thread 2's send goes between thread 3's two was never explored.
+#[test]
+fn a_send_waiting_for_room_still_races_with_the_send_that_filled_it() {
+    let (results, _) = outcomes(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let (tx, rx) = mpsc::sync_channel::<u64>(2);
+        let tx2 = tx.clone();
+        let x0 = x.clone();
+        let receiver = thread::spawn(move || {
+            let before = x0.fetch_add(1, SeqCst);
+            let got = rx.try_recv().ok();
+            drop(rx);
+            (before, got)
+        });
+        let x1 = x.clone();
+        let first = thread::spawn(move || {
+            let _ = tx.send(1);
+            x1.fetch_add(1, SeqCst)
+        });
+        let second = thread::spawn(move || {
+            let _ = tx2.send(3);
+            tx2.send(4).is_ok()
+        });
+        let (before, got) = receiver.join().unwrap();
+        seen((before, got, first.join().unwrap(), second.join().unwrap()));
+    });
+    // The receiver's add after thread 2's, and the message of thread 3's first send ahead of
+    // thread 2's: thread 3's second send waited for the try_recv.
+    assert!(results.contains(&(1, Some(3), 0, true)), "{results:?}");
+    assert!(results.contains(&(1, Some(3), 0, false)), "{results:?}");
 }

@@ -14,17 +14,24 @@
 //! of its reversal to the backtrack set of the node where the earlier event ran, unless an
 //! initial is already there.
 //!
+//! Blocking primitives break the sleep-set argument: a sleeping thread's later step may be
+//! what enables a waiting operation whose races are still unseen. So an execution whose
+//! schedulable threads all sleep while one waits on such a primitive goes on with a sleeper
+//! whose next step is elsewhere (repeating an explored trace), and a sleeping thread does
+//! not count as the initial of a race of theirs.
+//!
 //! Invariant: a node's `done` holds every thread explored from it; a thread in a node's sleep
-//! set is never chosen there. So no two complete executions are equivalent, and every
-//! Mazurkiewicz trace has a complete execution (unbounded), or every interleaving within the
-//! bound is run (bounded).
+//! set is never chosen there, except in the case above. So no two complete executions are
+//! equivalent (without blocking primitives), and every Mazurkiewicz trace has a complete
+//! execution (unbounded), or every interleaving within the bound is run (bounded).
 
 use std::ops::Range;
 
 use super::causality::Causality;
 use super::{describe_pending, list_threads, Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
-use crate::runtime::op::{Access, Event, Op, ThreadId};
+use crate::runtime::objects::ObjectState;
+use crate::runtime::op::{Access, Event, EventKind, Op, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
 #[derive(Clone, Copy, Debug)]
@@ -36,6 +43,21 @@ struct Sleeper {
 /// Every thread waiting at a scheduling point, with its operation.
 fn waiting_ops(execution: &Execution) -> impl Iterator<Item = (ThreadId, Op)> + '_ {
     (0..execution.threads.len()).filter_map(|t| execution.threads[t].pending.map(|op| (t, op)))
+}
+
+/// Whether `op` is an operation of a blocking primitive whose races `causality` tracks
+/// with `sync_conflicts` (channels, condvars, rwlocks, barriers, park tokens).
+fn waits_on_primitive(execution: &Execution, op: Op) -> bool {
+    op.object.is_some_and(|object| {
+        matches!(
+            execution.objects[object as usize].state,
+            ObjectState::Channel(_)
+                | ObjectState::Condvar(_)
+                | ObjectState::RwLock(_)
+                | ObjectState::Barrier(_)
+                | ObjectState::Park(_)
+        )
+    })
 }
 
 struct Node {
@@ -168,14 +190,35 @@ impl Dpor {
         let pick = turn
             .last
             .filter(|&p| schedulable.contains(p) && allowed(p))
-            .or_else(|| schedulable.iter().find(|&t| allowed(t)));
+            .or_else(|| schedulable.iter().find(|&t| allowed(t)))
+            .or_else(|| {
+                // Every schedulable thread sleeps, but a thread waits on a blocking
+                // primitive, and a sleeper's next step is not on it: a later step of that
+                // sleeper may be what lets the waiter go on, and the races of the operation
+                // it waits for show only once it runs. Going on with the sleeper repeats an
+                // explored trace; abandoning the execution would miss those races (a send
+                // waiting for room behind one it races with, until a `try_recv`).
+                let waited: Vec<_> = waiting_ops(execution)
+                    .filter(|&(t, op)| {
+                        !schedulable.contains(t) && waits_on_primitive(execution, op)
+                    })
+                    .filter_map(|(_, op)| op.object)
+                    .collect();
+                let bound = |t| self.bound_allows(turn.preempts(schedulable, t), preemptions);
+                sleep.iter().find_map(|s| {
+                    let elsewhere = s.access.is_none_or(|a| !waited.contains(&a.object));
+                    let go = !waited.is_empty() && elsewhere && schedulable.contains(s.thread);
+                    (go && bound(s.thread)).then_some(s.thread)
+                })
+            });
         let Some(thread) = pick else {
             return Decision::Blocked;
         };
         let ops_start = self.pending_ops.len();
         self.pending_ops.extend(waiting_ops(execution));
         self.carried.clear();
-        self.carried.extend_from_slice(&sleep);
+        self.carried
+            .extend(sleep.iter().filter(|s| s.thread != thread));
         let chosen: ThreadSet = std::iter::once(thread).collect();
         let backtrack = if self.bound.is_some() {
             schedulable.clone()
@@ -198,7 +241,15 @@ impl Dpor {
     /// Makes sure the reversal of race (`earlier`, `later`) will be explored.
     fn add_backtrack(&mut self, earlier: usize, later: usize, trace: &[Event]) {
         let at = trace[earlier].step;
-        let initials = self.causality.initials(earlier, later, trace);
+        let mut initials = self.causality.initials(earlier, later, trace);
+        if matches!(trace[later].kind, EventKind::Sync { .. }) {
+            // A blocking primitive's race: a sleeping initial does not stand for the
+            // reversal. The sleep set says that thread's step was explored here first, but
+            // the reversal may need that step after the racing one (which can be disabled
+            // until other steps run), so another initial must be tried.
+            let node = &self.nodes[at];
+            initials = initials.iter().filter(|&t| !node.asleep(t)).collect();
+        }
         if initials.intersects(&self.nodes[at].backtrack) {
             return;
         }
