@@ -304,7 +304,7 @@ fn senders_on_a_full_bounded_channel_still_race_for_the_order() {
 /// outcome where thread 2's send goes between thread 3's two was never explored.
 #[test]
 fn a_send_waiting_for_room_still_races_with_the_send_that_filled_it() {
-    let (results, _) = outcomes(|seen| {
+    let (results, _) = outcome_set(|seen| {
         let x = Arc::new(AtomicU64::new(0));
         let (tx, rx) = mpsc::sync_channel::<u64>(2);
         let tx2 = tx.clone();

@@ -7,10 +7,12 @@
 #![cfg(feature = "permute")]
 
 use std::collections::BTreeSet;
-use std::sync::Mutex as StdMutex;
+// std's Arc: the programs under test are the atomics and the mutex; modelled reference
+// counts would add scheduling points that the brute-force interpreter does not have.
+use std::sync::{Arc, Mutex as StdMutex};
 
 use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
-use weft::sync::{Arc, Mutex};
+use weft::sync::Mutex;
 use weft::{thread, Builder};
 
 #[derive(Clone, Copy, Debug)]

@@ -260,7 +260,13 @@ impl Causality {
         let mut firsts = std::mem::take(&mut self.firsts);
         firsts.clear();
         let mut initials = ThreadSet::default();
-        let reversed = self.past_without_successors(e, e2, trace);
+        // Only a blocking primitive's event can be reached through its own enabler; for
+        // atomics and mutexes the plain clock is exact (and this scan would cost a pass over
+        // the trace per race).
+        let reversed = match trace[e2].kind {
+            EventKind::Sync { .. } => self.past_without_successors(e, e2, trace),
+            _ => None,
+        };
         for (k, event) in trace.iter().enumerate().take(e2 + 1).skip(e + 1) {
             let clock = match &reversed {
                 Some(clock) if k == e2 => clock,

@@ -1,0 +1,306 @@
+//! The brute-force side of `blocking_differential.rs`: every interleaving of a program,
+//! step by step under std's semantics (see that file's docs), with its observation and
+//! the order of its conflicting steps (its trace).
+
+use std::collections::{BTreeSet, HashSet, VecDeque};
+
+use super::{Atomic, Observation, Op, Program, DISCONNECTED, EMPTY, FULL, OK};
+
+/// An access of one step, for counting traces: objects 0 and 1 are the atomics, 2 the
+/// rwlock, 3 the channel, 4 the mutex, 5 the condvar. Kinds: 0 observes, 1 modifies,
+/// 2 modifies commutatively (read locks and unlocks).
+type Access = (usize, u8);
+
+fn conflict(a: u8, b: u8) -> bool {
+    a != b || a == 1
+}
+
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+struct State {
+    pc: Vec<usize>,
+    /// How far the thread is into its current operation.
+    stage: Vec<u8>,
+    values: [u64; 2],
+    /// Queued messages: value, and whether a rendezvous sender waits for it to be taken.
+    queue: VecDeque<(u64, bool)>,
+    taken: Vec<u64>,
+    senders: usize,
+    receiver: bool,
+    readers: usize,
+    writer: bool,
+    mutex: Option<usize>,
+    flag: bool,
+    /// Condvar waiters in arrival order, and whether a notification woke each.
+    waiters: Vec<(usize, bool)>,
+    seen: Vec<Vec<u64>>,
+}
+
+pub(crate) struct Interpreter<'a> {
+    pub(crate) program: &'a Program,
+}
+
+impl Interpreter<'_> {
+    fn initial(&self) -> State {
+        let threads = self.program.threads.len();
+        State {
+            pc: vec![0; threads],
+            stage: vec![0; threads],
+            senders: threads - 1,
+            receiver: true,
+            seen: vec![Vec::new(); threads],
+            ..State::default()
+        }
+    }
+
+    /// Thread `t`'s next step from `s`, if it is enabled: the new state and its accesses.
+    fn step(&self, s: &State, t: usize) -> Option<(State, Vec<Access>)> {
+        let op = *self.program.threads[t].get(s.pc[t])?;
+        let (mut n, stage, capacity) = (s.clone(), s.stage[t], self.program.capacity);
+        // By default the operation ends with this step; `next` moves on to another stage.
+        let mut next = None;
+        let access = match op {
+            Op::Atomic(a) => vec![apply(&mut n, t, a)],
+            Op::Lock { write, try_, inner } => match stage {
+                0 => {
+                    let free = !s.writer && (!write || s.readers == 0);
+                    if try_ {
+                        n.seen[t].push(u64::from(free));
+                    } else if !free {
+                        return None;
+                    }
+                    if free {
+                        n.writer |= write;
+                        n.readers += usize::from(!write);
+                        next = Some(1);
+                    }
+                    vec![(2, [0, 2 - u8::from(write)][usize::from(free)])]
+                }
+                1 => {
+                    next = Some(2);
+                    vec![apply(&mut n, t, inner)]
+                }
+                _ => {
+                    n.writer &= !write;
+                    n.readers -= usize::from(!write);
+                    vec![(2, 2 - u8::from(write))]
+                }
+            },
+            Op::Send(v) if stage == 0 => {
+                let result = if !s.receiver {
+                    DISCONNECTED
+                } else if capacity == 0 {
+                    n.queue.push_back((v, true));
+                    next = Some(1);
+                    OK
+                } else if s.queue.len() < capacity {
+                    n.queue.push_back((v, false));
+                    OK
+                } else {
+                    return None;
+                };
+                if next.is_none() {
+                    n.seen[t].push(result);
+                }
+                vec![(3, u8::from(s.receiver))]
+            }
+            Op::Send(v) => {
+                // The second half of a rendezvous send: its message was taken, or the
+                // receiver went away first and it is withdrawn.
+                if let Some(i) = s.taken.iter().position(|&x| x == v) {
+                    n.taken.remove(i);
+                    n.seen[t].push(OK);
+                } else if !s.receiver {
+                    n.queue.retain(|m| m.0 != v);
+                    n.seen[t].push(DISCONNECTED);
+                } else {
+                    return None;
+                }
+                vec![(3, 0)]
+            }
+            Op::TrySend(v) => {
+                let receiver_waits =
+                    self.program.threads[0].get(s.pc[0]) == Some(&Op::Recv) && s.stage[0] == 1;
+                let room = match capacity {
+                    0 => receiver_waits && s.queue.is_empty(),
+                    _ => s.queue.len() < capacity,
+                };
+                n.seen[t].push(match (s.receiver, room) {
+                    (false, _) => DISCONNECTED,
+                    (true, false) => FULL,
+                    (true, true) => {
+                        n.queue.push_back((v, false));
+                        OK
+                    }
+                });
+                vec![(3, u8::from(s.receiver && room))]
+            }
+            Op::Recv if capacity == 0 && stage == 0 => {
+                next = Some(1);
+                vec![(3, 1)]
+            }
+            Op::Recv | Op::TryRecv => {
+                n.seen[t].push(match n.queue.pop_front() {
+                    Some((v, awaited)) => {
+                        if awaited {
+                            n.taken.push(v);
+                        }
+                        v
+                    }
+                    None if s.senders == 0 => DISCONNECTED,
+                    None if op == Op::Recv => return None,
+                    None => EMPTY,
+                });
+                vec![(3, u8::from(!s.queue.is_empty()))]
+            }
+            // Stages: 0 lock, 1 wait (unlock and join the waiters), 2 woken, 4 relock,
+            // 3 unlock.
+            Op::Wait => match stage {
+                0 | 4 => {
+                    if s.mutex.is_some() {
+                        return None;
+                    }
+                    if stage == 0 {
+                        n.seen[t].push(u64::from(s.flag));
+                    }
+                    n.mutex = Some(t);
+                    next = Some(if s.flag { 3 } else { 1 });
+                    vec![(4, 1)]
+                }
+                1 => {
+                    n.waiters.push((t, false));
+                    n.mutex = None;
+                    next = Some(2);
+                    vec![(5, 1), (4, 1)]
+                }
+                2 => {
+                    let i = s.waiters.iter().position(|&w| w == (t, true))?;
+                    n.waiters.remove(i);
+                    next = Some(4);
+                    vec![(5, 1)]
+                }
+                _ => {
+                    n.mutex = None;
+                    vec![(4, 1)]
+                }
+            },
+            // Stages: 0 lock and set, then notify and unlock in the order `inside` says.
+            Op::Set { all, inside } => {
+                next = (stage < 2).then_some(stage + 1);
+                if stage == 0 {
+                    if s.mutex.is_some() {
+                        return None;
+                    }
+                    n.mutex = Some(t);
+                    n.flag = true;
+                    vec![(4, 1)]
+                } else if (stage == 1) == inside {
+                    let sleeping = n.waiters.iter_mut().filter(|w| !w.1);
+                    let woken = sleeping
+                        .take(if all { usize::MAX } else { 1 })
+                        .map(|w| w.1 = true);
+                    vec![(5, u8::from(woken.count() > 0))]
+                } else {
+                    n.mutex = None;
+                    vec![(4, 1)]
+                }
+            }
+            // Only the last sender's drop is seen (it disconnects).
+            Op::DropSender => {
+                n.senders -= 1;
+                if n.senders == 0 {
+                    vec![(3, 1)]
+                } else {
+                    Vec::new()
+                }
+            }
+            Op::DropReceiver => {
+                n.receiver = false;
+                vec![(3, 1)]
+            }
+        };
+        n.stage[t] = next.unwrap_or(0);
+        n.pc[t] += usize::from(next.is_none());
+        Some((n, access))
+    }
+
+    /// Every outcome, and whether some interleaving deadlocks (states already visited are
+    /// not explored again).
+    pub(crate) fn outcomes(&self) -> (BTreeSet<Observation>, bool) {
+        let (mut visited, mut outcomes, mut deadlock) = (HashSet::new(), BTreeSet::new(), false);
+        let mut stack = vec![self.initial()];
+        while let Some(s) = stack.pop() {
+            let mut progressed = false;
+            for (next, _) in (0..s.pc.len()).filter_map(|t| self.step(&s, t)) {
+                progressed = true;
+                if visited.insert(next.clone()) {
+                    stack.push(next);
+                }
+            }
+            if progressed {
+                continue;
+            }
+            if (0..s.pc.len()).any(|t| s.pc[t] < self.program.threads[t].len()) {
+                deadlock = true;
+            } else {
+                let mut observation = s.seen.clone();
+                observation.push(s.values.to_vec());
+                outcomes.insert(observation);
+            }
+        }
+        (outcomes, deadlock)
+    }
+
+    /// The number of Mazurkiewicz traces under the interpreter's dependence (every ordered
+    /// pair of conflicting steps of different threads), or `None` past `budget`
+    /// interleavings.
+    pub(crate) fn traces(&self, budget: &mut u64) -> Option<usize> {
+        let mut traces = BTreeSet::new();
+        let start = self.initial();
+        let steps = vec![0; start.pc.len()];
+        let mut stack = vec![(start, Vec::<(usize, usize, Access)>::new(), steps)];
+        while let Some((s, events, steps)) = stack.pop() {
+            let mut progressed = false;
+            for t in 0..s.pc.len() {
+                if let Some((next, accesses)) = self.step(&s, t) {
+                    progressed = true;
+                    let (mut events, mut steps) = (events.clone(), steps.clone());
+                    events.extend(accesses.into_iter().map(|a| (t, steps[t], a)));
+                    steps[t] += 1;
+                    stack.push((next, events, steps));
+                }
+            }
+            if !progressed {
+                *budget = budget.checked_sub(1)?;
+                let mut order = Vec::new();
+                for (i, a) in events.iter().enumerate() {
+                    for b in &events[i + 1..] {
+                        if a.0 != b.0 && a.2 .0 == b.2 .0 && conflict(a.2 .1, b.2 .1) {
+                            order.push((a.0, a.1, b.0, b.1));
+                        }
+                    }
+                }
+                order.sort_unstable();
+                traces.insert(order);
+            }
+        }
+        Some(traces.len())
+    }
+}
+
+fn apply(s: &mut State, t: usize, a: Atomic) -> Access {
+    match a {
+        Atomic::Load(x) => {
+            s.seen[t].push(s.values[x]);
+            (x, 0)
+        }
+        Atomic::Add(x) => {
+            s.seen[t].push(s.values[x]);
+            s.values[x] += 1;
+            (x, 1)
+        }
+        Atomic::Store(x, v) => {
+            s.values[x] = v;
+            (x, 1)
+        }
+    }
+}
