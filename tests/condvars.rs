@@ -95,51 +95,40 @@ fn a_notification_without_a_flag_can_be_lost() {
     );
 }
 
+/// Two threads wait in a loop for the flag; main raises it and wakes them with
+/// `notify_all` (or, wrongly, `notify_one`).
+fn two_waiters(notify_all: bool) -> impl Fn() + Send + Sync + 'static {
+    move || {
+        let ready = flag();
+        let waiters: Vec<_> = (0..2)
+            .map(|_| {
+                let ready = ready.clone();
+                thread::spawn(move || {
+                    let mut raised = ready.0.lock().unwrap();
+                    while !*raised {
+                        raised = ready.1.wait(raised).unwrap();
+                    }
+                })
+            })
+            .collect();
+        *ready.0.lock().unwrap() = true;
+        if notify_all {
+            ready.1.notify_all();
+        } else {
+            ready.1.notify_one();
+        }
+        for w in waiters {
+            w.join().unwrap();
+        }
+    }
+}
+
 #[test]
 fn notify_all_wakes_every_waiter() {
-    let stats = Builder::new()
-        .explore(|| {
-            let ready = flag();
-            let waiters: Vec<_> = (0..2)
-                .map(|_| {
-                    let ready = ready.clone();
-                    thread::spawn(move || {
-                        let mut raised = ready.0.lock().unwrap();
-                        while !*raised {
-                            raised = ready.1.wait(raised).unwrap();
-                        }
-                    })
-                })
-                .collect();
-            *ready.0.lock().unwrap() = true;
-            ready.1.notify_all();
-            for w in waiters {
-                w.join().unwrap();
-            }
-        })
-        .unwrap();
+    let stats = Builder::new().explore(two_waiters(true)).unwrap();
     assert!(stats.complete);
     // notify_one instead leaves one waiter asleep in some execution.
-    let failure = Builder::new()
-        .explore(|| {
-            let ready = flag();
-            let waiters: Vec<_> = (0..2)
-                .map(|_| {
-                    let ready = ready.clone();
-                    thread::spawn(move || {
-                        let mut raised = ready.0.lock().unwrap();
-                        while !*raised {
-                            raised = ready.1.wait(raised).unwrap();
-                        }
-                    })
-                })
-                .collect();
-            raise(&ready);
-            for w in waiters {
-                w.join().unwrap();
-            }
-        })
-        .unwrap_err();
+    let failure = Builder::new().explore(two_waiters(false)).unwrap_err();
     assert_eq!(failure.kind(), FailureKind::Deadlock, "{failure}");
 }
 
