@@ -117,6 +117,13 @@ impl ThreadClocks {
         into.assign(&self.now);
         self.now.tick(me);
     }
+
+    /// Like `release`, but adds to what `into` already holds (several releasers whose
+    /// releases one acquire takes together: read unlocks, reference drops).
+    pub(crate) fn release_joining(&mut self, me: ThreadId, into: &mut VectorClock) {
+        into.join(&self.now);
+        self.now.tick(me);
+    }
 }
 
 #[cfg(test)]

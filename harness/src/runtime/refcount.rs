@@ -56,13 +56,6 @@ impl Execution {
         self.add_object(ObjectState::RefCount(state), type_name, site)
     }
 
-    fn refcount(&mut self, object: ObjectIndex) -> &mut RefCountState {
-        match &mut self.objects[object as usize].state {
-            ObjectState::RefCount(count) => count,
-            _ => unreachable!("object {object} is not a reference count"),
-        }
-    }
-
     pub(crate) fn refcount_ref(&self, object: ObjectIndex) -> &RefCountState {
         match &self.objects[object as usize].state {
             ObjectState::RefCount(count) => count,
@@ -103,12 +96,13 @@ impl Execution {
         let access = self.refcount_access(OpKind::RefCount(op), object);
         let decisive = self.refcount_decisive(op, object);
         let me = self.current;
-        let mut released = VectorClock::default();
+        let clocks = &mut self.threads[me].clocks;
+        let ObjectState::RefCount(c) = &mut self.objects[object as usize].state else {
+            unreachable!("object {object} is not a reference count");
+        };
         if matches!(op, CountOp::Drop | CountOp::DropWeak) {
-            self.threads[me].clocks.release(me, &mut released);
+            clocks.release_joining(me, &mut c.released);
         }
-        let c = self.refcount(object);
-        c.released.join(&released);
         match op {
             CountOp::Clone => c.strong += 1,
             CountOp::Drop => c.strong -= 1,
@@ -117,10 +111,8 @@ impl Execution {
             CountOp::Upgrade if decisive => c.strong += 1,
             CountOp::Upgrade | CountOp::Claim { .. } | CountOp::Count => {}
         }
-        let acquires = decisive && matches!(op, CountOp::Drop | CountOp::Claim { .. });
-        if acquires {
-            let clock = c.released.clone();
-            self.threads[me].clocks.acquire(&clock);
+        if decisive && matches!(op, CountOp::Drop | CountOp::Claim { .. }) {
+            clocks.acquire(&c.released);
         }
         let outcome = match op {
             CountOp::Upgrade | CountOp::Claim { .. } if !decisive => SyncOutcome::Failed,

@@ -30,13 +30,6 @@ impl Execution {
         self.add_object(ObjectState::RwLock(RwLockState::default()), type_name, site)
     }
 
-    fn rwlock(&mut self, object: ObjectIndex) -> &mut RwLockState {
-        match &mut self.objects[object as usize].state {
-            ObjectState::RwLock(lock) => lock,
-            _ => unreachable!("object {object} is not a rwlock"),
-        }
-    }
-
     fn rwlock_ref(&self, object: ObjectIndex) -> &RwLockState {
         match &self.objects[object as usize].state {
             ObjectState::RwLock(lock) => lock,
@@ -75,15 +68,17 @@ impl Execution {
         let taken = self.rwlock_enabled(wanted, object);
         let me = self.current;
         if taken {
-            let lock = self.rwlock(object);
-            let mut acquired = lock.write_released.clone();
+            let clocks = &mut self.threads[me].clocks;
+            let ObjectState::RwLock(lock) = &mut self.objects[object as usize].state else {
+                unreachable!("object {object} is not a rwlock");
+            };
+            clocks.acquire(&lock.write_released);
             if write {
-                acquired.join(&lock.read_released);
+                clocks.acquire(&lock.read_released);
                 lock.writer = Some((me, site));
             } else {
                 lock.readers.push((me, site));
             }
-            self.threads[me].clocks.acquire(&acquired);
         }
         let outcome = if taken {
             SyncOutcome::Done
@@ -96,17 +91,18 @@ impl Execution {
 
     pub(crate) fn rwlock_unlock(&mut self, object: ObjectIndex, write: bool, site: Site) {
         let me = self.current;
-        let mut released = VectorClock::default();
-        self.threads[me].clocks.release(me, &mut released);
-        let lock = self.rwlock(object);
+        let clocks = &mut self.threads[me].clocks;
+        let ObjectState::RwLock(lock) = &mut self.objects[object as usize].state else {
+            unreachable!("object {object} is not a rwlock");
+        };
         if write {
             lock.writer = None;
-            lock.write_released = released;
+            clocks.release(me, &mut lock.write_released);
         } else {
             if let Some(i) = lock.readers.iter().position(|(t, _)| *t == me) {
                 lock.readers.swap_remove(i);
             }
-            lock.read_released.join(&released);
+            clocks.release_joining(me, &mut lock.read_released);
         }
         let op = if write {
             OpKind::WriteUnlock
