@@ -1,5 +1,5 @@
 //! weft's engine. It knows threads, objects, operations and clocks — never `Mutex` or
-//! `Sender`: the std-shaped primitives live in `weft-shims` and call the functions of [`rt`].
+//! `Sender`: the std-shaped primitives live in `weft-shims` and call the functions of `rt`.
 //!
 //! With the `engine` feature a model closure is run as coroutines on the calling OS thread,
 //! once per explored interleaving (`runner`), each choice made by an explorer (`explore`),
