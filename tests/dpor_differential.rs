@@ -9,10 +9,12 @@
 use std::collections::BTreeSet;
 // std's Arc: the programs under test are the atomics and the mutex; modelled reference
 // counts would add scheduling points that the brute-force interpreter does not have.
-use std::sync::{Arc, Mutex as StdMutex};
+use std::sync::Mutex as StdMutex;
 
 use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
-use weft::sync::Mutex;
+// weft's Arc: its clones and drops are events inside steps (no scheduling points) that
+// commute, so they must not change the number of executions either.
+use weft::sync::{Arc, Mutex};
 use weft::{thread, Builder};
 
 #[derive(Clone, Copy, Debug)]

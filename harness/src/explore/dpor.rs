@@ -14,6 +14,10 @@
 //! of its reversal to the backtrack set of the node where the earlier event ran, unless an
 //! initial is already there.
 //!
+//! A step may make accesses after its scheduling point (reference-count clones and drops
+//! happen inside steps), so a sleeping thread is remembered by every access its step made
+//! when it was explored from that node (`StepAccesses`), not only by its scheduling point's.
+//!
 //! Blocking primitives break the sleep-set argument: a sleeping thread's later step may be
 //! what enables a waiting operation whose races are still unseen. So an execution whose
 //! schedulable threads all sleep while one waits on such a primitive goes on with a sleeper
@@ -28,16 +32,17 @@
 use std::ops::Range;
 
 use super::causality::Causality;
+use super::step_accesses::StepAccesses;
 use super::{describe_pending, list_threads, Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
-use crate::runtime::op::{Access, Event, EventKind, Op, ThreadId};
+use crate::runtime::op::{Event, EventKind, Op, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
 #[derive(Clone, Copy, Debug)]
 struct Sleeper {
     thread: ThreadId,
-    access: Option<Access>,
+    accesses: StepAccesses,
 }
 
 /// Every thread waiting at a scheduling point, with its operation.
@@ -64,6 +69,8 @@ struct Node {
     thread: ThreadId,
     /// Where this node's record of every thread's pending operation starts in `pending_ops`.
     ops_start: usize,
+    /// Where the accesses of the steps explored from this node start in `explored`.
+    explored_start: usize,
     schedulable: ThreadSet,
     backtrack: ThreadSet,
     done: ThreadSet,
@@ -95,6 +102,9 @@ pub(crate) struct Dpor {
     /// Sleep candidates at the current node, to be filtered by the step's events.
     carried: Vec<Sleeper>,
     next_sleep: Vec<Sleeper>,
+    /// For each node in turn, the accesses of each step explored from it (`None`: too many
+    /// to remember), so that the thread sleeps by everything its step did.
+    explored: Vec<(ThreadId, Option<StepAccesses>)>,
 }
 
 impl Dpor {
@@ -107,6 +117,7 @@ impl Dpor {
             pending_ops: Vec::new(),
             carried: Vec::new(),
             next_sleep: Vec::new(),
+            explored: Vec::new(),
         }
     }
 
@@ -160,12 +171,21 @@ impl Dpor {
             let chosen = node.thread;
             self.carried.clear();
             self.carried.extend_from_slice(&node.sleep);
+            let explored = &self.explored[node.explored_start..];
             for thread in node.done.iter() {
-                if thread != chosen && !node.asleep(thread) {
-                    let access = execution.threads[thread]
-                        .pending
-                        .and_then(|op| execution.pending_access(&op));
-                    self.carried.push(Sleeper { thread, access });
+                if thread == chosen || node.asleep(thread) {
+                    continue;
+                }
+                let accesses = match explored.iter().find(|(t, _)| *t == thread) {
+                    Some(&(_, recorded)) => recorded,
+                    None => Some(StepAccesses::one(
+                        execution.threads[thread]
+                            .pending
+                            .and_then(|op| execution.pending_access(&op)),
+                    )),
+                };
+                if let Some(accesses) = accesses {
+                    self.carried.push(Sleeper { thread, accesses });
                 }
             }
         }
@@ -206,7 +226,7 @@ impl Dpor {
                     .collect();
                 let bound = |t| self.bound_allows(turn.preempts(schedulable, t), preemptions);
                 sleep.iter().find_map(|s| {
-                    let elsewhere = s.access.is_none_or(|a| !waited.contains(&a.object));
+                    let elsewhere = s.accesses.iter().all(|a| !waited.contains(&a.object));
                     let go = !waited.is_empty() && elsewhere && schedulable.contains(s.thread);
                     (go && bound(s.thread)).then_some(s.thread)
                 })
@@ -228,6 +248,7 @@ impl Dpor {
         self.nodes.push(Node {
             thread,
             ops_start,
+            explored_start: self.explored.len(),
             schedulable: schedulable.clone(),
             backtrack,
             done: chosen,
@@ -314,13 +335,15 @@ impl Explorer for Dpor {
         self.causality.races.clear();
         if step + 1 >= self.replay {
             let step_events = &trace[events];
+            // This node's newest explored step (the branch or a fresh node: the last node).
+            self.explored
+                .push((self.nodes[step].thread, StepAccesses::of(step_events)));
             self.next_sleep.clear();
             self.next_sleep
                 .extend(self.carried.iter().copied().filter(|sleeper| {
-                    sleeper.access.is_none_or(|pending| {
-                        !step_events
-                            .iter()
-                            .any(|e| e.access().is_some_and(|done| done.conflicts(pending)))
+                    !step_events.iter().any(|e| {
+                        e.access()
+                            .is_some_and(|done| sleeper.accesses.conflicts(done))
                     })
                 }));
         }
@@ -343,6 +366,7 @@ impl Explorer for Dpor {
             }
             let popped = self.nodes.pop().expect("checked above");
             self.pending_ops.truncate(popped.ops_start);
+            self.explored.truncate(popped.explored_start);
         }
         false
     }

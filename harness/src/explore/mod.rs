@@ -15,6 +15,7 @@ pub(crate) mod pct;
 pub(crate) mod random;
 pub(crate) mod replay;
 mod rng;
+mod step_accesses;
 
 use std::ops::Range;
 

@@ -20,7 +20,8 @@ pub fn refcount_new(type_name: &'static str) -> Option<ObjectId> {
     })
 }
 
-/// Performs `op` on `object` (a scheduling point); see `CountOp` for what the result means.
+/// Performs `op` on `object` (a scheduling point for observations and claims); see `CountOp`
+/// for what the result means.
 /// Does nothing (and returns what std's counts say, `fallback`) when the allocation is not
 /// tracked or belongs to another execution.
 pub fn refcount_op(object: Option<ObjectId>, op: CountOp, site: Site, fallback: bool) -> bool {
@@ -34,6 +35,16 @@ pub fn refcount_op(object: Option<ObjectId>, op: CountOp, site: Site, fallback: 
     let Some(index) = index else {
         return fallback;
     };
-    scheduling_point(OpKind::RefCount(op), Some(index), site);
+    // Clones and drops are events of the step they happen in, not scheduling points of their
+    // own: the explorer still sees their accesses (races, and the sleep sets remember whole
+    // steps), and an ordinary model does not get a step per `Arc` handle. Observations and
+    // claims, whose result depends on where they run, are scheduling points.
+    let in_step = matches!(
+        op,
+        CountOp::Clone | CountOp::Drop | CountOp::AddWeak | CountOp::DropWeak
+    );
+    if !in_step {
+        scheduling_point(OpKind::RefCount(op), Some(index), site);
+    }
     with(|e| e.refcount_op(index, op, site))
 }

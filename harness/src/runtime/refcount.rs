@@ -1,9 +1,10 @@
 //! Reference counts of `Arc`/`Weak` allocations: how many strong and weak handles exist,
 //! where the allocation was made, and whether its value was dropped.
 //!
-//! Every count operation is a scheduling point, so `Weak::upgrade` racing with the last
-//! `drop`, or `strong_count`/`try_unwrap` racing with a clone elsewhere, are explored both
-//! ways. Dependence is exact: a clone or a drop that does not reach zero is an `Update`
+//! Upgrades, claims and count queries are scheduling points; clones and drops are events
+//! inside the step that makes them (`rt::refcount_op`). Either way the explorer sees their
+//! accesses, so `Weak::upgrade` racing with the last `drop`, or `strong_count`/`try_unwrap`
+//! racing with a clone elsewhere, are explored both ways. Dependence is exact: a clone or a drop that does not reach zero is an `Update`
 //! (two of them commute), the drop that releases the value and a successful `try_unwrap`/
 //! `get_mut`-style claim are writes, count queries and failed upgrades or claims observe.
 //!

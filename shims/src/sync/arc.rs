@@ -1,8 +1,9 @@
 //! Modelled `Arc` and `Weak`: std's own `Arc` holds the value; the engine tracks the
-//! reference counts, so every clone, drop, upgrade, count and claim is a scheduling point
-//! (a `Weak::upgrade` racing with the last drop is explored both ways) and an allocation
-//! still referenced when every thread has finished is reported as a `Leak` with the line
-//! that made it.
+//! reference counts, so every clone, drop, upgrade, count and claim is an event the explorer
+//! sees (a `Weak::upgrade` racing with the last drop is explored both ways; upgrades, counts
+//! and claims are scheduling points, clones and drops happen inside the current step) and an
+//! allocation still referenced when every thread has finished is reported as a `Leak` with
+//! the line that made it.
 //!
 //! Invariant: the engine's strong count equals the number of live weft `Arc` handles of the
 //! allocation, which is std's strong count, so both always agree on upgrades and claims.
