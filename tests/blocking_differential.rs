@@ -25,9 +25,12 @@
 //! the interpreter finds one (and no outcome the interpreter lacks before it).
 #![cfg(feature = "permute")]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::{Arc as StdArc, Mutex as StdMutex};
 
+use common::Rng;
 use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use weft::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
 use weft::sync::{Arc, Condvar, Mutex, RwLock};
@@ -79,18 +82,6 @@ const OK: u64 = 0;
 const DISCONNECTED: u64 = 100;
 const EMPTY: u64 = 101;
 const FULL: u64 = 102;
-
-/// A tiny deterministic generator (xorshift), so failures reproduce from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
 
 fn atomic(rng: &mut Rng) -> Atomic {
     let x = rng.below(2) as usize;

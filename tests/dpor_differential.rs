@@ -6,11 +6,14 @@
 //! it must reach exactly the outcomes of the interleavings within that bound.
 #![cfg(feature = "permute")]
 
+mod common;
+
 use std::collections::BTreeSet;
 // std's Arc: the programs under test are the atomics and the mutex; modelled reference
 // counts would add scheduling points that the brute-force interpreter does not have.
 use std::sync::Mutex as StdMutex;
 
+use common::Rng;
 use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
 // weft's Arc: its clones and drops are events inside steps (no scheduling points) that
 // commute, so they must not change the number of executions either.
@@ -31,18 +34,6 @@ enum Op {
 }
 
 type Program = Vec<Vec<Op>>;
-
-/// A tiny deterministic generator (xorshift), so failures reproduce from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
 
 fn atomic_op(rng: &mut Rng) -> Op {
     let loc = rng.below(2) as usize;

@@ -3,12 +3,15 @@
 //! edge from the initialization to every reader.
 #![cfg(feature = "permute")]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::AtomicUsize as StdAtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Mutex as StdMutex;
 
+use common::panic_text;
 use weft::cell::UnsafeCell;
 use weft::sync::atomic::AtomicBool;
 use weft::sync::{Arc, LazyLock, Once, OnceLock};
@@ -49,15 +52,6 @@ impl Shared {
         // SAFETY: see `Sync` above.
         self.0.with_mut(|p| unsafe { *p = value })
     }
-}
-
-/// The message of a panic payload.
-fn message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_default()
 }
 
 #[test]
@@ -201,13 +195,16 @@ fn a_panicking_initializer_poisons_the_once_like_std() {
             let once = Arc::new(Once::new());
             let other = once.clone();
             let failed = thread::spawn(move || other.call_once(|| panic!("init failed")));
-            assert_eq!(message(failed.join().unwrap_err().as_ref()), "init failed");
+            assert_eq!(
+                panic_text(failed.join().unwrap_err().as_ref()),
+                "init failed"
+            );
             assert!(!once.is_completed());
 
             let again = catch_unwind(AssertUnwindSafe(|| once.call_once(|| {})));
             let payload = again.expect_err("call_once on a poisoned Once panics");
             assert_eq!(
-                message(payload.as_ref()),
+                panic_text(payload.as_ref()),
                 "Once instance has previously been poisoned"
             );
 
@@ -340,10 +337,10 @@ fn a_panicking_lazy_lock_is_poisoned_for_every_later_access() {
             let lazy = Arc::new(LazyLock::new(|| -> u32 { panic!("no value") }));
             let other = lazy.clone();
             let failed = thread::spawn(move || *LazyLock::force(&other));
-            assert_eq!(message(failed.join().unwrap_err().as_ref()), "no value");
+            assert_eq!(panic_text(failed.join().unwrap_err().as_ref()), "no value");
             let payload = catch_unwind(AssertUnwindSafe(|| **lazy)).unwrap_err();
             assert_eq!(
-                message(payload.as_ref()),
+                panic_text(payload.as_ref()),
                 "LazyLock instance has previously been poisoned"
             );
             assert_eq!(format!("{lazy:?}"), "LazyLock(<uninit>)");

@@ -2,23 +2,17 @@
 //! stack, are all joined before `scope` returns, and panic like std's; `sleep` is a yield.
 #![cfg(feature = "permute")]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Mutex as StdMutex;
 use std::time::{Duration, Instant};
 
+use common::panic_text;
 use weft::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst};
 use weft::sync::Arc;
 use weft::{thread, Builder, FailureKind};
-
-/// The message of a panic payload.
-fn message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_default()
-}
 
 #[test]
 fn scoped_threads_borrow_the_stack_and_independent_work_is_one_execution() {
@@ -112,7 +106,7 @@ fn an_unjoined_panicking_thread_makes_scope_panic_after_joining_all() {
                 })
             }));
             let payload = outcome.expect_err("scope panics for the panicked thread");
-            assert_eq!(message(payload.as_ref()), "a scoped thread panicked");
+            assert_eq!(panic_text(payload.as_ref()), "a scoped thread panicked");
             // The other thread was joined before the panic: its store is ordered before.
             assert!(done.load(Relaxed));
         })
@@ -145,7 +139,7 @@ fn a_panic_the_user_joined_does_not_make_scope_panic() {
         .explore(|| {
             let value = thread::scope(|s| {
                 let h = s.spawn(|| panic!("boom"));
-                assert_eq!(message(h.join().unwrap_err().as_ref()), "boom");
+                assert_eq!(panic_text(h.join().unwrap_err().as_ref()), "boom");
                 7
             });
             assert_eq!(value, 7);
@@ -164,7 +158,7 @@ fn a_panic_in_the_scope_closure_continues_after_joining_all() {
                     panic!("closure failed");
                 })
             }));
-            assert_eq!(message(outcome.unwrap_err().as_ref()), "closure failed");
+            assert_eq!(panic_text(outcome.unwrap_err().as_ref()), "closure failed");
             assert!(
                 done.load(Relaxed),
                 "the thread was joined before the panic went on"

@@ -114,3 +114,26 @@ pub fn outcome_set<T: Ord + Send + 'static>(
     let set = std::mem::take(&mut *seen.lock().unwrap());
     (set, stats.executions)
 }
+
+/// A tiny deterministic generator (xorshift), so random test programs reproduce from the
+/// seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// The message of a panic payload (`&str` or `String`; empty for other payloads).
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
