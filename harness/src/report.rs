@@ -29,8 +29,8 @@ pub(crate) struct Context<'a> {
     pub export_trace: bool,
     /// The schedule is a simplification of the one the exploration found failing.
     pub simplified: bool,
-    /// Events to mark in the drawing, with the mark.
-    pub marks: Vec<(usize, &'static str)>,
+    /// Events to mark in the drawing, with the mark (indices past the trace mark nothing).
+    pub marks: &'a [(usize, &'static str)],
     /// How the explorer came to this execution (samplers: their seed), asked only when the
     /// execution failed.
     pub found_by: &'a dyn Fn() -> Option<String>,
@@ -59,7 +59,7 @@ pub(crate) fn failure(
         steps,
         plural(steps)
     );
-    text.push_str(&draw(e, &cx.marks));
+    text.push_str(&draw(e, cx.marks));
     text.push_str(&origins(e));
     if let Some(line) = (cx.found_by)() {
         let _ = writeln!(text, "{line}");
@@ -71,7 +71,7 @@ pub(crate) fn failure(
     failure.preemptions = cx.preemptions;
     failure.steps = steps;
     if cx.export_trace {
-        failure.trace = Some(trace_file::chrome_json(e, cx.number, &cx.marks));
+        failure.trace = Some(trace_file::chrome_json(e, cx.number, cx.marks));
     }
     failure
 }

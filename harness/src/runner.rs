@@ -240,6 +240,11 @@ impl Runner<'_> {
                 let e = execution.borrow();
                 let explorer: &dyn Explorer = explorer;
                 let found_by = || explorer.describe_execution();
+                // What the drawing marks, built without allocating (this runs per execution).
+                let marks = match e.race {
+                    Some(race) => [(race.access, "race"), (race.previous, "previous access")],
+                    None => [(e.events.len().wrapping_sub(1), "here"), (usize::MAX, "")],
+                };
                 let cx = Context {
                     execution: &e,
                     schedule: &steps.schedule,
@@ -247,18 +252,7 @@ impl Runner<'_> {
                     preemptions: steps.preemptions,
                     simplified: self.simplifying,
                     export_trace: self.builder.trace_file.is_some(),
-                    marks: match e.race {
-                        Some(race) => {
-                            vec![(race.access, "race"), (race.previous, "previous access")]
-                        }
-                        None => e
-                            .events
-                            .len()
-                            .checked_sub(1)
-                            .map(|i| (i, "here"))
-                            .into_iter()
-                            .collect(),
-                    },
+                    marks: &marks,
                     found_by: &found_by,
                 };
                 judge(ending, &cx)
