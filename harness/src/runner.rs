@@ -229,7 +229,9 @@ impl Runner<'_> {
         explorer.begin_execution();
         let max_steps = self.builder.max_steps;
         let outcome = execution::enter(&execution, || {
-            let ending = match steps.run(explorer, max_steps) {
+            let ending = steps.run(explorer, max_steps);
+            explorer.execution_ended(&execution.borrow());
+            let ending = match ending {
                 Ending::Quiescent => match explorer.end_execution(steps.schedule.threads.len()) {
                     Some(message) => Ending::Diverged(message),
                     None => Ending::Quiescent,

@@ -1,18 +1,19 @@
-//! Source-DPOR with sleep sets (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014).
+//! Optimal DPOR: wakeup trees with sleep sets (Abdulla, Aronis, Jonsson, Sagonas, JACM
+//! 2017; see `wakeup`).
+//!
+//! The exploration tree is the stack `nodes`, one node per scheduling point of the current
+//! execution. Each execution replays the recorded prefix, takes the next branch of its last
+//! node's wakeup tree, follows that branch's subtree (`guide`) through fresh nodes, then
+//! chooses freely. Every race found (see `causality`) adds the sequence that reverses it
+//! (`reversal`) to the wakeup tree of the node where the earlier event ran, unless a
+//! thread explored or asleep there, or a branch already in the tree, stands for it.
 //!
 //! Under a preemption bound the explorer makes no reduction: it tries every schedulable
 //! thread the bound allows at every node (iterative context bounding, as CHESS does). Sleep
 //! sets and race-directed backtracking can both hide the only in-bound representative of a
 //! trace; with conservative backtrack points at the start of each run of steps (after Coons,
 //! Musuvathi, McKinley, OOPSLA 2013) weft's differential test still found missed outcomes.
-//! Exhaustive bounded search is what that test shows complete; a sound bounded DPOR is
-//! future work.
-//!
-//! The exploration tree is the stack `nodes`, one node per scheduling point of the current
-//! execution. Each execution replays the recorded prefix, makes the new choice at its last
-//! node, then continues with fresh nodes. Every race found (see `causality`) adds one initial
-//! of its reversal to the backtrack set of the node where the earlier event ran, unless an
-//! initial is already there.
+//! Exhaustive bounded search is what that test shows complete.
 //!
 //! A step may make accesses after its scheduling point (reference-count clones and drops
 //! happen inside steps), so a sleeping thread is remembered by every access its step made
@@ -21,18 +22,21 @@
 //! Blocking primitives break the sleep-set argument: a sleeping thread's later step may be
 //! what enables a waiting operation whose races are still unseen. So an execution whose
 //! schedulable threads all sleep while one waits on such a primitive goes on with a sleeper
-//! whose next step is elsewhere (repeating an explored trace), and a sleeping thread does
-//! not count as the initial of a race of theirs.
+//! whose next step is elsewhere (repeating an explored trace), and a race of theirs is
+//! reversed from an initial that is neither explored nor asleep, regardless of sleepers.
 //!
 //! Invariant: a node's `done` holds every thread explored from it; a thread in a node's sleep
-//! set is never chosen there, except in the case above. So no two complete executions are
-//! equivalent (without blocking primitives), and every Mazurkiewicz trace has a complete
-//! execution (unbounded), or every interleaving within the bound is run (bounded).
+//! set is never chosen freely there, except in the case above. So no two complete executions
+//! are equivalent and none ends with every thread asleep (without blocking primitives), and
+//! every Mazurkiewicz trace has a complete execution (unbounded), or every interleaving
+//! within the bound is run (bounded).
 
 use std::ops::Range;
 
 use super::causality::Causality;
+use super::reversal::reversal;
 use super::step_accesses::StepAccesses;
+use super::wakeup::{initials, insert, weak_initial, Branch, StepSummary};
 use super::{describe_pending, list_threads, Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
@@ -72,7 +76,10 @@ struct Node {
     /// Where the accesses of the steps explored from this node start in `explored`.
     explored_start: usize,
     schedulable: ThreadSet,
+    /// Bounded search: every thread the bound may run here.
     backtrack: ThreadSet,
+    /// Unbounded: the sequences still to explore from here, in order.
+    wakeup: Vec<Branch>,
     done: ThreadSet,
     sleep: Vec<Sleeper>,
     turn: Turn,
@@ -105,6 +112,13 @@ pub(crate) struct Dpor {
     /// For each node in turn, the accesses of each step explored from it (`None`: too many
     /// to remember), so that the thread sleeps by everything its step did.
     explored: Vec<(ThreadId, Option<StepAccesses>)>,
+    /// The wakeup subtree the next fresh node follows.
+    guide: Vec<Branch>,
+    /// Each step of the current execution: its thread and its events.
+    steps: Vec<(ThreadId, Range<usize>)>,
+    /// The races of the current execution, reversed once it has ended: a reversal holds
+    /// every step that does not happen after the earlier event, to the end of the execution.
+    races: Vec<(usize, usize)>,
 }
 
 impl Dpor {
@@ -118,6 +132,9 @@ impl Dpor {
             carried: Vec::new(),
             next_sleep: Vec::new(),
             explored: Vec::new(),
+            guide: Vec::new(),
+            steps: Vec::new(),
+            races: Vec::new(),
         }
     }
 
@@ -203,14 +220,31 @@ impl Dpor {
             Some(node) => node.preemptions + usize::from(node.is_preemption(node.thread)),
             None => 0,
         };
+        let mut wakeup = Vec::new();
+        let mut guided = None;
+        if !self.guide.is_empty() {
+            let mut guide = std::mem::take(&mut self.guide);
+            let first = guide.remove(0);
+            wakeup = guide;
+            if schedulable.contains(first.step.thread) {
+                guided = Some(first.step.thread);
+                self.guide = first.children;
+            } else {
+                // The sequence cannot go on here (its thread yielded or waits): every
+                // thread that can run becomes an alternative instead.
+                add_every_thread(&mut wakeup, schedulable, &sleep);
+            }
+        }
         let allowed = |thread: ThreadId| {
             !sleep.iter().any(|s| s.thread == thread)
                 && self.bound_allows(turn.preempts(schedulable, thread), preemptions)
         };
-        let pick = turn
-            .last
-            .filter(|&p| schedulable.contains(p) && allowed(p))
-            .or_else(|| schedulable.iter().find(|&t| allowed(t)))
+        let pick = guided
+            .or_else(|| {
+                turn.last
+                    .filter(|&p| schedulable.contains(p) && allowed(p))
+                    .or_else(|| schedulable.iter().find(|&t| allowed(t)))
+            })
             .or_else(|| {
                 // Every schedulable thread sleeps, but a thread waits on a blocking
                 // primitive, and a sleeper's next step is not on it: a later step of that
@@ -251,6 +285,7 @@ impl Dpor {
             explored_start: self.explored.len(),
             schedulable: schedulable.clone(),
             backtrack,
+            wakeup,
             done: chosen,
             sleep,
             turn,
@@ -259,41 +294,64 @@ impl Dpor {
         Decision::Run(thread)
     }
 
-    /// Makes sure the reversal of race (`earlier`, `later`) will be explored.
-    fn add_backtrack(&mut self, earlier: usize, later: usize, trace: &[Event]) {
+    /// Makes sure the reversal of race (`earlier`, `later`) will be explored: adds the
+    /// sequence that reverses it to the wakeup tree of the node where `earlier` ran.
+    fn add_race(&mut self, earlier: usize, later: usize, trace: &[Event]) {
         let at = trace[earlier].step;
-        let mut initials = self.causality.initials(earlier, later, trace);
+        let mut v = reversal(&self.causality, earlier, later, trace, &self.steps);
+        let node = &self.nodes[at];
+        let end = self
+            .nodes
+            .get(at + 1)
+            .map_or(self.explored.len(), |next| next.explored_start);
+        let explored = self.explored[node.explored_start..end]
+            .iter()
+            .filter(|&&(t, _)| t != node.thread && !node.asleep(t))
+            .filter_map(|&(t, accesses)| accesses.map(|a| StepSummary::of_accesses(t, a)));
+        let mut covered = node
+            .sleep
+            .iter()
+            .map(|s| StepSummary::of_accesses(s.thread, s.accesses))
+            .chain(explored);
         if matches!(trace[later].kind, EventKind::Sync { .. }) {
-            // A blocking primitive's race: a sleeping initial does not stand for the
-            // reversal. The sleep set says that thread's step was explored here first, but
-            // the reversal may need that step after the racing one (which can be disabled
-            // until other steps run), so another initial must be tried.
-            let node = &self.nodes[at];
-            initials = initials.iter().filter(|&t| !node.asleep(t)).collect();
-        }
-        if initials.intersects(&self.nodes[at].backtrack) {
+            // A blocking primitive's race: a sleeping or explored thread does not stand for
+            // the reversal. Its step was explored here first, but the reversal may need that
+            // step after the racing one (which can be disabled until other steps run), so
+            // the sequence starts with another initial, the racing thread's if it can.
+            let taken = |t: ThreadId| node.done.contains(t) || node.asleep(t);
+            let racer = trace[later].thread;
+            let candidates: Vec<usize> = initials(&v).filter(|&i| !taken(v[i].thread)).collect();
+            let Some(&first) = candidates
+                .iter()
+                .find(|&&i| v[i].thread == racer)
+                .or(candidates.first())
+            else {
+                return;
+            };
+            let step = v.remove(first);
+            v.insert(0, step);
+        } else if covered.any(|c| weak_initial(&c, &v)) {
             return;
         }
-        let racer = trace[later].thread;
-        let Some(thread) = (if initials.contains(racer) {
-            Some(racer)
-        } else {
-            initials.first()
-        }) else {
-            return;
-        };
-        self.insert_backtrack(at, thread);
+        insert(&mut self.nodes[at].wakeup, v);
     }
+}
 
-    fn insert_backtrack(&mut self, at: usize, thread: ThreadId) {
-        let node = &mut self.nodes[at];
-        if node.schedulable.contains(thread) {
-            node.backtrack.insert(thread);
-        } else {
-            // The initial cannot run here (it yielded): fall back to every thread that can.
-            for t in node.schedulable.clone().iter() {
-                node.backtrack.insert(t);
-            }
+/// Every schedulable thread not asleep, as a one-step branch that depends on everything
+/// (its step is not known here).
+fn add_every_thread(wakeup: &mut Vec<Branch>, schedulable: &ThreadSet, sleep: &[Sleeper]) {
+    for thread in schedulable.iter() {
+        let listed = wakeup.iter().any(|b| b.step.thread == thread);
+        if !listed && !sleep.iter().any(|s| s.thread == thread) {
+            wakeup.push(Branch {
+                step: StepSummary {
+                    thread,
+                    accesses: None,
+                    spawns: None,
+                    joins: None,
+                },
+                children: Vec::new(),
+            });
         }
     }
 }
@@ -303,6 +361,8 @@ impl Explorer for Dpor {
         self.causality.reset();
         self.carried.clear();
         self.next_sleep.clear();
+        self.steps.clear();
+        self.races.clear();
     }
 
     fn choose(
@@ -324,15 +384,11 @@ impl Explorer for Dpor {
             return;
         }
         let trace = &execution.events;
+        self.steps.push((self.nodes[step].thread, events.clone()));
         for pos in events.clone() {
             self.causality.process(pos, trace);
         }
-        let races = std::mem::take(&mut self.causality.races);
-        for &(earlier, later) in &races {
-            self.add_backtrack(earlier, later, trace);
-        }
-        self.causality.races = races;
-        self.causality.races.clear();
+        self.races.append(&mut self.causality.races);
         if step + 1 >= self.replay {
             let step_events = &trace[events];
             // This node's newest explored step (the branch or a fresh node: the last node).
@@ -349,18 +405,49 @@ impl Explorer for Dpor {
         }
     }
 
+    fn execution_ended(&mut self, execution: &Execution) {
+        let races = std::mem::take(&mut self.races);
+        for &(earlier, later) in &races {
+            self.add_race(earlier, later, &execution.events);
+        }
+        self.races = races;
+    }
+
     fn next_execution(&mut self) -> bool {
-        while let Some(node) = self.nodes.last() {
-            let next = node.backtrack.iter().find(|&t| {
-                !node.done.contains(t)
-                    && !node.asleep(t)
-                    && node.schedulable.contains(t)
-                    && self.bound_allows(node.is_preemption(t), node.preemptions)
-            });
-            if let Some(thread) = next {
-                let node = self.nodes.last_mut().expect("checked above");
+        self.guide.clear();
+        while let Some(node) = self.nodes.last_mut() {
+            if self.bound.is_some() {
+                let bound = self.bound;
+                let next = node.backtrack.iter().find(|&t| {
+                    let preemption = node.is_preemption(t);
+                    !node.done.contains(t)
+                        && (!preemption || bound.is_none_or(|b| node.preemptions < b))
+                });
+                if let Some(thread) = next {
+                    node.done.insert(thread);
+                    node.thread = thread;
+                    self.replay = self.nodes.len();
+                    return true;
+                }
+            }
+            while !node.wakeup.is_empty() {
+                let branch = node.wakeup.remove(0);
+                let thread = branch.step.thread;
+                if node.done.contains(thread) || node.asleep(thread) {
+                    continue;
+                }
+                if !node.schedulable.contains(thread) {
+                    // It yielded here: every thread that can run stands in for it.
+                    let (schedulable, sleep) = (node.schedulable.clone(), &node.sleep);
+                    let mut alternatives = std::mem::take(&mut node.wakeup);
+                    add_every_thread(&mut alternatives, &schedulable, sleep);
+                    alternatives.retain(|b| !node.done.contains(b.step.thread));
+                    node.wakeup = alternatives;
+                    continue;
+                }
                 node.done.insert(thread);
                 node.thread = thread;
+                self.guide = branch.children;
                 self.replay = self.nodes.len();
                 return true;
             }

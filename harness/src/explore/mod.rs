@@ -14,8 +14,10 @@ pub(crate) mod guided;
 pub(crate) mod pct;
 pub(crate) mod random;
 pub(crate) mod replay;
+mod reversal;
 mod rng;
 mod step_accesses;
+mod wakeup;
 
 use std::ops::Range;
 
@@ -65,6 +67,9 @@ pub(crate) trait Explorer {
 
     /// Called after the step at `step` performed the events in `events`.
     fn after_step(&mut self, _execution: &Execution, _step: usize, _events: Range<usize>) {}
+
+    /// Called when an execution stopped, however it ended, with its whole trace.
+    fn execution_ended(&mut self, _execution: &Execution) {}
 
     /// Called when an execution ran out of runnable threads after `steps` steps; a message
     /// when that itself contradicts the explorer's record.

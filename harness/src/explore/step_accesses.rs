@@ -5,7 +5,7 @@
 //! Invariant: a sleeper wakes when an executed event conflicts with any remembered access;
 //! a step with more accesses than fit is never put to sleep (conservative).
 
-use crate::runtime::op::{Access, Event};
+use crate::runtime::op::{Access, AccessKind, Event, EventKind};
 
 /// The most accesses of one step a sleeping thread is remembered by; a step with more is
 /// never put to sleep (explored again: conservative).
@@ -33,6 +33,31 @@ impl StepAccesses {
         Some(StepAccesses(list))
     }
 
+    /// These accesses (of `events`) as the step makes them when moved before the event it
+    /// raced with: a `try_lock` that failed now finds the mutex free (before the
+    /// acquisition it saw) and one that succeeded finds it held (before the release it
+    /// followed); a blocking primitive's operation, or a reference count's other than a
+    /// commuting update, may find another state, so it counts as a write (conservative).
+    pub(crate) fn reversed(mut self, events: &[Event]) -> StepAccesses {
+        let placed = events.iter().filter(|e| e.access().is_some());
+        for (slot, event) in self.0.iter_mut().zip(placed) {
+            let Some(access) = slot.as_mut() else {
+                continue;
+            };
+            access.kind = match event.kind {
+                EventKind::TryLock { acquired: true } => AccessKind::Probe,
+                EventKind::TryLock { acquired: false } => AccessKind::TryAcquire,
+                // It read the store it raced with; before it, it may find its expected value.
+                EventKind::CompareExchangeFailed { .. } => AccessKind::Write,
+                // Moved earlier, a reference count only gets further from zero: an update
+                // stays one.
+                EventKind::Sync { .. } if access.kind != AccessKind::Update => AccessKind::Write,
+                _ => access.kind,
+            };
+        }
+        self
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = Access> + '_ {
         self.0.iter().flatten().copied()
     }
@@ -45,7 +70,6 @@ impl StepAccesses {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::op::AccessKind;
 
     fn access(object: u32, kind: AccessKind) -> Access {
         Access { object, kind }

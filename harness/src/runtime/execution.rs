@@ -203,14 +203,9 @@ impl Execution {
         let state = &self.objects[object as usize].state;
         let kind = match (op.kind, state) {
             (OpKind::Load, _) => AccessKind::Read,
-            (OpKind::Store | OpKind::Rmw, _) => AccessKind::Write,
-            (OpKind::CompareExchange(expected), ObjectState::Atomic(location)) => {
-                if location.latest().1.value == expected {
-                    AccessKind::Write
-                } else {
-                    AccessKind::Read
-                }
-            }
+            // A compare-exchange conflicts like a write even when it fails (see
+            // `Event::access`).
+            (OpKind::Store | OpKind::Rmw | OpKind::CompareExchange(_), _) => AccessKind::Write,
             (OpKind::Lock, _) => AccessKind::Acquire,
             (OpKind::TryLock, ObjectState::Mutex(mutex)) if mutex.owner.is_some() => {
                 AccessKind::Probe

@@ -278,8 +278,10 @@ pub(crate) struct Event {
 impl Event {
     pub(crate) fn access(&self) -> Option<Access> {
         let kind = match self.kind {
-            EventKind::Load { .. } | EventKind::CompareExchangeFailed { .. } => AccessKind::Read,
-            EventKind::Store { .. } | EventKind::Rmw { .. } => AccessKind::Write,
+            EventKind::Load { .. } => AccessKind::Read,
+            EventKind::Store { .. }
+            | EventKind::Rmw { .. }
+            | EventKind::CompareExchangeFailed { .. } => AccessKind::Write,
             EventKind::Lock => AccessKind::Acquire,
             EventKind::TryLock { acquired: true } => AccessKind::TryAcquire,
             EventKind::TryLock { acquired: false } => AccessKind::Probe,

@@ -63,11 +63,6 @@ impl ThreadSet {
     pub(crate) fn first(&self) -> Option<usize> {
         self.iter().next()
     }
-
-    /// Whether the two sets share a thread.
-    pub(crate) fn intersects(&self, other: &ThreadSet) -> bool {
-        self.low & other.low != 0 || self.high.iter().zip(&other.high).any(|(a, b)| a & b != 0)
-    }
 }
 
 /// The positions of the set bits of a word, lowest first.
@@ -106,7 +101,5 @@ mod tests {
         assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 3, 64, 130]);
         assert!(set.contains(64) && !set.contains(65));
         assert_eq!(set.len(), 4);
-        let other: ThreadSet = [130].into_iter().collect();
-        assert!(set.intersects(&other));
     }
 }

@@ -1,0 +1,50 @@
+//! The sequence that reverses a race, for a wakeup tree: in execution `E`, race `e ⋖ e2`
+//! with `e` run at scheduling point `at`, the steps after `at` to the end of `E` that do
+//! not happen after `e` (in their order; `notdep(e, E)`), then `e2`'s step. Run from the
+//! node before `at`, it reaches `e2` without `e`, so `e2` runs first. All of `E` counts, not
+//! only the steps up to `e2`: a thread that commutes with the steps up to `e2` but not with
+//! a later one must not be taken to stand for the reversal.
+//!
+//! Invariant: a step is left out exactly when one of its events happens after `e` (then so
+//! does every later step of its thread); the racing step is summarised widened, because
+//! before `e` it may do something else with the objects it touches.
+
+use std::ops::Range;
+
+use super::causality::Causality;
+use super::wakeup::StepSummary;
+use crate::runtime::op::Event;
+use crate::runtime::thread_set::ThreadSet;
+
+/// Each step of the current execution: the thread that ran it and its events in the trace.
+pub(crate) type Steps = [(usize, Range<usize>)];
+
+pub(crate) fn reversal(
+    causality: &Causality,
+    e: usize,
+    e2: usize,
+    trace: &[Event],
+    steps: &Steps,
+) -> Vec<StepSummary> {
+    let at = trace[e].step;
+    let last = trace[e2].step;
+    let mut after_e = ThreadSet::default();
+    let mut v = Vec::with_capacity(steps.len() - at);
+    for (s, (thread, events)) in steps.iter().enumerate().skip(at + 1) {
+        if s == last || after_e.contains(*thread) {
+            continue;
+        }
+        let follows = events
+            .clone()
+            .last()
+            .is_some_and(|k| causality.happens_after(k, e, trace));
+        if follows {
+            after_e.insert(*thread);
+        } else {
+            v.push(StepSummary::of(*thread, &trace[events.clone()], false));
+        }
+    }
+    let (thread, events) = &steps[last];
+    v.push(StepSummary::of(*thread, &trace[events.clone()], true));
+    v
+}
