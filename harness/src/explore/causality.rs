@@ -8,7 +8,9 @@
 //! `clock(k)[thread(e)] >= clock(e)[thread(e)]`.
 //!
 //! Blocking primitives (channels, condvars, rwlocks, barriers, park tokens): an event races
-//! with every earlier conflicting event on the object outside its thread's past.
+//! with the latest earlier conflicting events on the object outside its thread's past,
+//! leaving out the events that enabled it (a blocking operation cannot be reversed with
+//! them); those only order it.
 //!
 //! Mutexes: blocking acquisitions race with the previous acquisition (reversing a lock with
 //! the unlock before it only makes it wait); a successful `try_lock` races with the previous
@@ -17,6 +19,7 @@
 
 use crate::runtime::clock::VectorClock;
 use crate::runtime::op::{Access, AccessKind, Event, EventKind, ThreadId};
+use crate::runtime::sync_access::SyncAccess;
 use crate::runtime::thread_set::ThreadSet;
 
 /// The accesses to one object that later accesses may race with. Atomics and mutexes alike:
@@ -53,6 +56,8 @@ pub(crate) struct Causality {
     objects: Vec<History>,
     /// Races found by `process`, as (earlier event, later event).
     pub races: Vec<(usize, usize)>,
+    /// Scratch for `sync_conflicts`: the earlier events an event may race with.
+    racers: Vec<usize>,
     /// Scratch for `initials`: each thread's first event in the reversed sequence.
     firsts: Vec<(ThreadId, u32)>,
 }
@@ -140,12 +145,12 @@ impl Causality {
         }
     }
 
-    /// A blocking primitive's (or reference count's) event races with every earlier
-    /// conflicting event outside its thread's past, not only the last one: an operation
-    /// that enabled it (a send, an unlock) must not hide the earlier one it could have run
-    /// before (the lock that made it wait), because reversing it with the enabler is
-    /// impossible. It is then ordered after exactly the conflicting events, so commuting
-    /// updates (`AccessKind::Update`) stay unordered.
+    /// A blocking primitive's (or reference count's) event races with the latest earlier
+    /// conflicting events outside its thread's past, except those that enabled it
+    /// (`SyncAccess::enabled_by`): reversing it with its enabler is impossible, and the
+    /// enabler must not hide the earlier event it could have run before (the send that
+    /// filled the room it waited for). It is then ordered after exactly the conflicting
+    /// events, so commuting ones (two read locks, `AccessKind::Update`s) stay unordered.
     fn sync_conflicts(
         &mut self,
         pos: usize,
@@ -154,11 +159,19 @@ impl Causality {
         clock: &mut VectorClock,
         trace: &[Event],
     ) {
-        for &(earlier, earlier_kind) in &h.all {
-            if AccessKind::conflict(kind, earlier_kind) {
-                self.race_unless_ordered(earlier, pos, clock, trace);
-            }
-        }
+        let mut racers = std::mem::take(&mut self.racers);
+        racers.clear();
+        racers.extend(h.all.iter().filter_map(|&(earlier, earlier_kind)| {
+            let enabler = match (kind, earlier_kind) {
+                (AccessKind::Sync(later), AccessKind::Sync(earlier)) => {
+                    SyncAccess::enabled_by(later, earlier)
+                }
+                _ => false,
+            };
+            (AccessKind::conflict(kind, earlier_kind) && !enabler).then_some(earlier)
+        }));
+        self.race_with_latest_of(&racers, pos, clock, trace);
+        self.racers = racers;
         for &(earlier, earlier_kind) in &h.all {
             if AccessKind::conflict(kind, earlier_kind) {
                 clock.join(&self.clocks[earlier]);
@@ -201,6 +214,7 @@ impl Causality {
             AccessKind::Release | AccessKind::Update => {
                 self.race_with_latest_of(&h.reads, pos, clock, trace)
             }
+            AccessKind::Sync(_) => unreachable!("blocking primitives go to sync_conflicts"),
         }
         // Then the dependence edges: an observing event comes after the last modification;
         // a modifying one after it and every observation since.
