@@ -19,7 +19,18 @@
 
 use crate::runtime::clock::VectorClock;
 use crate::runtime::op::{Access, AccessKind, Event, EventKind, ThreadId};
-use crate::runtime::sync_access::SyncAccess;
+use crate::runtime::sync_access::{Dependence, SyncAccess};
+
+/// How the event with access `later` depends on an earlier one with access `earlier`.
+fn depends(later: AccessKind, earlier: AccessKind) -> Dependence {
+    match (later, earlier) {
+        (AccessKind::Sync(later), AccessKind::Sync(earlier)) => {
+            SyncAccess::depends(later, earlier)
+        }
+        _ if AccessKind::conflict(later, earlier) => Dependence::Race,
+        _ => Dependence::None,
+    }
+}
 use crate::runtime::thread_set::ThreadSet;
 
 /// The accesses to one object that later accesses may race with. Atomics and mutexes alike:
@@ -146,11 +157,11 @@ impl Causality {
     }
 
     /// A blocking primitive's (or reference count's) event races with the latest earlier
-    /// conflicting events outside its thread's past, except those that enabled it
-    /// (`SyncAccess::enabled_by`): reversing it with its enabler is impossible, and the
-    /// enabler must not hide the earlier event it could have run before (the send that
-    /// filled the room it waited for). It is then ordered after exactly the conflicting
-    /// events, so commuting ones (two read locks, `AccessKind::Update`s) stay unordered.
+    /// events it depends on outside its thread's past, except those that enabled it
+    /// (`Dependence::Edge`): reversing it with its enabler is impossible, and the enabler
+    /// must not hide the earlier event it could have run before (the send that filled the
+    /// room it waited for). It is then ordered after exactly the events it depends on, so
+    /// commuting ones (two read locks, `AccessKind::Update`s) stay unordered.
     fn sync_conflicts(
         &mut self,
         pos: usize,
@@ -162,18 +173,12 @@ impl Causality {
         let mut racers = std::mem::take(&mut self.racers);
         racers.clear();
         racers.extend(h.all.iter().filter_map(|&(earlier, earlier_kind)| {
-            let enabler = match (kind, earlier_kind) {
-                (AccessKind::Sync(later), AccessKind::Sync(earlier)) => {
-                    SyncAccess::enabled_by(later, earlier)
-                }
-                _ => false,
-            };
-            (AccessKind::conflict(kind, earlier_kind) && !enabler).then_some(earlier)
+            (depends(kind, earlier_kind) == Dependence::Race).then_some(earlier)
         }));
         self.race_with_latest_of(&racers, pos, clock, trace);
         self.racers = racers;
         for &(earlier, earlier_kind) in &h.all {
-            if AccessKind::conflict(kind, earlier_kind) {
+            if depends(kind, earlier_kind) != Dependence::None {
                 clock.join(&self.clocks[earlier]);
             }
         }

@@ -9,13 +9,24 @@
 //! conflicting operations; `Unpark::first` and `Park::waited` are only read by `enabled_by`,
 //! never by `conflict`.
 //!
-//! Some dependences are happens-before edges but never races (`enabled_by`): a blocking
-//! operation cannot run before the event that let it go on (a `recv` before the send of the
-//! message it took, a bounded `send` before the receive that made its room, a `wait` before
-//! its notify), so that order is not explored.
+//! Some dependences are happens-before edges but never races (`Dependence::Edge`): a
+//! blocking operation cannot run before the event that let it go on (a `recv` before the
+//! send of the message it took, a bounded `send` before the receive that made its room, a
+//! `wait` before its notify), so that order is not explored.
 
 /// No ticket (a send that needs no room, a full channel with nothing queued).
 pub(crate) const NONE: u32 = u32::MAX;
+
+/// What an earlier event is to a later one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dependence {
+    /// They commute in this order.
+    None,
+    /// The later one could not have run first: it happens after, with no race.
+    Edge,
+    /// Reversing them may change what either does.
+    Race,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SyncAccess {
@@ -107,7 +118,9 @@ impl SyncAccess {
                 true
             }
             (Recv { .. }, Empty { .. } | RecvRegister) => true,
-            (Recv { ticket, .. }, Full { room, .. }) => ticket == room,
+            // A rendezvous receive clears the registration a `try_send` needs: a failed one
+            // after it would, before it, have failed for the message it took instead.
+            (Recv { ticket, .. }, Full { room, .. }) => ticket == room || room == NONE,
             (Recv { ticket: j, .. }, Taken { ticket }) => j == ticket,
             (Full { room: NONE, .. }, RecvRegister) => true,
             (DropSender, Send { .. } | Empty { .. } | RecvClosed { .. }) => true,
@@ -155,10 +168,29 @@ impl SyncAccess {
         )
     }
 
+    /// How `later` depends on `earlier`, an event that ran before it. `conflict` is the
+    /// symmetric closure, for sleep sets, which do not know the order.
+    pub(crate) fn depends(later: SyncAccess, earlier: SyncAccess) -> Dependence {
+        if !Self::conflict(later, earlier) {
+            return Dependence::None;
+        }
+        match (later, earlier) {
+            // A lock after a failed `try_*` commutes with it (the lock was held either way;
+            // what made it fail conflicts with the failure, what frees it with both), and
+            // so does a rendezvous receive after a failed `try_send` (no registered receiver
+            // was free either way). An order here would hide the failure's race with what
+            // would have let it succeed (the unlock, the registration).
+            (Lock { .. }, LockProbe { .. }) | (Recv { .. }, Full { room: NONE, .. }) => {
+                Dependence::None
+            }
+            _ if Self::enabled_by(later, earlier) => Dependence::Edge,
+            _ => Dependence::Race,
+        }
+    }
+
     /// Whether `later` could not have run before `earlier` (which it conflicts with): a
-    /// blocking operation and the event that let it go on. Their dependence orders them
-    /// but is no race.
-    pub(crate) fn enabled_by(later: SyncAccess, earlier: SyncAccess) -> bool {
+    /// blocking operation and the event that let it go on.
+    fn enabled_by(later: SyncAccess, earlier: SyncAccess) -> bool {
         match (later, earlier) {
             (Recv { ticket, blocking }, Send { ticket: t, .. }) => blocking && t == ticket,
             (Send { room, blocking, .. }, Recv { ticket, .. }) => blocking && room == ticket,
@@ -166,9 +198,8 @@ impl SyncAccess {
             (RecvClosed { blocking }, DropSender) => blocking,
             (SendClosed { waited }, DropReceiver) => waited != NONE,
             // A blocking lock waits for unlocks and does not race with them (as a mutex
-            // lock races with the previous acquisition, not with the unlock before it), nor
-            // with the failed `try_*`s that only saw the lock held.
-            (Lock { blocking, .. }, Unlock { .. } | LockProbe { .. }) => blocking,
+            // lock races with the previous acquisition, not with the unlock before it).
+            (Lock { blocking, .. }, Unlock { .. }) => blocking,
             (Woken { blocking, .. }, Notify { .. }) => blocking,
             (Pass { .. }, Arrive { .. }) => true,
             (Park { waited, .. }, Unpark { first, .. }) => waited && first,
