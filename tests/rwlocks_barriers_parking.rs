@@ -245,5 +245,8 @@ fn a_failed_try_write_still_races_with_the_unlock_after_a_later_read_lock() {
     });
     // The reader's message first; the receiver reads before the reader's add; the
     // try_write after the reader's unlock and its second add.
-    assert!(results.contains(&(((2, 1), 0), true, (0, 0))), "{results:?}");
+    assert!(
+        results.contains(&(((2, 1), 0), true, (0, 0))),
+        "{results:?}"
+    );
 }

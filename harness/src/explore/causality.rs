@@ -24,9 +24,7 @@ use crate::runtime::sync_access::{Dependence, SyncAccess};
 /// How the event with access `later` depends on an earlier one with access `earlier`.
 fn depends(later: AccessKind, earlier: AccessKind) -> Dependence {
     match (later, earlier) {
-        (AccessKind::Sync(later), AccessKind::Sync(earlier)) => {
-            SyncAccess::depends(later, earlier)
-        }
+        (AccessKind::Sync(later), AccessKind::Sync(earlier)) => SyncAccess::depends(later, earlier),
         _ if AccessKind::conflict(later, earlier) => Dependence::Race,
         _ => Dependence::None,
     }

@@ -104,20 +104,18 @@ impl Execution {
                     _ => SyncAccess::WaitTimedOut,
                 }
             }
-            OpKind::Notify { all } => {
-                match condvar.waiters.iter().find(|w| !w.notified) {
-                    Some(first) => SyncAccess::Notify {
-                        lo: first.ticket,
-                        hi: if all { next } else { first.ticket + 1 },
-                        all,
-                    },
-                    None => SyncAccess::Notify {
-                        lo: next,
-                        hi: next,
-                        all,
-                    },
-                }
-            }
+            OpKind::Notify { all } => match condvar.waiters.iter().find(|w| !w.notified) {
+                Some(first) => SyncAccess::Notify {
+                    lo: first.ticket,
+                    hi: if all { next } else { first.ticket + 1 },
+                    all,
+                },
+                None => SyncAccess::Notify {
+                    lo: next,
+                    hi: next,
+                    all,
+                },
+            },
             _ => unreachable!("{op:?} is no condvar operation"),
         };
         AccessKind::Sync(access)

@@ -51,7 +51,10 @@ impl Execution {
     }
 
     pub(crate) fn rwlock_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
-        let write = matches!(op, OpKind::WriteLock | OpKind::TryWriteLock | OpKind::WriteUnlock);
+        let write = matches!(
+            op,
+            OpKind::WriteLock | OpKind::TryWriteLock | OpKind::WriteUnlock
+        );
         let access = match op {
             OpKind::ReadUnlock | OpKind::WriteUnlock => SyncAccess::Unlock { write },
             OpKind::TryReadLock if !self.rwlock_enabled(OpKind::ReadLock, object) => {

@@ -44,43 +44,81 @@ pub(crate) enum SyncAccess {
     /// `try_send` found no room: it would have succeeded before the send of message `filled`
     /// (`NONE`: none queued) and after the receive of message `room` (`NONE`: rendezvous,
     /// after a receiver registers).
-    Full { filled: u32, room: u32 },
+    Full {
+        filled: u32,
+        room: u32,
+    },
     /// Took message `ticket`.
-    Recv { ticket: u32, blocking: bool },
+    Recv {
+        ticket: u32,
+        blocking: bool,
+    },
     /// `try_recv` or `recv_timeout` found no message; the next one would be `next`.
-    Empty { next: u32 },
+    Empty {
+        next: u32,
+    },
     /// A rendezvous receiver announces it waits.
     RecvRegister,
     /// A rendezvous sender saw its message `ticket` received.
-    Taken { ticket: u32 },
+    Taken {
+        ticket: u32,
+    },
     /// A receive saw every sender gone.
-    RecvClosed { blocking: bool },
+    RecvClosed {
+        blocking: bool,
+    },
     /// A send (or a rendezvous sender's wait) saw the receiver gone. `waited`: the message
     /// it waited behind (a blocking send on a full channel: the last one queued; a
     /// rendezvous sender: its own), `NONE` if it could have gone on before the drop.
-    SendClosed { waited: u32 },
+    SendClosed {
+        waited: u32,
+    },
     DropSender,
     DropReceiver,
     /// A read (`write: false`) or write lock acquisition.
-    Lock { write: bool, blocking: bool },
+    Lock {
+        write: bool,
+        blocking: bool,
+    },
     /// A failed `try_read` / `try_write`.
-    LockProbe { write: bool },
-    Unlock { write: bool },
+    LockProbe {
+        write: bool,
+    },
+    Unlock {
+        write: bool,
+    },
     /// A thread joins a condvar's waiters with this registration number.
-    Register { ticket: u32 },
+    Register {
+        ticket: u32,
+    },
     /// A notify marked the registrations `[lo, hi)` (`lo == hi`: nobody; the next
     /// registration would be `hi`).
-    Notify { lo: u32, hi: u32, all: bool },
+    Notify {
+        lo: u32,
+        hi: u32,
+        all: bool,
+    },
     /// The wait of registration `ticket` ended by a notification.
-    Woken { ticket: u32, blocking: bool },
+    Woken {
+        ticket: u32,
+        blocking: bool,
+    },
     /// A wait that ended without a notification (timeout, spurious wakeup).
     WaitTimedOut,
     /// A barrier arrival; `leader`: it completed `generation`.
-    Arrive { generation: u32, leader: bool },
+    Arrive {
+        generation: u32,
+        leader: bool,
+    },
     /// A non-leader leaves `generation` once it passed.
-    Pass { generation: u32 },
+    Pass {
+        generation: u32,
+    },
     /// `unpark` while the token has been taken `epoch` times; `first`: it set the token.
-    Unpark { epoch: u32, first: bool },
+    Unpark {
+        epoch: u32,
+        first: bool,
+    },
     /// A park that took the token (the `epoch`-th) or, `took: false`, found none;
     /// `waited`: a blocking park that only the first unpark of its epoch let go on.
     Park {
@@ -93,7 +131,7 @@ pub(crate) enum SyncAccess {
 use SyncAccess::*;
 
 impl SyncAccess {
-    /// Whether the operations commute (symmetric).
+    /// Whether the operations fail to commute (symmetric).
     pub(crate) fn conflict(a: SyncAccess, b: SyncAccess) -> bool {
         Self::one_way(a, b) || Self::one_way(b, a)
     }
@@ -220,5 +258,92 @@ impl SyncAccess {
                 | Pass { .. }
                 | Park { took: false, .. }
         ) && !matches!(self, Lock { write: false, .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send(ticket: u32, since: u32) -> SyncAccess {
+        Send {
+            ticket,
+            room: NONE,
+            since,
+            blocking: true,
+            handoff: false,
+        }
+    }
+
+    fn recv(ticket: u32) -> SyncAccess {
+        Recv {
+            ticket,
+            blocking: true,
+        }
+    }
+
+    #[test]
+    fn a_receive_depends_on_the_send_of_its_message_only() {
+        assert!(SyncAccess::conflict(send(0, 0), send(1, 1)));
+        assert!(SyncAccess::conflict(send(1, 1), recv(1)));
+        assert!(!SyncAccess::conflict(send(1, 1), recv(0)), "unbounded");
+        assert!(
+            SyncAccess::conflict(send(1, 0), recv(0)),
+            "capacity 1: its room"
+        );
+        assert_eq!(SyncAccess::depends(recv(1), send(1, 1)), Dependence::Edge);
+        let try_recv = Recv {
+            ticket: 1,
+            blocking: false,
+        };
+        assert_eq!(SyncAccess::depends(try_recv, send(1, 1)), Dependence::Race);
+        assert!(SyncAccess::conflict(Empty { next: 2 }, send(2, 2)));
+        assert!(!SyncAccess::conflict(Empty { next: 2 }, send(1, 1)));
+    }
+
+    #[test]
+    fn readers_and_unparks_commute_failed_attempts_after_a_lock_do_not_order_it() {
+        let read = Lock {
+            write: false,
+            blocking: true,
+        };
+        let write = Lock {
+            write: true,
+            blocking: true,
+        };
+        assert!(!SyncAccess::conflict(read, read));
+        assert!(!SyncAccess::conflict(read, Unlock { write: false }));
+        assert!(SyncAccess::conflict(read, write));
+        assert_eq!(
+            SyncAccess::depends(write, Unlock { write: false }),
+            Dependence::Edge
+        );
+        let probe = LockProbe { write: true };
+        assert_eq!(SyncAccess::depends(probe, read), Dependence::Race);
+        assert_eq!(SyncAccess::depends(read, probe), Dependence::None);
+        let unpark = Unpark {
+            epoch: 0,
+            first: true,
+        };
+        assert!(!SyncAccess::conflict(unpark, unpark));
+    }
+
+    #[test]
+    fn a_notify_conflicts_with_the_registrations_it_marks() {
+        let one = Notify {
+            lo: 1,
+            hi: 2,
+            all: false,
+        };
+        assert!(SyncAccess::conflict(one, Register { ticket: 1 }));
+        assert!(!SyncAccess::conflict(one, Register { ticket: 2 }));
+        let nobody = Notify {
+            lo: 2,
+            hi: 2,
+            all: false,
+        };
+        assert!(SyncAccess::conflict(nobody, Register { ticket: 2 }));
+        assert!(!SyncAccess::conflict(nobody, nobody));
+        assert!(SyncAccess::conflict(one, one));
     }
 }
