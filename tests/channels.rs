@@ -332,3 +332,24 @@ fn a_send_waiting_for_room_still_races_with_the_send_that_filled_it() {
     assert!(results.contains(&(1, Some(3), 0, true)), "{results:?}");
     assert!(results.contains(&(1, Some(3), 0, false)), "{results:?}");
 }
+
+/// Found by `blocking_differential` with exact dependence: a `try_send` that failed after
+/// the receive cleared the registration must still be tried between the registration and
+/// the other sender's message (where it succeeds and its message is the one received).
+#[test]
+fn a_failed_rendezvous_try_send_races_back_past_the_receive() {
+    let (results, _) = outcome_set(|seen| {
+        let (tx, rx) = mpsc::sync_channel::<u64>(0);
+        let tx2 = tx.clone();
+        let receiver = thread::spawn(move || rx.recv().unwrap_or(100));
+        let sender = thread::spawn(move || (tx2.send(1).is_ok(), tx2.send(2).is_ok()));
+        let tried = thread::spawn(move || tx.try_send(3).is_ok());
+        seen((
+            receiver.join().unwrap(),
+            sender.join().unwrap(),
+            tried.join().unwrap(),
+        ));
+    });
+    assert!(results.contains(&(3, (false, false), true)), "{results:?}");
+    assert!(results.contains(&(1, (true, false), false)), "{results:?}");
+}

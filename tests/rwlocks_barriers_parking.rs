@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use common::outcome_set;
 use weft::cell::UnsafeCell;
-use weft::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use weft::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
+use weft::sync::mpsc;
 use weft::sync::{Arc, Barrier, RwLock, TryLockError};
 use weft::{thread, Builder, FailureKind};
 
@@ -203,4 +204,49 @@ fn park_without_unpark_deadlocks_and_park_timeout_does_not() {
         })
         .unwrap();
     assert_eq!(stats.executions, 1);
+}
+
+/// Found by `blocking_differential` with exact dependence: a failed `try_write` (a reader
+/// holds the lock) must not be ordered before a later read lock, which would hide its race
+/// with the unlock that lets it succeed.
+#[test]
+fn a_failed_try_write_still_races_with_the_unlock_after_a_later_read_lock() {
+    let (results, _) = outcome_set(|seen| {
+        let x = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
+        let lock = Arc::new(RwLock::new(()));
+        let (tx, rx) = mpsc::sync_channel::<u64>(1);
+        let tx2 = tx.clone();
+        let (x0, l0) = (x.clone(), lock.clone());
+        let receiver = thread::spawn(move || {
+            let got = (rx.recv().unwrap(), rx.recv().unwrap());
+            let guard = l0.read().unwrap();
+            let seen = x0[0].load(SeqCst);
+            drop(guard);
+            (got, seen)
+        });
+        let (x1, l1) = (x.clone(), lock.clone());
+        let writer = thread::spawn(move || {
+            tx2.send(1).unwrap();
+            l1.try_write().map(|_g| x1[1].store(5, SeqCst)).is_ok()
+        });
+        let (x2, l2) = (x.clone(), lock.clone());
+        let reader = thread::spawn(move || {
+            tx.send(2).unwrap();
+            let guard = l2.read().unwrap();
+            let v = x2[0].fetch_add(1, SeqCst);
+            drop(guard);
+            (v, x2[1].fetch_add(1, SeqCst))
+        });
+        seen((
+            receiver.join().unwrap(),
+            writer.join().unwrap(),
+            reader.join().unwrap(),
+        ));
+    });
+    // The reader's message first; the receiver reads before the reader's add; the
+    // try_write after the reader's unlock and its second add.
+    assert!(
+        results.contains(&(((2, 1), 0), true, (0, 0))),
+        "{results:?}"
+    );
 }

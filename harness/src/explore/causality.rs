@@ -8,15 +8,29 @@
 //! `clock(k)[thread(e)] >= clock(e)[thread(e)]`.
 //!
 //! Blocking primitives (channels, condvars, rwlocks, barriers, park tokens): an event races
-//! with every earlier conflicting event on the object outside its thread's past.
+//! with the latest earlier conflicting events on the object outside its thread's past,
+//! leaving out the events that enabled it (a blocking operation cannot be reversed with
+//! them); those only order it.
 //!
 //! Mutexes: blocking acquisitions race with the previous acquisition (reversing a lock with
 //! the unlock before it only makes it wait); a successful `try_lock` races with the previous
 //! unlock (before it, it would have failed); a failed `try_lock` races with the acquisition
 //! it saw, and an unlock with the failed `try_lock`s it would have let succeed.
 
+mod initials;
+
 use crate::runtime::clock::VectorClock;
 use crate::runtime::op::{Access, AccessKind, Event, EventKind};
+use crate::runtime::sync_access::{Dependence, SyncAccess};
+
+/// How the event with access `later` depends on an earlier one with access `earlier`.
+fn depends(later: AccessKind, earlier: AccessKind) -> Dependence {
+    match (later, earlier) {
+        (AccessKind::Sync(later), AccessKind::Sync(earlier)) => SyncAccess::depends(later, earlier),
+        _ if AccessKind::conflict(later, earlier) => Dependence::Race,
+        _ => Dependence::None,
+    }
+}
 
 /// The accesses to one object that later accesses may race with. Atomics and mutexes alike:
 /// a "write" is an event that modifies the object (store, read-modify-write, successful
@@ -52,6 +66,10 @@ pub(crate) struct Causality {
     objects: Vec<History>,
     /// Races found by `process`, as (earlier event, later event).
     pub races: Vec<(usize, usize)>,
+    /// Scratch for `sync_conflicts`: the earlier events an event may race with.
+    racers: Vec<usize>,
+    /// Scratch for `initials`: each thread's first event in the reversed sequence.
+    firsts: Vec<(crate::runtime::op::ThreadId, u32)>,
 }
 
 impl Causality {
@@ -142,12 +160,12 @@ impl Causality {
         }
     }
 
-    /// A blocking primitive's (or reference count's) event races with every earlier
-    /// conflicting event outside its thread's past, not only the last one: an operation
-    /// that enabled it (a send, an unlock) must not hide the earlier one it could have run
-    /// before (the lock that made it wait), because reversing it with the enabler is
-    /// impossible. It is then ordered after exactly the conflicting events, so commuting
-    /// updates (`AccessKind::Update`) stay unordered.
+    /// A blocking primitive's (or reference count's) event races with the latest earlier
+    /// events it depends on outside its thread's past, except those that enabled it
+    /// (`Dependence::Edge`): reversing it with its enabler is impossible, and the enabler
+    /// must not hide the earlier event it could have run before (the send that filled the
+    /// room it waited for). It is then ordered after exactly the events it depends on, so
+    /// commuting ones (two read locks, `AccessKind::Update`s) stay unordered.
     fn sync_conflicts(
         &mut self,
         pos: usize,
@@ -156,13 +174,15 @@ impl Causality {
         clock: &mut VectorClock,
         trace: &[Event],
     ) {
+        let mut racers = std::mem::take(&mut self.racers);
+        racers.clear();
+        racers.extend(h.all.iter().filter_map(|&(earlier, earlier_kind)| {
+            (depends(kind, earlier_kind) == Dependence::Race).then_some(earlier)
+        }));
+        self.race_with_latest_of(&racers, pos, clock, trace);
+        self.racers = racers;
         for &(earlier, earlier_kind) in &h.all {
-            if AccessKind::conflict(kind, earlier_kind) {
-                self.race_unless_ordered(earlier, pos, clock, trace);
-            }
-        }
-        for &(earlier, earlier_kind) in &h.all {
-            if AccessKind::conflict(kind, earlier_kind) {
+            if depends(kind, earlier_kind) != Dependence::None {
                 clock.join(&self.clocks[earlier]);
             }
         }
@@ -203,6 +223,7 @@ impl Causality {
             AccessKind::Release | AccessKind::Update => {
                 self.race_with_latest_of(&h.reads, pos, clock, trace)
             }
+            AccessKind::Sync(_) => unreachable!("blocking primitives go to sync_conflicts"),
         }
         // Then the dependence edges: an observing event comes after the last modification;
         // a modifying one after it and every observation since.

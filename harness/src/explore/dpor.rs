@@ -40,7 +40,7 @@ use super::wakeup::{initials, insert, weak_initial, Branch, StepSummary};
 use super::{describe_pending, list_threads, Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
-use crate::runtime::op::{Event, EventKind, Op, ThreadId};
+use crate::runtime::op::{Event, EventKind, Op, OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
 #[derive(Clone, Copy, Debug)]
@@ -119,6 +119,9 @@ pub(crate) struct Dpor {
     /// The races of the current execution, reversed once it has ended: a reversal holds
     /// every step that does not happen after the earlier event, to the end of the execution.
     races: Vec<(usize, usize)>,
+    /// An execution used a blocking primitive: from then on, races add source-DPOR's
+    /// backtrack points instead of wakeup sequences (see the module docs).
+    source: bool,
 }
 
 impl Dpor {
@@ -135,6 +138,7 @@ impl Dpor {
             guide: Vec::new(),
             steps: Vec::new(),
             races: Vec::new(),
+            source: false,
         }
     }
 
@@ -337,6 +341,40 @@ impl Dpor {
     }
 }
 
+impl Dpor {
+    /// Source-DPOR: makes sure the reversal of race (`earlier`, `later`) will be explored by
+    /// adding one of its initials to the backtrack set where `earlier` ran, unless one is
+    /// already there.
+    fn add_backtrack(&mut self, earlier: usize, later: usize, trace: &[Event]) {
+        let at = trace[earlier].step;
+        let mut initials = self.causality.initials(earlier, later, trace);
+        let node = &mut self.nodes[at];
+        if matches!(trace[later].kind, EventKind::Sync { .. }) {
+            // As in `add_race`: a sleeping initial does not stand for the reversal.
+            initials = initials.iter().filter(|&t| !node.asleep(t)).collect();
+        }
+        if initials.intersects(&node.backtrack) {
+            return;
+        }
+        let racer = trace[later].thread;
+        let Some(thread) = (if initials.contains(racer) {
+            Some(racer)
+        } else {
+            initials.first()
+        }) else {
+            return;
+        };
+        if node.schedulable.contains(thread) {
+            node.backtrack.insert(thread);
+        } else {
+            // The initial cannot run here (it yielded): every thread that can stands in.
+            for t in node.schedulable.clone().iter() {
+                node.backtrack.insert(t);
+            }
+        }
+    }
+}
+
 /// Every schedulable thread not asleep, as a one-step branch that depends on everything
 /// (its step is not known here).
 fn add_every_thread(wakeup: &mut Vec<Branch>, schedulable: &ThreadSet, sleep: &[Sleeper]) {
@@ -389,6 +427,9 @@ impl Explorer for Dpor {
             self.causality.process(pos, trace);
         }
         self.races.append(&mut self.causality.races);
+        self.source |= trace[events.clone()].iter().any(
+            |e| matches!(e.kind, EventKind::Sync { op, .. } if !matches!(op, OpKind::RefCount(_))),
+        );
         if step + 1 >= self.replay {
             let step_events = &trace[events];
             // This node's newest explored step (the branch or a fresh node: the last node).
@@ -408,7 +449,11 @@ impl Explorer for Dpor {
     fn execution_ended(&mut self, execution: &Execution) {
         let races = std::mem::take(&mut self.races);
         for &(earlier, later) in &races {
-            self.add_race(earlier, later, &execution.events);
+            if self.source {
+                self.add_backtrack(earlier, later, &execution.events);
+            } else {
+                self.add_race(earlier, later, &execution.events);
+            }
         }
         self.races = races;
     }
@@ -416,11 +461,20 @@ impl Explorer for Dpor {
     fn next_execution(&mut self) -> bool {
         self.guide.clear();
         while let Some(node) = self.nodes.last_mut() {
-            if self.bound.is_some() {
+            if self.source {
+                // Source-DPOR from here on: the sequences still to explore become
+                // backtrack points.
+                for branch in std::mem::take(&mut node.wakeup) {
+                    node.backtrack.insert(branch.step.thread);
+                }
+            }
+            if self.bound.is_some() || self.source {
                 let bound = self.bound;
                 let next = node.backtrack.iter().find(|&t| {
                     let preemption = node.is_preemption(t);
                     !node.done.contains(t)
+                        && !node.asleep(t)
+                        && node.schedulable.contains(t)
                         && (!preemption || bound.is_none_or(|b| node.preemptions < b))
                 });
                 if let Some(thread) = next {

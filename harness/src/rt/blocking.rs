@@ -55,8 +55,9 @@ pub fn condvar_register(condvar: ObjectId) {
 pub fn condvar_wait(condvar: ObjectId, timeout: bool) -> bool {
     let site = Location::caller();
     let index = resolve(condvar);
-    scheduling_point(OpKind::CondvarWait { timeout }, Some(index), site);
-    with(|e| e.condvar_wait(index, timeout, site))
+    let ticket = with(|e| e.condvar_ticket(index));
+    scheduling_point(OpKind::CondvarWait { timeout, ticket }, Some(index), site);
+    with(|e| e.condvar_wait(index, timeout, ticket, site))
 }
 
 #[track_caller]

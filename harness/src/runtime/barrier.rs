@@ -3,6 +3,10 @@
 //!
 //! Happens-before: every arrival of a generation happens before every thread leaves it.
 //!
+//! Dependence (`SyncAccess`): arrivals conflict with each other (whether one leads depends
+//! on every arrival before it); a thread leaving a generation depends on the leader's
+//! arrival only, which it waited for (an edge, not a race).
+//!
 //! Invariant: `arrived` counts the arrivals of generation `generation`; `passed[g]` is the
 //! joined clock of generation `g`'s arrivals once it completed.
 
@@ -10,6 +14,7 @@ use super::clock::VectorClock;
 use super::execution::Execution;
 use super::objects::ObjectState;
 use super::op::{AccessKind, ObjectIndex, OpKind, Site, SyncOutcome};
+use super::sync_access::SyncAccess;
 
 pub(crate) struct BarrierState {
     parties: usize,
@@ -57,17 +62,25 @@ impl Execution {
         }
     }
 
-    pub(crate) fn barrier_access(&self, op: OpKind) -> AccessKind {
-        match op {
-            OpKind::BarrierWait(_) => AccessKind::Read,
-            _ => AccessKind::Write,
-        }
+    pub(crate) fn barrier_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
+        let barrier = self.barrier_ref(object);
+        let access = match op {
+            OpKind::BarrierWait(generation) => SyncAccess::Pass {
+                generation: generation as u32,
+            },
+            _ => SyncAccess::Arrive {
+                generation: barrier.generation as u32,
+                leader: barrier.arrived + 1 == barrier.parties,
+            },
+        };
+        AccessKind::Sync(access)
     }
 
     /// Arrives; `Ok(())` for the leader (its arrival completed the generation), `Err(g)`
     /// for the others, who must then wait for generation `g` to pass.
     pub(crate) fn barrier_arrive(&mut self, object: ObjectIndex, site: Site) -> Result<(), u64> {
         let me = self.current;
+        let access = self.barrier_access(OpKind::BarrierArrive, object);
         let mut released = VectorClock::default();
         self.threads[me].clocks.release(me, &mut released);
         let barrier = self.barrier(object);
@@ -83,13 +96,7 @@ impl Execution {
             self.threads[me].clocks.acquire(&clock);
         }
         let outcome = SyncOutcome::Value(u64::from(leader));
-        self.record_sync(
-            OpKind::BarrierArrive,
-            object,
-            AccessKind::Write,
-            outcome,
-            site,
-        );
+        self.record_sync(OpKind::BarrierArrive, object, access, outcome, site);
         if leader {
             Ok(())
         } else {
@@ -102,7 +109,8 @@ impl Execution {
         let clock = self.barrier_ref(object).passed[generation as usize].clone();
         self.threads[me].clocks.acquire(&clock);
         let op = OpKind::BarrierWait(generation);
-        self.record_sync(op, object, AccessKind::Read, SyncOutcome::Done, site);
+        let access = self.barrier_access(op, object);
+        self.record_sync(op, object, access, SyncOutcome::Done, site);
     }
 
     pub(crate) fn barrier_describe(&self, object: ObjectIndex) -> String {

@@ -7,7 +7,14 @@
 //! received (`AwaitTaken`); its receiver announces itself (`RecvRegister`) so that
 //! `try_send` succeeds exactly when a receiver waits and no message is pending for it.
 //! `recv_timeout` never blocks: with nothing queued it times out, and since it conflicts with
-//! sends, DPOR also runs it after them, where it receives — both outcomes explored.
+//! the next send, DPOR also runs it after that, where it receives — both outcomes explored.
+//!
+//! Dependence (`SyncAccess`): sends conflict with each other (the message order); a receive
+//! with the other receives and with the send of the message it took only (a send queued
+//! behind it commutes with it); with capacity `n`, send `k` also with the receive of
+//! message `k - n` (its room). A failed attempt conflicts with what would have changed its
+//! answer: the next send for an empty queue, the last send and the next receive for a full
+//! one; a disconnection with the drop that caused it.
 //!
 //! Happens-before: a send happens before the receive of its message; the drops that
 //! disconnected a channel happen before what observes the disconnection.
@@ -22,6 +29,12 @@ use super::clock::VectorClock;
 use super::execution::Execution;
 use super::objects::ObjectState;
 use super::op::{AccessKind, ObjectIndex, OpKind, Site, SyncOutcome};
+use super::sync_access::{SyncAccess, NONE};
+
+/// A ticket as accesses carry it (no model sends four billion messages).
+fn ticket(t: u64) -> u32 {
+    u32::try_from(t).unwrap_or(NONE - 1)
+}
 
 pub(crate) struct ChannelState {
     /// `None`: unbounded; `Some(0)`: rendezvous.
@@ -113,22 +126,65 @@ impl Execution {
         }
     }
 
-    /// The access `op` would make now: observing (a failed `try_*`, a timeout, a
-    /// disconnection) or modifying the channel.
+    /// The access `op` would make now (see `SyncAccess`): which message it sends or takes,
+    /// which receive made its room, which send or receive would change a failed attempt.
     pub(crate) fn channel_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
         let c = self.channel_ref(object);
-        let modifies = match op {
-            OpKind::Send => c.receiver,
-            OpKind::TrySend => c.receiver && Self::room(c),
-            OpKind::Recv | OpKind::TryRecv | OpKind::RecvTimeout => !c.queue.is_empty(),
-            OpKind::AwaitTaken(ticket) => !c.taken.contains(&ticket),
-            _ => true,
+        let next = ticket(c.next_ticket);
+        let front = c.queue.front().map_or(next, |m| ticket(m.ticket));
+        let blocking = matches!(op, OpKind::Send | OpKind::Recv);
+        let access = match op {
+            OpKind::Send | OpKind::TrySend if !c.receiver => SyncAccess::SendClosed {
+                waited: match c.capacity {
+                    Some(n) if blocking && n > 0 && c.queue.len() >= n => next - 1,
+                    _ => NONE,
+                },
+            },
+            OpKind::Send | OpKind::TrySend if blocking || Self::room(c) => SyncAccess::Send {
+                ticket: next,
+                room: match c.capacity {
+                    Some(n) if n > 0 => next.checked_sub(ticket(n as u64)).unwrap_or(NONE),
+                    _ => NONE,
+                },
+                since: match c.capacity {
+                    Some(n) if n > 0 => next.saturating_sub(ticket(n as u64)),
+                    _ => next,
+                },
+                blocking,
+                handoff: !blocking && c.capacity == Some(0),
+            },
+            OpKind::TrySend if c.capacity == Some(0) => SyncAccess::Full {
+                filled: if c.queue.is_empty() { NONE } else { front },
+                room: NONE,
+            },
+            OpKind::TrySend => SyncAccess::Full {
+                filled: next - 1,
+                room: front,
+            },
+            OpKind::Recv | OpKind::TryRecv | OpKind::RecvTimeout if !c.queue.is_empty() => {
+                SyncAccess::Recv {
+                    ticket: front,
+                    blocking,
+                }
+            }
+            OpKind::Recv | OpKind::TryRecv | OpKind::RecvTimeout if c.senders == 0 => {
+                SyncAccess::RecvClosed { blocking }
+            }
+            // Not enabled yet: it will take the next message.
+            OpKind::Recv => SyncAccess::Recv {
+                ticket: next,
+                blocking,
+            },
+            OpKind::TryRecv | OpKind::RecvTimeout => SyncAccess::Empty { next },
+            OpKind::AwaitTaken(t) if !c.receiver && !c.taken.contains(&t) => {
+                SyncAccess::SendClosed { waited: ticket(t) }
+            }
+            OpKind::AwaitTaken(t) => SyncAccess::Taken { ticket: ticket(t) },
+            OpKind::RecvRegister => SyncAccess::RecvRegister,
+            OpKind::DropReceiver => SyncAccess::DropReceiver,
+            _ => SyncAccess::DropSender,
         };
-        if modifies {
-            AccessKind::Write
-        } else {
-            AccessKind::Read
-        }
+        AccessKind::Sync(access)
     }
 
     fn room(c: &ChannelState) -> bool {
@@ -218,7 +274,8 @@ impl Execution {
     pub(crate) fn channel_recv_register(&mut self, object: ObjectIndex, site: Site) {
         self.channel(object).receiver_waiting = true;
         let op = OpKind::RecvRegister;
-        self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+        let access = AccessKind::Sync(SyncAccess::RecvRegister);
+        self.record_sync(op, object, access, SyncOutcome::Done, site);
     }
 
     /// `recv`, `try_recv` or `recv_timeout` (by `op`).
@@ -281,7 +338,8 @@ impl Execution {
         c.senders -= 1;
         if c.senders == 0 {
             let op = OpKind::DropSender;
-            self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+            let access = AccessKind::Sync(SyncAccess::DropSender);
+            self.record_sync(op, object, access, SyncOutcome::Done, site);
         }
     }
 
@@ -294,7 +352,8 @@ impl Execution {
         c.receiver = false;
         c.receiver_waiting = false;
         let op = OpKind::DropReceiver;
-        self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+        let access = AccessKind::Sync(SyncAccess::DropReceiver);
+        self.record_sync(op, object, access, SyncOutcome::Done, site);
     }
 
     /// `empty, 1 sender alive` for deadlock reports.

@@ -8,21 +8,33 @@
 //!
 //! Happens-before comes from the mutex, as in std; notify and wake add none.
 //!
-//! Invariant: a thread is in `waiters` exactly from its register event to its wait event;
-//! `notify_one` picks the longest waiting thread not yet notified.
+//! Dependence (`SyncAccess`): registrations are numbered; registrations conflict with each
+//! other (their order decides whom `notify_one` wakes), a notify with the registrations it
+//! marks (and, for `notify_all` or one that marked nobody, the next registration), with
+//! the notifies that would mark the same waiters, and with the wait it ends (an edge, not
+//! a race, when the wait could not have returned without it); a wait that returned
+//! without a notification conflicts with every notify.
+//!
+//! Invariant: a thread is in `waiters` exactly from its register event to its wait event,
+//! in registration order, the notified ones first; `notify_one` picks the longest waiting
+//! thread not yet notified.
 
 use super::execution::Execution;
 use super::objects::ObjectState;
 use super::op::{AccessKind, ObjectIndex, OpKind, Site, SyncOutcome, ThreadId};
+use super::sync_access::SyncAccess;
 
 #[derive(Default)]
 pub(crate) struct CondvarState {
     waiters: Vec<Waiter>,
+    /// Registrations so far: the next one's number.
+    registered: u32,
 }
 
 #[derive(Clone, Copy)]
 struct Waiter {
     thread: ThreadId,
+    ticket: u32,
     notified: bool,
 }
 
@@ -70,34 +82,71 @@ impl Execution {
                 .is_some_and(|w| w.notified)
     }
 
-    /// The access `op` on the condvar would make now.
+    /// The registration number of the calling thread's wait.
+    pub(crate) fn condvar_ticket(&self, object: ObjectIndex) -> u32 {
+        let condvar = self.condvar_ref(object);
+        condvar.waiter(self.current).map_or(u32::MAX, |w| w.ticket)
+    }
+
+    /// The access `op` on the condvar would make now: which registrations a notify marks
+    /// (waiters are notified oldest first, so the ones not notified yet are the newest).
     pub(crate) fn condvar_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
         let condvar = self.condvar_ref(object);
-        match op {
-            OpKind::Notify { .. } if condvar.waiters.iter().all(|w| w.notified) => AccessKind::Read,
-            _ => AccessKind::Write,
-        }
+        let next = condvar.registered;
+        let access = match op {
+            OpKind::CondvarRegister => SyncAccess::Register { ticket: next },
+            OpKind::CondvarWait { timeout, ticket } => {
+                match condvar.waiters.iter().find(|w| w.ticket == ticket) {
+                    Some(w) if w.notified => SyncAccess::Woken {
+                        ticket,
+                        blocking: !timeout && !self.spurious_wakeups,
+                    },
+                    _ => SyncAccess::WaitTimedOut,
+                }
+            }
+            OpKind::Notify { all } => match condvar.waiters.iter().find(|w| !w.notified) {
+                Some(first) => SyncAccess::Notify {
+                    lo: first.ticket,
+                    hi: if all { next } else { first.ticket + 1 },
+                    all,
+                },
+                None => SyncAccess::Notify {
+                    lo: next,
+                    hi: next,
+                    all,
+                },
+            },
+            _ => unreachable!("{op:?} is no condvar operation"),
+        };
+        AccessKind::Sync(access)
     }
 
     pub(crate) fn condvar_register(&mut self, object: ObjectIndex, site: Site) {
         let thread = self.current;
-        self.condvar(object).waiters.push(Waiter {
+        let op = OpKind::CondvarRegister;
+        let access = self.condvar_access(op, object);
+        let condvar = self.condvar(object);
+        condvar.waiters.push(Waiter {
             thread,
+            ticket: condvar.registered,
             notified: false,
         });
-        self.record_sync(
-            OpKind::CondvarRegister,
-            object,
-            AccessKind::Write,
-            SyncOutcome::Done,
-            site,
-        );
+        condvar.registered += 1;
+        self.record_sync(op, object, access, SyncOutcome::Done, site);
     }
 
     /// Leaves the waiters; true when a notification woke the thread, false on a timeout or
     /// spurious wakeup.
-    pub(crate) fn condvar_wait(&mut self, object: ObjectIndex, timeout: bool, site: Site) -> bool {
+    pub(crate) fn condvar_wait(
+        &mut self,
+        object: ObjectIndex,
+        timeout: bool,
+        ticket: u32,
+        site: Site,
+    ) -> bool {
         let thread = self.current;
+        let op = OpKind::CondvarWait { timeout, ticket };
+        let access = self.condvar_access(op, object);
         let condvar = self.condvar(object);
         let position = condvar.waiters.iter().position(|w| w.thread == thread);
         let notified = position.is_some_and(|i| condvar.waiters.remove(i).notified);
@@ -106,13 +155,7 @@ impl Execution {
         } else {
             SyncOutcome::TimedOut
         };
-        self.record_sync(
-            OpKind::CondvarWait { timeout },
-            object,
-            AccessKind::Write,
-            outcome,
-            site,
-        );
+        self.record_sync(op, object, access, outcome, site);
         notified
     }
 

@@ -182,7 +182,7 @@ impl Execution {
         match &self.objects[object as usize].state {
             ObjectState::Mutex(mutex) => mutex.owner.is_none(),
             ObjectState::Condvar(_) => match op.kind {
-                OpKind::CondvarWait { timeout } => {
+                OpKind::CondvarWait { timeout, .. } => {
                     self.condvar_wait_enabled(thread, object, timeout)
                 }
                 _ => true,
@@ -215,7 +215,7 @@ impl Execution {
             (kind, ObjectState::Condvar(_)) => self.condvar_access(kind, object),
             (kind, ObjectState::Channel(_)) => self.channel_access(kind, object),
             (kind, ObjectState::RwLock(_)) => self.rwlock_access(kind, object),
-            (kind, ObjectState::Barrier(_)) => self.barrier_access(kind),
+            (kind, ObjectState::Barrier(_)) => self.barrier_access(kind, object),
             (kind, ObjectState::Park(_)) => self.park_access(kind, object),
             (kind, ObjectState::RefCount(_)) => self.refcount_access(kind, object),
             _ => return None,

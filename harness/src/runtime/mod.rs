@@ -18,6 +18,7 @@ pub(crate) mod park;
 pub(crate) mod race;
 pub(crate) mod refcount;
 pub(crate) mod rwlock;
+pub(crate) mod sync_access;
 pub(crate) mod thread_locals;
 pub(crate) mod thread_set;
 pub(crate) mod threads;

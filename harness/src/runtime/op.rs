@@ -3,13 +3,15 @@
 //!
 //! Invariant: two events conflict — swapping them could change what either observes or
 //! whether either is enabled — exactly when their accesses are on one object and at least
-//! one modifies it (loads and failed `try_lock`s only observe). Events without an access (start, spawn, join, yield, finish, fence, cell
+//! one modifies it (loads and failed `try_lock`s only observe), or, for blocking primitives,
+//! when `SyncAccess::conflict` says so. Events without an access (start, spawn, join, yield, finish, fence, cell
 //! accesses) commute with everything; spawn and join order threads through clocks instead.
 
 use std::panic::Location;
 use std::sync::atomic::Ordering;
 
 pub use super::refcount::CountOp;
+use super::sync_access::SyncAccess;
 
 /// Index of a model thread in its execution; 0 is the main thread.
 pub(crate) type ThreadId = usize;
@@ -37,6 +39,8 @@ pub(crate) enum OpKind {
     /// `Condvar::wait`, second half: until notified (or, with `timeout`, any time).
     CondvarWait {
         timeout: bool,
+        /// The waiter's registration number.
+        ticket: u32,
     },
     Notify {
         all: bool,
@@ -108,8 +112,8 @@ impl OpKind {
             OpKind::TryLock => "try_lock".into(),
             OpKind::Unlock => "unlock".into(),
             OpKind::CondvarRegister => "wait (register)".into(),
-            OpKind::CondvarWait { timeout: false } => "wait".into(),
-            OpKind::CondvarWait { timeout: true } => "wait_timeout".into(),
+            OpKind::CondvarWait { timeout: false, .. } => "wait".into(),
+            OpKind::CondvarWait { timeout: true, .. } => "wait_timeout".into(),
             OpKind::Notify { all: false } => "notify_one".into(),
             OpKind::Notify { all: true } => "notify_all".into(),
             OpKind::Send => "send".into(),
@@ -174,11 +178,23 @@ pub(crate) enum AccessKind {
     /// A modification that commutes with others of its kind (a reference count going up
     /// or down without reaching zero), but not with observations or other modifications.
     Update,
+    /// A blocking primitive's operation, with its exact dependence.
+    Sync(SyncAccess),
 }
 
 impl AccessKind {
     /// Whether two accesses to one object fail to commute.
     pub(crate) fn conflict(a: AccessKind, b: AccessKind) -> bool {
+        match (a, b) {
+            (AccessKind::Sync(a), AccessKind::Sync(b)) => return SyncAccess::conflict(a, b),
+            // A write to a blocking primitive stands for an operation whose exact access is
+            // not known (DPOR's view of a step moved before its race): it conflicts with all.
+            (AccessKind::Sync(_), AccessKind::Write) | (AccessKind::Write, AccessKind::Sync(_)) => {
+                return true
+            }
+            (AccessKind::Sync(_), _) | (_, AccessKind::Sync(_)) => return false,
+            _ => {}
+        }
         let both_updates = a == AccessKind::Update && b == AccessKind::Update;
         (Access::modifies_kind(a) || Access::modifies_kind(b)) && !both_updates
     }
@@ -202,7 +218,11 @@ impl Access {
     }
 
     pub(crate) fn modifies_kind(kind: AccessKind) -> bool {
-        !matches!(kind, AccessKind::Read | AccessKind::Probe)
+        match kind {
+            AccessKind::Read | AccessKind::Probe => false,
+            AccessKind::Sync(access) => access.modifies(),
+            _ => true,
+        }
     }
 }
 

@@ -6,16 +6,28 @@
 //! Happens-before: an `unpark` happens before the `park` that takes its token (std documents
 //! this synchronisation).
 //!
-//! Invariant: the token is a flag, not a count: several unparks before a park leave one.
+//! Dependence (`SyncAccess`): unparks commute with each other (the token is a flag); a park
+//! conflicts with the unparks since the token was last taken and, when it takes the token,
+//! with the unparks right after it (before it, they would have been absorbed). A blocking
+//! park cannot run before the unpark that set the token when no other unpark of its epoch
+//! could have set it: an edge, not a race.
+//!
+//! Invariant: the token is a flag, not a count: several unparks before a park leave one;
+//! `epoch` counts the parks that took it.
 
 use super::clock::VectorClock;
 use super::execution::Execution;
 use super::objects::ObjectState;
 use super::op::{AccessKind, ObjectIndex, OpKind, Site, SyncOutcome, ThreadId};
+use super::sync_access::SyncAccess;
 
 #[derive(Default)]
 pub(crate) struct ParkState {
     token: bool,
+    /// How many times a park took the token.
+    epoch: u32,
+    /// Unparks since the token was last taken.
+    unparks: u32,
     clock: VectorClock,
 }
 
@@ -55,10 +67,19 @@ impl Execution {
     }
 
     pub(crate) fn park_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
-        match op {
-            OpKind::Park { .. } if !self.park_ref(object).token => AccessKind::Read,
-            _ => AccessKind::Write,
-        }
+        let park = self.park_ref(object);
+        let access = match op {
+            OpKind::Park { timeout } => SyncAccess::Park {
+                epoch: park.epoch,
+                took: park.token,
+                waited: !timeout && !self.spurious_wakeups && park.unparks == 1,
+            },
+            _ => SyncAccess::Unpark {
+                epoch: park.epoch,
+                first: !park.token,
+            },
+        };
+        AccessKind::Sync(access)
     }
 
     /// Takes the token if there is one; false when the park returned without it.
@@ -69,6 +90,8 @@ impl Execution {
         let park = self.park_state(object);
         let had_token = std::mem::take(&mut park.token);
         if had_token {
+            park.epoch += 1;
+            park.unparks = 0;
             let clock = park.clock.clone();
             self.threads[me].clocks.acquire(&clock);
         }
@@ -83,12 +106,14 @@ impl Execution {
 
     pub(crate) fn unpark(&mut self, object: ObjectIndex, site: Site) {
         let me = self.current;
+        let op = OpKind::Unpark;
+        let access = self.park_access(op, object);
         let mut released = VectorClock::default();
         self.threads[me].clocks.release(me, &mut released);
         let park = self.park_state(object);
         park.token = true;
+        park.unparks += 1;
         park.clock.join(&released);
-        let op = OpKind::Unpark;
-        self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+        self.record_sync(op, object, access, SyncOutcome::Done, site);
     }
 }

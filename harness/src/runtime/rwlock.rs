@@ -3,8 +3,11 @@
 //! over readers (std leaves the policy to the platform; weft explores the orders the
 //! program allows).
 //!
-//! Dependence: read locks only observe the lock (two commute); write locks, every unlock
-//! and a successful `try_write` modify it; a failed `try_*` observes it.
+//! Dependence (`SyncAccess`): read locks and read unlocks commute with each other; a write
+//! lock conflicts with everything, a write unlock with every lock and failed `try_*`, a
+//! read unlock with write locks and failed `try_write`s. A blocking lock races with the
+//! earlier acquisitions, not with the unlocks that let it in (as a mutex lock does); a
+//! failed `try_*` observes the acquisition it saw.
 //!
 //! Happens-before: a write unlock happens before every later lock; a read unlock happens
 //! before the next write lock.
@@ -16,6 +19,7 @@ use super::clock::VectorClock;
 use super::execution::Execution;
 use super::objects::ObjectState;
 use super::op::{AccessKind, ObjectIndex, OpKind, Site, SyncOutcome, ThreadId};
+use super::sync_access::SyncAccess;
 
 #[derive(Default)]
 pub(crate) struct RwLockState {
@@ -47,13 +51,24 @@ impl Execution {
     }
 
     pub(crate) fn rwlock_access(&self, op: OpKind, object: ObjectIndex) -> AccessKind {
-        match op {
-            OpKind::ReadLock | OpKind::TryReadLock => AccessKind::Read,
-            OpKind::TryWriteLock if !self.rwlock_enabled(OpKind::WriteLock, object) => {
-                AccessKind::Read
+        let write = matches!(
+            op,
+            OpKind::WriteLock | OpKind::TryWriteLock | OpKind::WriteUnlock
+        );
+        let access = match op {
+            OpKind::ReadUnlock | OpKind::WriteUnlock => SyncAccess::Unlock { write },
+            OpKind::TryReadLock if !self.rwlock_enabled(OpKind::ReadLock, object) => {
+                SyncAccess::LockProbe { write }
             }
-            _ => AccessKind::Write,
-        }
+            OpKind::TryWriteLock if !self.rwlock_enabled(OpKind::WriteLock, object) => {
+                SyncAccess::LockProbe { write }
+            }
+            _ => SyncAccess::Lock {
+                write,
+                blocking: matches!(op, OpKind::ReadLock | OpKind::WriteLock),
+            },
+        };
+        AccessKind::Sync(access)
     }
 
     /// A read or write lock, blocking or `try_*` (by `op`); whether it was taken.
@@ -109,7 +124,8 @@ impl Execution {
         } else {
             OpKind::ReadUnlock
         };
-        self.record_sync(op, object, AccessKind::Write, SyncOutcome::Done, site);
+        let access = AccessKind::Sync(SyncAccess::Unlock { write });
+        self.record_sync(op, object, access, SyncOutcome::Done, site);
     }
 
     /// Who holds the lock, for deadlock reports.

@@ -63,6 +63,11 @@ impl ThreadSet {
     pub(crate) fn first(&self) -> Option<usize> {
         self.iter().next()
     }
+
+    /// Whether the two sets share a thread.
+    pub(crate) fn intersects(&self, other: &ThreadSet) -> bool {
+        self.low & other.low != 0 || self.high.iter().zip(&other.high).any(|(a, b)| a & b != 0)
+    }
 }
 
 /// The positions of the set bits of a word, lowest first.
