@@ -19,17 +19,27 @@
 //! happen inside steps), so a sleeping thread is remembered by every access its step made
 //! when it was explored from that node (`StepAccesses`), not only by its scheduling point's.
 //!
-//! Blocking primitives break the sleep-set argument: a sleeping thread's later step may be
-//! what enables a waiting operation whose races are still unseen. So an execution whose
+//! A compare-exchange conflicts like a write even when it fails (and a failed rwlock
+//! `try_*` with another failed one): whether it fails depends on where it runs, and while
+//! it counted as a read, wakeup trees lost executions (tests/dpor_differential.rs).
+//!
+//! Blocking primitives (channels, condvars, rwlocks, barriers, park tokens) break the
+//! argument wakeup trees rest on: a step moved before its race may be disabled there, and
+//! the large differential runs (tests/blocking_differential.rs) found outcomes missed. So
+//! once an execution uses one, the explorer falls back to source-DPOR (Abdulla et al., POPL
+//! 2014) for the rest of the exploration: each race adds one initial of its reversal
+//! (`causality::initials`) to the node's backtrack set, remaining wakeup branches become
+//! backtrack points, and runs may end sleep-set blocked. A sleeping thread's later step may
+//! be what enables a waiting operation whose races are still unseen, so an execution whose
 //! schedulable threads all sleep while one waits on such a primitive goes on with a sleeper
 //! whose next step is elsewhere (repeating an explored trace), and a race of theirs is
-//! reversed from an initial that is neither explored nor asleep, regardless of sleepers.
+//! reversed from an initial that is neither explored nor asleep.
 //!
 //! Invariant: a node's `done` holds every thread explored from it; a thread in a node's sleep
-//! set is never chosen freely there, except in the case above. So no two complete executions
-//! are equivalent and none ends with every thread asleep (without blocking primitives), and
-//! every Mazurkiewicz trace has a complete execution (unbounded), or every interleaving
-//! within the bound is run (bounded).
+//! set is never chosen freely there, except in the case above. So (without blocking
+//! primitives) no two complete executions are equivalent and none ends with every thread
+//! asleep; every Mazurkiewicz trace has a complete execution (unbounded), or every
+//! interleaving within the bound is run (bounded).
 
 use std::ops::Range;
 
