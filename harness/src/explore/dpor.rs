@@ -43,14 +43,17 @@
 
 use std::ops::Range;
 
+mod races;
+
+use races::add_every_thread;
+
 use super::causality::Causality;
-use super::reversal::reversal;
 use super::step_accesses::StepAccesses;
-use super::wakeup::{initials, insert, weak_initial, Branch, StepSummary};
+use super::wakeup::Branch;
 use super::{describe_pending, list_threads, Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
-use crate::runtime::op::{Event, EventKind, Op, OpKind, ThreadId};
+use crate::runtime::op::{EventKind, Op, OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
 #[derive(Clone, Copy, Debug)]
@@ -306,101 +309,6 @@ impl Dpor {
             preemptions,
         });
         Decision::Run(thread)
-    }
-
-    /// Makes sure the reversal of race (`earlier`, `later`) will be explored: adds the
-    /// sequence that reverses it to the wakeup tree of the node where `earlier` ran.
-    fn add_race(&mut self, earlier: usize, later: usize, trace: &[Event]) {
-        let at = trace[earlier].step;
-        let mut v = reversal(&self.causality, earlier, later, trace, &self.steps);
-        let node = &self.nodes[at];
-        let end = self
-            .nodes
-            .get(at + 1)
-            .map_or(self.explored.len(), |next| next.explored_start);
-        let explored = self.explored[node.explored_start..end]
-            .iter()
-            .filter(|&&(t, _)| t != node.thread && !node.asleep(t))
-            .filter_map(|&(t, accesses)| accesses.map(|a| StepSummary::of_accesses(t, a)));
-        let mut covered = node
-            .sleep
-            .iter()
-            .map(|s| StepSummary::of_accesses(s.thread, s.accesses))
-            .chain(explored);
-        if matches!(trace[later].kind, EventKind::Sync { .. }) {
-            // A blocking primitive's race: a sleeping or explored thread does not stand for
-            // the reversal. Its step was explored here first, but the reversal may need that
-            // step after the racing one (which can be disabled until other steps run), so
-            // the sequence starts with another initial, the racing thread's if it can.
-            let taken = |t: ThreadId| node.done.contains(t) || node.asleep(t);
-            let racer = trace[later].thread;
-            let candidates: Vec<usize> = initials(&v).filter(|&i| !taken(v[i].thread)).collect();
-            let Some(&first) = candidates
-                .iter()
-                .find(|&&i| v[i].thread == racer)
-                .or(candidates.first())
-            else {
-                return;
-            };
-            let step = v.remove(first);
-            v.insert(0, step);
-        } else if covered.any(|c| weak_initial(&c, &v)) {
-            return;
-        }
-        insert(&mut self.nodes[at].wakeup, v);
-    }
-}
-
-impl Dpor {
-    /// Source-DPOR: makes sure the reversal of race (`earlier`, `later`) will be explored by
-    /// adding one of its initials to the backtrack set where `earlier` ran, unless one is
-    /// already there.
-    fn add_backtrack(&mut self, earlier: usize, later: usize, trace: &[Event]) {
-        let at = trace[earlier].step;
-        let mut initials = self.causality.initials(earlier, later, trace);
-        let node = &mut self.nodes[at];
-        if matches!(trace[later].kind, EventKind::Sync { .. }) {
-            // As in `add_race`: a sleeping initial does not stand for the reversal.
-            initials = initials.iter().filter(|&t| !node.asleep(t)).collect();
-        }
-        if initials.intersects(&node.backtrack) {
-            return;
-        }
-        let racer = trace[later].thread;
-        let Some(thread) = (if initials.contains(racer) {
-            Some(racer)
-        } else {
-            initials.first()
-        }) else {
-            return;
-        };
-        if node.schedulable.contains(thread) {
-            node.backtrack.insert(thread);
-        } else {
-            // The initial cannot run here (it yielded): every thread that can stands in.
-            for t in node.schedulable.clone().iter() {
-                node.backtrack.insert(t);
-            }
-        }
-    }
-}
-
-/// Every schedulable thread not asleep, as a one-step branch that depends on everything
-/// (its step is not known here).
-fn add_every_thread(wakeup: &mut Vec<Branch>, schedulable: &ThreadSet, sleep: &[Sleeper]) {
-    for thread in schedulable.iter() {
-        let listed = wakeup.iter().any(|b| b.step.thread == thread);
-        if !listed && !sleep.iter().any(|s| s.thread == thread) {
-            wakeup.push(Branch {
-                step: StepSummary {
-                    thread,
-                    accesses: None,
-                    spawns: None,
-                    joins: None,
-                },
-                children: Vec::new(),
-            });
-        }
     }
 }
 
