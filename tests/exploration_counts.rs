@@ -4,9 +4,7 @@
 
 mod common;
 
-use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use weft::sync::{Arc, Mutex};
-use weft::{thread, Builder};
+use weft::Builder;
 
 fn explore(model: impl Fn() + Send + Sync + 'static) -> weft::Stats {
     let stats = Builder::new()
@@ -41,73 +39,16 @@ fn lastzero_explores_its_trace_counts() {
     }
 }
 
-/// lost_update(n): n threads each increment one counter by a `load`, then a `store`.
-fn lost_update(n: usize) -> impl Fn() + Send + Sync + 'static {
-    move || {
-        let x = Arc::new(AtomicUsize::new(0));
-        let handles: Vec<_> = (0..n)
-            .map(|_| {
-                let x = x.clone();
-                thread::spawn(move || {
-                    let v = x.load(SeqCst);
-                    x.store(v + 1, SeqCst);
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join().unwrap();
-        }
-        assert!((1..=n).contains(&x.load(SeqCst)));
-    }
+/// The benchmark suite's programs (`benches/src/programs.rs`, written against a runtime
+/// alias), here on weft with its modelled `Arc`.
+#[allow(dead_code)]
+mod programs {
+    use weft as rt;
+    use weft::sync::Arc;
+    include!("../benches/src/programs.rs");
 }
 
-/// mutex_counter(n): n threads each lock one mutex and increment the counter it guards.
-fn mutex_counter(n: usize) -> impl Fn() + Send + Sync + 'static {
-    move || {
-        let counter = Arc::new(Mutex::new(0usize));
-        let handles: Vec<_> = (0..n)
-            .map(|_| {
-                let counter = counter.clone();
-                thread::spawn(move || *counter.lock().unwrap() += 1)
-            })
-            .collect();
-        for h in handles {
-            h.join().unwrap();
-        }
-        assert_eq!(*counter.lock().unwrap(), n);
-    }
-}
-
-/// indexer(n) of BENCHMARKS.md: n threads insert 4 keys each into a 128-slot table of
-/// mutexes, probing linearly from slot 7·w mod 128; keys collide only from n = 12 on.
-fn indexer(n: usize) -> impl Fn() + Send + Sync + 'static {
-    move || {
-        let table: Arc<Vec<Mutex<usize>>> = Arc::new((0..128).map(|_| Mutex::new(0)).collect());
-        let handles: Vec<_> = (0..n)
-            .map(|tid| {
-                let table = table.clone();
-                thread::spawn(move || {
-                    for m in 1..=4 {
-                        let w = 11 * m + tid;
-                        let mut h = (7 * w) % 128;
-                        loop {
-                            let mut slot = table[h].lock().unwrap();
-                            if *slot == 0 {
-                                *slot = w;
-                                break;
-                            }
-                            drop(slot);
-                            h = (h + 1) % 128;
-                        }
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join().unwrap();
-        }
-    }
-}
+use programs::{indexer, lost_update, mutex_counter};
 
 #[test]
 fn the_other_benchmark_programs_explore_their_trace_counts() {
