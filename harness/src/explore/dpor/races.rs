@@ -32,8 +32,9 @@ impl Dpor {
             .map(|s| StepSummary::of_accesses(s.thread, s.accesses))
             .chain(explored);
         if matches!(trace[later].kind, EventKind::Sync { .. }) {
-            // A blocking primitive's race: a sleeping or explored thread does not stand for
-            // the reversal. Its step was explored here first, but the reversal may need that
+            // A `Sync` event's race (in this mode only reference counts: an execution with a
+            // blocking primitive switches to `add_backtrack`): a sleeping or explored thread
+            // does not stand for the reversal. Its step was explored here first, but the reversal may need that
             // step after the racing one (which can be disabled until other steps run), so
             // the sequence starts with another initial, the racing thread's if it can.
             let taken = |t: ThreadId| node.done.contains(t) || node.asleep(t);
