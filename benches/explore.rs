@@ -31,6 +31,7 @@ fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
     while started.elapsed() < Duration::from_secs_f64(seconds) || runs == 0 {
         let shared = model.clone();
         let stats = weft::Builder::new()
+            .jobs(1)
             .explore(move || shared())
             .expect("benchmark programs are correct");
         assert!(stats.complete);

@@ -39,7 +39,7 @@ fn run_weft(spec: &Spec) {
     let started = Instant::now();
     while runs == 0 || started.elapsed() < min_seconds() {
         let program = program.clone();
-        let stats = match weft::Builder::new().explore(move || program()) {
+        let stats = match weft::Builder::new().jobs(1).explore(move || program()) {
             Ok(stats) => stats,
             Err(failure) => {
                 println!("failed {:?}", failure.kind());

@@ -79,6 +79,18 @@ pub struct Builder {
     pub(crate) trace_file: Option<PathBuf>,
     pub(crate) progress: bool,
     pub(crate) spurious_wakeups: bool,
+    /// Worker threads of an exhaustive exploration; `None`: one, without the split; `0`:
+    /// one per core.
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    pub(crate) jobs: Option<usize>,
+    /// `(k, n)`: explore only shard `k` of `n`.
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    pub(crate) shard: Option<(u32, u32)>,
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    pub(crate) checkpoint: Option<PathBuf>,
+    /// `WEFT_SPLIT_DEPTH`: where a split exploration's cut lies (see `explore::split`).
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    pub(crate) split_depth: Option<usize>,
     /// `WEFT_SEED`: replaces the seed of a `Random` or `Pct` strategy (read, and checked,
     /// in both modes; only the engine samples).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
@@ -108,8 +120,21 @@ impl Builder {
             trace_file: None,
             progress: true,
             spurious_wakeups: false,
+            jobs: None,
+            shard: None,
+            checkpoint: None,
+            split_depth: env_parsed("WEFT_SPLIT_DEPTH", parse_number).map(|n| n as usize),
             seed: env_parsed("WEFT_SEED", parse_number),
         };
+        if let Some(n) = env_parsed("WEFT_JOBS", parse_number) {
+            builder.jobs = Some(n as usize);
+        }
+        if let Some(shard) = env_parsed("WEFT_SHARD", parse_shard) {
+            builder.shard = Some(shard);
+        }
+        if let Some(path) = std::env::var_os("WEFT_CHECKPOINT").filter(|p| !p.is_empty()) {
+            builder.checkpoint = Some(PathBuf::from(path));
+        }
         if let Some(n) = env_parsed("WEFT_MAX_PREEMPTIONS", parse_number) {
             builder.preemption_bound = Some(n as usize);
         }
@@ -195,6 +220,69 @@ impl Builder {
         self
     }
 
+    /// Worker threads for an exhaustive (DPOR) exploration (default 1). With more than
+    /// one, the exploration is split into units the workers take in turn (see README,
+    /// "Parallel, sharded and resumable explorations"): the executions explored, the failure
+    /// reported and its schedule are the same for every number of workers. `0`: one per
+    /// core (`std::thread::available_parallelism`). The split costs some sleep-set-blocked
+    /// runs (see `benches/parallel.rs`). The default is one worker because workers run the
+    /// model closure on several OS threads at once, which state outside the model (a
+    /// thread-local `tracing` subscriber, a std static reset per execution) may not expect.
+    pub fn jobs(mut self, n: usize) -> Self {
+        self.jobs = Some(n);
+        self
+    }
+
+    /// Explore only shard `index` of `count` (`0 <= index < count`) of an exhaustive
+    /// exploration: the `count` shards together run every execution of the unsharded
+    /// exploration exactly once. For splitting a long exploration across machines.
+    ///
+    /// # Panics
+    /// When `index >= count`.
+    pub fn shard(mut self, index: u32, count: u32) -> Self {
+        assert!(
+            index < count,
+            "weft: shard {index} of {count} does not exist (shards are numbered 0 to {})",
+            count.saturating_sub(1)
+        );
+        self.shard = Some((index, count));
+        self
+    }
+
+    /// Keep where an exhaustive exploration stands in `path` (rewritten every few seconds
+    /// and as units finish) and, when the file exists, resume from it: a killed run goes on
+    /// instead of starting over. The file is removed once the exploration completes.
+    pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
+        self.checkpoint = Some(path.into());
+        self
+    }
+
+    /// Where the cut of a split exploration lies: the scheduling points with a choice above
+    /// it (default 3, plus one per doubling of the shard count). For tests and tuning;
+    /// `WEFT_SPLIT_DEPTH` sets it too.
+    #[doc(hidden)]
+    pub fn split_depth(mut self, n: usize) -> Self {
+        self.split_depth = Some(n);
+        self
+    }
+
+    /// The workers an exhaustive exploration gets.
+    #[cfg(feature = "engine")]
+    pub(crate) fn effective_jobs(&self) -> usize {
+        match self.jobs {
+            None => 1,
+            Some(0) => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            Some(n) => n,
+        }
+    }
+
+    /// Whether an exhaustive exploration is split into units from its start (see
+    /// `Builder::jobs`): more than one worker asked for, a shard, or a checkpoint.
+    #[cfg(feature = "engine")]
+    pub(crate) fn splits(&self) -> bool {
+        self.effective_jobs() > 1 || self.shard.is_some() || self.checkpoint.is_some()
+    }
+
     /// Stack size of each model thread (default 1 MiB).
     pub fn stack_size(mut self, bytes: usize) -> Self {
         self.stack_size = bytes;
@@ -263,6 +351,8 @@ fn env_parsed<T>(name: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
             "weft: environment variable {name}={value:?} is not valid (expected {})",
             if name == "WEFT_MAX_DURATION" {
                 "a duration such as 30s, 500ms or 2m"
+            } else if name == "WEFT_SHARD" {
+                "k/n with 0 <= k < n, such as 0/4"
             } else if name == "WEFT_LOG" || name == "WEFT_PROGRESS" {
                 "1, true, on, yes, 0, false, off or no"
             } else {
@@ -281,6 +371,14 @@ fn parse_switch(s: &str) -> Option<bool> {
 }
 
 /// Decimal, or hexadecimal after `0x`; `_` separators allowed.
+/// `k/n` with `k < n`.
+fn parse_shard(s: &str) -> Option<(u32, u32)> {
+    let (index, count) = s.split_once('/')?;
+    let index: u32 = index.trim().parse().ok()?;
+    let count: u32 = count.trim().parse().ok()?;
+    (index < count).then_some((index, count))
+}
+
 fn parse_number(s: &str) -> Option<u64> {
     let s = s.replace('_', "");
     match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {

@@ -26,6 +26,9 @@ pub enum FailureKind {
     Nondeterminism,
     /// The schedule string given to replay is not one weft wrote (cut short, altered).
     InvalidSchedule,
+    /// The checkpoint file to resume from is damaged or was written for another test or
+    /// other settings.
+    InvalidCheckpoint,
 }
 
 impl FailureKind {
@@ -40,6 +43,7 @@ impl FailureKind {
             FailureKind::Leak => "leak",
             FailureKind::Nondeterminism => "nondeterminism",
             FailureKind::InvalidSchedule => "invalid schedule",
+            FailureKind::InvalidCheckpoint => "invalid checkpoint",
         }
     }
 }

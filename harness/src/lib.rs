@@ -6,6 +6,8 @@
 //! every choice recorded (`schedule`) and every failure turned into a report (`report`).
 //! Without it only the public types exist and a model runs once on real threads.
 
+#[cfg(feature = "engine")]
+mod checkpoint;
 mod config;
 mod failure;
 
@@ -15,6 +17,8 @@ mod coverage;
 mod explore;
 #[cfg(feature = "engine")]
 mod observe;
+#[cfg(feature = "engine")]
+mod parallel;
 #[cfg(feature = "engine")]
 mod report;
 #[cfg(feature = "engine")]

@@ -42,6 +42,8 @@ static NEXT_EXECUTION: AtomicU64 = AtomicU64::new(1);
 enum Outcome {
     Complete,
     Blocked,
+    /// Another explorer's execution (a split exploration): not counted, failures ignored.
+    Skipped,
     Failed(Box<Failure>),
 }
 
@@ -53,7 +55,10 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let strategy = builder.effective_strategy();
     let replaying = matches!(strategy, Strategy::Replay(_));
     let coverage = matches!(strategy, Strategy::Bytes(_));
-    let explorer: Box<dyn Explorer> = match strategy {
+    let mut explorer: Box<dyn Explorer> = match strategy {
+        Strategy::Dpor if builder.splits() => {
+            return crate::parallel::explore(builder, model, site);
+        }
         Strategy::Dpor => Box::new(Dpor::new(builder.preemption_bound)),
         Strategy::Random { executions: 0, .. } | Strategy::Pct { executions: 0, .. } => {
             return Ok(Stats::default());
@@ -70,76 +75,47 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         },
         Strategy::Bytes(input) => Box::new(Bytes::new(input)),
     };
-    let runner = Runner {
-        model,
-        builder,
-        site,
-        pool: StackPool::reuse(builder.stack_size),
-        sizes: Sizes::default(),
-        steps: 0,
-        simplifying: false,
-        coverage: coverage.then(Vec::new),
-    };
+    let mut runner = Runner::new(builder, model, site);
+    runner.coverage = coverage.then(Vec::new);
     let mut progress = Progress::new(builder.progress && !replaying);
-    let explored = if builder.log {
-        observe::log::with_subscriber(|| run_all(runner, explorer, replaying, &mut progress))
-    } else {
-        run_all(runner, explorer, replaying, &mut progress)
-    };
-    match explored {
-        Ok(stats) => Ok(stats),
-        Err(mut failure) => {
-            if let Some(path) = &builder.trace_file {
-                trace_file::write(&mut failure, path);
-            }
-            Err(failure)
+    let ended = observe::log::maybe_with_subscriber(builder.log, || {
+        runner.run_all(explorer.as_mut(), &mut |stats| {
+            progress.tick(stats);
+            true
+        })
+    });
+    progress.finish(&ended.stats);
+    let result = match ended.failure {
+        None => Ok(ended.stats),
+        Some((failure, _)) if replaying || !shorten::applies(failure.kind()) => {
+            Err(finish_failure(builder, *failure))
         }
-    }
+        Some((failure, number)) => {
+            let simplest = runner.simplify(*failure, number);
+            Err(finish_failure(builder, simplest))
+        }
+    };
+    runner.keep_stacks();
+    result
 }
 
-/// Runs executions until the explorer has no more, a limit is reached, or one fails (which
-/// is then simplified, unless it is a replay).
-fn run_all(
-    mut runner: Runner<'_>,
-    mut explorer: Box<dyn Explorer>,
-    replaying: bool,
-    progress: &mut Progress,
-) -> Result<Stats, Failure> {
-    let builder = runner.builder;
-    let started = Instant::now();
-    let mut stats = Stats::default();
-    let result = loop {
-        let number = stats.executions + stats.blocked + 1;
-        match runner.run_execution(explorer.as_mut(), number) {
-            Outcome::Complete => stats.executions += 1,
-            Outcome::Blocked => stats.blocked += 1,
-            Outcome::Failed(failure) if replaying || !shorten::applies(failure.kind()) => {
-                break Err(*failure)
-            }
-            Outcome::Failed(failure) => break Err(runner.simplify(*failure, number)),
-        }
-        stats.max_steps = runner.steps;
-        progress.tick(&stats);
-        if !explorer.next_execution() {
-            stats.complete = explorer.exhaustive();
-            stats.interleaving = runner.coverage.take().unwrap_or_default();
-            break Ok(());
-        }
-        let out_of_runs = builder
-            .max_executions
-            .is_some_and(|n| stats.executions + stats.blocked >= n);
-        let out_of_time = builder.max_duration.is_some_and(|d| started.elapsed() >= d);
-        if out_of_runs || out_of_time {
-            break Ok(());
-        }
-    };
-    progress.finish(&stats);
-    std::mem::replace(&mut runner.pool, StackPool::new(0)).keep();
-    result.map(|()| stats)
+/// Writes the failure's trace file when one is asked for.
+pub(crate) fn finish_failure(builder: &Builder, mut failure: Failure) -> Failure {
+    if let Some(path) = &builder.trace_file {
+        trace_file::write(&mut failure, path);
+    }
+    failure
+}
+
+/// How a run of executions ended: its counters, and the failing execution (with its
+/// number) when one failed.
+pub(crate) struct Ended {
+    pub stats: Stats,
+    pub failure: Option<(Box<Failure>, u64)>,
 }
 
 /// What stays from one execution to the next.
-struct Runner<'a> {
+pub(crate) struct Runner<'a> {
     model: Model,
     builder: &'a Builder,
     /// Where the model was explored from: the main thread's start.
@@ -168,9 +144,68 @@ struct Steps<'a> {
     log: Option<u64>,
 }
 
-impl Runner<'_> {
+impl<'a> Runner<'a> {
+    pub(crate) fn new(builder: &'a Builder, model: Model, site: Site) -> Runner<'a> {
+        Runner {
+            model,
+            builder,
+            site,
+            pool: StackPool::reuse(builder.stack_size),
+            sizes: Sizes::default(),
+            steps: 0,
+            simplifying: false,
+            coverage: None,
+        }
+    }
+
+    /// Runs executions until the explorer has no more, a limit is reached, or one fails;
+    /// `tick` sees the counters after each execution and says whether to go on.
+    pub(crate) fn run_all(
+        &mut self,
+        explorer: &mut dyn Explorer,
+        tick: &mut dyn FnMut(&Stats) -> bool,
+    ) -> Ended {
+        let builder = self.builder;
+        let started = Instant::now();
+        let mut stats = Stats::default();
+        let mut failure = None;
+        loop {
+            let number = stats.executions + stats.blocked + 1;
+            match self.run_execution(explorer, number) {
+                Outcome::Complete => stats.executions += 1,
+                Outcome::Blocked => stats.blocked += 1,
+                Outcome::Skipped => {}
+                Outcome::Failed(found) => {
+                    failure = Some((found, number));
+                    break;
+                }
+            }
+            stats.max_steps = self.steps;
+            let go_on = tick(&stats);
+            if !explorer.next_execution() {
+                stats.complete = explorer.exhaustive();
+                stats.interleaving = self.coverage.take().unwrap_or_default();
+                break;
+            }
+            let out_of_runs = builder
+                .max_executions
+                .is_some_and(|n| stats.executions + stats.blocked >= n);
+            let out_of_time = builder.max_duration.is_some_and(|d| started.elapsed() >= d);
+            if out_of_runs || out_of_time || !go_on {
+                break;
+            }
+        }
+        stats.max_steps = self.steps;
+        Ended { stats, failure }
+    }
+
+    /// Gives the coroutine stacks to the next exploration on this OS thread.
+    pub(crate) fn keep_stacks(&mut self) {
+        std::mem::replace(&mut self.pool, StackPool::new(0)).keep();
+    }
+
     /// The simplest failing execution the shortener finds from `found` (execution `number`).
-    fn simplify(&mut self, found: Failure, number: u64) -> Failure {
+    pub(crate) fn simplify(&mut self, found: Failure, number: u64) -> Failure {
         self.simplifying = true;
         // How a sampler found it (its seed) stays true of the simplified execution.
         let found_by = found
@@ -181,7 +216,7 @@ impl Runner<'_> {
         let mut simplest = shorten::shorten(found, |choices| {
             match self.run_execution(&mut Guided::new(choices), number) {
                 Outcome::Failed(failure) => Some(*failure),
-                Outcome::Complete | Outcome::Blocked => None,
+                Outcome::Complete | Outcome::Blocked | Outcome::Skipped => None,
             }
         });
         if let Some(line) = found_by {
@@ -260,10 +295,15 @@ impl Runner<'_> {
                 judge(ending, &cx)
             };
             match failure {
+                Some(_) if explorer.skipped() => {
+                    steps.abandon();
+                    Outcome::Skipped
+                }
                 Some(failure) => {
                     steps.abandon();
                     Outcome::Failed(Box::new(failure))
                 }
+                None if explorer.skipped() => Outcome::Skipped,
                 None if steps.blocked => Outcome::Blocked,
                 None => Outcome::Complete,
             }

@@ -22,7 +22,10 @@ pub(crate) const BUDGET: usize = 300;
 pub(crate) fn applies(kind: FailureKind) -> bool {
     !matches!(
         kind,
-        FailureKind::Nondeterminism | FailureKind::InvalidSchedule | FailureKind::Livelock
+        FailureKind::Nondeterminism
+            | FailureKind::InvalidSchedule
+            | FailureKind::InvalidCheckpoint
+            | FailureKind::Livelock
     )
 }
 

@@ -35,6 +35,12 @@
 //! whose next step is elsewhere (repeating an explored trace), and a race of theirs is
 //! reversed from an initial that is neither explored nor asleep.
 //!
+//! In a split exploration (`split`), the nodes above the cut branch on every thread that is
+//! allowed and not asleep, a thread that has not started starts there without a choice, and
+//! races whose earlier event lies there are not reversed; below the cut each unit is
+//! explored as above, with one change: a thread asleep since above the cut (`inherited`)
+//! does not stand for a reversal unless it would run first in it (`cut`, `races`).
+//!
 //! Invariant: a node's `done` holds every thread explored from it; a thread in a node's sleep
 //! set is never chosen freely there, except in the case above. So (without blocking
 //! primitives) no two complete executions are equivalent and none ends with every thread
@@ -43,23 +49,29 @@
 
 use std::ops::Range;
 
+mod cut;
+mod next;
+mod nodes;
 mod races;
 
-use races::add_every_thread;
-
 use super::causality::Causality;
+use super::split::{Split, UnitKey};
 use super::step_accesses::StepAccesses;
 use super::wakeup::Branch;
-use super::{describe_pending, list_threads, Decision, Explorer, Turn};
+use super::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
-use crate::runtime::op::{EventKind, Op, OpKind, ThreadId};
+use crate::runtime::op::{Event, EventKind, Op, OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
 #[derive(Clone, Copy, Debug)]
 struct Sleeper {
     thread: ThreadId,
     accesses: StepAccesses,
+    /// Asleep since above the cut of a split exploration: its step was explored in a
+    /// sibling unit, whose races with this unit's steps are not reversed there (see
+    /// `split`). It still never runs while asleep, but it does not stand for a reversal.
+    inherited: bool,
 }
 
 /// Every thread waiting at a scheduling point, with its operation.
@@ -82,6 +94,13 @@ fn waits_on_primitive(execution: &Execution, op: Op) -> bool {
     })
 }
 
+/// Whether `events` include an operation of a blocking primitive (not a reference count).
+fn uses_blocking_primitive(events: &[Event]) -> bool {
+    events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Sync { op, .. } if !matches!(op, OpKind::RefCount(_))))
+}
+
 struct Node {
     thread: ThreadId,
     /// Where this node's record of every thread's pending operation starts in `pending_ops`.
@@ -98,6 +117,13 @@ struct Node {
     turn: Turn,
     /// Preemptions before this node's choice.
     preemptions: usize,
+    /// Above the cut of a split exploration: every allowed thread is a branch (see `split`).
+    top: bool,
+    /// Nodes with a choice above the cut, this one included.
+    choices: usize,
+    /// Above the cut, where a thread started without a choice: the threads that become
+    /// this node's branches if its start step touches an object (see `fresh_node`).
+    alternatives: ThreadSet,
 }
 
 impl Node {
@@ -135,10 +161,26 @@ pub(crate) struct Dpor {
     /// An execution used a blocking primitive: from then on, races add source-DPOR's
     /// backtrack points instead of wakeup sequences (see the module docs).
     source: bool,
+    /// A split exploration: where the cut lies and who takes which unit.
+    split: Option<Split>,
+    /// The unit this explorer is in, once taken.
+    unit: Option<UnitKey>,
+    /// The current execution reached a unit another explorer takes: it is finished without
+    /// the explorer and not counted.
+    skipping: bool,
+    /// The current execution ended sleep-set blocked.
+    blocked_run: bool,
+    /// Complete and blocked executions of the current unit so far.
+    unit_runs: (u64, u64),
 }
 
 impl Dpor {
     pub(crate) fn new(bound: Option<usize>) -> Dpor {
+        Dpor::split(bound, None)
+    }
+
+    /// A DPOR explorer that explores only the units of `split` it takes.
+    pub(crate) fn split(bound: Option<usize>, split: Option<Split>) -> Dpor {
         Dpor {
             nodes: Vec::new(),
             replay: 0,
@@ -152,168 +194,23 @@ impl Dpor {
             steps: Vec::new(),
             races: Vec::new(),
             source: false,
+            split,
+            unit: None,
+            skipping: false,
+            blocked_run: false,
+            unit_runs: (0, 0),
         }
     }
 
     fn bound_allows(&self, preemption: bool, preemptions: usize) -> bool {
         !preemption || self.bound.is_none_or(|bound| preemptions < bound)
     }
-
-    fn replay_node(
-        &mut self,
-        execution: &Execution,
-        step: usize,
-        schedulable: &ThreadSet,
-    ) -> Decision {
-        let node = &self.nodes[step];
-        let end = self
-            .nodes
-            .get(step + 1)
-            .map_or(self.pending_ops.len(), |next| next.ops_start);
-        let recorded = &self.pending_ops[node.ops_start..end];
-        let mut now = waiting_ops(execution);
-        let changed = recorded
-            .iter()
-            .find(|&&(t, op)| execution.threads.get(t).and_then(|th| th.pending) != Some(op));
-        let message = if let Some(&(thread, op)) = changed {
-            Some(format!(
-                "step {step}: in an earlier execution {} was at {} ({}) here; this time {}",
-                execution.thread_label(thread),
-                op.describe(),
-                op.site,
-                describe_pending(execution, thread)
-            ))
-        } else if let Some((thread, _)) = now.nth(recorded.len()) {
-            Some(format!(
-                "step {step}: in an earlier execution {} was not waiting here; this time {}",
-                execution.thread_label(thread),
-                describe_pending(execution, thread)
-            ))
-        } else if node.schedulable != *schedulable {
-            Some(format!(
-                "step {step}: in an earlier execution {} could run here; this time {}",
-                list_threads(execution, &node.schedulable),
-                list_threads(execution, schedulable)
-            ))
-        } else {
-            None
-        };
-        if let Some(message) = message {
-            return Decision::Diverged(message);
-        }
-        if step + 1 == self.replay {
-            let chosen = node.thread;
-            self.carried.clear();
-            self.carried.extend_from_slice(&node.sleep);
-            let explored = &self.explored[node.explored_start..];
-            for thread in node.done.iter() {
-                if thread == chosen || node.asleep(thread) {
-                    continue;
-                }
-                let accesses = match explored.iter().find(|(t, _)| *t == thread) {
-                    Some(&(_, recorded)) => recorded,
-                    None => Some(StepAccesses::one(
-                        execution.threads[thread]
-                            .pending
-                            .and_then(|op| execution.pending_access(&op)),
-                    )),
-                };
-                if let Some(accesses) = accesses {
-                    self.carried.push(Sleeper { thread, accesses });
-                }
-            }
-        }
-        Decision::Run(node.thread)
-    }
-
-    fn fresh_node(
-        &mut self,
-        execution: &Execution,
-        turn: Turn,
-        schedulable: &ThreadSet,
-    ) -> Decision {
-        let sleep = std::mem::take(&mut self.next_sleep);
-        let preemptions = match self.nodes.last() {
-            Some(node) => node.preemptions + usize::from(node.is_preemption(node.thread)),
-            None => 0,
-        };
-        let mut wakeup = Vec::new();
-        let mut guided = None;
-        if !self.guide.is_empty() {
-            let mut guide = std::mem::take(&mut self.guide);
-            let first = guide.remove(0);
-            wakeup = guide;
-            if schedulable.contains(first.step.thread) {
-                guided = Some(first.step.thread);
-                self.guide = first.children;
-            } else {
-                // The sequence cannot go on here (its thread yielded or waits): every
-                // thread that can run becomes an alternative instead.
-                add_every_thread(&mut wakeup, schedulable, &sleep);
-            }
-        }
-        let allowed = |thread: ThreadId| {
-            !sleep.iter().any(|s| s.thread == thread)
-                && self.bound_allows(turn.preempts(schedulable, thread), preemptions)
-        };
-        let pick = guided
-            .or_else(|| {
-                turn.last
-                    .filter(|&p| schedulable.contains(p) && allowed(p))
-                    .or_else(|| schedulable.iter().find(|&t| allowed(t)))
-            })
-            .or_else(|| {
-                // Every schedulable thread sleeps, but a thread waits on a blocking
-                // primitive, and a sleeper's next step is not on it: a later step of that
-                // sleeper may be what lets the waiter go on, and the races of the operation
-                // it waits for show only once it runs. Going on with the sleeper repeats an
-                // explored trace; abandoning the execution would miss those races (a send
-                // waiting for room behind one it races with, until a `try_recv`).
-                let waited: Vec<_> = waiting_ops(execution)
-                    .filter(|&(t, op)| {
-                        !schedulable.contains(t) && waits_on_primitive(execution, op)
-                    })
-                    .filter_map(|(_, op)| op.object)
-                    .collect();
-                let bound = |t| self.bound_allows(turn.preempts(schedulable, t), preemptions);
-                sleep.iter().find_map(|s| {
-                    let elsewhere = s.accesses.iter().all(|a| !waited.contains(&a.object));
-                    let go = !waited.is_empty() && elsewhere && schedulable.contains(s.thread);
-                    (go && bound(s.thread)).then_some(s.thread)
-                })
-            });
-        let Some(thread) = pick else {
-            return Decision::Blocked;
-        };
-        let ops_start = self.pending_ops.len();
-        self.pending_ops.extend(waiting_ops(execution));
-        self.carried.clear();
-        self.carried
-            .extend(sleep.iter().filter(|s| s.thread != thread));
-        let chosen: ThreadSet = std::iter::once(thread).collect();
-        let backtrack = if self.bound.is_some() {
-            schedulable.clone()
-        } else {
-            chosen.clone()
-        };
-        self.nodes.push(Node {
-            thread,
-            ops_start,
-            explored_start: self.explored.len(),
-            schedulable: schedulable.clone(),
-            backtrack,
-            wakeup,
-            done: chosen,
-            sleep,
-            turn,
-            preemptions,
-        });
-        Decision::Run(thread)
-    }
 }
 
 impl Explorer for Dpor {
     fn begin_execution(&mut self) {
+        self.skipping = false;
+        self.blocked_run = false;
         self.causality.reset();
         self.carried.clear();
         self.next_sleep.clear();
@@ -345,9 +242,15 @@ impl Explorer for Dpor {
             self.causality.process(pos, trace);
         }
         self.races.append(&mut self.causality.races);
-        self.source |= trace[events.clone()].iter().any(
-            |e| matches!(e.kind, EventKind::Sync { op, .. } if !matches!(op, OpKind::RefCount(_))),
-        );
+        self.source |= uses_blocking_primitive(&trace[events.clone()]);
+        let node = &mut self.nodes[step];
+        if !node.alternatives.is_empty() {
+            if trace[events.clone()].iter().any(|e| e.access().is_some()) {
+                node.backtrack = std::mem::take(&mut node.alternatives);
+                node.choices += 1;
+            }
+            node.alternatives.clear();
+        }
         if step + 1 >= self.replay {
             let step_events = &trace[events];
             // This node's newest explored step (the branch or a fresh node: the last node).
@@ -365,8 +268,16 @@ impl Explorer for Dpor {
     }
 
     fn execution_ended(&mut self, execution: &Execution) {
+        if self.split.is_some() && !self.skipping && self.unit.is_none() {
+            // The execution ended above the cut: its prefix is a unit of its own.
+            self.enter_unit(execution);
+        }
         let races = std::mem::take(&mut self.races);
         for &(earlier, later) in &races {
+            if self.nodes[execution.events[earlier].step].top {
+                // Every order is tried above the cut.
+                continue;
+            }
             if self.source {
                 self.add_backtrack(earlier, later, &execution.events);
             } else {
@@ -378,55 +289,20 @@ impl Explorer for Dpor {
 
     fn next_execution(&mut self) -> bool {
         self.guide.clear();
-        while let Some(node) = self.nodes.last_mut() {
-            if self.source {
-                // Source-DPOR from here on: the sequences still to explore become
-                // backtrack points.
-                for branch in std::mem::take(&mut node.wakeup) {
-                    node.backtrack.insert(branch.step.thread);
-                }
-            }
-            if self.bound.is_some() || self.source {
-                let bound = self.bound;
-                let next = node.backtrack.iter().find(|&t| {
-                    let preemption = node.is_preemption(t);
-                    !node.done.contains(t)
-                        && !node.asleep(t)
-                        && node.schedulable.contains(t)
-                        && (!preemption || bound.is_none_or(|b| node.preemptions < b))
-                });
-                if let Some(thread) = next {
-                    node.done.insert(thread);
-                    node.thread = thread;
-                    self.replay = self.nodes.len();
-                    return true;
-                }
-            }
-            while !node.wakeup.is_empty() {
-                let branch = node.wakeup.remove(0);
-                let thread = branch.step.thread;
-                if node.done.contains(thread) || node.asleep(thread) {
-                    continue;
-                }
-                if !node.schedulable.contains(thread) {
-                    // It yielded here: every thread that can run stands in for it.
-                    let (schedulable, sleep) = (node.schedulable.clone(), &node.sleep);
-                    let mut alternatives = std::mem::take(&mut node.wakeup);
-                    add_every_thread(&mut alternatives, &schedulable, sleep);
-                    alternatives.retain(|b| !node.done.contains(b.step.thread));
-                    node.wakeup = alternatives;
-                    continue;
-                }
-                node.done.insert(thread);
-                node.thread = thread;
-                self.guide = branch.children;
-                self.replay = self.nodes.len();
-                return true;
-            }
-            let popped = self.nodes.pop().expect("checked above");
-            self.pending_ops.truncate(popped.ops_start);
-            self.explored.truncate(popped.explored_start);
+        self.count_unit_run();
+        if self.stop_for_earlier_failure() {
+            return false;
         }
-        false
+        let more = self.next_branch();
+        self.leave_finished_unit();
+        more
+    }
+
+    fn skipped(&self) -> bool {
+        self.skipping
+    }
+
+    fn unit(&self) -> Option<UnitKey> {
+        self.split.as_ref().map(|_| self.position())
     }
 }

@@ -16,6 +16,7 @@ pub(crate) mod random;
 pub(crate) mod replay;
 mod reversal;
 mod rng;
+pub(crate) mod split;
 mod step_accesses;
 mod wakeup;
 
@@ -74,6 +75,17 @@ pub(crate) trait Explorer {
     /// Called when an execution ran out of runnable threads after `steps` steps; a message
     /// when that itself contradicts the explorer's record.
     fn end_execution(&mut self, _steps: usize) -> Option<String> {
+        None
+    }
+
+    /// Whether the execution that just ended belongs to another explorer of a split
+    /// exploration: the runner finished it without asking this one, and it does not count.
+    fn skipped(&self) -> bool {
+        false
+    }
+
+    /// In a split exploration, the unit of the execution that just ended.
+    fn unit(&self) -> Option<split::UnitKey> {
         None
     }
 

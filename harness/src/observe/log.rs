@@ -10,6 +10,15 @@ use std::ops::Range;
 use crate::report;
 use crate::runtime::execution::Execution;
 
+/// Runs `explore` under `with_subscriber` when `log` is on, else as is.
+pub(crate) fn maybe_with_subscriber<R>(log: bool, explore: impl FnOnce() -> R) -> R {
+    if log {
+        with_subscriber(explore)
+    } else {
+        explore()
+    }
+}
+
 /// Runs `explore` with a subscriber that prints weft's events, unless the program has one
 /// in force (global or scoped).
 pub(crate) fn with_subscriber<R>(explore: impl FnOnce() -> R) -> R {

@@ -29,6 +29,7 @@ impl Dpor {
         let mut covered = node
             .sleep
             .iter()
+            .filter(|s| !s.inherited)
             .map(|s| StepSummary::of_accesses(s.thread, s.accesses))
             .chain(explored);
         if matches!(trace[later].kind, EventKind::Sync { .. }) {
@@ -51,6 +52,15 @@ impl Dpor {
             v.insert(0, step);
         } else if covered.any(|c| weak_initial(&c, &v)) {
             return;
+        } else if node
+            .sleep
+            .iter()
+            .filter(|s| s.inherited)
+            .any(|s| initials(&v).any(|i| v[i].thread == s.thread))
+        {
+            // An inherited sleeper that would run first in the reversal: the reversed trace
+            // starts with its step, and that is the sibling unit's.
+            return;
         }
         insert(&mut self.nodes[at].wakeup, v);
     }
@@ -64,6 +74,10 @@ impl Dpor {
         if matches!(trace[later].kind, EventKind::Sync { .. }) {
             // As in `add_race`: a sleeping initial does not stand for the reversal.
             initials = initials.iter().filter(|&t| !node.asleep(t)).collect();
+        } else {
+            // Nor one asleep since above the cut (see `Sleeper::inherited`).
+            let inherited = |t| node.sleep.iter().any(|s| s.thread == t && s.inherited);
+            initials = initials.iter().filter(|&t| !inherited(t)).collect();
         }
         if initials.intersects(&node.backtrack) {
             return;

@@ -1,0 +1,226 @@
+//! Resumable explorations: the checkpoint file of a split exploration (`WEFT_CHECKPOINT`).
+//!
+//! The file lists the units explored to their end (see `explore::split`) and their runs, so
+//! a resumed run skips them and its counters end where an uninterrupted run's would. It is
+//! small (one line per finished unit), plain text and versioned:
+//!
+//! ```text
+//! weft checkpoint 1
+//! test tests/my_test.rs:12:5
+//! fingerprint 9c1e02d43a7f6b10
+//! split 9 0/1 -
+//! runs 120400 3
+//! done 0.0.1.0.2.0.0.0.0
+//! done 0.0.1.0.2.0.0.0.1
+//! ```
+//!
+//! `test` is where the model was explored from, `fingerprint` hashes the operations of the
+//! program's first execution, `split` is the cut's depth, the shard and the preemption
+//! bound. A resumed run must match all of them: otherwise the units would name other
+//! executions, and loading fails with an `InvalidCheckpoint` report saying what differs.
+//!
+//! Invariant: the file on disk is always a whole checkpoint (written beside, then renamed).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::explore::split::{fnv1a, UnitKey, FNV_START};
+use crate::explore::{Decision, Explorer, Turn};
+use crate::failure::{Failure, FailureKind};
+use crate::runtime::execution::Execution;
+use crate::runtime::thread_set::ThreadSet;
+
+const MAGIC: &str = "weft checkpoint 1";
+
+/// What a checkpoint must agree on with the run that loads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Header {
+    pub test: String,
+    pub fingerprint: u64,
+    pub depth: usize,
+    pub shard: (u32, u32),
+    pub bound: Option<usize>,
+}
+
+/// A loaded checkpoint: the units done and their complete and blocked executions.
+#[derive(Debug, Default)]
+pub(crate) struct Resumed {
+    pub runs: (u64, u64),
+    pub done: Vec<UnitKey>,
+}
+
+/// Writes the checkpoint atomically: a whole file beside `path`, then renamed over it.
+pub(crate) fn save(
+    path: &Path,
+    header: &Header,
+    runs: (u64, u64),
+    done: &[UnitKey],
+) -> std::io::Result<()> {
+    let mut text = String::new();
+    let bound = header.bound.map_or("-".to_string(), |b| b.to_string());
+    let (k, n) = header.shard;
+    let _ = writeln!(text, "{MAGIC}\ntest {}", header.test);
+    let _ = writeln!(text, "fingerprint {:016x}", header.fingerprint);
+    let _ = writeln!(text, "split {} {k}/{n} {bound}", header.depth);
+    let _ = writeln!(text, "runs {} {}", runs.0, runs.1);
+    for key in done {
+        let positions: Vec<String> = key.iter().map(u32::to_string).collect();
+        let shown = if key.is_empty() {
+            "-".to_string()
+        } else {
+            positions.join(".")
+        };
+        let _ = writeln!(text, "done {shown}");
+    }
+    let mut beside = path.as_os_str().to_owned();
+    beside.push(".tmp");
+    std::fs::write(&beside, text)?;
+    std::fs::rename(&beside, path)
+}
+
+/// The checkpoint at `path`: `Ok(None)` when there is none yet, an `InvalidCheckpoint`
+/// failure when it is damaged or does not belong to this test and these settings.
+pub(crate) fn load(path: &Path, expected: &Header) -> Result<Option<Resumed>, Failure> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(invalid(path, &format!("cannot be read: {e}"))),
+    };
+    let text = String::from_utf8(text).map_err(|_| invalid(path, "is not text"))?;
+    let (header, resumed) = parse(&text).map_err(|reason| invalid(path, &reason))?;
+    if header != *expected {
+        return Err(invalid(path, &mismatch(&header, expected)));
+    }
+    Ok(Some(resumed))
+}
+
+fn parse(text: &str) -> Result<(Header, Resumed), String> {
+    let mut lines = text.lines().enumerate();
+    let mut field = |name: &str| -> Result<(usize, &str), String> {
+        match lines.next() {
+            Some((n, line)) => match line.strip_prefix(name).and_then(|r| r.strip_prefix(' ')) {
+                Some(rest) => Ok((n + 1, rest)),
+                None => Err(format!(
+                    "line {}: expected `{name} ...`, found {line:?}",
+                    n + 1
+                )),
+            },
+            None => Err(format!("ends before its `{name}` line")),
+        }
+    };
+    let (_, magic) = field("weft")?;
+    if format!("weft {magic}") != MAGIC {
+        return Err(format!(
+            "starts with {magic:?}, not {MAGIC:?} (another version?)"
+        ));
+    }
+    let (_, test) = field("test")?;
+    let (n, fingerprint) = field("fingerprint")?;
+    let fingerprint = u64::from_str_radix(fingerprint, 16)
+        .map_err(|_| format!("line {n}: bad fingerprint {fingerprint:?}"))?;
+    let (n, split) = field("split")?;
+    let bad_split = || format!("line {n}: expected `split DEPTH K/N BOUND`, found {split:?}");
+    let parts: Vec<&str> = split.split(' ').collect();
+    let [depth, shard, bound] = parts[..] else {
+        return Err(bad_split());
+    };
+    let (k, count) = shard.split_once('/').ok_or_else(bad_split)?;
+    let header = Header {
+        test: test.to_string(),
+        fingerprint,
+        depth: depth.parse().map_err(|_| bad_split())?,
+        shard: (
+            k.parse().map_err(|_| bad_split())?,
+            count.parse().map_err(|_| bad_split())?,
+        ),
+        bound: match bound {
+            "-" => None,
+            b => Some(b.parse().map_err(|_| bad_split())?),
+        },
+    };
+    let (n, runs) = field("runs")?;
+    let bad_runs = || format!("line {n}: expected `runs COMPLETE BLOCKED`, found {runs:?}");
+    let (complete, blocked) = runs.split_once(' ').ok_or_else(bad_runs)?;
+    let mut resumed = Resumed {
+        runs: (
+            complete.parse().map_err(|_| bad_runs())?,
+            blocked.parse().map_err(|_| bad_runs())?,
+        ),
+        done: Vec::new(),
+    };
+    while let Ok((n, key)) = field("done") {
+        let positions = match key {
+            "-" => Ok(Vec::new()),
+            key => key.split('.').map(str::parse).collect(),
+        };
+        resumed
+            .done
+            .push(positions.map_err(|_| format!("line {n}: bad unit {key:?}"))?);
+    }
+    match text.lines().count() == 5 + resumed.done.len() {
+        true => Ok((header, resumed)),
+        false => Err(format!(
+            "line {}: expected `done ...`",
+            6 + resumed.done.len()
+        )),
+    }
+}
+
+fn mismatch(found: &Header, expected: &Header) -> String {
+    let what = if found.test != expected.test {
+        format!("the test at {}, not {}", found.test, expected.test)
+    } else if found.fingerprint != expected.fingerprint {
+        "another version of this test (its first execution differs)".to_string()
+    } else {
+        format!(
+            "other settings (cut depth {}, shard {}/{}, preemption bound {:?}; this run: {}, \
+             {}/{}, {:?})",
+            found.depth,
+            found.shard.0,
+            found.shard.1,
+            found.bound,
+            expected.depth,
+            expected.shard.0,
+            expected.shard.1,
+            expected.bound
+        )
+    };
+    format!("was written for {what}")
+}
+
+fn invalid(path: &Path, reason: &str) -> Failure {
+    let report = format!(
+        "weft: checkpoint {} {reason}\n  (delete the file to start the exploration over, or \
+         point WEFT_CHECKPOINT elsewhere)\n",
+        path.display()
+    );
+    Failure::new(FailureKind::InvalidCheckpoint, report, String::new())
+}
+
+/// Runs the program's first execution (lowest thread first, no preemption) and hashes its
+/// operations: the fingerprint a checkpoint is checked against.
+#[derive(Default)]
+pub(crate) struct Probe {
+    pub fingerprint: u64,
+}
+
+impl Explorer for Probe {
+    fn choose(&mut self, _: &Execution, _: usize, turn: Turn, schedulable: &ThreadSet) -> Decision {
+        let thread = turn.last.filter(|&t| schedulable.contains(t));
+        Decision::Run(thread.or(schedulable.first()).expect("not empty"))
+    }
+
+    fn execution_ended(&mut self, execution: &Execution) {
+        // The kind's name only: values (pointers in an `AtomicPtr`) change between runs.
+        self.fingerprint = execution.events.iter().fold(FNV_START, |hash, event| {
+            let kind = format!("{:?}", event.kind);
+            let name = kind.split([' ', '{', '(']).next().unwrap_or("");
+            let text = format!("{} {name} {}", event.thread, event.site);
+            fnv1a(hash, text.as_bytes())
+        });
+    }
+
+    fn next_execution(&mut self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,65 @@
+//! Moving to the next execution: the deepest node with a branch left (a backtrack point in
+//! bounded, source-DPOR or above-the-cut nodes, else the next wakeup-tree branch) becomes the
+//! last node to replay; nodes with nothing left are popped.
+//!
+//! Invariant: a thread explored from a node (in `done`) or asleep there is never chosen there
+//! again.
+
+use super::races::add_every_thread;
+use super::Dpor;
+
+impl Dpor {
+    /// Moves to the next branch to explore: false when none is left.
+    pub(super) fn next_branch(&mut self) -> bool {
+        while let Some(node) = self.nodes.last_mut() {
+            if self.source {
+                // Source-DPOR from here on: the sequences still to explore become
+                // backtrack points.
+                for branch in std::mem::take(&mut node.wakeup) {
+                    node.backtrack.insert(branch.step.thread);
+                }
+            }
+            if self.bound.is_some() || self.source || node.top {
+                let bound = self.bound;
+                let next = node.backtrack.iter().find(|&t| {
+                    let preemption = node.is_preemption(t);
+                    !node.done.contains(t)
+                        && !node.asleep(t)
+                        && node.schedulable.contains(t)
+                        && (!preemption || bound.is_none_or(|b| node.preemptions < b))
+                });
+                if let Some(thread) = next {
+                    node.done.insert(thread);
+                    node.thread = thread;
+                    self.replay = self.nodes.len();
+                    return true;
+                }
+            }
+            while !node.wakeup.is_empty() {
+                let branch = node.wakeup.remove(0);
+                let thread = branch.step.thread;
+                if node.done.contains(thread) || node.asleep(thread) {
+                    continue;
+                }
+                if !node.schedulable.contains(thread) {
+                    // It yielded here: every thread that can run stands in for it.
+                    let (schedulable, sleep) = (node.schedulable.clone(), &node.sleep);
+                    let mut alternatives = std::mem::take(&mut node.wakeup);
+                    add_every_thread(&mut alternatives, &schedulable, sleep);
+                    alternatives.retain(|b| !node.done.contains(b.step.thread));
+                    node.wakeup = alternatives;
+                    continue;
+                }
+                node.done.insert(thread);
+                node.thread = thread;
+                self.guide = branch.children;
+                self.replay = self.nodes.len();
+                return true;
+            }
+            let popped = self.nodes.pop().expect("checked above");
+            self.pending_ops.truncate(popped.ops_start);
+            self.explored.truncate(popped.explored_start);
+        }
+        false
+    }
+}

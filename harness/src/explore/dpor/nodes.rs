@@ -1,0 +1,216 @@
+//! Choosing at a scheduling point: re-running a recorded node (checking the program
+//! reached the same state) or opening a fresh one (following the wakeup tree's guide, the
+//! split's rules above the cut, or choosing freely outside the sleep set).
+//!
+//! Invariant: a fresh node never chooses a sleeping thread freely, except where the parent
+//! module's docs say (a waiter on a blocking primitive below the cut).
+
+use super::races::add_every_thread;
+use super::{waiting_ops, waits_on_primitive, Dpor, Node, Sleeper};
+use crate::explore::step_accesses::StepAccesses;
+use crate::explore::{describe_pending, list_threads, Decision, Turn};
+use crate::runtime::execution::Execution;
+use crate::runtime::op::{OpKind, ThreadId};
+use crate::runtime::thread_set::ThreadSet;
+
+impl Dpor {
+    pub(super) fn replay_node(
+        &mut self,
+        execution: &Execution,
+        step: usize,
+        schedulable: &ThreadSet,
+    ) -> Decision {
+        let node = &self.nodes[step];
+        let end = self
+            .nodes
+            .get(step + 1)
+            .map_or(self.pending_ops.len(), |next| next.ops_start);
+        let recorded = &self.pending_ops[node.ops_start..end];
+        let mut now = waiting_ops(execution);
+        let changed = recorded
+            .iter()
+            .find(|&&(t, op)| execution.threads.get(t).and_then(|th| th.pending) != Some(op));
+        let message = if let Some(&(thread, op)) = changed {
+            Some(format!(
+                "step {step}: in an earlier execution {} was at {} ({}) here; this time {}",
+                execution.thread_label(thread),
+                op.describe(),
+                op.site,
+                describe_pending(execution, thread)
+            ))
+        } else if let Some((thread, _)) = now.nth(recorded.len()) {
+            Some(format!(
+                "step {step}: in an earlier execution {} was not waiting here; this time {}",
+                execution.thread_label(thread),
+                describe_pending(execution, thread)
+            ))
+        } else if node.schedulable != *schedulable {
+            Some(format!(
+                "step {step}: in an earlier execution {} could run here; this time {}",
+                list_threads(execution, &node.schedulable),
+                list_threads(execution, schedulable)
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            return Decision::Diverged(message);
+        }
+        if step + 1 == self.replay {
+            let chosen = node.thread;
+            self.carried.clear();
+            self.carried.extend_from_slice(&node.sleep);
+            let explored = &self.explored[node.explored_start..];
+            for thread in node.done.iter() {
+                if thread == chosen || node.asleep(thread) {
+                    continue;
+                }
+                let accesses = match explored.iter().find(|(t, _)| *t == thread) {
+                    Some(&(_, recorded)) => recorded,
+                    None => Some(StepAccesses::one(
+                        execution.threads[thread]
+                            .pending
+                            .and_then(|op| execution.pending_access(&op)),
+                    )),
+                };
+                if let Some(accesses) = accesses {
+                    self.carried.push(Sleeper {
+                        thread,
+                        accesses,
+                        inherited: false,
+                    });
+                }
+            }
+        }
+        Decision::Run(node.thread)
+    }
+
+    pub(super) fn fresh_node(
+        &mut self,
+        execution: &Execution,
+        turn: Turn,
+        schedulable: &ThreadSet,
+    ) -> Decision {
+        let mut sleep = std::mem::take(&mut self.next_sleep);
+        let preemptions = match self.nodes.last() {
+            Some(node) => node.preemptions + usize::from(node.is_preemption(node.thread)),
+            None => 0,
+        };
+        let mut wakeup = Vec::new();
+        let mut guided = None;
+        if !self.guide.is_empty() {
+            let mut guide = std::mem::take(&mut self.guide);
+            let first = guide.remove(0);
+            wakeup = guide;
+            if schedulable.contains(first.step.thread) {
+                guided = Some(first.step.thread);
+                self.guide = first.children;
+            } else {
+                // The sequence cannot go on here (its thread yielded or waits): every
+                // thread that can run becomes an alternative instead.
+                add_every_thread(&mut wakeup, schedulable, &sleep);
+            }
+        }
+        let choices = self.nodes.last().map_or(0, |node| node.choices);
+        let top = self
+            .split
+            .as_ref()
+            .is_some_and(|split| choices < split.depth);
+        if self.split.is_some() && !top && self.nodes.last().is_none_or(|node| node.top) {
+            // The root of a unit: whatever sleeps here sleeps since above the cut.
+            sleep.iter_mut().for_each(|s| s.inherited = true);
+        }
+        let allowed = |thread: ThreadId| {
+            !sleep.iter().any(|s| s.thread == thread)
+                && self.bound_allows(turn.preempts(schedulable, thread), preemptions)
+        };
+        // Above the cut, a thread that has not started starts at once, not as a choice: its
+        // start step runs no operation, so every trace has an execution where it starts
+        // right away, and branching on starts would only add sleep-set-blocked runs. (A
+        // start step that does touch an object makes its node a choice after all, in
+        // `after_step`.)
+        let starting = schedulable.iter().find(|&t| {
+            top && allowed(t)
+                && execution.threads[t]
+                    .pending
+                    .is_some_and(|op| op.kind == OpKind::Start)
+        });
+        let pick = starting
+            .or(guided)
+            .or_else(|| {
+                turn.last
+                    .filter(|&p| schedulable.contains(p) && allowed(p))
+                    .or_else(|| schedulable.iter().find(|&t| allowed(t)))
+            })
+            .or_else(|| {
+                if top {
+                    // Above the cut every thread is tried: a sleeping one stands for its
+                    // continuations.
+                    return None;
+                }
+                // Every schedulable thread sleeps, but a thread waits on a blocking
+                // primitive, and a sleeper's next step is not on it: a later step of that
+                // sleeper may be what lets the waiter go on, and the races of the operation
+                // it waits for show only once it runs. Going on with the sleeper repeats an
+                // explored trace; abandoning the execution would miss those races (a send
+                // waiting for room behind one it races with, until a `try_recv`).
+                let waited: Vec<_> = waiting_ops(execution)
+                    .filter(|&(t, op)| {
+                        !schedulable.contains(t) && waits_on_primitive(execution, op)
+                    })
+                    .filter_map(|(_, op)| op.object)
+                    .collect();
+                let bound = |t| self.bound_allows(turn.preempts(schedulable, t), preemptions);
+                sleep.iter().find_map(|s| {
+                    let elsewhere = s.accesses.iter().all(|a| !waited.contains(&a.object));
+                    let go = !waited.is_empty() && elsewhere && schedulable.contains(s.thread);
+                    (go && bound(s.thread)).then_some(s.thread)
+                })
+            });
+        let mut every_allowed: ThreadSet = match top {
+            true => schedulable.iter().filter(|&t| allowed(t)).collect(),
+            false => ThreadSet::default(),
+        };
+        if self.split.is_some() && (!top || pick.is_none()) && !self.enter_unit(execution) {
+            return Decision::Blocked;
+        }
+        let Some(thread) = pick else {
+            self.blocked_run = true;
+            return Decision::Blocked;
+        };
+        let ops_start = self.pending_ops.len();
+        self.pending_ops.extend(waiting_ops(execution));
+        self.carried.clear();
+        self.carried
+            .extend(sleep.iter().filter(|s| s.thread != thread));
+        let chosen: ThreadSet = std::iter::once(thread).collect();
+        let alternatives = match starting {
+            Some(_) => std::mem::take(&mut every_allowed),
+            None => ThreadSet::default(),
+        };
+        let backtrack = if self.bound.is_some() {
+            schedulable.clone()
+        } else if top && starting.is_none() {
+            every_allowed
+        } else {
+            chosen.clone()
+        };
+        let choices = choices + usize::from(top && backtrack.len() > 1);
+        self.nodes.push(Node {
+            thread,
+            ops_start,
+            explored_start: self.explored.len(),
+            schedulable: schedulable.clone(),
+            backtrack,
+            wakeup,
+            done: chosen,
+            sleep,
+            turn,
+            preemptions,
+            top,
+            choices,
+            alternatives,
+        });
+        Decision::Run(thread)
+    }
+}

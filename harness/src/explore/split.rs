@@ -1,0 +1,204 @@
+//! Splitting one exhaustive exploration into independent units, so that worker threads
+//! (`Builder::jobs`), machines (`Builder::shard`) and resumed runs (`Builder::checkpoint`)
+//! can each take some of them.
+//!
+//! The idea: above a cut, DPOR branches on every thread that is schedulable and not asleep
+//! (sleep sets alone, as in Godefroid's selective search), and races whose earlier event lies
+//! above the cut are not reversed, since every order there is tried anyway. The cut lies
+//! after the first `depth` scheduling points that have two or more threads to choose from.
+//! Below it, each prefix of choices is a *unit*: optimal DPOR from the state the prefix
+//! reaches, with the sleep set the prefix leaves. A unit's exploration depends only on its
+//! prefix, never on which other units were explored, so units can be explored in any order,
+//! by anyone, and the units together cover every Mazurkiewicz trace, each once. The price:
+//! a prefix whose every continuation repeats an explored trace ends sleep-set blocked.
+//!
+//! A unit is named by its key: at each node above the cut, the position of its choice
+//! among the choices made there (0 = the first tried). Keys in lexicographic order are the
+//! order a single worker explores the units in, so the failure of the least failing key is
+//! the failure one worker would report first, however many workers there are.
+//!
+//! Invariant: a unit is explored by at most one worker of one exploration (`Shared::claim`),
+//! only by the shard its key hashes to, and never again once a checkpoint lists it done.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+/// The choices above the cut that lead to a unit: one position per node above the cut.
+pub(crate) type UnitKey = Vec<u32>;
+
+/// `k` of `n`: this run explores the units whose key hashes to `k` modulo `n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    pub(crate) fn owns(self, key: &[u32]) -> bool {
+        self.count <= 1 || key_hash(key) % u64::from(self.count) == u64::from(self.index)
+    }
+}
+
+/// FNV-1a's offset basis: the hash of no bytes.
+pub(crate) const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a: `hash` extended by `bytes` (stable across platforms and Rust versions, unlike
+/// std's hashers, so keys and fingerprints mean the same on every machine).
+pub(crate) fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &byte in bytes {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// FNV-1a over the key's positions, then a finaliser so that keys differing in their last
+/// position spread over the shards.
+fn key_hash(key: &[u32]) -> u64 {
+    let mut hash = key.iter().fold(FNV_START, |hash, position| {
+        fnv1a(hash, &position.to_le_bytes())
+    });
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^ (hash >> 33)
+}
+
+/// What the workers of one exploration share. Touched once per unit, never per step.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    state: Mutex<SharedState>,
+    /// Some unit failed: lets `failed_before` answer without the lock until then.
+    any_failure: AtomicBool,
+}
+
+#[derive(Debug, Default)]
+struct SharedState {
+    /// Units some worker has taken (or a checkpoint lists as done).
+    claimed: HashSet<UnitKey>,
+    /// Units explored to their end in this run, in the order they finished.
+    finished: Vec<UnitKey>,
+    /// Complete and blocked executions of the units in `finished`.
+    finished_runs: (u64, u64),
+    /// The least key of a unit where a failure was found.
+    failed: Option<UnitKey>,
+}
+
+impl Shared {
+    /// Shared state for a run that resumes after the units in `done`.
+    pub(crate) fn resuming(done: impl IntoIterator<Item = UnitKey>) -> Shared {
+        let state = SharedState {
+            claimed: done.into_iter().collect(),
+            ..SharedState::default()
+        };
+        Shared {
+            state: Mutex::new(state),
+            any_failure: AtomicBool::new(false),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, SharedState> {
+        // A worker that panicked left consistent sets behind: every update is one insert.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes `key` for the calling worker: false when another worker has it, a checkpoint
+    /// lists it done, or a failure was already found in a unit that comes before it.
+    pub(crate) fn claim(&self, key: &[u32]) -> bool {
+        let mut state = self.lock();
+        if state.failed.as_deref().is_some_and(|failed| failed < key) {
+            return false;
+        }
+        state.claimed.insert(key.to_vec())
+    }
+
+    /// Unit `key` is explored to its end, with `runs` complete and blocked executions.
+    pub(crate) fn finish(&self, key: UnitKey, runs: (u64, u64)) {
+        let mut state = self.lock();
+        state.finished.push(key);
+        state.finished_runs.0 += runs.0;
+        state.finished_runs.1 += runs.1;
+    }
+
+    /// Records a failure in unit `key`; true when it is the least failing unit so far.
+    pub(crate) fn fail(&self, key: &[u32]) -> bool {
+        let mut state = self.lock();
+        let least = state.failed.as_deref().is_none_or(|failed| key < failed);
+        if least {
+            state.failed = Some(key.to_vec());
+            self.any_failure.store(true, Ordering::Release);
+        }
+        least
+    }
+
+    /// Whether a failure was found in a unit before the one at `key`: whatever this worker
+    /// finds from `key` on would not be reported.
+    pub(crate) fn failed_before(&self, key: &[u32]) -> bool {
+        self.any_failure.load(Ordering::Acquire)
+            && self
+                .lock()
+                .failed
+                .as_deref()
+                .is_some_and(|failed| failed < key)
+    }
+
+    /// The units explored to their end so far in this run, with their complete and
+    /// blocked executions.
+    pub(crate) fn finished(&self) -> (Vec<UnitKey>, (u64, u64)) {
+        let state = self.lock();
+        (state.finished.clone(), state.finished_runs)
+    }
+}
+
+/// Where the cut lies and who this explorer shares units with.
+#[derive(Clone, Debug)]
+pub(crate) struct Split {
+    /// Scheduling points with a choice (two or more threads allowed) above the cut.
+    pub depth: usize,
+    pub shard: Shard,
+    pub shared: std::sync::Arc<Shared>,
+}
+
+impl Split {
+    /// Whether this explorer takes unit `key`: its shard owns it and it wins the claim.
+    pub(crate) fn take(&self, key: &[u32]) -> bool {
+        self.shard.owns(key) && self.shared.claim(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_keys() {
+        let keys: Vec<UnitKey> = (0..200u32).map(|i| vec![i % 3, i / 3, i % 7]).collect();
+        for count in [1, 2, 4, 8] {
+            let owners: Vec<usize> = keys
+                .iter()
+                .map(|k| {
+                    (0..count)
+                        .filter(|&index| Shard { index, count }.owns(k))
+                        .count()
+                })
+                .collect();
+            assert!(owners.iter().all(|&n| n == 1), "{count} shards");
+        }
+    }
+
+    #[test]
+    fn a_claim_is_taken_once_and_not_after_an_earlier_failure() {
+        let shared = Shared::resuming([vec![0, 0]]);
+        assert!(!shared.claim(&[0, 0]), "listed done by a checkpoint");
+        assert!(shared.claim(&[0, 1]));
+        assert!(!shared.claim(&[0, 1]));
+        assert!(shared.fail(&[1, 0]));
+        assert!(!shared.fail(&[2]));
+        assert!(shared.claim(&[0, 2]), "before the failure: still explored");
+        assert!(
+            !shared.claim(&[1, 1]),
+            "after the failure: not worth exploring"
+        );
+        assert!(shared.failed_before(&[1, 1]));
+        assert!(!shared.failed_before(&[0, 3]));
+    }
+}

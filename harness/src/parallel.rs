@@ -1,0 +1,226 @@
+//! Runs a split exhaustive exploration (see `explore::split`): `Builder::jobs` worker OS
+//! threads, each with its own runner (coroutine stacks, execution state) and DPOR explorer,
+//! take the units of this shard in turn; a checkpoint, when asked for, records the units
+//! done and lets a killed run resume.
+//!
+//! Every worker walks the nodes above the cut in the same order and takes the units no one
+//! has taken yet, so the workers stay busy until the last units. A failure found in a unit
+//! stops every worker that is past it, while units before it are still explored: the
+//! failure reported is the one of the least failing unit, which is the one a single worker
+//! finds first. It is simplified and reported on the calling thread.
+//!
+//! Invariant: workers share only `Shared` (once per unit) and the counters below (once per
+//! execution); nothing on the path of a scheduling point.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::checkpoint::{self, Header, Probe, Resumed};
+use crate::config::Builder;
+use crate::explore::dpor::Dpor;
+use crate::explore::split::{Shard, Shared, Split, UnitKey};
+use crate::explore::Explorer;
+use crate::failure::{Failure, Stats};
+use crate::observe;
+use crate::observe::progress::Progress;
+use crate::runner::{finish_failure, Model, Runner};
+use crate::runtime::op::Site;
+use crate::shorten;
+
+/// Scheduling points with a choice above the cut for one shard; each doubling of the shard
+/// count adds one. Deep enough that the units outnumber the workers many times over on the
+/// benchmark programs (see README), shallow enough that walking the nodes above it costs
+/// little next to the units.
+const BASE_DEPTH: usize = 3;
+
+/// How often a checkpoint is rewritten while the exploration runs.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
+
+/// Counters all workers add to, for the progress line and the execution budget.
+#[derive(Default)]
+struct Totals {
+    executions: AtomicU64,
+    blocked: AtomicU64,
+}
+
+struct WorkerEnd {
+    stats: Stats,
+    failure: Option<(UnitKey, Box<Failure>, u64)>,
+}
+
+pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Stats, Failure> {
+    let jobs = builder.effective_jobs();
+    let (index, count) = builder.shard.unwrap_or((0, 1));
+    let shard = Shard { index, count };
+    let depth = builder
+        .split_depth
+        .unwrap_or(BASE_DEPTH + count.next_power_of_two().trailing_zeros() as usize);
+    let (header, resumed) = match &builder.checkpoint {
+        Some(path) => {
+            let header = Header {
+                test: site.to_string(),
+                fingerprint: probe(builder, &model, site),
+                depth,
+                shard: (index, count),
+                bound: builder.preemption_bound,
+            };
+            let resumed = checkpoint::load(path, &header)?.unwrap_or_default();
+            (Some(header), resumed)
+        }
+        None => (None, Resumed::default()),
+    };
+    let shared = Arc::new(Shared::resuming(resumed.done.iter().cloned()));
+    let split = Split {
+        depth,
+        shard,
+        shared: shared.clone(),
+    };
+    let totals = Totals::default();
+    let save = |path: &Path, header: &Header| {
+        let (mut done, runs) = shared.finished();
+        done.extend(resumed.done.iter().cloned());
+        let runs = (resumed.runs.0 + runs.0, resumed.runs.1 + runs.1);
+        if let Err(e) = checkpoint::save(path, header, runs, &done) {
+            eprintln!("weft: cannot write checkpoint {}: {e}", path.display());
+        }
+    };
+    let ends: Vec<WorkerEnd> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|worker| {
+                let (split, model, totals, save) = (split.clone(), model.clone(), &totals, &save);
+                let checkpoint = builder.checkpoint.as_deref().zip(header.as_ref());
+                scope.spawn(move || {
+                    run_worker(builder, model, site, split, totals, worker, |_| {
+                        if let Some((path, header)) = checkpoint {
+                            save(path, header);
+                        }
+                    })
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut stats = Stats {
+        executions: resumed.runs.0,
+        blocked: resumed.runs.1,
+        complete: true,
+        ..Stats::default()
+    };
+    let mut first: Option<(UnitKey, Box<Failure>, u64)> = None;
+    for end in ends {
+        stats.executions += end.stats.executions;
+        stats.blocked += end.stats.blocked;
+        stats.max_steps = stats.max_steps.max(end.stats.max_steps);
+        stats.complete &= end.stats.complete;
+        if let Some(found) = end.failure {
+            if first.as_ref().is_none_or(|(key, ..)| found.0 < *key) {
+                first = Some(found);
+            }
+        }
+    }
+    if let (Some(path), Some(header)) = (&builder.checkpoint, &header) {
+        match first.is_none() && stats.complete {
+            true => {
+                let _ = std::fs::remove_file(path);
+            }
+            false => save(path, header),
+        }
+    }
+    let Some((_, failure, number)) = first else {
+        return Ok(stats);
+    };
+    let mut runner = Runner::new(builder, model, site);
+    let failure = match shorten::applies(failure.kind()) {
+        true => runner.simplify(*failure, number),
+        false => *failure,
+    };
+    runner.keep_stacks();
+    Err(finish_failure(builder, failure))
+}
+
+/// The fingerprint of the program's first execution (see `checkpoint`).
+fn probe(builder: &Builder, model: &Model, site: Site) -> u64 {
+    let mut runner = Runner::new(builder, model.clone(), site);
+    let mut probe = Probe::default();
+    runner.run_all(&mut probe, &mut |_| true);
+    runner.keep_stacks();
+    probe.fingerprint
+}
+
+/// One worker: explores the units it takes until none is left, it fails, or a limit or an
+/// earlier failure stops it. Worker 0 shows the progress line and calls `checkpoint` every
+/// `CHECKPOINT_EVERY`.
+fn run_worker(
+    builder: &Builder,
+    model: Model,
+    site: Site,
+    split: Split,
+    totals: &Totals,
+    worker: usize,
+    checkpoint: impl Fn(()),
+) -> WorkerEnd {
+    let shared = split.shared.clone();
+    let mut runner = Runner::new(builder, model, site);
+    let mut explorer = Dpor::split(builder.preemption_bound, Some(split));
+    let mut progress = Progress::new(builder.progress && worker == 0);
+    let mut seen = (0, 0);
+    let mut saved = Instant::now();
+    let ended = observe::log::maybe_with_subscriber(builder.log, || {
+        runner.run_all(&mut explorer, &mut |stats| {
+            let executions = totals
+                .executions
+                .fetch_add(stats.executions - seen.0, Ordering::Relaxed)
+                + stats.executions
+                - seen.0;
+            let blocked = totals
+                .blocked
+                .fetch_add(stats.blocked - seen.1, Ordering::Relaxed)
+                + stats.blocked
+                - seen.1;
+            seen = (stats.executions, stats.blocked);
+            if worker == 0 {
+                let all = Stats {
+                    executions,
+                    blocked,
+                    ..Stats::default()
+                };
+                progress.tick(&all);
+                if saved.elapsed() >= CHECKPOINT_EVERY {
+                    checkpoint(());
+                    saved = Instant::now();
+                }
+            }
+            builder
+                .max_executions
+                .is_none_or(|n| executions + blocked < n)
+        })
+    });
+    if worker == 0 {
+        let all = Stats {
+            executions: totals.executions.load(Ordering::Relaxed),
+            blocked: totals.blocked.load(Ordering::Relaxed),
+            ..Stats::default()
+        };
+        progress.finish(&all);
+    }
+    runner.keep_stacks();
+    let failure = ended.failure.map(|(failure, number)| {
+        let key = explorer
+            .unit()
+            .expect("a split explorer is always in a unit");
+        shared.fail(&key);
+        (key, failure, number)
+    });
+    WorkerEnd {
+        stats: ended.stats,
+        failure,
+    }
+}
