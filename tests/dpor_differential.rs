@@ -312,6 +312,39 @@ fn check(seed: u64, cases: usize, large: bool, bounded: bool) {
     }
 }
 
+/// Split explorations (cut after 1 and 3 choices): two workers, and three shards, run the
+/// same executions as the whole exploration, with the same outcomes.
+fn compare_split(program: &Program, case: usize, outcomes: &BTreeSet<Observation>, traces: u64) {
+    for depth in [1, 3] {
+        let split = || Builder::new().split_depth(depth);
+        let (stats, found) = run_on_weft(program, split().jobs(2));
+        assert_eq!(
+            &found, outcomes,
+            "case {case}: 2 workers, depth {depth}: {program:?}"
+        );
+        assert_eq!(
+            stats.executions, traces,
+            "case {case}: 2 workers, depth {depth}"
+        );
+        let mut union = BTreeSet::new();
+        let mut executions = 0;
+        for k in 0..3 {
+            let (stats, found) = run_on_weft(program, split().jobs(1).shard(k, 3));
+            assert!(stats.complete);
+            executions += stats.executions;
+            union.extend(found);
+        }
+        assert_eq!(
+            &union, outcomes,
+            "case {case}: 3 shards, depth {depth}: {program:?}"
+        );
+        assert_eq!(
+            executions, traces,
+            "case {case}: 3 shards, depth {depth}: {program:?}"
+        );
+    }
+}
+
 fn compare(program: &Program, case: usize, bounded: bool) {
     let threads = program.len();
     let mut interpreter = Interpreter {
@@ -343,6 +376,9 @@ fn compare(program: &Program, case: usize, bounded: bool) {
         stats.blocked
     );
     assert_eq!(stats.blocked, 0, "case {case}: no sleep-set-blocked run");
+    if case % 4 == 0 {
+        compare_split(program, case, &outcomes, stats.executions);
+    }
     if !bounded {
         return;
     }

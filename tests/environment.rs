@@ -128,4 +128,31 @@ fn environment_configures_every_builder() {
         message.contains("WEFT_MAX_DURATION=\"soon\" is not valid"),
         "{message}"
     );
+
+    // WEFT_JOBS and WEFT_SHARD split the exploration: the same executions in all.
+    let whole = Builder::new().jobs(1).explore(common::lastzero(3)).unwrap();
+    let parallel = with_env("WEFT_JOBS", "2", || {
+        Builder::new().explore(common::lastzero(3)).unwrap()
+    });
+    assert_eq!(parallel.executions, whole.executions);
+    let shards: u64 = (0..3)
+        .map(|k| {
+            with_env("WEFT_SHARD", &format!("{k}/3"), || {
+                Builder::new().explore(common::lastzero(3)).unwrap()
+            })
+            .executions
+        })
+        .sum();
+    assert_eq!(shards, whole.executions);
+    let message = with_env("WEFT_SHARD", "3/3", || {
+        let payload = catch_unwind(Builder::new).unwrap_err();
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    });
+    assert!(
+        message.contains("WEFT_SHARD=\"3/3\" is not valid (expected k/n with 0 <= k < n"),
+        "{message}"
+    );
 }

@@ -1,0 +1,107 @@
+//! Parallel exploration and sharding (`Builder::jobs`, `Builder::shard`): for large
+//! programs of BENCHMARKS.md, the wall time of one exhaustive exploration on one worker
+//! without the split, on one worker with it, and on `WEFT_BENCH_JOBS` (default 2) workers;
+//! then how evenly `n` shards divide the executions, and the peak resident memory.
+//!
+//! `cargo bench --features permute --bench parallel [-- NAME...]` (release build); names
+//! select programs by substring. Every row checks that the split explorations run exactly
+//! the executions of the sequential one.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+#[allow(dead_code)]
+mod programs {
+    use weft as rt;
+    use weft::sync::Arc;
+    include!("../benches/src/programs.rs");
+}
+
+/// One exhaustive exploration, repeated `WEFT_BENCH_REPEAT` times (default 3): its stats
+/// and its shortest wall time, so that a busy machine's noise does not decide a row.
+fn explore(builder: weft::Builder, program: &Arc<programs::Program>) -> (weft::Stats, f64) {
+    let repeat: usize = std::env::var("WEFT_BENCH_REPEAT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let mut best = f64::INFINITY;
+    let mut stats = None;
+    for _ in 0..repeat.max(1) {
+        let started = Instant::now();
+        let program = program.clone();
+        let run = builder
+            .clone()
+            .progress(false)
+            .explore(move || program())
+            .expect("benchmark programs are correct");
+        best = best.min(started.elapsed().as_secs_f64());
+        assert!(run.complete);
+        stats = Some(run);
+    }
+    (stats.expect("ran at least once"), best)
+}
+
+/// Peak resident set size of this process so far (`VmHWM`), in MiB.
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let jobs: usize = std::env::var("WEFT_BENCH_JOBS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2);
+    let rows: Vec<(String, Arc<programs::Program>)> = vec![
+        ("lastzero(10)".into(), Arc::new(programs::lastzero(10))),
+        ("readers(12)".into(), Arc::new(programs::readers(12))),
+        ("indexer(13)".into(), Arc::new(programs::indexer(13))),
+    ];
+    println!(
+        "| program | executions | 1 worker | 1 worker, split | {jobs} workers | speedup | \
+         blocked (split) | shards n=4: largest/mean | n=8: largest/mean | peak RSS |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for (name, program) in &rows {
+        if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        let builder = || weft::Builder::new();
+        let (sequential, t1) = explore(builder().jobs(1), program);
+        let (split, t1s) = explore(builder().jobs(1).shard(0, 1), program);
+        let (parallel, tn) = explore(builder().jobs(jobs), program);
+        assert_eq!(split.executions, sequential.executions, "{name}: split");
+        assert_eq!(parallel, split, "{name}: {jobs} workers");
+        let mut balance = Vec::new();
+        for n in [4u32, 8] {
+            let shards: Vec<u64> = (0..n)
+                .map(|k| explore(builder().jobs(1).shard(k, n), program).0.executions)
+                .collect();
+            assert_eq!(
+                shards.iter().sum::<u64>(),
+                sequential.executions,
+                "{name}: {n} shards"
+            );
+            let mean = sequential.executions as f64 / f64::from(n);
+            let largest = *shards.iter().max().unwrap() as f64;
+            balance.push(format!("{:.2} ({shards:?})", largest / mean));
+        }
+        println!(
+            "| {name} | {} | {t1:.2} s | {t1s:.2} s | {tn:.2} s | {:.2}x | {} | {} | {} | {:.0} MiB |",
+            sequential.executions,
+            t1 / tn,
+            split.blocked,
+            balance[0],
+            balance[1],
+            peak_mib()
+        );
+    }
+}

@@ -1,0 +1,175 @@
+//! Split explorations (`Builder::jobs`, `Builder::shard`, `Builder::checkpoint`): the same
+//! executions as the sequential exploration, however they are divided, the same failure, and
+//! checkpoints that resume or refuse clearly.
+#![cfg(feature = "permute")]
+
+mod common;
+
+use std::sync::Arc as StdArc;
+
+use weft::{Builder, Failure, FailureKind, Stats, Strategy};
+
+#[allow(dead_code)]
+mod programs {
+    use weft as rt;
+    use weft::sync::Arc;
+    include!("../benches/src/programs.rs");
+}
+
+fn explore(builder: Builder, model: impl Fn() + Send + Sync + 'static) -> Stats {
+    let stats = builder
+        .progress(false)
+        .explore(model)
+        .expect("a correct program");
+    assert!(stats.complete);
+    stats
+}
+
+/// Every way of dividing the exploration: one worker with the split, two and three workers,
+/// and each shard of two and of four.
+fn check_divisions(name: &str, model: StdArc<dyn Fn() + Send + Sync>) {
+    let run = |builder: Builder| {
+        let model = model.clone();
+        explore(builder, move || model())
+    };
+    let sequential = run(Builder::new().jobs(1));
+    for builder in [
+        Builder::new().jobs(1).shard(0, 1),
+        Builder::new().jobs(2),
+        Builder::new().jobs(3),
+    ] {
+        let split = run(builder);
+        assert_eq!(split.executions, sequential.executions, "{name}");
+    }
+    for count in [2, 4] {
+        let executions: u64 = (0..count)
+            .map(|k| run(Builder::new().jobs(1).shard(k, count)).executions)
+            .sum();
+        assert_eq!(executions, sequential.executions, "{name}: {count} shards");
+    }
+}
+
+#[test]
+fn split_explorations_run_the_executions_of_the_sequential_one() {
+    check_divisions("lastzero(4)", StdArc::new(common::lastzero(4)));
+    check_divisions("readers(3)", StdArc::new(common::readers(3)));
+    check_divisions("ainc(4)", StdArc::new(common::ainc(4)));
+    check_divisions("indexer(12)", StdArc::from(programs::indexer(12)));
+    check_divisions("mutex_counter(3)", StdArc::from(programs::mutex_counter(3)));
+    check_divisions("lost_update(3)", StdArc::from(programs::lost_update(3)));
+}
+
+#[test]
+fn a_bug_is_reported_the_same_way_by_any_number_of_workers() {
+    let failure = |builder: Builder| builder.progress(false).explore(common::lost_update);
+    let sequential = failure(Builder::new().jobs(1)).expect_err("the lost update is found");
+    assert_eq!(sequential.kind(), FailureKind::Panic);
+    let one = failure(Builder::new().jobs(1).shard(0, 1)).expect_err("found when split");
+    assert_eq!(one.kind(), FailureKind::Panic);
+    assert!(one.to_string().contains("lost update"), "{one}");
+    for jobs in [2, 3] {
+        let many = failure(Builder::new().jobs(jobs)).expect_err("found by workers");
+        assert_eq!(many.kind(), FailureKind::Panic);
+        assert_eq!(
+            many.schedule(),
+            one.schedule(),
+            "{jobs} workers: the same execution"
+        );
+    }
+    let replayed = Builder::new()
+        .strategy(Strategy::Replay(one.schedule().to_string()))
+        .explore(common::lost_update)
+        .expect_err("the schedule replays the failure on one thread");
+    assert_eq!(replayed.kind(), FailureKind::Panic);
+    for count in [2, 4] {
+        let results: Vec<_> = (0..count)
+            .map(|k| failure(Builder::new().jobs(1).shard(k, count)))
+            .collect();
+        assert!(
+            results.iter().any(Result::is_err),
+            "{count} shards: one finds it"
+        );
+        for result in results {
+            match result {
+                Ok(stats) => assert!(stats.complete),
+                Err(f) => assert_eq!(f.kind(), FailureKind::Panic, "{count} shards"),
+            }
+        }
+    }
+}
+
+/// Explores with a checkpoint, always from this one call site: a checkpoint belongs to the
+/// place a model is explored from.
+fn with_checkpoint(
+    builder: Builder,
+    path: &std::path::Path,
+    model: impl Fn() + Send + Sync + 'static,
+) -> Result<Stats, Failure> {
+    builder.progress(false).checkpoint(path).explore(model)
+}
+
+fn checkpoint_path(name: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("weft-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+#[test]
+fn a_stopped_exploration_resumes_from_its_checkpoint() {
+    let path = checkpoint_path("resume");
+    let whole = explore(Builder::new().jobs(1), common::lastzero(5)).executions;
+    let stopped = with_checkpoint(
+        Builder::new().max_executions(60),
+        &path,
+        common::lastzero(5),
+    )
+    .expect("a correct program");
+    assert!(!stopped.complete);
+    let text = std::fs::read_to_string(&path).expect("the checkpoint was written");
+    assert!(text.starts_with("weft checkpoint 1\n"), "{text}");
+    assert!(text.contains("\ndone "), "some units are done: {text}");
+    let resumed = with_checkpoint(Builder::new(), &path, common::lastzero(5)).unwrap();
+    assert!(resumed.complete);
+    assert_eq!(
+        resumed.executions, whole,
+        "resumed counters end where a whole run's do"
+    );
+    assert!(
+        !path.exists(),
+        "a completed exploration removes its checkpoint"
+    );
+}
+
+#[test]
+fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
+    let path = checkpoint_path("damaged");
+    std::fs::write(&path, "weft checkpoint 1\ntest x\nfingerprint zz\n").unwrap();
+    let err = with_checkpoint(Builder::new(), &path, common::lastzero(3))
+        .expect_err("a damaged checkpoint");
+    assert_eq!(err.kind(), FailureKind::InvalidCheckpoint);
+    let text = err.to_string();
+    assert!(text.contains("bad fingerprint"), "{text}");
+    assert!(text.contains("delete the file"), "{text}");
+
+    let path = checkpoint_path("foreign");
+    with_checkpoint(Builder::new().max_executions(3), &path, common::lastzero(4)).unwrap();
+    let other_program = with_checkpoint(Builder::new(), &path, common::readers(3))
+        .expect_err("another program's checkpoint");
+    assert_eq!(other_program.kind(), FailureKind::InvalidCheckpoint);
+    let text = other_program.to_string();
+    assert!(text.contains("another version of this test"), "{text}");
+    let elsewhere = Builder::new()
+        .checkpoint(&path)
+        .explore(common::lastzero(4))
+        .expect_err("a checkpoint of a model explored from another place");
+    assert!(elsewhere
+        .to_string()
+        .contains("was written for the test at"));
+    let other_shard = with_checkpoint(Builder::new().shard(1, 2), &path, common::lastzero(4))
+        .expect_err("another shard's checkpoint");
+    assert!(
+        other_shard.to_string().contains("other settings"),
+        "{other_shard}"
+    );
+    let _ = std::fs::remove_file(&path);
+}
