@@ -241,13 +241,14 @@ fn run_thread(ops: &[Op], shared: &Shared, (mut rx, mut tx): Ends) -> (Vec<u64>,
     (seen, (rx, tx))
 }
 
-type Run = (BTreeSet<Observation>, Result<weft::Stats, weft::Failure>);
+type WeftResult = Result<weft::Stats, weft::Failure>;
+type Run = (BTreeSet<Observation>, WeftResult);
 
 /// The weft side: the same program on weft's primitives; the outcomes of its executions.
-fn run_on_weft(program: &Program) -> Run {
+fn run_on_weft(program: &Program, builder: Builder) -> Run {
     let outcomes = StdArc::new(StdMutex::new(BTreeSet::new()));
     let (sink, program) = (outcomes.clone(), program.clone());
-    let result = Builder::new().explore(move || {
+    let result = builder.progress(false).explore(move || {
         let shared = Arc::new(Shared {
             values: [AtomicU64::new(0), AtomicU64::new(0)],
             lock: RwLock::new(()),
@@ -275,6 +276,55 @@ fn run_on_weft(program: &Program) -> Run {
     (outcomes, result)
 }
 
+/// Split explorations (cut after 1 and 3 choices; two workers, and three shards) find what
+/// the whole exploration finds: the same outcomes, or a deadlock. With blocking primitives
+/// neither side is optimal (source-DPOR below the cut), so the execution counts compared
+/// are those of the shards against the workers': the same units, divided two ways.
+fn compare_split(
+    program: &Program,
+    context: &str,
+    outcomes: &BTreeSet<Observation>,
+    whole: &WeftResult,
+) {
+    for depth in [1, 3] {
+        let split = || Builder::new().split_depth(depth);
+        let (found, result) = run_on_weft(program, split().jobs(2));
+        match (whole, &result) {
+            (Ok(_), Ok(_)) => assert_eq!(&found, outcomes, "{context}: 2 workers, {depth}"),
+            (Err(_), Err(failure)) => assert_eq!(failure.kind(), FailureKind::Deadlock),
+            _ => panic!("{context}: 2 workers, depth {depth}: {result:?} but {whole:?}"),
+        }
+        let mut union = BTreeSet::new();
+        let mut executions = 0;
+        let mut failed = false;
+        for k in 0..3 {
+            let (found, result) = run_on_weft(program, split().jobs(1).shard(k, 3));
+            union.extend(found);
+            match result {
+                Ok(stats) => executions += stats.executions,
+                Err(failure) => {
+                    assert_eq!(failure.kind(), FailureKind::Deadlock, "{context}");
+                    failed = true;
+                }
+            }
+        }
+        match (whole, &result) {
+            (Ok(_), Ok(workers)) => {
+                assert!(!failed, "{context}: 3 shards, depth {depth}");
+                assert_eq!(&union, outcomes, "{context}: 3 shards, depth {depth}");
+                assert_eq!(
+                    executions, workers.executions,
+                    "{context}: shards vs workers"
+                );
+            }
+            _ => assert!(
+                failed,
+                "{context}: 3 shards, depth {depth}: deadlock missed"
+            ),
+        }
+    }
+}
+
 /// Checks `count` programs from `seed`; returns weft's executions and the traces, summed
 /// over the deadlock-free programs whose interleavings fit in `budget` (0: none).
 fn check(seed: u64, count: usize, large: bool, budget: u64) -> (u64, u64) {
@@ -284,8 +334,11 @@ fn check(seed: u64, count: usize, large: bool, budget: u64) -> (u64, u64) {
         let program = program(&mut rng, large);
         let interpreter = Interpreter { program: &program };
         let (expected, deadlocks) = interpreter.outcomes();
-        let (outcomes, result) = run_on_weft(&program);
+        let (outcomes, result) = run_on_weft(&program, Builder::new());
         let context = format!("case {case} (seed {seed:#x}): {program:?}");
+        if case % 5 == 0 {
+            compare_split(&program, &context, &outcomes, &result);
+        }
         assert!(program.keep_ends || !deadlocks, "{context} can deadlock");
         match result {
             Ok(stats) => {
