@@ -258,7 +258,7 @@ impl Builder {
     }
 
     /// Where the cut of a split exploration lies: the scheduling points with a choice above
-    /// it (default 3, plus one per doubling of the shard count). For tests and tuning;
+    /// it (default 2, plus one per doubling of the shard count). For tests and tuning;
     /// `WEFT_SPLIT_DEPTH` sets it too.
     #[doc(hidden)]
     pub fn split_depth(mut self, n: usize) -> Self {

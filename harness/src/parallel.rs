@@ -33,7 +33,7 @@ use crate::shorten;
 /// count adds one. Deep enough that the units outnumber the workers many times over on the
 /// benchmark programs (see README), shallow enough that walking the nodes above it costs
 /// little next to the units.
-const BASE_DEPTH: usize = 3;
+const BASE_DEPTH: usize = 2;
 
 /// How often a checkpoint is rewritten while the exploration runs.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
