@@ -1,7 +1,9 @@
 //! Parallel exploration and sharding (`Builder::jobs`, `Builder::shard`): for large
 //! programs of BENCHMARKS.md, the wall time of one exhaustive exploration on one worker
 //! without the split, on one worker with it, and on `WEFT_BENCH_JOBS` (default 2) workers;
-//! then how evenly `n` shards divide the executions, and the peak resident memory.
+//! then how evenly `n` shards divide the executions, and the peak resident memory. The three
+//! timed explorations are run in turn, `WEFT_BENCH_REPEAT` times (default 10), and each
+//! keeps its shortest time.
 //!
 //! `cargo bench --features permute --bench parallel [-- NAME...]` (release build); names
 //! select programs by substring. Every row checks that the split explorations run exactly
@@ -17,28 +19,41 @@ mod programs {
     include!("../benches/src/programs.rs");
 }
 
-/// One exhaustive exploration, repeated `WEFT_BENCH_REPEAT` times (default 3): its stats
-/// and its shortest wall time, so that a busy machine's noise does not decide a row.
+/// One exhaustive exploration: its stats and wall time.
 fn explore(builder: weft::Builder, program: &Arc<programs::Program>) -> (weft::Stats, f64) {
+    let started = Instant::now();
+    let program = program.clone();
+    let stats = builder
+        .progress(false)
+        .explore(move || program())
+        .expect("benchmark programs are correct");
+    assert!(stats.complete);
+    (stats, started.elapsed().as_secs_f64())
+}
+
+/// The explorations of `builders`, taken in turn `WEFT_BENCH_REPEAT` times (default 10):
+/// each one's stats and shortest wall time. Taking them in turn spreads a busy machine's
+/// noise over all of them instead of one.
+fn explore_in_turn(
+    builders: &[weft::Builder],
+    program: &Arc<programs::Program>,
+) -> Vec<(weft::Stats, f64)> {
     let repeat: usize = std::env::var("WEFT_BENCH_REPEAT")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
-    let mut best = f64::INFINITY;
-    let mut stats = None;
+        .unwrap_or(10);
+    let mut best: Vec<Option<(weft::Stats, f64)>> = vec![None; builders.len()];
     for _ in 0..repeat.max(1) {
-        let started = Instant::now();
-        let program = program.clone();
-        let run = builder
-            .clone()
-            .progress(false)
-            .explore(move || program())
-            .expect("benchmark programs are correct");
-        best = best.min(started.elapsed().as_secs_f64());
-        assert!(run.complete);
-        stats = Some(run);
+        for (builder, best) in builders.iter().zip(&mut best) {
+            let (stats, time) = explore(builder.clone(), program);
+            if best.as_ref().is_none_or(|(_, t)| time < *t) {
+                *best = Some((stats, time));
+            }
+        }
     }
-    (stats.expect("ran at least once"), best)
+    best.into_iter()
+        .map(|b| b.expect("ran at least once"))
+        .collect()
 }
 
 /// Peak resident set size of this process so far (`VmHWM`), in MiB.
@@ -75,9 +90,16 @@ fn main() {
             continue;
         }
         let builder = || weft::Builder::new();
-        let (sequential, t1) = explore(builder().jobs(1), program);
-        let (split, t1s) = explore(builder().jobs(1).shard(0, 1), program);
-        let (parallel, tn) = explore(builder().jobs(jobs), program);
+        let timed = explore_in_turn(
+            &[
+                builder().jobs(1),
+                builder().jobs(1).shard(0, 1),
+                builder().jobs(jobs),
+            ],
+            program,
+        );
+        let [(sequential, t1), (split, t1s), (parallel, tn)] =
+            <[_; 3]>::try_from(timed).expect("three explorations");
         assert_eq!(split.executions, sequential.executions, "{name}: split");
         assert_eq!(parallel, split, "{name}: {jobs} workers");
         let mut balance = Vec::new();
@@ -95,8 +117,11 @@ fn main() {
             balance.push(format!("{:.2} ({shards:?})", largest / mean));
         }
         println!(
-            "| {name} | {} | {t1:.2} s | {t1s:.2} s | {tn:.2} s | {:.2}x | {} | {} | {} | {:.0} MiB |",
+            "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2}x | {} | {} | {} | {:.0} MiB |",
             sequential.executions,
+            t1 * 1e3,
+            t1s * 1e3,
+            tn * 1e3,
             t1 / tn,
             split.blocked,
             balance[0],

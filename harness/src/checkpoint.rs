@@ -28,6 +28,7 @@ use crate::explore::split::{fnv1a, UnitKey, FNV_START};
 use crate::explore::{Decision, Explorer, Turn};
 use crate::failure::{Failure, FailureKind};
 use crate::runtime::execution::Execution;
+use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
 const MAGIC: &str = "weft checkpoint 1";
@@ -198,10 +199,12 @@ fn invalid(path: &Path, reason: &str) -> Failure {
 }
 
 /// Runs the program's first execution (lowest thread first, no preemption) and hashes its
-/// operations: the fingerprint a checkpoint is checked against.
+/// operations: the fingerprint a checkpoint is checked against. It also notes which objects
+/// two threads accessed in conflicting ways (`contended`), for the split's order of branches.
 #[derive(Default)]
 pub(crate) struct Probe {
     pub fingerprint: u64,
+    pub contended: Vec<bool>,
 }
 
 impl Explorer for Probe {
@@ -218,6 +221,27 @@ impl Explorer for Probe {
             let text = format!("{} {name} {}", event.thread, event.site);
             fnv1a(hash, text.as_bytes())
         });
+        let mut seen: Vec<Vec<(usize, Access)>> = Vec::new();
+        for event in &execution.events {
+            let Some(access) = event.access() else {
+                continue;
+            };
+            let object = access.object as usize;
+            if seen.len() <= object {
+                seen.resize_with(object + 1, Vec::new);
+                self.contended.resize(object + 1, false);
+            }
+            let others = &mut seen[object];
+            if others
+                .iter()
+                .any(|&(t, a)| t != event.thread && a.conflicts(access))
+            {
+                self.contended[object] = true;
+            }
+            if !others.contains(&(event.thread, access)) {
+                others.push((event.thread, access));
+            }
+        }
     }
 
     fn next_execution(&mut self) -> bool {

@@ -57,11 +57,12 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let depth = builder
         .split_depth
         .unwrap_or(BASE_DEPTH + count.next_power_of_two().trailing_zeros() as usize);
+    let probe = probe(builder, &model, site);
     let (header, resumed) = match &builder.checkpoint {
         Some(path) => {
             let header = Header {
                 test: site.to_string(),
-                fingerprint: probe(builder, &model, site),
+                fingerprint: probe.fingerprint,
                 depth,
                 shard: (index, count),
                 bound: builder.preemption_bound,
@@ -76,6 +77,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         depth,
         shard,
         shared: shared.clone(),
+        contended: Arc::new(probe.contended),
     };
     let totals = Totals::default();
     let save = |path: &Path, header: &Header| {
@@ -146,13 +148,13 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     Err(finish_failure(builder, failure))
 }
 
-/// The fingerprint of the program's first execution (see `checkpoint`).
-fn probe(builder: &Builder, model: &Model, site: Site) -> u64 {
+/// The program's first execution: its fingerprint and contended objects (see `Probe`).
+fn probe(builder: &Builder, model: &Model, site: Site) -> Probe {
     let mut runner = Runner::new(builder, model.clone(), site);
     let mut probe = Probe::default();
     runner.run_all(&mut probe, &mut |_| true);
     runner.keep_stacks();
-    probe.fingerprint
+    probe
 }
 
 /// One worker: explores the units it takes until none is left, it fails, or a limit or an

@@ -124,6 +124,9 @@ struct Node {
     /// Above the cut, where a thread started without a choice: the threads that become
     /// this node's branches if its start step touches an object (see `fresh_node`).
     alternatives: ThreadSet,
+    /// Above the cut: the branches whose next operation looks uncontended, tried last
+    /// (see `Split::contended`).
+    quiet: ThreadSet,
 }
 
 impl Node {

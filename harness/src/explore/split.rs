@@ -156,9 +156,20 @@ pub(crate) struct Split {
     pub depth: usize,
     pub shard: Shard,
     pub shared: std::sync::Arc<Shared>,
+    /// Objects two threads of the program's first execution accessed in conflicting ways.
+    /// Above the cut, threads whose next operation is on none of them are tried last: such
+    /// a thread, once asleep, may never wake, and every prefix tried after it is then a
+    /// sleep-set-blocked unit. (Any order is sound; this one wastes fewer runs.)
+    pub contended: std::sync::Arc<Vec<bool>>,
 }
 
 impl Split {
+    /// Whether an operation on `object` (none: not an object's) may be in a race, as far as
+    /// the first execution tells.
+    pub(crate) fn contended(&self, object: Option<u32>) -> bool {
+        object.is_none_or(|o| self.contended.get(o as usize).copied().unwrap_or(true))
+    }
+
     /// Whether this explorer takes unit `key`: its shard owns it and it wins the claim.
     pub(crate) fn take(&self, key: &[u32]) -> bool {
         self.shard.owns(key) && self.shared.claim(key)

@@ -21,13 +21,17 @@ impl Dpor {
             }
             if self.bound.is_some() || self.source || node.top {
                 let bound = self.bound;
-                let next = node.backtrack.iter().find(|&t| {
+                let open = |t: usize| {
                     let preemption = node.is_preemption(t);
                     !node.done.contains(t)
                         && !node.asleep(t)
                         && node.schedulable.contains(t)
                         && (!preemption || bound.is_none_or(|b| node.preemptions < b))
-                });
+                };
+                // Above the cut, quiet threads last (see `Node::quiet`).
+                let next = (node.backtrack.iter())
+                    .find(|&t| open(t) && !node.quiet.contains(t))
+                    .or_else(|| node.backtrack.iter().find(|&t| open(t)));
                 if let Some(thread) = next {
                     node.done.insert(thread);
                     node.thread = thread;

@@ -135,8 +135,24 @@ impl Dpor {
                     .pending
                     .is_some_and(|op| op.kind == OpKind::Start)
         });
+        let quiet: ThreadSet = match (&self.split, top) {
+            (Some(split), true) => schedulable
+                .iter()
+                .filter(|&t| {
+                    let object = execution.threads[t].pending.and_then(|op| op.object);
+                    allowed(t) && !split.contended(object)
+                })
+                .collect(),
+            _ => ThreadSet::default(),
+        };
         let pick = starting
             .or(guided)
+            .or_else(|| {
+                let loud = |t: ThreadId| allowed(t) && !quiet.contains(t);
+                turn.last
+                    .filter(|&p| schedulable.contains(p) && loud(p))
+                    .or_else(|| schedulable.iter().find(|&t| loud(t)))
+            })
             .or_else(|| {
                 turn.last
                     .filter(|&p| schedulable.contains(p) && allowed(p))
@@ -210,6 +226,7 @@ impl Dpor {
             top,
             choices,
             alternatives,
+            quiet,
         });
         Decision::Run(thread)
     }
