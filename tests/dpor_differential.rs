@@ -363,7 +363,7 @@ fn compare(program: &Program, case: usize, bounded: bool) {
         seen: vec![Vec::new(); threads],
         events: Vec::new(),
     });
-    let (stats, outcomes) = run_on_weft(program, Builder::new());
+    let (stats, outcomes) = run_on_weft(program, Builder::new().jobs(1));
     assert!(stats.complete, "case {case}: {program:?}");
     assert_eq!(
         outcomes, interpreter.outcomes,

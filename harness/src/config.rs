@@ -224,10 +224,11 @@ impl Builder {
     /// one, the exploration is split into units the workers take in turn (see README,
     /// "Parallel, sharded and resumable explorations"): the executions explored, the failure
     /// reported and its schedule are the same for every number of workers. `0`: one per
-    /// core (`std::thread::available_parallelism`). The split costs some sleep-set-blocked
-    /// runs (see `benches/parallel.rs`). The default is one worker because workers run the
-    /// model closure on several OS threads at once, which state outside the model (a
-    /// thread-local `tracing` subscriber, a std static reset per execution) may not expect.
+    /// core (`std::thread::available_parallelism`). Default: one worker, and when the
+    /// exploration outgrows 2,000 runs (and the machine has several cores, and `log` is
+    /// off), it starts over with one worker per core. Workers run the model closure on
+    /// several OS threads at once: set `jobs(1)` when state outside the model (a std static
+    /// reset per execution, a thread-local) expects one thread.
     pub fn jobs(mut self, n: usize) -> Self {
         self.jobs = Some(n);
         self
@@ -274,6 +275,16 @@ impl Builder {
             Some(0) => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
             Some(n) => n,
         }
+    }
+
+    /// Whether an exhaustive exploration that outgrows a few thousand runs on one worker
+    /// starts over split across the cores: the number of workers was left to weft
+    /// (`WEFT_JOBS` unset), nothing else splits it, the machine has more than one core, and
+    /// operations are not being logged (a log from several threads at once is unreadable).
+    #[cfg(feature = "engine")]
+    pub(crate) fn may_split_later(&self) -> bool {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        self.jobs.is_none() && !self.splits() && cores > 1 && !self.log
     }
 
     /// Whether an exhaustive exploration is split into units from its start (see

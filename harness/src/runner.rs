@@ -53,6 +53,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     }
     panic_capture::install();
     let strategy = builder.effective_strategy();
+    let strategy_name = strategy.clone();
     let replaying = matches!(strategy, Strategy::Replay(_));
     let coverage = matches!(strategy, Strategy::Bytes(_));
     let mut explorer: Box<dyn Explorer> = match strategy {
@@ -75,15 +76,25 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         },
         Strategy::Bytes(input) => Box::new(Bytes::new(input)),
     };
-    let mut runner = Runner::new(builder, model, site);
+    // With the number of workers left to weft, an exhaustive exploration runs on this
+    // thread until it outgrows `SPLIT_AFTER` runs, and only then starts over split across
+    // the cores: small explorations keep one worker's exact counts and cost.
+    let may_outgrow = builder.may_split_later() && matches!(strategy_name, Strategy::Dpor);
+    let mut outgrown = false;
+    let mut runner = Runner::new(builder, model.clone(), site);
     runner.coverage = coverage.then(Vec::new);
     let mut progress = Progress::new(builder.progress && !replaying);
     let ended = observe::log::maybe_with_subscriber(builder.log, || {
         runner.run_all(explorer.as_mut(), &mut |stats| {
             progress.tick(stats);
-            true
+            outgrown = may_outgrow && stats.executions + stats.blocked >= SPLIT_AFTER;
+            !outgrown
         })
     });
+    if outgrown && ended.failure.is_none() {
+        runner.keep_stacks();
+        return crate::parallel::explore(builder, model, site);
+    }
     progress.finish(&ended.stats);
     let result = match ended.failure {
         None => Ok(ended.stats),
@@ -106,6 +117,10 @@ pub(crate) fn finish_failure(builder: &Builder, mut failure: Failure) -> Failure
     }
     failure
 }
+
+/// Runs after which an exhaustive exploration with the default number of workers starts
+/// over split across the machine's cores (see `explore`).
+const SPLIT_AFTER: u64 = 2_000;
 
 /// How a run of executions ended: its counters, and the failing execution (with its
 /// number) when one failed.
