@@ -8,6 +8,17 @@ use std::panic::catch_unwind;
 
 use weft::{Builder, FailureKind, Strategy};
 
+/// The panic message of `Builder::new()` with `name` set to a malformed `value`.
+fn malformed(name: &str, value: &str) -> String {
+    with_env(name, value, || {
+        let payload = catch_unwind(Builder::new).unwrap_err();
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default()
+    })
+}
+
 fn with_env<R>(name: &str, value: &str, f: impl FnOnce() -> R) -> R {
     std::env::set_var(name, value);
     let result = f();
@@ -84,13 +95,7 @@ fn environment_configures_every_builder() {
         Builder::new().explore(common::ainc(3)).unwrap()
     });
     assert_eq!((exhaustive.executions, exhaustive.complete), (6, true));
-    let message = with_env("WEFT_SEED", "lucky", || {
-        let payload = catch_unwind(Builder::new).unwrap_err();
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .unwrap_or_default()
-    });
+    let message = malformed("WEFT_SEED", "lucky");
     assert!(
         message.contains("WEFT_SEED=\"lucky\" is not valid"),
         "{message}"
@@ -105,25 +110,13 @@ fn environment_configures_every_builder() {
     std::fs::remove_file(&path).unwrap();
     assert!(trace.starts_with("{\"displayTimeUnit\""), "{trace}");
 
-    let message = with_env("WEFT_LOG", "loud", || {
-        let payload = catch_unwind(Builder::new).unwrap_err();
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .unwrap_or_default()
-    });
+    let message = malformed("WEFT_LOG", "loud");
     assert!(
         message.contains("WEFT_LOG=\"loud\" is not valid"),
         "{message}"
     );
 
-    let message = with_env("WEFT_MAX_DURATION", "soon", || {
-        let payload = catch_unwind(Builder::new).unwrap_err();
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .unwrap_or_default()
-    });
+    let message = malformed("WEFT_MAX_DURATION", "soon");
     assert!(
         message.contains("WEFT_MAX_DURATION=\"soon\" is not valid"),
         "{message}"
@@ -144,13 +137,7 @@ fn environment_configures_every_builder() {
         })
         .sum();
     assert_eq!(shards, whole.executions);
-    let message = with_env("WEFT_SHARD", "3/3", || {
-        let payload = catch_unwind(Builder::new).unwrap_err();
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .unwrap_or_default()
-    });
+    let message = malformed("WEFT_SHARD", "3/3");
     assert!(
         message.contains("WEFT_SHARD=\"3/3\" is not valid (expected k/n with 0 <= k < n"),
         "{message}"
