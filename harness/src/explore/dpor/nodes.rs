@@ -129,12 +129,16 @@ impl Dpor {
         // right away, and branching on starts would only add sleep-set-blocked runs. (A
         // start step that does touch an object makes its node a choice after all, in
         // `after_step`.)
-        let starting = schedulable.iter().find(|&t| {
-            top && allowed(t)
-                && execution.threads[t]
-                    .pending
-                    .is_some_and(|op| op.kind == OpKind::Start)
-        });
+        let starting = top
+            .then(|| {
+                schedulable.iter().find(|&t| {
+                    allowed(t)
+                        && execution.threads[t]
+                            .pending
+                            .is_some_and(|op| op.kind == OpKind::Start)
+                })
+            })
+            .flatten();
         let quiet: ThreadSet = match (&self.split, top) {
             (Some(split), true) => schedulable
                 .iter()
