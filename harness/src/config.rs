@@ -272,7 +272,7 @@ impl Builder {
     pub(crate) fn effective_jobs(&self) -> usize {
         match self.jobs {
             None => 1,
-            Some(0) => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+            Some(0) => cores(),
             Some(n) => n,
         }
     }
@@ -283,8 +283,7 @@ impl Builder {
     /// operations are not being logged (a log from several threads at once is unreadable).
     #[cfg(feature = "engine")]
     pub(crate) fn may_split_later(&self) -> bool {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        self.jobs.is_none() && !self.splits() && cores > 1 && !self.log
+        self.jobs.is_none() && !self.splits() && !self.log && cores() > 1
     }
 
     /// Whether an exhaustive exploration is split into units from its start (see
@@ -382,6 +381,15 @@ fn parse_switch(s: &str) -> Option<bool> {
 }
 
 /// Decimal, or hexadecimal after `0x`; `_` separators allowed.
+/// The machine's cores (`std::thread::available_parallelism`), asked once per process: the
+/// question reads cgroup files, too slow to ask per exploration.
+#[cfg(feature = "engine")]
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES
+        .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+}
+
 /// `k/n` with `k < n`.
 fn parse_shard(s: &str) -> Option<(u32, u32)> {
     let (index, count) = s.split_once('/')?;

@@ -117,21 +117,30 @@ struct Node {
     turn: Turn,
     /// Preemptions before this node's choice.
     preemptions: usize,
-    /// Above the cut of a split exploration: every allowed thread is a branch (see `split`).
-    top: bool,
     /// Nodes with a choice above the cut, this one included.
     choices: usize,
-    /// Above the cut, where a thread started without a choice: the threads that become
-    /// this node's branches if its start step touches an object (see `fresh_node`).
+    /// Above the cut of a split exploration (see `split`): every allowed thread is a
+    /// branch. Boxed: most nodes lie below the cut, and nodes are pushed at every step.
+    above: Option<Box<AboveCut>>,
+}
+
+/// What a node above the cut keeps besides the others' fields.
+struct AboveCut {
+    /// Where a thread started without a choice: the threads that become this node's
+    /// branches if its start step touches an object (see `fresh_node`).
     alternatives: ThreadSet,
-    /// Above the cut: the branches whose next operation looks uncontended, tried last
-    /// (see `Split::contended`).
+    /// The branches whose next operation looks uncontended, tried last (see
+    /// `Split::contended`).
     quiet: ThreadSet,
 }
 
 impl Node {
     fn is_preemption(&self, thread: ThreadId) -> bool {
         self.turn.preempts(&self.schedulable, thread)
+    }
+
+    fn top(&self) -> bool {
+        self.above.is_some()
     }
 
     fn asleep(&self, thread: ThreadId) -> bool {
@@ -247,12 +256,12 @@ impl Explorer for Dpor {
         self.races.append(&mut self.causality.races);
         self.source |= uses_blocking_primitive(&trace[events.clone()]);
         let node = &mut self.nodes[step];
-        if !node.alternatives.is_empty() {
+        if let Some(above) = node.above.as_mut().filter(|a| !a.alternatives.is_empty()) {
             if trace[events.clone()].iter().any(|e| e.access().is_some()) {
-                node.backtrack = std::mem::take(&mut node.alternatives);
+                node.backtrack = std::mem::take(&mut above.alternatives);
                 node.choices += 1;
             }
-            node.alternatives.clear();
+            above.alternatives.clear();
         }
         if step + 1 >= self.replay {
             let step_events = &trace[events];
@@ -277,7 +286,7 @@ impl Explorer for Dpor {
         }
         let races = std::mem::take(&mut self.races);
         for &(earlier, later) in &races {
-            if self.nodes[execution.events[earlier].step].top {
+            if self.nodes[execution.events[earlier].step].top() {
                 // Every order is tried above the cut.
                 continue;
             }

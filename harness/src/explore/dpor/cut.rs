@@ -14,7 +14,7 @@ impl Dpor {
     pub(super) fn position(&self) -> UnitKey {
         self.nodes
             .iter()
-            .filter(|node| node.top)
+            .filter(|node| node.top())
             .map(|node| node.done.len() as u32 - 1)
             .collect()
     }
@@ -56,7 +56,7 @@ impl Dpor {
     /// After the next branch is chosen: when it lies above the cut (or nothing is left),
     /// the unit the stack was in is done.
     pub(super) fn leave_finished_unit(&mut self) {
-        if self.nodes.last().is_none_or(|node| node.top) {
+        if self.nodes.last().is_none_or(|node| node.top()) {
             if let (Some(unit), Some(split)) = (self.unit.take(), &self.split) {
                 split.shared.finish(unit, self.unit_runs);
             }

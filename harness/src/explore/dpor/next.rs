@@ -19,7 +19,7 @@ impl Dpor {
                     node.backtrack.insert(branch.step.thread);
                 }
             }
-            if self.bound.is_some() || self.source || node.top {
+            if self.bound.is_some() || self.source || node.top() {
                 let bound = self.bound;
                 let open = |t: usize| {
                     let preemption = node.is_preemption(t);
@@ -30,7 +30,7 @@ impl Dpor {
                 };
                 // Above the cut, quiet threads last (see `Node::quiet`).
                 let next = (node.backtrack.iter())
-                    .find(|&t| open(t) && !node.quiet.contains(t))
+                    .find(|&t| open(t) && !node.above.as_ref().is_some_and(|a| a.quiet.contains(t)))
                     .or_else(|| node.backtrack.iter().find(|&t| open(t)));
                 if let Some(thread) = next {
                     node.done.insert(thread);

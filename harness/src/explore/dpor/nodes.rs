@@ -6,7 +6,7 @@
 //! module's docs say (a waiter on a blocking primitive below the cut).
 
 use super::races::add_every_thread;
-use super::{waiting_ops, waits_on_primitive, Dpor, Node, Sleeper};
+use super::{waiting_ops, waits_on_primitive, AboveCut, Dpor, Node, Sleeper};
 use crate::explore::step_accesses::StepAccesses;
 use crate::explore::{describe_pending, list_threads, Decision, Turn};
 use crate::runtime::execution::Execution;
@@ -116,7 +116,7 @@ impl Dpor {
             .split
             .as_ref()
             .is_some_and(|split| choices < split.depth);
-        if self.split.is_some() && !top && self.nodes.last().is_none_or(|node| node.top) {
+        if self.split.is_some() && !top && self.nodes.last().is_none_or(|node| node.top()) {
             // The root of a unit: whatever sleeps here sleeps since above the cut.
             sleep.iter_mut().for_each(|s| s.inherited = true);
         }
@@ -227,10 +227,13 @@ impl Dpor {
             sleep,
             turn,
             preemptions,
-            top,
             choices,
-            alternatives,
-            quiet,
+            above: top.then(|| {
+                Box::new(AboveCut {
+                    alternatives,
+                    quiet,
+                })
+            }),
         });
         Decision::Run(thread)
     }
