@@ -173,3 +173,19 @@ fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
     );
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn a_shard_that_does_not_exist_is_refused_clearly() {
+    let message = |index, count| {
+        let payload =
+            std::panic::catch_unwind(|| Builder::new().shard(index, count)).expect_err("refused");
+        common::panic_text(payload.as_ref())
+    };
+    let text = message(4, 4);
+    assert!(
+        text.contains("shard 4 of 4 does not exist (shards are numbered 0 to 3)"),
+        "{text}"
+    );
+    let text = message(0, 0);
+    assert!(text.contains("there must be at least one shard"), "{text}");
+}

@@ -236,15 +236,20 @@ impl Builder {
 
     /// Explore only shard `index` of `count` (`0 <= index < count`) of an exhaustive
     /// exploration: the `count` shards together run every execution of the unsharded
-    /// exploration exactly once. For splitting a long exploration across machines.
+    /// exploration exactly once. For splitting a long exploration across machines. Like
+    /// `jobs` and `checkpoint`, it applies to `Strategy::Dpor` only; samplers ignore it.
     ///
     /// # Panics
-    /// When `index >= count`.
+    /// When `count` is 0 or `index >= count`.
     pub fn shard(mut self, index: u32, count: u32) -> Self {
+        assert!(
+            count > 0,
+            "weft: shard {index} of 0: there must be at least one shard"
+        );
         assert!(
             index < count,
             "weft: shard {index} of {count} does not exist (shards are numbered 0 to {})",
-            count.saturating_sub(1)
+            count - 1
         );
         self.shard = Some((index, count));
         self
