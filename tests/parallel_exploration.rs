@@ -75,6 +75,11 @@ fn a_bug_is_reported_the_same_way_by_any_number_of_workers() {
             one.schedule(),
             "{jobs} workers: the same execution"
         );
+        let replay = "-- a_bug_is_reported_the_same_way_by_any_number_of_workers --exact";
+        assert!(
+            many.to_string().contains(replay),
+            "the replay line names the test: {many}"
+        );
     }
     let replayed = Builder::new()
         .strategy(Strategy::Replay(one.schedule().to_string()))

@@ -88,18 +88,22 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
             eprintln!("weft: cannot write checkpoint {}: {e}", path.display());
         }
     };
+    let caller = std::thread::current().name().unwrap_or("main").to_string();
     let ends: Vec<WorkerEnd> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs)
             .map(|worker| {
                 let (split, model, totals, save) = (split.clone(), model.clone(), &totals, &save);
                 let checkpoint = builder.checkpoint.as_deref().zip(header.as_ref());
-                scope.spawn(move || {
+                // Named as the calling thread: a report's replay line names the test by it.
+                let thread = std::thread::Builder::new().name(caller.clone());
+                let spawned = thread.spawn_scoped(scope, move || {
                     run_worker(builder, model, site, split, totals, worker, |_| {
                         if let Some((path, header)) = checkpoint {
                             save(path, header);
                         }
                     })
-                })
+                });
+                spawned.unwrap_or_else(|e| panic!("weft: cannot start worker {worker}: {e}"))
             })
             .collect();
         workers
