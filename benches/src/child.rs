@@ -2,9 +2,10 @@
 //! budget: explores one program on weft or on loom and prints what it measured.
 //!
 //! Output lines (stdout): `progress EXECUTIONS NANOS` about once a second while loom runs,
-//! then `done EXECUTIONS BLOCKED NANOS` with the counts of one exhaustive exploration and the
-//! wall time of one exploration, averaged over repetitions until `WEFT_BENCH_SECONDS`
-//! (default 0.5) have passed, so small programs get stable times.
+//! then `done EXECUTIONS BLOCKED NANOS PEAK_KIB` with the counts of one exhaustive
+//! exploration, the wall time of one exploration, averaged over repetitions until
+//! `WEFT_BENCH_SECONDS` (default 0.5) have passed, so small programs get stable times, and
+//! the child's peak resident memory (`VmHWM`, KiB).
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
@@ -55,7 +56,18 @@ fn run_weft(spec: &Spec) {
         runs += 1;
     }
     let nanos = started.elapsed().as_nanos() / u128::from(runs);
-    println!("done {executions} {blocked} {nanos}");
+    println!("done {executions} {blocked} {nanos} {}", peak_kib());
+}
+
+/// This process's peak resident memory so far (`VmHWM` in `/proc/self/status`), in KiB; 0
+/// where that file does not exist.
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn run_loom(spec: &Spec) {
@@ -77,5 +89,5 @@ fn run_loom(spec: &Spec) {
         runs += 1;
     }
     let nanos = started.elapsed().as_nanos() / u128::from(runs);
-    println!("done {executions} 0 {nanos}");
+    println!("done {executions} 0 {nanos} {}", peak_kib());
 }

@@ -90,7 +90,7 @@ fn specs() -> Vec<Spec> {
         let traces = factorial(n as u64);
         add("ainc", n, n + 1, traces, on_weft::ainc, on_loom::ainc);
     }
-    for n in [2, 3, 4, 10] {
+    for n in [2, 3, 4, 10, 12] {
         add(
             "readers",
             n,
@@ -100,7 +100,7 @@ fn specs() -> Vec<Spec> {
             on_loom::readers,
         );
     }
-    for n in [2, 3, 4, 8] {
+    for n in [2, 3, 4, 8, 10] {
         let traces = ((n as u64 + 3) << n) >> 2;
         add(
             "lastzero",

@@ -10,11 +10,13 @@ use crate::{Spec, LOOM_MAX_THREADS};
 
 /// What one child reported.
 enum Outcome {
-    /// One exhaustive exploration: complete executions, blocked runs, wall time.
+    /// One exhaustive exploration: complete executions, blocked runs, wall time, and the
+    /// child's peak resident memory in KiB.
     Done {
         executions: u64,
         blocked: u64,
         time: Duration,
+        peak_kib: u64,
     },
     /// Over the budget; the executions it had started by its last progress line.
     TimedOut {
@@ -108,6 +110,7 @@ fn run_child(checker: &str, spec: &Spec) -> Outcome {
             executions: done[0] as u64,
             blocked: done[1] as u64,
             time: Duration::from_nanos(done[2] as u64),
+            peak_kib: done.get(3).copied().unwrap_or(0) as u64,
         },
         (Some(status), _) => {
             let why = lines.iter().find(|l| l.starts_with("failed"));
@@ -157,9 +160,10 @@ fn rate(runs: u64, d: Duration) -> f64 {
 pub fn print(specs: &[Spec]) {
     println!(
         "| program | traces | weft executions (blocked) | weft time | loom executions | loom time \
-         | executions loom/weft | time loom/weft | weft exec/s | loom exec/s | exec/s weft/loom |"
+         | executions loom/weft | time loom/weft | weft exec/s | loom exec/s | exec/s weft/loom \
+         | weft peak RSS | loom peak RSS |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for spec in specs {
         let weft = run_child("weft", spec);
         let loom = if spec.threads > LOOM_MAX_THREADS {
@@ -171,13 +175,31 @@ pub fn print(specs: &[Spec]) {
     }
 }
 
+/// `12.3 MiB`, or a dash when the child did not finish.
+fn peak(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Done { peak_kib, .. } if *peak_kib > 0 => {
+            format!("{:.1} MiB", *peak_kib as f64 / 1024.0)
+        }
+        _ => "—".into(),
+    }
+}
+
 fn row(spec: &Spec, weft: &Outcome, loom: &Outcome) -> String {
+    let mut cells = row_cells(spec, weft, loom);
+    cells.push(peak(weft));
+    cells.push(peak(loom));
+    format!("| {} |", cells.join(" | "))
+}
+
+fn row_cells(spec: &Spec, weft: &Outcome, loom: &Outcome) -> Vec<String> {
     let mut cells = vec![spec.name.clone(), count(spec.traces)];
     let (weft_runs, weft_time) = match weft {
         Outcome::Done {
             executions,
             blocked,
             time: t,
+            ..
         } => {
             let mark = if *executions == spec.traces {
                 ""
@@ -196,7 +218,7 @@ fn row(spec: &Spec, weft: &Outcome, loom: &Outcome) -> String {
             cells.push(describe(other));
             cells.push("—".into());
             cells.extend(std::iter::repeat_n("—".to_string(), 7));
-            return format!("| {} |", cells.join(" | "));
+            return cells;
         }
     };
     let weft_rate = rate(weft_runs, weft_time);
@@ -242,7 +264,7 @@ fn row(spec: &Spec, weft: &Outcome, loom: &Outcome) -> String {
             cells.extend(std::iter::repeat_n("—".to_string(), 2));
         }
     }
-    format!("| {} |", cells.join(" | "))
+    cells
 }
 
 fn describe(outcome: &Outcome) -> String {
