@@ -1,0 +1,103 @@
+//! Reading and checking the `WEFT_*` variables: each parser returns `None` for a malformed
+//! value, and `env_parsed` turns that into a panic naming the variable.
+//!
+//! Invariant: an unset or blank variable is `None`; a malformed one is never ignored.
+
+use std::time::Duration;
+
+pub(super) fn env_parsed<T>(name: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+    let value = std::env::var(name).ok()?;
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match parse(value) {
+        Some(v) => Some(v),
+        None => panic!(
+            "weft: environment variable {name}={value:?} is not valid (expected {})",
+            if name == "WEFT_MAX_DURATION" {
+                "a duration such as 30s, 500ms or 2m"
+            } else if name == "WEFT_SHARD" {
+                "k/n with 0 <= k < n, such as 0/4"
+            } else if name == "WEFT_LOG" || name == "WEFT_PROGRESS" {
+                "1, true, on, yes, 0, false, off or no"
+            } else {
+                "a non-negative integer (decimal, or hex after 0x)"
+            }
+        ),
+    }
+}
+
+pub(super) fn parse_switch(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" | "trace" | "debug" => Some(true),
+        "0" | "false" | "off" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// `k/n` with `k < n`.
+pub(super) fn parse_shard(s: &str) -> Option<(u32, u32)> {
+    let (index, count) = s.split_once('/')?;
+    let index: u32 = index.trim().parse().ok()?;
+    let count: u32 = count.trim().parse().ok()?;
+    (index < count).then_some((index, count))
+}
+
+/// Decimal, or hexadecimal after `0x`; `_` separators allowed.
+pub(super) fn parse_number(s: &str) -> Option<u64> {
+    let s = s.replace('_', "");
+    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => s.parse().ok(),
+    }
+}
+
+/// `90`, `90s`, `1500ms`, `2m`, `1h`: a plain number means seconds.
+pub(super) fn parse_duration(s: &str) -> Option<Duration> {
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "" | "s" => number,
+        "ms" => number / 1000.0,
+        "m" | "min" => number * 60.0,
+        "h" => number * 3600.0,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("90"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1500ms"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_duration("ten"), None);
+        assert_eq!(parse_duration("5 parsecs"), None);
+    }
+
+    #[test]
+    fn numbers_parse_in_decimal_and_hex() {
+        assert_eq!(parse_number("1_000"), Some(1000));
+        assert_eq!(parse_number("0xff"), Some(255));
+        assert_eq!(parse_number("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_number("-1"), None);
+        assert_eq!(parse_number("0xg"), None);
+    }
+
+    #[test]
+    fn shards_parse_as_k_of_n() {
+        assert_eq!(parse_shard("0/4"), Some((0, 4)));
+        assert_eq!(parse_shard(" 3 / 4 "), Some((3, 4)));
+        assert_eq!(parse_shard("4/4"), None);
+        assert_eq!(parse_shard("1"), None);
+        assert_eq!(parse_shard("a/b"), None);
+    }
+}
