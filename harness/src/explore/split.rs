@@ -4,13 +4,21 @@
 //!
 //! The idea: above a cut, DPOR branches on every thread that is schedulable and not asleep
 //! (sleep sets alone, as in Godefroid's selective search), and races whose earlier event lies
-//! above the cut are not reversed, since every order there is tried anyway. The cut lies
-//! after the first `depth` scheduling points that have two or more threads to choose from.
-//! Below it, each prefix of choices is a *unit*: optimal DPOR from the state the prefix
-//! reaches, with the sleep set the prefix leaves. A unit's exploration depends only on its
-//! prefix, never on which other units were explored, so units can be explored in any order,
-//! by anyone, and the units together cover every Mazurkiewicz trace, each once. The price:
-//! a prefix whose every continuation repeats an explored trace ends sleep-set blocked.
+//! above the cut are not reversed there. The cut lies after the first `depth` scheduling
+//! points that have two or more threads to choose from; a thread that has not started
+//! starts above the cut without a choice (its start runs no operation). Below it, each
+//! prefix of choices is a *unit*: optimal DPOR from the state the prefix reaches, with the
+//! sleep set the prefix leaves. A unit's exploration depends only on its prefix, never on
+//! which other units were explored, so units can be explored in any order, by anyone, and
+//! the units together cover every Mazurkiewicz trace, each once.
+//!
+//! Two consequences. A race whose earlier event lies above the cut may need more than one
+//! step moved before it, which branching on single steps does not do; the unit where that
+//! reversal lives is one where the earlier event's thread sleeps since above the cut, so
+//! such an *inherited* sleeper does not stand for a reversal there (`dpor::races`). And a
+//! prefix whose every continuation repeats a trace explored under a sibling ends sleep-set
+//! blocked; threads that look uncontended in a probe execution (`contended`) are tried last
+//! above the cut, since once asleep they may never wake.
 //!
 //! A unit is named by its key: at each node above the cut, the position of its choice
 //! among the choices made there (0 = the first tried). Keys in lexicographic order are the
