@@ -194,3 +194,15 @@ fn a_shard_that_does_not_exist_is_refused_clearly() {
     let text = message(0, 0);
     assert!(text.contains("there must be at least one shard"), "{text}");
 }
+
+#[test]
+fn an_unwritable_checkpoint_does_not_stop_the_exploration() {
+    let path = std::env::temp_dir()
+        .join(format!("weft-{}-no-such-directory", std::process::id()))
+        .join("checkpoint");
+    let stats = with_checkpoint(Builder::new(), &path, common::lastzero(3))
+        .expect("the exploration runs without its checkpoint");
+    assert!(stats.complete);
+    assert_eq!(stats.executions, 12);
+    assert!(!path.exists());
+}

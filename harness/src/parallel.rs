@@ -80,14 +80,22 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         contended: Arc::new(probe.contended),
     };
     let totals = Totals::default();
+    let warned = std::sync::atomic::AtomicBool::new(false);
     let save = |path: &Path, header: &Header| {
         let (mut done, runs) = shared.finished();
         done.extend(resumed.done.iter().cloned());
         let runs = (resumed.runs.0 + runs.0, resumed.runs.1 + runs.1);
         if let Err(e) = checkpoint::save(path, header, runs, &done) {
-            eprintln!("weft: cannot write checkpoint {}: {e}", path.display());
+            // Once: the same error would come back every few seconds.
+            if !warned.swap(true, Ordering::Relaxed) {
+                eprintln!("weft: cannot write checkpoint {}: {e}", path.display());
+            }
         }
     };
+    if let (Some(path), Some(header)) = (&builder.checkpoint, &header) {
+        // Written at once, so that a path that cannot be written is reported at the start.
+        save(path, header);
+    }
     let caller = std::thread::current().name().unwrap_or("main").to_string();
     let ends: Vec<WorkerEnd> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs)
