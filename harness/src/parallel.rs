@@ -97,30 +97,43 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         save(path, header);
     }
     let caller = std::thread::current().name().unwrap_or("main").to_string();
+    let checkpoint = builder.checkpoint.as_deref().zip(header.as_ref());
+    let worker_checkpoint = || {
+        if let Some((path, header)) = checkpoint {
+            save(path, header);
+        }
+    };
     let ends: Vec<WorkerEnd> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..jobs)
+        let helpers: Vec<_> = (1..jobs)
             .map(|worker| {
-                let (split, model, totals, save) = (split.clone(), model.clone(), &totals, &save);
-                let checkpoint = builder.checkpoint.as_deref().zip(header.as_ref());
+                let (split, model, totals) = (split.clone(), model.clone(), &totals);
+                let worker_checkpoint = &worker_checkpoint;
                 // Named as the calling thread: a report's replay line names the test by it.
                 let thread = std::thread::Builder::new().name(caller.clone());
                 let spawned = thread.spawn_scoped(scope, move || {
                     run_worker(builder, model, site, split, totals, worker, |_| {
-                        if let Some((path, header)) = checkpoint {
-                            save(path, header);
-                        }
+                        worker_checkpoint()
                     })
                 });
                 spawned.unwrap_or_else(|e| panic!("weft: cannot start worker {worker}: {e}"))
             })
             .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        // Worker 0 is the calling thread, which keeps its coroutine stacks from one
+        // exploration to the next.
+        let first = run_worker(
+            builder,
+            model.clone(),
+            site,
+            split.clone(),
+            &totals,
+            0,
+            |_| worker_checkpoint(),
+        );
+        let rest = helpers.into_iter().map(|w| {
+            w.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        std::iter::once(first).chain(rest).collect()
     });
     let mut stats = Stats {
         executions: resumed.runs.0,
