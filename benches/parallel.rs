@@ -1,7 +1,8 @@
 //! Parallel exploration and sharding (`Builder::jobs`, `Builder::shard`): for large
 //! programs of BENCHMARKS.md, the wall time of one exhaustive exploration on one worker
 //! without the split, on one worker with it, and on `WEFT_BENCH_JOBS` (default 2) workers;
-//! then how evenly `n` shards divide the executions, and the peak resident memory. The three
+//! then how evenly `n` shards divide the executions, and the peak resident memory of one
+//! exploration with one worker and with all of them (each in a child process of its own). The three
 //! timed explorations are run in turn, `WEFT_BENCH_REPEAT` times (default 10), and each
 //! keeps its shortest time.
 //!
@@ -66,23 +67,44 @@ fn peak_mib() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// The peak resident memory of one exploration of row `name` with `jobs` workers, measured
+/// in a child process of its own (this executable, `--rss NAME JOBS`), in MiB.
+fn peak_in_child(name: &str, jobs: usize) -> f64 {
+    let exe = std::env::current_exe().expect("own executable");
+    let output = std::process::Command::new(exe)
+        .args(["--rss", name, &jobs.to_string()])
+        .output()
+        .expect("the child runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.trim().parse().unwrap_or(f64::NAN)
+}
+
 fn main() {
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let jobs: usize = std::env::var("WEFT_BENCH_JOBS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2);
     let rows: Vec<(String, Arc<programs::Program>)> = vec![
         ("lastzero(10)".into(), Arc::new(programs::lastzero(10))),
         ("readers(12)".into(), Arc::new(programs::readers(12))),
         ("indexer(13)".into(), Arc::new(programs::indexer(13))),
     ];
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, name, jobs] = &args[..] {
+        if flag == "--rss" {
+            let program = &rows.iter().find(|(n, _)| n == name).expect("a row").1;
+            explore(
+                weft::Builder::new().jobs(jobs.parse().expect("a count")),
+                program,
+            );
+            println!("{:.1}", peak_mib());
+            return;
+        }
+    }
+    let filters: Vec<String> = args.into_iter().filter(|a| !a.starts_with('-')).collect();
+    let jobs: usize = std::env::var("WEFT_BENCH_JOBS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2);
     println!(
         "| program | executions | 1 worker | 1 worker, split | {jobs} workers | speedup | \
-         blocked (split) | shards n=4: largest/mean | n=8: largest/mean | peak RSS |"
+         blocked (split) | shards n=4: largest/mean | n=8: largest/mean | peak RSS, 1 / {jobs} workers |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for (name, program) in &rows {
@@ -117,7 +139,7 @@ fn main() {
             balance.push(format!("{:.2} ({shards:?})", largest / mean));
         }
         println!(
-            "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2}x | {} | {} | {} | {:.0} MiB |",
+            "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2}x | {} | {} | {} | {:.1} / {:.1} MiB |",
             sequential.executions,
             t1 * 1e3,
             t1s * 1e3,
@@ -126,7 +148,8 @@ fn main() {
             split.blocked,
             balance[0],
             balance[1],
-            peak_mib()
+            peak_in_child(name, 1),
+            peak_in_child(name, jobs)
         );
     }
 }
