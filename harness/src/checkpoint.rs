@@ -248,3 +248,64 @@ impl Explorer for Probe {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        Header {
+            test: "tests/a.rs:1:2".into(),
+            fingerprint: 0x1234,
+            depth: 3,
+            shard: (1, 4),
+            bound: Some(2),
+        }
+    }
+
+    fn text(name: &str, done: &[UnitKey]) -> String {
+        let file = format!("weft-unit-{}-{name}", std::process::id());
+        let path = std::env::temp_dir().join(file);
+        save(&path, &header(), (10, 2), done).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        text
+    }
+
+    #[test]
+    fn a_saved_checkpoint_loads_back() {
+        let done = vec![vec![0, 1, 2], vec![], vec![3]];
+        let (loaded, resumed) = parse(&text("loads", &done)).unwrap();
+        assert_eq!(loaded, header());
+        assert_eq!(resumed.runs, (10, 2));
+        assert_eq!(resumed.done, done);
+    }
+
+    #[test]
+    fn any_damage_is_an_error_or_a_checkpoint_never_a_panic() {
+        let original = text("damage", &[vec![0, 1], vec![2]]).into_bytes();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut errors = 0;
+        for _ in 0..2000 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next(3) {
+                let at = next(bytes.len());
+                match next(3) {
+                    0 => bytes[at] = next(256) as u8,
+                    1 => drop(bytes.remove(at)),
+                    _ => bytes.insert(at, b"0.-/ \n9x"[next(8)]),
+                }
+            }
+            if let Ok(text) = String::from_utf8(bytes) {
+                errors += usize::from(parse(&text).is_err());
+            }
+        }
+        assert!(errors > 1000, "most damage is noticed: {errors} of 2000");
+    }
+}
