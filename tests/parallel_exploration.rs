@@ -206,3 +206,65 @@ fn an_unwritable_checkpoint_does_not_stop_the_exploration() {
     assert_eq!(stats.executions, 12);
     assert!(!path.exists());
 }
+
+#[test]
+fn a_preemption_bound_explores_the_same_executions_when_split() {
+    for bound in 0..=2 {
+        let bounded = || Builder::new().preemption_bound(bound);
+        let whole = explore(bounded().jobs(1), common::lastzero(2)).executions;
+        let parallel = explore(bounded().jobs(2), common::lastzero(2)).executions;
+        assert_eq!(parallel, whole, "bound {bound}: 2 workers");
+        let shards: u64 = (0..3)
+            .map(|k| explore(bounded().jobs(1).shard(k, 3), common::lastzero(2)).executions)
+            .sum();
+        assert_eq!(shards, whole, "bound {bound}: 3 shards");
+    }
+}
+
+/// Main spawns a reader and goes on storing: the reader seeing 1 needs one preemption of
+/// main (between its stores), which a split exploration must not spend on starting the
+/// reader.
+fn reader_between_stores(
+    seen: StdArc<std::sync::Mutex<std::collections::BTreeSet<usize>>>,
+) -> impl Fn() + Send + Sync + 'static {
+    use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    move || {
+        let x = weft::sync::Arc::new(AtomicUsize::new(0));
+        // An operation before the spawn: main's step that spawns is not its first.
+        x.store(3, SeqCst);
+        let reader = {
+            let x = x.clone();
+            weft::thread::spawn(move || x.load(SeqCst))
+        };
+        x.store(1, SeqCst);
+        x.store(2, SeqCst);
+        let value = reader.join().unwrap();
+        seen.lock().unwrap().insert(value);
+    }
+}
+
+#[test]
+fn a_split_bounded_exploration_does_not_spend_preemptions_on_starting_threads() {
+    for bound in 0..=1 {
+        let run = |builder: Builder| {
+            let seen = StdArc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
+            let stats = explore(
+                builder.preemption_bound(bound),
+                reader_between_stores(seen.clone()),
+            );
+            let values = seen.lock().unwrap().clone();
+            (stats.executions, values)
+        };
+        let whole = run(Builder::new().jobs(1));
+        assert_eq!(
+            run(Builder::new().jobs(1).shard(0, 1)),
+            whole,
+            "bound {bound}"
+        );
+        assert_eq!(
+            run(Builder::new().jobs(2)),
+            whole,
+            "bound {bound}: 2 workers"
+        );
+    }
+}
