@@ -33,41 +33,46 @@ fn release_acquire_ring_passes_through_full_and_empty() {
     );
 }
 
-/// The report of the failing exploration with `orders`.
-fn race(orders: Orders) -> String {
+/// The report of the failing exploration with `orders`: a data race on a slot whose racing
+/// access is `racing` (`"read"` or `"write"`) and whose previous access is the other one,
+/// each named by its line of `spsc.rs`.
+fn race(orders: Orders, racing: &str, previous: &str) -> String {
     let failure = Builder::new()
         .explore(transfer(2, 3, orders, |_| {}))
         .expect_err("a Relaxed index lets a slot access race");
     assert_eq!(failure.kind(), FailureKind::DataRace, "{failure}");
-    failure.to_string()
+    let report = failure.to_string();
+    assert!(
+        report.starts_with("weft: data race on UnsafeCell"),
+        "{report}"
+    );
+    let site = |access: &str| match access {
+        "read" => line_of("let value = slot.with"),
+        _ => line_of("slot.with_mut"),
+    };
+    let racing = format!(
+        "  {racing} at tests/../examples/lockfree/spsc.rs:{}:",
+        site(racing)
+    );
+    let previous = format!(
+        "  previous {previous} at tests/../examples/lockfree/spsc.rs:{}:",
+        site(previous)
+    );
+    assert!(report.contains(&racing), "{racing:?} in {report}");
+    assert!(report.contains(&previous), "{previous:?} in {report}");
+    report
 }
 
 #[test]
 fn relaxed_tail_lets_the_consumer_read_an_unpublished_slot() {
-    let report = race(Orders::RELAXED_TAIL);
-    assert!(
-        report.starts_with("weft: data race on UnsafeCell"),
-        "{report}"
-    );
-    // The consumer's read (spsc.rs, `pop`) races with the producer's write (`push`).
-    let read_site = format!("spsc.rs:{}", line_of("let value = slot.with"));
-    let write_site = format!("spsc.rs:{}", line_of("slot.with_mut"));
-    assert!(report.contains(&read_site), "{report}");
-    assert!(report.contains(&write_site), "{report}");
+    // The consumer's read (`pop`) races with the producer's write (`push`) before it.
+    race(Orders::RELAXED_TAIL, "read", "write");
 }
 
 #[test]
 fn relaxed_head_lets_the_producer_overwrite_a_slot_being_read() {
-    let report = race(Orders::RELAXED_HEAD);
-    assert!(
-        report.starts_with("weft: data race on UnsafeCell"),
-        "{report}"
-    );
-    // The producer's write one lap later races with the consumer's read.
-    let read_site = format!("spsc.rs:{}", line_of("let value = slot.with"));
-    let write_site = format!("spsc.rs:{}", line_of("slot.with_mut"));
-    assert!(report.contains(&read_site), "{report}");
-    assert!(report.contains(&write_site), "{report}");
+    // The producer's write one lap later races with the consumer's read before it.
+    race(Orders::RELAXED_HEAD, "write", "read");
 }
 
 /// The line of `examples/lockfree/spsc.rs` that contains `text`.
