@@ -221,9 +221,9 @@ fn a_preemption_bound_explores_the_same_executions_when_split() {
     }
 }
 
-/// Main spawns a reader and goes on storing: the reader seeing 1 needs one preemption of
-/// main (between its stores), which a split exploration must not spend on starting the
-/// reader.
+/// Main stores, spawns a reader and goes on storing: the reader seeing 1 needs one
+/// preemption of main (between its stores). Above the cut the reader starts without a
+/// choice, so this checks that a bounded split exploration still tries main going on first.
 fn reader_between_stores(
     seen: StdArc<std::sync::Mutex<std::collections::BTreeSet<usize>>>,
 ) -> impl Fn() + Send + Sync + 'static {
@@ -244,7 +244,7 @@ fn reader_between_stores(
 }
 
 #[test]
-fn a_split_bounded_exploration_does_not_spend_preemptions_on_starting_threads() {
+fn a_split_bounded_exploration_runs_the_same_executions_and_outcomes() {
     for bound in 0..=1 {
         let run = |builder: Builder| {
             let seen = StdArc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));

@@ -53,7 +53,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     }
     panic_capture::install();
     let strategy = builder.effective_strategy();
-    let strategy_name = strategy.clone();
+    let exhaustive = matches!(strategy, Strategy::Dpor);
     let replaying = matches!(strategy, Strategy::Replay(_));
     let coverage = matches!(strategy, Strategy::Bytes(_));
     let mut explorer: Box<dyn Explorer> = match strategy {
@@ -79,7 +79,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     // With the number of workers left to weft, an exhaustive exploration runs on this
     // thread until it outgrows `SPLIT_AFTER` runs, and only then starts over split across
     // the cores: small explorations keep one worker's exact counts and cost.
-    let may_outgrow = builder.may_split_later() && matches!(strategy_name, Strategy::Dpor);
+    let may_outgrow = exhaustive && builder.may_split_later();
     let mut outgrown = false;
     let mut runner = Runner::new(builder, model.clone(), site);
     runner.coverage = coverage.then(Vec::new);
