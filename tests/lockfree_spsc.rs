@@ -21,10 +21,11 @@ fn release_acquire_ring_passes_through_full_and_empty() {
             sink.lock().unwrap().push(s)
         }))
         .expect("Release/Acquire on both indices is correct");
-    assert!(stats.complete);
-    assert_eq!(stats.blocked, 0);
+    assert!(stats.complete, "{stats:?}");
     let seen = seen.lock().unwrap();
-    assert_eq!(seen.len() as u64, stats.executions);
+    // Sleep-set-blocked runs (weak memory's value choices and spinning threads make some)
+    // still run the program to its end.
+    assert_eq!(seen.len() as u64, stats.executions + stats.blocked);
     assert!(seen.iter().any(|s| s.full), "some execution fills the ring");
     assert!(seen.iter().any(|s| s.empty), "some execution empties it");
     assert!(

@@ -104,6 +104,7 @@ pub fn atomic_rmw(object: ObjectId, order: Ordering, update: impl FnOnce(u64) ->
     old
 }
 
+/// A compare-exchange; a `weak` one may fail spuriously (an outcome the explorer chooses).
 #[track_caller]
 pub fn atomic_compare_exchange(
     object: ObjectId,
@@ -111,12 +112,13 @@ pub fn atomic_compare_exchange(
     new: u64,
     success: Ordering,
     failure: Ordering,
+    weak: bool,
 ) -> Result<u64, u64> {
     let site = Location::caller();
     let index = resolve(object);
     scheduling_point(OpKind::CompareExchange(expected), Some(index), site);
     let (result, raced) = with(|e| {
-        let result = e.atomic_compare_exchange(index, expected, new, success, failure, site);
+        let result = e.atomic_compare_exchange(index, expected, new, success, failure, weak, site);
         (result, e.race.is_some())
     });
     halt_if(raced);
@@ -158,12 +160,16 @@ pub fn atomic_overwrite(object: ObjectId, value: u64) {
     with(|e| e.atomic_overwrite(index, value, site))
 }
 
-/// A memory fence. It adds no scheduling point (under sequential consistency it orders no
-/// more accesses), but it takes part in happens-before: an acquire fence makes what earlier
-/// Relaxed loads read synchronise, a release fence makes later Relaxed stores release.
+/// A memory fence. It takes part in happens-before: an acquire fence makes what earlier
+/// Relaxed loads read synchronise, a release fence makes later Relaxed stores release. A
+/// SeqCst fence is also a scheduling point: it joins the total order of SeqCst operations
+/// (see `runtime::coherence`); the others order no other thread's operation.
 #[track_caller]
 pub fn fence(order: Ordering) {
     let site = Location::caller();
+    if order == Ordering::SeqCst {
+        scheduling_point(OpKind::Fence, None, site);
+    }
     with(|e| e.fence(order, site));
 }
 

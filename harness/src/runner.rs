@@ -29,6 +29,7 @@ use crate::runtime::model_thread::ModelThread;
 use crate::runtime::op::{Op, OpKind, Site, ThreadId};
 use crate::runtime::panic_capture;
 use crate::runtime::thread_set::ThreadSet;
+use crate::runtime::value_choice::{Requested, StepChoice};
 use crate::schedule::Schedule;
 use crate::shorten;
 use crate::verdict::{judge, Ending};
@@ -267,6 +268,7 @@ impl<'a> Runner<'a> {
             pool: &mut self.pool,
             schedule: Schedule {
                 threads: Vec::with_capacity(self.steps),
+                values: Vec::new(),
             },
             preemptions: 0,
             blocked: false,
@@ -332,6 +334,21 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// Who runs next in an execution the runner finishes without the explorer: the thread that
+/// ran last, unless it just yielded (then the next one in turn, so that spinning threads do
+/// not starve the one they wait for).
+fn finishing_thread(execution: &Execution, turn: Turn, schedulable: &ThreadSet) -> ThreadId {
+    let Some(last) = turn.last.filter(|&p| schedulable.contains(p)) else {
+        return schedulable.first().expect("not empty");
+    };
+    if !execution.threads[last].yielded {
+        return last;
+    }
+    (schedulable.iter().find(|&t| t > last))
+        .or(schedulable.first())
+        .expect("not empty")
+}
+
 impl Steps<'_> {
     fn run(&mut self, explorer: &mut dyn Explorer, max_steps: usize) -> Ending {
         let mut schedulable = ThreadSet::default();
@@ -354,10 +371,7 @@ impl Steps<'_> {
                 Decision::Run(thread) => thread,
                 Decision::Blocked => {
                     self.blocked = true;
-                    turn.last
-                        .filter(|p| schedulable.contains(*p))
-                        .or(schedulable.first())
-                        .expect("not empty")
+                    finishing_thread(&self.execution.borrow(), turn, &schedulable)
                 }
                 Decision::Diverged(message) => return Ending::Diverged(message),
             };
@@ -365,7 +379,15 @@ impl Steps<'_> {
                 self.preemptions += 1;
             }
             self.schedule.threads.push(thread as u32);
-            let first_event = self.execution.borrow().events.len();
+            let requested = match self.blocked {
+                true => Requested::default(),
+                false => explorer.alternative(step),
+            };
+            let first_event = {
+                let mut e = self.execution.borrow_mut();
+                e.choice = StepChoice::new(requested);
+                e.events.len()
+            };
             match self.resume(thread, step) {
                 Ok(started) => {
                     self.turn = Turn {
@@ -374,6 +396,13 @@ impl Steps<'_> {
                     }
                 }
                 Err(message) => return Ending::Internal(message),
+            }
+            let choice = self.execution.borrow().choice;
+            if let Some(mismatch) = choice.mismatch() {
+                return Ending::Diverged(format!("step {step}: {mismatch}"));
+            }
+            if choice.used != 0 {
+                self.schedule.values.push((step as u32, choice.used));
             }
             let e = self.execution.borrow();
             if !self.blocked {

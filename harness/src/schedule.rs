@@ -2,9 +2,11 @@
 //! `weft::replay` / `WEFT_REPLAY` read back.
 //!
 //! Format (version 1): `w1:` RUNS `:` CHECK, where RUNS is `.`-separated runs `T` or `T-N`
-//! (thread `T` chosen `N` times in a row, decimal) and CHECK is four hex digits of a hash of
-//! RUNS, so a truncated or edited string is rejected instead of replaying something else.
-//! Only characters that need no shell quoting are used.
+//! (thread `T` chosen `N` times in a row, decimal), or `T~K` (thread `T` chosen once, its
+//! operation taking value choice `K` ≥ 1: a load reading an older store, see
+//! `runtime::value_choice`; every other step takes choice 0), and CHECK is four hex digits of
+//! a hash of RUNS, so a truncated or edited string is rejected instead of replaying
+//! something else. Only characters that need no shell quoting are used.
 //!
 //! Invariant: `decode(encode(s)) == s`, and `decode` returns an error (never panics, never
 //! allocates beyond `MAX_DECODED_STEPS`) for any other input.
@@ -19,21 +21,52 @@ const PREFIX: &str = "w1:";
 pub(crate) struct Schedule {
     /// The thread chosen at each scheduling point.
     pub threads: Vec<u32>,
+    /// The steps whose value choice is not 0, in step order: (step, choice).
+    pub values: Vec<(u32, u32)>,
 }
 
 impl Schedule {
+    /// The value choice of `step`.
+    pub(crate) fn value(&self, step: usize) -> u32 {
+        match self
+            .values
+            .binary_search_by_key(&(step as u32), |&(s, _)| s)
+        {
+            Ok(i) => self.values[i].1,
+            Err(_) => 0,
+        }
+    }
+
+    /// Each step's (thread, value choice).
+    pub(crate) fn steps(&self) -> Vec<(u32, u32)> {
+        let mut steps: Vec<(u32, u32)> = self.threads.iter().map(|&t| (t, 0)).collect();
+        for &(step, value) in &self.values {
+            steps[step as usize].1 = value;
+        }
+        steps
+    }
+
     pub(crate) fn encode(&self) -> String {
         let mut runs = String::new();
+        let mut values = self.values.iter().peekable();
         let mut i = 0;
         while i < self.threads.len() {
             let thread = self.threads[i];
-            let len = self.threads[i..]
-                .iter()
-                .take_while(|t| **t == thread)
-                .count();
             if !runs.is_empty() {
                 runs.push('.');
             }
+            if let Some(&(_, value)) = values.next_if(|&&(step, _)| step as usize == i) {
+                let _ = write!(runs, "{thread}~{value}");
+                i += 1;
+                continue;
+            }
+            let next_value = values
+                .peek()
+                .map_or(usize::MAX, |&&(step, _)| step as usize);
+            let len = self.threads[i..next_value.min(self.threads.len())]
+                .iter()
+                .take_while(|t| **t == thread)
+                .count();
             let _ = write!(runs, "{thread}");
             if len > 1 {
                 let _ = write!(runs, "-{len}");
@@ -62,10 +95,24 @@ impl Schedule {
             );
         }
         let mut threads = Vec::new();
+        let mut values = Vec::new();
         if runs.is_empty() {
-            return Ok(Schedule { threads });
+            return Ok(Schedule { threads, values });
         }
         for run in runs.split('.') {
+            if let Some((thread, value)) = run.split_once('~') {
+                let thread: u32 =
+                    parse_decimal(thread).ok_or_else(|| format!("bad thread number in `{run}`"))?;
+                let value: u32 = parse_decimal(value)
+                    .filter(|v| *v >= 1)
+                    .ok_or_else(|| format!("bad value choice in `{run}`"))?;
+                if threads.len() >= MAX_DECODED_STEPS {
+                    return Err(format!("it is longer than {MAX_DECODED_STEPS} steps"));
+                }
+                values.push((threads.len() as u32, value));
+                threads.push(thread);
+                continue;
+            }
             let (thread, count) = match run.split_once('-') {
                 Some((thread, count)) => (thread, count),
                 None => (run, "1"),
@@ -80,7 +127,7 @@ impl Schedule {
             }
             threads.extend(std::iter::repeat_n(thread, count));
         }
-        Ok(Schedule { threads })
+        Ok(Schedule { threads, values })
     }
 }
 
@@ -109,6 +156,7 @@ mod tests {
     fn round_trips_runs() {
         let s = Schedule {
             threads: vec![0, 0, 0, 1, 2, 2, 0, 17],
+            values: Vec::new(),
         };
         let text = s.encode();
         assert!(text.starts_with("w1:0-3.1.2-2.0.17:"), "{text}");
@@ -116,9 +164,27 @@ mod tests {
     }
 
     #[test]
+    fn round_trips_value_choices() {
+        let s = Schedule {
+            threads: vec![0, 0, 0, 1, 1, 2, 2],
+            values: vec![(1, 2), (3, 1), (6, 12)],
+        };
+        let text = s.encode();
+        assert!(text.starts_with("w1:0.0~2.0.1~1.1.2.2~12:"), "{text}");
+        assert_eq!(Schedule::decode(&text), Ok(s.clone()));
+        assert_eq!(s.steps()[..4], [(0, 0), (0, 2), (0, 0), (1, 1)]);
+        assert_eq!((s.value(1), s.value(2), s.value(6)), (2, 0, 12));
+        for bad in ["0~0", "0~", "0~x", "~1", "0~1-2"] {
+            let text = format!("w1:{bad}:{:04x}", checksum(bad));
+            assert!(Schedule::decode(&text).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn rejects_damaged_strings_with_reasons() {
         let good = Schedule {
             threads: vec![0, 1, 1],
+            values: Vec::new(),
         }
         .encode();
         let cut = &good[..good.len() - 2];
@@ -164,7 +230,7 @@ mod tests {
     /// itself meets arbitrary text: it must answer, never panic.
     #[test]
     fn never_panics_on_checksummed_garbage() {
-        let alphabet: Vec<char> = "0123456789-.:w1 x\u{0}é".chars().collect();
+        let alphabet: Vec<char> = "0123456789-~.:w1 x\u{0}é".chars().collect();
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
         let mut next = move || {
             state ^= state << 13;

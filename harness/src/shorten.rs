@@ -1,7 +1,8 @@
 //! Simplifies a failing schedule before it is reported: fewer preemptions first, then fewer
 //! steps, as long as the program still fails the same way.
 //!
-//! Candidates come from the current best schedule `S` (the thread chosen at each step). At
+//! Candidates come from the current best schedule `S` (the thread chosen at each step, with
+//! its value choice, which moves with it; an added step takes choice 0). At
 //! each context switch `i` (where `S[i] != S[i-1]`): *cut* keeps `S[..i]` and lets the
 //! execution finish without preemptions; *stay* lets the thread of step `i - 1` run once
 //! more before following the rest of `S`, which moves a preemption later or removes it;
@@ -31,15 +32,18 @@ pub(crate) fn applies(kind: FailureKind) -> bool {
 
 /// The simplest failure `run` produced from candidates of `found`'s schedule; `run`
 /// executes one candidate list of choices and returns its failure, if it failed.
-pub(crate) fn shorten(found: Failure, mut run: impl FnMut(Vec<u32>) -> Option<Failure>) -> Failure {
+pub(crate) fn shorten(
+    found: Failure,
+    mut run: impl FnMut(Vec<(u32, u32)>) -> Option<Failure>,
+) -> Failure {
     let Ok(schedule) = Schedule::decode(found.schedule()) else {
         return found;
     };
     let mut best = found;
-    let mut choices = schedule.threads;
+    let mut choices = schedule.steps();
     let mut budget = BUDGET;
     'improve: loop {
-        let tries: Vec<Vec<u32>> = candidates(&choices).collect();
+        let tries: Vec<Vec<(u32, u32)>> = candidates(&choices).collect();
         for candidate in tries {
             if budget == 0 {
                 break 'improve;
@@ -51,7 +55,7 @@ pub(crate) fn shorten(found: Failure, mut run: impl FnMut(Vec<u32>) -> Option<Fa
             let simpler = (failure.preemptions, failure.steps) < (best.preemptions, best.steps);
             if simpler && failure.signature == best.signature && failure.kind() == best.kind() {
                 match Schedule::decode(failure.schedule()) {
-                    Ok(schedule) => choices = schedule.threads,
+                    Ok(schedule) => choices = schedule.steps(),
                     Err(_) => break 'improve,
                 }
                 best = failure;
@@ -64,14 +68,14 @@ pub(crate) fn shorten(found: Failure, mut run: impl FnMut(Vec<u32>) -> Option<Fa
 }
 
 /// Cuts first (they remove the most), then stays and drops, each from the earliest switch.
-fn candidates(choices: &[u32]) -> impl Iterator<Item = Vec<u32>> + '_ {
+fn candidates(choices: &[(u32, u32)]) -> impl Iterator<Item = Vec<(u32, u32)>> + '_ {
     let switches: Vec<usize> = (1..choices.len())
-        .filter(|&i| choices[i] != choices[i - 1])
+        .filter(|&i| choices[i].0 != choices[i - 1].0)
         .collect();
     let cuts = switches.clone().into_iter().map(|i| choices[..i].to_vec());
     let stays = switches.clone().into_iter().map(|i| {
         let mut candidate = choices[..i].to_vec();
-        candidate.push(choices[i - 1]);
+        candidate.push((choices[i - 1].0, 0));
         candidate.extend_from_slice(&choices[i..]);
         candidate
     });
@@ -89,12 +93,12 @@ mod tests {
 
     /// Two threads of five steps each, choosing like `Guided`; "fails" when thread 1's
     /// first step comes right after thread 0's second.
-    fn window(choices: Vec<u32>) -> Option<Failure> {
+    fn window(choices: Vec<(u32, u32)>) -> Option<Failure> {
         let mut remaining = [5, 5];
         let (mut last, mut preemptions, mut trace) = (None::<u32>, 0, Vec::new());
         for step in 0..10 {
             let runnable = |t: u32| remaining[t as usize] > 0;
-            let listed = choices.get(step).copied().filter(|&t| runnable(t));
+            let listed = choices.get(step).map(|&(t, _)| t).filter(|&t| runnable(t));
             let pick = listed
                 .or(last.filter(|&t| runnable(t)))
                 .unwrap_or_else(|| (0..2).find(|&t| runnable(t)).unwrap());
@@ -107,7 +111,11 @@ mod tests {
         }
         let first_of_1 = trace.iter().position(|&t| t == 1).unwrap();
         (first_of_1 == 2).then(|| {
-            let schedule = Schedule { threads: trace }.encode();
+            let schedule = Schedule {
+                threads: trace,
+                values: Vec::new(),
+            }
+            .encode();
             let mut failure = Failure::new(FailureKind::Panic, "window".into(), schedule);
             failure.signature = "window".into();
             failure.preemptions = preemptions;
@@ -116,9 +124,13 @@ mod tests {
         })
     }
 
+    fn steps(threads: &[u32]) -> Vec<(u32, u32)> {
+        threads.iter().map(|&t| (t, 0)).collect()
+    }
+
     #[test]
     fn shortening_removes_needless_preemptions_and_keeps_the_failure() {
-        let found = window(vec![0, 0, 1, 0, 1, 0, 1, 0, 1, 1]).unwrap();
+        let found = window(steps(&[0, 0, 1, 0, 1, 0, 1, 0, 1, 1])).unwrap();
         assert_eq!(found.preemptions, 6);
         let mut tried = 0;
         let best = shorten(found, |choices| {
@@ -133,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_failure_that_no_candidate_reproduces_is_kept() {
-        let found = window(vec![0, 0, 1, 0, 1, 0, 1, 0, 1, 1]).unwrap();
+        let found = window(steps(&[0, 0, 1, 0, 1, 0, 1, 0, 1, 1])).unwrap();
         let schedule = found.schedule().to_string();
         let best = shorten(found, |_| None);
         assert_eq!(best.schedule(), schedule);
@@ -141,7 +153,8 @@ mod tests {
 
     #[test]
     fn candidates_cut_stay_and_drop_at_each_switch() {
-        let all: Vec<Vec<u32>> = candidates(&[0, 0, 1, 0]).collect();
+        let threads = |c: Vec<(u32, u32)>| c.into_iter().map(|(t, _)| t).collect::<Vec<_>>();
+        let all: Vec<Vec<u32>> = candidates(&steps(&[0, 0, 1, 0])).map(threads).collect();
         assert_eq!(
             all,
             vec![

@@ -16,9 +16,12 @@
 //! the same one for the same input and program; the explorer never reports a failure of its
 //! own (only the program can fail).
 
+use std::ops::Range;
+
 use super::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::thread_set::ThreadSet;
+use crate::runtime::value_choice::Requested;
 
 pub(crate) struct Bytes {
     input: Vec<u8>,
@@ -64,6 +67,19 @@ impl Explorer for Bytes {
         match cyclic.nth(offset) {
             Some(thread) => Decision::Run(thread),
             None => Decision::Diverged("no schedulable thread to pick".to_string()),
+        }
+    }
+
+    /// The next unread byte, read only if the step's operation had a value choice
+    /// (`after_step`), so programs without one read the input as before.
+    fn alternative(&mut self, _step: usize) -> Requested {
+        Requested::Any(u32::from(self.input.get(self.next).copied().unwrap_or(0)))
+    }
+
+    fn after_step(&mut self, execution: &Execution, _step: usize, _events: Range<usize>) {
+        if execution.choice.options > 1 {
+            self.decisions += 1;
+            self.next = (self.next + 1).min(self.input.len());
         }
     }
 

@@ -64,6 +64,8 @@ pub(crate) struct Causality {
     threads: Vec<VectorClock>,
     clocks: Vec<VectorClock>,
     objects: Vec<History>,
+    /// SeqCst fences (writes) and SeqCst accesses (reads): see `op::SEQ_CST_FENCES`.
+    fences: History,
     /// Races found by `process`, as (earlier event, later event).
     pub races: Vec<(usize, usize)>,
     /// Scratch for `sync_conflicts`: the earlier events an event may race with.
@@ -76,6 +78,7 @@ impl Causality {
     pub(crate) fn reset(&mut self) {
         self.threads.iter_mut().for_each(VectorClock::clear);
         self.objects.iter_mut().for_each(History::reset);
+        self.fences.reset();
         self.races.clear();
     }
 
@@ -104,7 +107,18 @@ impl Causality {
         if let EventKind::Join { target } = event.kind {
             clock.join(&self.threads[target]);
         }
-        if let Some(access) = event.access() {
+        if let Some(access) = event.access().filter(|a| a.seq_cst) {
+            // SeqCst fences order (and race with) each other and SeqCst accesses anywhere:
+            // on their own history, fences write and SeqCst accesses read.
+            let kind = match access.in_arena() {
+                true => AccessKind::Read,
+                false => AccessKind::Write,
+            };
+            let mut fences = std::mem::take(&mut self.fences);
+            self.conflicts(pos, kind, &mut fences, &mut clock, trace);
+            self.fences = fences;
+        }
+        if let Some(access) = event.access().filter(|a| a.in_arena()) {
             let index = access.object as usize;
             if self.objects.len() <= index {
                 self.objects.resize_with(index + 1, History::default);

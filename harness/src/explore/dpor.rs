@@ -63,6 +63,7 @@ use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
 use crate::runtime::op::{Event, EventKind, Op, OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
+use crate::runtime::value_choice::Requested;
 
 #[derive(Clone, Copy, Debug)]
 struct Sleeper {
@@ -103,6 +104,10 @@ fn uses_blocking_primitive(events: &[Event]) -> bool {
 
 struct Node {
     thread: ThreadId,
+    /// The value choice the chosen thread's step takes (see `runtime::value_choice`), and
+    /// how many it had: each is explored, in order, before the node's next thread.
+    value: u32,
+    values: u32,
     /// Where this node's record of every thread's pending operation starts in `pending_ops`.
     ops_start: usize,
     /// Where the accesses of the steps explored from this node start in `explored`.
@@ -244,7 +249,12 @@ impl Explorer for Dpor {
         }
     }
 
+    fn alternative(&mut self, step: usize) -> Requested {
+        Requested::Exact(self.nodes[step].value)
+    }
+
     fn after_step(&mut self, execution: &Execution, step: usize, events: Range<usize>) {
+        self.nodes[step].values = execution.choice.options;
         if self.bound.is_some() {
             return;
         }

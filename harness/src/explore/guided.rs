@@ -8,13 +8,15 @@
 use super::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::thread_set::ThreadSet;
+use crate::runtime::value_choice::Requested;
 
 pub(crate) struct Guided {
-    choices: Vec<u32>,
+    /// Each step's (thread, value choice).
+    choices: Vec<(u32, u32)>,
 }
 
 impl Guided {
-    pub(crate) fn new(choices: Vec<u32>) -> Guided {
+    pub(crate) fn new(choices: Vec<(u32, u32)>) -> Guided {
         Guided { choices }
     }
 }
@@ -30,7 +32,7 @@ impl Explorer for Guided {
         let listed = self
             .choices
             .get(step)
-            .map(|&t| t as usize)
+            .map(|&(t, _)| t as usize)
             .filter(|&t| schedulable.contains(t));
         let thread = listed
             .or(turn.last.filter(|&t| schedulable.contains(t)))
@@ -39,6 +41,12 @@ impl Explorer for Guided {
             Some(thread) => Decision::Run(thread),
             None => Decision::Diverged("no thread can run".to_string()),
         }
+    }
+
+    /// The listed value choice, as far as the step's operation has one (the candidate may
+    /// have moved it to another operation).
+    fn alternative(&mut self, step: usize) -> Requested {
+        Requested::Any(self.choices.get(step).map_or(0, |&(_, v)| v))
     }
 
     fn next_execution(&mut self) -> bool {

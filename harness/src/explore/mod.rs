@@ -25,6 +25,7 @@ use std::ops::Range;
 use crate::runtime::execution::Execution;
 use crate::runtime::op::ThreadId;
 use crate::runtime::thread_set::ThreadSet;
+use crate::runtime::value_choice::Requested;
 
 /// Who ran the step before a scheduling point.
 #[derive(Clone, Copy, Debug, Default)]
@@ -65,6 +66,12 @@ pub(crate) trait Explorer {
         turn: Turn,
         schedulable: &ThreadSet,
     ) -> Decision;
+
+    /// The value choice to ask of the step at `step`, once `choose` chose its thread (see
+    /// `runtime::value_choice`); the step's `execution.choice` then says what it had.
+    fn alternative(&mut self, _step: usize) -> Requested {
+        Requested::Exact(0)
+    }
 
     /// Called after the step at `step` performed the events in `events`.
     fn after_step(&mut self, _execution: &Execution, _step: usize, _events: Range<usize>) {}

@@ -28,6 +28,7 @@ use super::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::ThreadId;
 use crate::runtime::thread_set::ThreadSet;
+use crate::runtime::value_choice::Requested;
 
 /// Priority of a thread that has not been seen yet in this execution.
 const UNSEEN: u64 = 0;
@@ -129,6 +130,10 @@ impl Explorer for Pct {
     fn end_execution(&mut self, steps: usize) -> Option<String> {
         self.longest = self.longest.max(steps);
         None
+    }
+
+    fn alternative(&mut self, step: usize) -> Requested {
+        Requested::Any(Rng::value_choice(self.seed, self.run, step))
     }
 
     fn next_execution(&mut self) -> bool {

@@ -14,6 +14,7 @@ use super::rng::Rng;
 use super::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::thread_set::ThreadSet;
+use crate::runtime::value_choice::Requested;
 
 pub(crate) struct RandomWalk {
     seed: u64,
@@ -52,6 +53,10 @@ impl Explorer for RandomWalk {
             Some(thread) => Decision::Run(thread),
             None => Decision::Diverged("no schedulable thread to pick".to_string()),
         }
+    }
+
+    fn alternative(&mut self, step: usize) -> Requested {
+        Requested::Any(Rng::value_choice(self.seed, self.run, step))
     }
 
     fn next_execution(&mut self) -> bool {

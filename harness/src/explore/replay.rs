@@ -7,6 +7,7 @@
 use super::{describe_pending, list_threads, Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::thread_set::ThreadSet;
+use crate::runtime::value_choice::Requested;
 use crate::schedule::Schedule;
 
 pub(crate) struct Replay {
@@ -44,6 +45,10 @@ impl Explorer for Replay {
                 list_threads(execution, schedulable)
             ))
         }
+    }
+
+    fn alternative(&mut self, step: usize) -> Requested {
+        Requested::Exact(self.schedule.value(step))
     }
 
     fn end_execution(&mut self, steps: usize) -> Option<String> {

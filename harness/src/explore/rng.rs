@@ -33,6 +33,14 @@ impl Rng {
         ))
     }
 
+    /// The value choice of step `step` of execution `execution` (see
+    /// `runtime::value_choice`): drawn apart from the generator's sequence, so a seed picks
+    /// the same threads whether or not the program's operations have value choices.
+    pub(crate) fn value_choice(seed: u64, execution: u64, step: usize) -> u32 {
+        let step = mix((step as u64).wrapping_add(1).wrapping_mul(GOLDEN_GAMMA));
+        (Rng::for_execution(seed, execution).state ^ step).rotate_left(17) as u32
+    }
+
     pub(crate) fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(GOLDEN_GAMMA);
         mix(self.state)

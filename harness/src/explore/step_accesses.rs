@@ -72,7 +72,7 @@ mod tests {
     use super::*;
 
     fn access(object: u32, kind: AccessKind) -> Access {
-        Access { object, kind }
+        Access::new(object, kind)
     }
 
     #[test]

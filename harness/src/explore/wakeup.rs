@@ -152,7 +152,7 @@ mod tests {
     use crate::runtime::op::{Access, AccessKind};
 
     fn step(thread: ThreadId, object: u32, kind: AccessKind) -> StepSummary {
-        StepSummary::of_accesses(thread, StepAccesses::one(Some(Access { object, kind })))
+        StepSummary::of_accesses(thread, StepAccesses::one(Some(Access::new(object, kind))))
     }
 
     #[test]

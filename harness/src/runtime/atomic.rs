@@ -1,18 +1,32 @@
-//! Atomic locations under sequential consistency: a load reads the latest store in
-//! modification order, and records which store that was. Each store also carries the clock
-//! a synchronising read acquires (`happens_before`), by the orderings of both sides.
+//! Atomic accesses of the running thread under weak memory (see `coherence`): a load reads a
+//! store between its floor and the last in modification order, a store takes a place after
+//! its floor, and which one is the step's value choice (`value_choice`), option 0 being the
+//! sequentially consistent outcome (the latest store, the last place). Each store carries the
+//! clock a synchronising read acquires (`happens_before`), by the orderings of both sides.
 //!
-//! Invariant: every store (including read-modify-writes and the initial value) is appended to
-//! the location's modification order, and every event that reads names the store it read
-//! (`reads_from`), so that weak memory can make that a recorded choice without a rewrite.
+//! Invariant: every access is observed by its location (coherence floors), every event that
+//! reads names the store it read (`reads_from`, a store id), and only an access with more
+//! than one outcome asks for a choice, so a sequentially consistent program makes none.
 
 use std::sync::atomic::Ordering;
 
-use super::clock::VectorClock;
+use super::coherence::{AtomicLocation, Reader, StoreRecord};
 use super::execution::Execution;
-use super::objects::{AtomicLocation, ObjectState, StoreRecord};
+use super::objects::ObjectState;
 use super::op::{EventKind, ObjectIndex, Site};
 use super::race::{CellAccess, Race};
+
+/// What a compare-exchange does, by the store it reads.
+#[derive(Clone, Copy)]
+enum Exchange {
+    /// Reads the latest store, which holds the expected value, and replaces it.
+    Succeed,
+    /// Reads the store at this position, which does not hold the expected value, and fails.
+    Fail(usize),
+    /// A weak compare-exchange reads the latest store, which holds the expected value, and
+    /// fails anyway.
+    Spurious,
+}
 
 impl Execution {
     pub(crate) fn atomic_new(
@@ -21,14 +35,7 @@ impl Execution {
         type_name: &'static str,
         site: Site,
     ) -> ObjectIndex {
-        let location = AtomicLocation {
-            stores: vec![StoreRecord {
-                value,
-                sync: VectorClock::default(),
-            }],
-            writers: Vec::new(),
-            unsync_reads: Vec::new(),
-        };
+        let location = AtomicLocation::new(value);
         self.add_object(ObjectState::Atomic(location), type_name, site)
     }
 
@@ -39,23 +46,48 @@ impl Execution {
         }
     }
 
-    /// Reads the latest store with `order`: its index and value.
-    fn read_latest(&mut self, object: ObjectIndex, order: Ordering) -> (usize, u64) {
+    /// The lowest position in modification order the current thread may read (or place a
+    /// store after) with `order`; for a load, the last position when the thread yielded
+    /// since it last loaded the location (see `AtomicLocation::spun`).
+    fn floor(&mut self, object: ObjectIndex, order: Ordering, load: bool) -> usize {
         let me = self.current;
-        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
+        let seq_cst = order == Ordering::SeqCst;
+        let spins = self.threads[me].spins;
+        let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
             unreachable!("object {object} is not an atomic location");
         };
-        let (index, store) = location.latest();
-        self.threads[me].clocks.read(order, &store.sync);
-        (index, store.value)
+        let spun = load && location.spun(me, spins);
+        let last = location.len() - 1;
+        if last == 0 || spun || (seq_cst && location.seq_cst_is_latest()) {
+            return last;
+        }
+        location.floor(Reader {
+            thread: me,
+            now: &self.threads[me].clocks.now,
+            seq_cst,
+        })
     }
 
-    /// Appends a store of `value` with `order`; `continues` is the store an RMW read.
-    fn push_store(
+    /// Reads the store with id `id` with `order`: its value.
+    fn read_store(&mut self, object: ObjectIndex, id: usize, order: Ordering) -> u64 {
+        let me = self.current;
+        let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
+            unreachable!("object {object} is not an atomic location");
+        };
+        let clocks = &mut self.threads[me].clocks;
+        clocks.read(order, &location.stores[id].sync);
+        location.observe(me, clocks.epoch(me), id as u32);
+        location.stores[id].value
+    }
+
+    /// Adds a store of `value` with `order` at `position` in modification order; `continues`
+    /// is the store an RMW read (then `position` is right after it).
+    fn place_store(
         &mut self,
         object: ObjectIndex,
         value: u64,
         order: Ordering,
+        position: usize,
         continues: Option<usize>,
     ) {
         let me = self.current;
@@ -64,13 +96,24 @@ impl Execution {
         };
         let read = continues.map(|i| &location.stores[i].sync);
         let clocks = &mut self.threads[me].clocks;
+        let epoch = clocks.epoch(me);
         let writer = CellAccess {
             thread: me,
-            epoch: clocks.epoch(me),
+            epoch,
             event: self.events.len() - 1,
         };
         let sync = clocks.write(me, order, read);
-        location.stores.push(StoreRecord { value, sync });
+        let record = StoreRecord {
+            value,
+            sync,
+            position: 0,
+            rmw: continues.is_some(),
+        };
+        let id = location.insert(position, record);
+        location.observe(me, epoch, id);
+        if order == Ordering::SeqCst {
+            location.seq_cst_store(id);
+        }
         match location.writers.iter_mut().find(|w| w.thread == me) {
             Some(latest) => *latest = writer,
             None => location.writers.push(writer),
@@ -126,8 +169,14 @@ impl Execution {
         (value, self.race.is_some())
     }
 
+    /// Reads a store between the thread's floor and the last one (the step's choice).
     pub(crate) fn atomic_load(&mut self, object: ObjectIndex, order: Ordering, site: Site) -> u64 {
-        let (reads_from, value) = self.read_latest(object, order);
+        let floor = self.floor(object, order, true);
+        let location = self.location(object);
+        let last = location.len() - 1;
+        let option = self.choice.take(last - floor + 1);
+        let reads_from = self.location(object).at(last - option);
+        let value = self.read_store(object, reads_from, order);
         let kind = EventKind::Load {
             value,
             reads_from,
@@ -137,6 +186,7 @@ impl Execution {
         value
     }
 
+    /// Stores `value` at a place after the thread's floor (the step's choice).
     pub(crate) fn atomic_store(
         &mut self,
         object: ObjectIndex,
@@ -144,11 +194,20 @@ impl Execution {
         order: Ordering,
         site: Site,
     ) {
+        let floor = self.floor(object, order, false);
+        let location = self.location(object);
+        let options = location.placements(floor).count();
+        let option = self.choice.take(options);
+        let position = self
+            .location(object)
+            .placements(floor)
+            .nth(option)
+            .expect("the last place is always allowed");
         self.record(EventKind::Store { value, order }, Some(object), site);
-        self.push_store(object, value, order, None);
+        self.place_store(object, value, order, position, None);
     }
 
-    /// Reads the latest value, stores `update(old)`, returns `old`.
+    /// Reads the latest value, stores `update(old)` right after it, returns `old`.
     pub(crate) fn atomic_rmw(
         &mut self,
         object: ObjectIndex,
@@ -156,7 +215,8 @@ impl Execution {
         update: impl FnOnce(u64) -> u64,
         site: Site,
     ) -> u64 {
-        let (reads_from, old) = self.read_latest(object, order);
+        let (reads_from, _) = self.location(object).latest();
+        let old = self.read_store(object, reads_from, order);
         let new = update(old);
         let kind = EventKind::Rmw {
             old,
@@ -165,10 +225,35 @@ impl Execution {
             order,
         };
         self.record(kind, Some(object), site);
-        self.push_store(object, new, order, Some(reads_from));
+        let end = self.location(object).len();
+        self.place_store(object, new, order, end, Some(reads_from));
         old
     }
 
+    /// The outcomes a compare-exchange may have, in option order: from the latest store
+    /// (success if it holds `expected`, and then, when `weak`, a spurious failure), then a
+    /// failure for each older store above the floor that does not hold `expected`.
+    fn exchanges(
+        location: &AtomicLocation,
+        floor: usize,
+        expected: u64,
+        weak: bool,
+    ) -> impl Iterator<Item = Exchange> + '_ {
+        let last = location.len() - 1;
+        let latest = location.latest().1.value == expected;
+        let first = match (latest, weak) {
+            (true, true) => [Some(Exchange::Succeed), Some(Exchange::Spurious)],
+            (true, false) => [Some(Exchange::Succeed), None],
+            (false, _) => [Some(Exchange::Fail(last)), None],
+        };
+        let older = (floor..last)
+            .rev()
+            .filter(move |&p| location.stores[location.at(p)].value != expected)
+            .map(Exchange::Fail);
+        first.into_iter().flatten().chain(older)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn atomic_compare_exchange(
         &mut self,
         object: ObjectIndex,
@@ -176,34 +261,58 @@ impl Execution {
         new: u64,
         success: Ordering,
         failure: Ordering,
+        weak: bool,
         site: Site,
     ) -> Result<u64, u64> {
-        let actual = self.location(object).latest().1.value;
-        let order = if actual == expected { success } else { failure };
-        let (reads_from, old) = self.read_latest(object, order);
-        if old == expected {
-            let kind = EventKind::Rmw {
-                old,
-                new,
-                reads_from,
-                order,
-            };
-            self.record(kind, Some(object), site);
-            self.push_store(object, new, order, Some(reads_from));
-            Ok(old)
-        } else {
-            let kind = EventKind::CompareExchangeFailed {
-                actual: old,
-                reads_from,
-                order,
-            };
-            self.record(kind, Some(object), site);
-            Err(old)
+        let floor = self.floor(object, failure, true);
+        // At most one spurious failure in a row (fairness: a retry loop ends).
+        let thread = &mut self.threads[self.current];
+        let weak = weak && !std::mem::take(&mut thread.failed_spuriously);
+        let location = self.location(object);
+        let options = Execution::exchanges(location, floor, expected, weak).count();
+        let option = self.choice.take(options);
+        let location = self.location(object);
+        let exchange = Execution::exchanges(location, floor, expected, weak)
+            .nth(option)
+            .expect("a compare-exchange has an outcome");
+        match exchange {
+            Exchange::Succeed => {
+                let (reads_from, _) = self.location(object).latest();
+                let old = self.read_store(object, reads_from, success);
+                let kind = EventKind::Rmw {
+                    old,
+                    new,
+                    reads_from,
+                    order: success,
+                };
+                self.record(kind, Some(object), site);
+                let end = self.location(object).len();
+                self.place_store(object, new, success, end, Some(reads_from));
+                Ok(old)
+            }
+            Exchange::Fail(_) | Exchange::Spurious => {
+                let position = match exchange {
+                    Exchange::Fail(position) => position,
+                    _ => {
+                        self.threads[self.current].failed_spuriously = true;
+                        self.location(object).len() - 1
+                    }
+                };
+                let reads_from = self.location(object).at(position);
+                let actual = self.read_store(object, reads_from, failure);
+                let kind = EventKind::CompareExchangeFailed {
+                    actual,
+                    reads_from,
+                    order: failure,
+                };
+                self.record(kind, Some(object), site);
+                Err(actual)
+            }
         }
     }
 
     /// The latest value, read without a scheduling point (`get_mut`, `into_inner`: the caller
-    /// has exclusive access).
+    /// has exclusive access, so every store is in its past).
     pub(crate) fn atomic_peek(&mut self, object: ObjectIndex) -> u64 {
         self.location(object).latest().1.value
     }
@@ -213,12 +322,32 @@ impl Execution {
     pub(crate) fn atomic_overwrite(&mut self, object: ObjectIndex, value: u64, site: Site) {
         let order = Ordering::Relaxed;
         self.record(EventKind::Store { value, order }, Some(object), site);
-        self.push_store(object, value, order, None);
+        let end = self.location(object).len();
+        self.place_store(object, value, order, end, None);
     }
 
-    /// A fence of the current thread (`happens_before`: acquire and release fences).
+    /// A fence of the current thread. Acquire and release fences act on happens-before
+    /// only; a SeqCst fence (a scheduling point) also publishes, for every location, what
+    /// the thread has seen to the fence floor, and takes back what earlier SeqCst fences and
+    /// stores published (see `coherence`).
     pub(crate) fn fence(&mut self, order: Ordering, site: Site) {
         let me = self.current;
+        if order == Ordering::SeqCst {
+            let epoch = self.threads[me].clocks.epoch(me);
+            let now = &self.threads[me].clocks.now;
+            for object in &mut self.objects {
+                if let ObjectState::Atomic(location) = &mut object.state {
+                    let reader = Reader {
+                        thread: me,
+                        now,
+                        seq_cst: true,
+                    };
+                    if let Some(store) = location.fence(reader) {
+                        location.observe(me, epoch, store);
+                    }
+                }
+            }
+        }
         self.threads[me].clocks.fence(me, order);
         self.record(EventKind::Fence { order }, None, site);
     }

@@ -15,9 +15,11 @@ use super::model_thread::ModelThread;
 use super::objects::{Object, ObjectState};
 use super::op::{
     Access, AccessKind, Event, EventKind, ObjectIndex, Op, OpKind, Site, SyncOutcome, ThreadId,
+    SEQ_CST_FENCES,
 };
 use super::race::Race;
 use super::thread_set::ThreadSet;
+use super::value_choice::StepChoice;
 
 scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
 
@@ -41,6 +43,8 @@ pub(crate) struct Execution {
     pub race: Option<Race>,
     /// Condvar waits and parks may return without a notification (`Builder`).
     pub spurious_wakeups: bool,
+    /// The value choice of the running step.
+    pub choice: StepChoice,
 }
 
 /// Runs `f` with `execution` reachable from model threads.
@@ -126,6 +130,7 @@ impl Execution {
             running: false,
             race: None,
             spurious_wakeups: false,
+            choice: StepChoice::default(),
         }
     }
 
@@ -199,13 +204,20 @@ impl Execution {
     /// can change it: a compare-exchange writes only if it would succeed, a `try_lock`
     /// acquires only if the mutex is free (else it only observes it).
     pub(crate) fn pending_access(&self, op: &Op) -> Option<Access> {
+        if op.kind == OpKind::Fence {
+            return Some(Access::seq_cst(SEQ_CST_FENCES, AccessKind::Write));
+        }
         let object = op.object?;
         let state = &self.objects[object as usize].state;
         let kind = match (op.kind, state) {
-            (OpKind::Load, _) => AccessKind::Read,
+            // The operation's ordering is not known before it runs: SeqCst, which conflicts
+            // with more (SeqCst fences), is the conservative guess.
+            (OpKind::Load, _) => return Some(Access::seq_cst(object, AccessKind::Read)),
             // A compare-exchange conflicts like a write even when it fails (see
             // `Event::access`).
-            (OpKind::Store | OpKind::Rmw | OpKind::CompareExchange(_), _) => AccessKind::Write,
+            (OpKind::Store | OpKind::Rmw | OpKind::CompareExchange(_), _) => {
+                return Some(Access::seq_cst(object, AccessKind::Write))
+            }
             (OpKind::Lock, _) => AccessKind::Acquire,
             (OpKind::TryLock, ObjectState::Mutex(mutex)) if mutex.owner.is_some() => {
                 AccessKind::Probe
@@ -220,7 +232,7 @@ impl Execution {
             (kind, ObjectState::RefCount(_)) => self.refcount_access(kind, object),
             _ => return None,
         };
-        Some(Access { object, kind })
+        Some(Access::new(object, kind))
     }
 
     /// The threads the scheduler may choose: enabled ones, leaving out those that yielded
@@ -264,6 +276,7 @@ impl Execution {
         }
         if kind == EventKind::Yield {
             self.threads[self.current].yielded = true;
+            self.threads[self.current].spins += 1;
         }
         self.events.push(event);
         self.events.len() - 1

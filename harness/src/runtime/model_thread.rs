@@ -23,6 +23,11 @@ pub(crate) struct ModelThread {
     /// Called `yield_now`/`spin_loop` and nothing changed since: runs only when every other
     /// runnable thread has yielded too.
     pub yielded: bool,
+    /// How many times it yielded (`yield_now`, `spin_loop`). Its first load of a location
+    /// after a yield reads the latest store (see `coherence::AtomicLocation::spun`).
+    pub spins: u32,
+    /// Its last compare-exchange failed spuriously, so its next one cannot.
+    pub failed_spuriously: bool,
     /// Inside a panic's unwinding (set by the panic hook).
     pub unwinding: bool,
     pub panic: Option<PanicRecord>,
@@ -63,6 +68,8 @@ impl ModelThread {
             start_site: start.site,
             parent,
             yielded: false,
+            spins: 0,
+            failed_spuriously: false,
             unwinding: false,
             panic: None,
             payload: None,

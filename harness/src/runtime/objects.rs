@@ -7,10 +7,11 @@
 use super::barrier::BarrierState;
 use super::channel::ChannelState;
 use super::clock::VectorClock;
+pub(crate) use super::coherence::AtomicLocation;
 use super::condvar::CondvarState;
 use super::op::{Site, ThreadId};
 use super::park::ParkState;
-use super::race::{CellAccess, CellState};
+use super::race::CellState;
 use super::refcount::RefCountState;
 use super::rwlock::RwLockState;
 
@@ -30,33 +31,6 @@ pub(crate) enum ObjectState {
     Barrier(BarrierState),
     Park(ParkState),
     RefCount(RefCountState),
-}
-
-/// An atomic location: its stores in modification order. A load records which store it read
-/// (`reads_from`), so that weak memory can later make that a choice.
-pub(crate) struct AtomicLocation {
-    pub stores: Vec<StoreRecord>,
-    /// Each thread's latest store (as a race-detector access), for non-atomic reads
-    /// (`unsync_load`), which race with atomic stores they are not ordered after.
-    pub writers: Vec<CellAccess>,
-    /// Each thread's latest `unsync_load`, which later stores race with unless ordered.
-    pub unsync_reads: Vec<CellAccess>,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct StoreRecord {
-    pub value: u64,
-    /// What a read that synchronises with this store acquires (see `happens_before`).
-    pub sync: VectorClock,
-}
-
-impl AtomicLocation {
-    /// Index (in modification order) and record of the store a sequentially consistent load
-    /// reads: the latest one.
-    pub(crate) fn latest(&self) -> (usize, &StoreRecord) {
-        let index = self.stores.len() - 1;
-        (index, &self.stores[index])
-    }
 }
 
 pub(crate) struct MutexState {

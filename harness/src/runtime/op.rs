@@ -29,6 +29,8 @@ pub(crate) enum OpKind {
     Load,
     Store,
     Rmw,
+    /// `fence(SeqCst)`: it joins the total order of SeqCst operations.
+    Fence,
     /// A compare-exchange expecting this value.
     CompareExchange(u64),
     Lock,
@@ -107,6 +109,7 @@ impl OpKind {
             OpKind::Load => "atomic load".into(),
             OpKind::Store => "atomic store".into(),
             OpKind::Rmw => "atomic read-modify-write".into(),
+            OpKind::Fence => "fence(SeqCst)".into(),
             OpKind::CompareExchange(_) => "compare_exchange".into(),
             OpKind::Lock => "lock".into(),
             OpKind::TryLock => "try_lock".into(),
@@ -200,16 +203,50 @@ impl AccessKind {
     }
 }
 
+/// The object SeqCst fences access (as writes): no object of the arena. Every SeqCst fence
+/// conflicts with every other and with every SeqCst atomic access (`Access::seq_cst`), since
+/// it moves the floors those read from (see `coherence`).
+pub(crate) const SEQ_CST_FENCES: ObjectIndex = ObjectIndex::MAX;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Access {
     pub object: ObjectIndex,
     pub kind: AccessKind,
+    /// A SeqCst atomic access (or a SeqCst fence).
+    pub seq_cst: bool,
 }
 
 impl Access {
-    /// Reads and failed `try_lock`s only observe the object: two of them commute.
+    pub(crate) fn new(object: ObjectIndex, kind: AccessKind) -> Access {
+        Access {
+            object,
+            kind,
+            seq_cst: false,
+        }
+    }
+
+    /// Reads and failed `try_lock`s only observe the object: two of them commute. A SeqCst
+    /// fence conflicts with SeqCst accesses to any object.
     pub(crate) fn conflicts(self, other: Access) -> bool {
-        self.object == other.object && AccessKind::conflict(self.kind, other.kind)
+        if self.object == other.object {
+            return AccessKind::conflict(self.kind, other.kind);
+        }
+        (self.object == SEQ_CST_FENCES && other.seq_cst)
+            || (other.object == SEQ_CST_FENCES && self.seq_cst)
+    }
+
+    /// A SeqCst access (or, on `SEQ_CST_FENCES`, a SeqCst fence).
+    pub(crate) fn seq_cst(object: ObjectIndex, kind: AccessKind) -> Access {
+        Access {
+            object,
+            kind,
+            seq_cst: true,
+        }
+    }
+
+    /// Whether the access is to an object of the arena (not the SeqCst fences' order).
+    pub(crate) fn in_arena(self) -> bool {
+        self.object != SEQ_CST_FENCES
     }
 
     /// Whether the access changes the object's state (wakes yielded spinners).
@@ -297,6 +334,16 @@ pub(crate) struct Event {
 
 impl Event {
     pub(crate) fn access(&self) -> Option<Access> {
+        let seq_cst = match self.kind {
+            EventKind::Fence {
+                order: Ordering::SeqCst,
+            } => return Some(Access::seq_cst(SEQ_CST_FENCES, AccessKind::Write)),
+            EventKind::Load { order, .. }
+            | EventKind::Store { order, .. }
+            | EventKind::Rmw { order, .. }
+            | EventKind::CompareExchangeFailed { order, .. } => order == Ordering::SeqCst,
+            _ => false,
+        };
         let kind = match self.kind {
             EventKind::Load { .. } => AccessKind::Read,
             EventKind::Store { .. }
@@ -317,7 +364,11 @@ impl Event {
             | EventKind::CellWrite
             | EventKind::UnsyncLoad { .. } => return None,
         };
-        self.object.map(|object| Access { object, kind })
+        self.object.map(|object| Access {
+            object,
+            kind,
+            seq_cst,
+        })
     }
 
     /// Whether the event changes shared state that a yielded (spinning) thread may wait for.
@@ -334,7 +385,7 @@ mod tests {
     use super::*;
 
     fn access(object: ObjectIndex, kind: AccessKind) -> Access {
-        Access { object, kind }
+        Access::new(object, kind)
     }
 
     #[test]
@@ -345,5 +396,16 @@ mod tests {
         assert!(access(0, Write).conflicts(access(0, Write)));
         assert!(!access(0, Write).conflicts(access(1, Write)));
         assert!(access(2, Acquire).conflicts(access(2, Release)));
+    }
+
+    #[test]
+    fn seq_cst_fences_conflict_with_each_other_and_seq_cst_accesses_only() {
+        use AccessKind::*;
+        let fence = Access::seq_cst(SEQ_CST_FENCES, Write);
+        assert!(fence.conflicts(fence));
+        assert!(fence.conflicts(Access::seq_cst(3, Read)));
+        assert!(Access::seq_cst(3, Read).conflicts(fence));
+        assert!(!fence.conflicts(access(3, Write)));
+        assert!(!Access::seq_cst(3, Read).conflicts(Access::seq_cst(4, Write)));
     }
 }

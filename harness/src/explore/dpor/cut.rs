@@ -10,12 +10,13 @@ use crate::explore::split::UnitKey;
 use crate::runtime::execution::Execution;
 
 impl Dpor {
-    /// The choices made above the cut of the current stack.
+    /// The choices made above the cut of the current stack: at each node there, which of
+    /// its threads (high bits) and which value choice of its step (low 16 bits).
     pub(super) fn position(&self) -> UnitKey {
         self.nodes
             .iter()
             .filter(|node| node.top())
-            .map(|node| node.done.len() as u32 - 1)
+            .map(|node| (node.done.len() as u32 - 1) << 16 | node.value.min(0xffff))
             .collect()
     }
 

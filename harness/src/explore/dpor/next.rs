@@ -1,6 +1,12 @@
-//! Moving to the next execution: the deepest node with a branch left (a backtrack point in
-//! bounded, source-DPOR or above-the-cut nodes, else the next wakeup-tree branch) becomes the
-//! last node to replay; nodes with nothing left are popped.
+//! Moving to the next execution: the deepest node with a branch left (the next value choice
+//! of its thread's step, else a backtrack point in bounded, source-DPOR or above-the-cut
+//! nodes, else the next wakeup-tree branch) becomes the last node to replay; nodes with
+//! nothing left are popped.
+//!
+//! A node's value choices all lie in its thread's branch: the subtree below each is explored
+//! afresh (without the wakeup subtree the branch came with, which DPOR below the node
+//! rediscovers), and only when the last is done does the thread count as explored for the
+//! node's other branches and sleep sets.
 //!
 //! Invariant: a thread explored from a node (in `done`) or asleep there is never chosen there
 //! again.
@@ -12,6 +18,13 @@ impl Dpor {
     /// Moves to the next branch to explore: false when none is left.
     pub(super) fn next_branch(&mut self) -> bool {
         while let Some(node) = self.nodes.last_mut() {
+            if node.value + 1 < node.values {
+                node.value += 1;
+                self.replay = self.nodes.len();
+                return true;
+            }
+            node.value = 0;
+            node.values = 1;
             if self.source {
                 // Source-DPOR from here on: the sequences still to explore become
                 // backtrack points.

@@ -149,8 +149,26 @@ impl Dpor {
                 .collect(),
             _ => ThreadSet::default(),
         };
+        // A thread that just yielded while every schedulable thread has yielded (they all
+        // spin) runs again only if no other can: the others go first, a sleeping one too
+        // (which repeats an explored trace). Otherwise the spinner could loop alone
+        // forever while the one whose step would end its wait sleeps.
+        let spinner = turn
+            .last
+            .filter(|&p| !top && schedulable.contains(p) && execution.threads[p].yielded);
+        let after_spinner = spinner.and_then(|p| {
+            let others = || {
+                (schedulable.iter().filter(move |&t| t > p))
+                    .chain(schedulable.iter().filter(move |&t| t < p))
+            };
+            let bound = |t| self.bound_allows(turn.preempts(schedulable, t), preemptions);
+            others()
+                .find(|&t| allowed(t))
+                .or_else(|| others().find(|&t| bound(t)))
+        });
         let pick = starting
             .or(guided)
+            .or(after_spinner)
             .or_else(|| {
                 let loud = |t: ThreadId| allowed(t) && !quiet.contains(t);
                 turn.last
@@ -218,6 +236,8 @@ impl Dpor {
         let choices = choices + usize::from(top && backtrack.len() > 1);
         self.nodes.push(Node {
             thread,
+            value: 0,
+            values: 1,
             ops_start,
             explored_start: self.explored.len(),
             schedulable: schedulable.clone(),

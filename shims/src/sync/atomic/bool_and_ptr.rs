@@ -119,7 +119,8 @@ impl<T> AtomicPtr<T> {
             .map_err(|p| p.0)
     }
 
-    /// Never fails spuriously in this model (sequentially consistent atomics).
+    /// May fail spuriously: the model explores that outcome too (once in a row per thread,
+    /// so a retry loop ends).
     #[track_caller]
     pub fn compare_exchange_weak(
         &self,
@@ -128,7 +129,10 @@ impl<T> AtomicPtr<T> {
         success: Ordering,
         failure: Ordering,
     ) -> Result<*mut T, *mut T> {
-        self.compare_exchange(current, new, success, failure)
+        self.0
+            .compare_exchange_weak(Pointer(current), Pointer(new), success, failure)
+            .map(|p| p.0)
+            .map_err(|p| p.0)
     }
 
     #[track_caller]

@@ -109,6 +109,30 @@ impl<T: Bits> Core<T> {
         success: Ordering,
         failure: Ordering,
     ) -> Result<T, T> {
+        self.exchange(current, new, success, failure, false)
+    }
+
+    /// May fail even when the value is `current` (an outcome the model explores).
+    #[track_caller]
+    pub(crate) fn compare_exchange_weak(
+        &self,
+        current: T,
+        new: T,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<T, T> {
+        self.exchange(current, new, success, failure, true)
+    }
+
+    #[track_caller]
+    fn exchange(
+        &self,
+        current: T,
+        new: T,
+        success: Ordering,
+        failure: Ordering,
+        weak: bool,
+    ) -> Result<T, T> {
         check_failure(failure);
         self.sync();
         rt::atomic_compare_exchange(
@@ -117,6 +141,7 @@ impl<T: Bits> Core<T> {
             new.to_bits(),
             success,
             failure,
+            weak,
         )
         .map(T::from_bits)
         .map_err(T::from_bits)

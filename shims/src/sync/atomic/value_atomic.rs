@@ -69,7 +69,8 @@ macro_rules! value_atomic {
                 self.0.compare_exchange(current, new, success, failure)
             }
 
-            /// Never fails spuriously in this model (sequentially consistent atomics).
+            /// May fail spuriously: the model explores that outcome too (once in a row per
+            /// thread, so a retry loop ends).
             #[track_caller]
             pub fn compare_exchange_weak(
                 &self,
@@ -78,7 +79,7 @@ macro_rules! value_atomic {
                 success: std::sync::atomic::Ordering,
                 failure: std::sync::atomic::Ordering,
             ) -> Result<$value, $value> {
-                self.0.compare_exchange(current, new, success, failure)
+                self.0.compare_exchange_weak(current, new, success, failure)
             }
 
             #[track_caller]

@@ -1,0 +1,268 @@
+//! Atomic locations under RC11-style weak memory, operationally: each location keeps its
+//! stores in modification order (`order`), and every access a thread makes to it is an
+//! *observation* (the thread, its epoch, the store it read or wrote). What a thread may read
+//! or where it may place a store is bounded below by its *floor*: the latest store (in
+//! modification order) that it observed itself or that an observation in its
+//! happens-before past names (coherence: write-write, write-read, read-write, read-read).
+//!
+//! SeqCst adds two floors: the latest SeqCst store of the location (SeqCst accesses are
+//! totally ordered in the order they run), and the location's *fence floor*, which SeqCst
+//! fences raise to what the fencing thread has seen and take back (see `Execution::fence`;
+//! after the operational reading of RC11's SC fences, as in promising-style semantics).
+//!
+//! A load reads any store from its floor to the last; a store goes anywhere after its floor,
+//! except between a read-modify-write and the store it read (RMW atomicity); an RMW reads the
+//! last store and goes right after it. Stores are appended to `stores` as they run, so a
+//! store's id never changes; its place in `order` does when a later store goes before it.
+//!
+//! Invariant: `stores[order[p]].position == p` for every `p`; a thread's observations are
+//! non-decreasing in modification order and in epoch (so the latest one covered by a clock
+//! is the one with the greatest position).
+
+use super::clock::VectorClock;
+use super::op::ThreadId;
+use super::race::CellAccess;
+
+/// One store, in the order stores ran (its index is its id).
+#[derive(Clone, Debug)]
+pub(crate) struct StoreRecord {
+    pub value: u64,
+    /// What a read that synchronises with this store acquires (see `happens_before`).
+    pub sync: VectorClock,
+    /// Its place in modification order.
+    pub position: u32,
+    /// A read-modify-write: it stays right after the store it read.
+    pub rmw: bool,
+}
+
+/// An access to a location, as coherence remembers it.
+#[derive(Clone, Copy, Debug)]
+struct Observation {
+    thread: ThreadId,
+    epoch: u32,
+    store: u32,
+}
+
+pub(crate) struct AtomicLocation {
+    /// Every store, in the order they ran; `stores[0]` is the initial value.
+    pub stores: Vec<StoreRecord>,
+    /// Store ids in modification order.
+    order: Vec<u32>,
+    /// Every access so far (consecutive ones of a thread in one epoch folded into one).
+    observations: Vec<Observation>,
+    /// The latest SeqCst store (id).
+    last_seq_cst: Option<u32>,
+    /// What SeqCst fences published for this location (a store id).
+    fence_floor: Option<u32>,
+    /// Each thread's yield count (`ModelThread::spins`) at its last load of the location.
+    loaded_after: Vec<(ThreadId, u32)>,
+    /// Each thread's latest store (as a race-detector access), for non-atomic reads
+    /// (`unsync_load`), which race with atomic stores they are not ordered after.
+    pub writers: Vec<CellAccess>,
+    /// Each thread's latest `unsync_load`, which later stores race with unless ordered.
+    pub unsync_reads: Vec<CellAccess>,
+}
+
+/// How a floor is computed: whose past, and whether the SeqCst floors apply.
+#[derive(Clone, Copy)]
+pub(crate) struct Reader<'a> {
+    pub thread: ThreadId,
+    pub now: &'a VectorClock,
+    pub seq_cst: bool,
+}
+
+impl AtomicLocation {
+    pub(crate) fn new(value: u64) -> AtomicLocation {
+        AtomicLocation {
+            stores: vec![StoreRecord {
+                value,
+                sync: VectorClock::default(),
+                position: 0,
+                rmw: false,
+            }],
+            order: vec![0],
+            observations: Vec::new(),
+            last_seq_cst: None,
+            fence_floor: None,
+            loaded_after: Vec::new(),
+            writers: Vec::new(),
+            unsync_reads: Vec::new(),
+        }
+    }
+
+    /// The last store in modification order (what a sequentially consistent load reads):
+    /// its id and record.
+    pub(crate) fn latest(&self) -> (usize, &StoreRecord) {
+        let id = *self.order.last().expect("a location has its initial store");
+        (id as usize, &self.stores[id as usize])
+    }
+
+    /// The store at `position` in modification order: its id.
+    pub(crate) fn at(&self, position: usize) -> usize {
+        self.order[position] as usize
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The position in modification order below which `reader` may neither read nor place
+    /// a store.
+    pub(crate) fn floor(&self, reader: Reader) -> usize {
+        let mut floor = 0;
+        let position = |store: u32| self.stores[store as usize].position as usize;
+        for seen in &self.observations {
+            if seen.thread == reader.thread || reader.now.covers(seen.thread, seen.epoch) {
+                floor = floor.max(position(seen.store));
+            }
+        }
+        if reader.seq_cst {
+            for store in [self.last_seq_cst, self.fence_floor].into_iter().flatten() {
+                floor = floor.max(position(store));
+            }
+        }
+        floor
+    }
+
+    /// The floor a SeqCst fence publishes for this location: the fencing thread's own floor
+    /// and everything SeqCst so far. It becomes the location's fence floor, and the fencing
+    /// thread's (returned as a store id when it raises the thread's floor).
+    pub(crate) fn fence(&mut self, reader: Reader) -> Option<u32> {
+        let own = self.floor(Reader {
+            seq_cst: false,
+            ..reader
+        });
+        let all = self.floor(Reader {
+            seq_cst: true,
+            ..reader
+        });
+        let store = self.order[all];
+        self.fence_floor = Some(store);
+        (all > own).then_some(store)
+    }
+
+    /// Whether `thread`, which has yielded `spins` times, yielded since it last loaded the
+    /// location (or before its first load of it); then this load reads the latest store.
+    /// That is weak memory's fairness: a thread that waits for a store (a spin loop, which
+    /// yields) sees it once it has run, instead of reading a stale value forever. Loads
+    /// before the first yield still read any store coherence allows.
+    pub(crate) fn spun(&mut self, thread: ThreadId, spins: u32) -> bool {
+        match self.loaded_after.iter_mut().find(|(t, _)| *t == thread) {
+            Some((_, last)) => spins > std::mem::replace(last, spins),
+            None => {
+                self.loaded_after.push((thread, spins));
+                spins > 0
+            }
+        }
+    }
+
+    /// Remembers that `thread` (at `epoch`) read or wrote `store`.
+    pub(crate) fn observe(&mut self, thread: ThreadId, epoch: u32, store: u32) {
+        if let Some(last) = self.observations.last_mut() {
+            if last.thread == thread && last.epoch == epoch {
+                last.store = store;
+                return;
+            }
+        }
+        self.observations.push(Observation {
+            thread,
+            epoch,
+            store,
+        });
+    }
+
+    /// The positions a new plain store may take, latest first: after `floor`, never right
+    /// before a read-modify-write (between it and the store it read).
+    pub(crate) fn placements(&self, floor: usize) -> impl Iterator<Item = usize> + '_ {
+        (floor + 1..=self.order.len())
+            .rev()
+            .filter(|&p| p == self.order.len() || !self.stores[self.order[p] as usize].rmw)
+    }
+
+    /// Adds a store at `position` in modification order; returns its id.
+    pub(crate) fn insert(&mut self, position: usize, mut record: StoreRecord) -> u32 {
+        let id = self.stores.len() as u32;
+        record.position = position as u32;
+        for &later in &self.order[position..] {
+            self.stores[later as usize].position += 1;
+        }
+        self.order.insert(position, id);
+        self.stores.push(record);
+        id
+    }
+
+    /// Whether the latest store is SeqCst (then a SeqCst access has no other choice).
+    pub(crate) fn seq_cst_is_latest(&self) -> bool {
+        self.last_seq_cst == self.order.last().copied()
+    }
+
+    /// A SeqCst store (`id`) ran: later SeqCst accesses read it or what follows it.
+    pub(crate) fn seq_cst_store(&mut self, id: u32) {
+        self.last_seq_cst = Some(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(value: u64) -> StoreRecord {
+        StoreRecord {
+            value,
+            sync: VectorClock::default(),
+            position: 0,
+            rmw: false,
+        }
+    }
+
+    #[test]
+    fn inserting_keeps_positions_in_step_with_the_order() {
+        let mut x = AtomicLocation::new(0);
+        let one = x.insert(1, store(1));
+        let two = x.insert(1, store(2));
+        assert_eq!(x.order, [0, two, one]);
+        for (p, &id) in x.order.iter().enumerate() {
+            assert_eq!(x.stores[id as usize].position as usize, p);
+        }
+        assert_eq!(x.latest().1.value, 1);
+    }
+
+    #[test]
+    fn floors_follow_own_and_past_observations_only() {
+        let mut x = AtomicLocation::new(0);
+        let one = x.insert(1, store(1));
+        x.observe(1, 1, one);
+        let mut now = VectorClock::default();
+        let reader = |now: &VectorClock| {
+            x.floor(Reader {
+                thread: 2,
+                now,
+                seq_cst: false,
+            })
+        };
+        assert_eq!(reader(&now), 0, "thread 1's store is not in its past");
+        now.tick(1);
+        assert_eq!(reader(&now), 1);
+        let own = Reader {
+            thread: 1,
+            now: &VectorClock::default(),
+            seq_cst: false,
+        };
+        assert_eq!(x.floor(own), 1);
+    }
+
+    #[test]
+    fn stores_never_split_a_read_modify_write_from_what_it_read() {
+        let mut x = AtomicLocation::new(0);
+        x.insert(1, store(1));
+        x.insert(
+            2,
+            StoreRecord {
+                rmw: true,
+                ..store(2)
+            },
+        );
+        assert_eq!(x.placements(0).collect::<Vec<_>>(), [3, 1]);
+        assert_eq!(x.placements(2).collect::<Vec<_>>(), [3]);
+    }
+}
