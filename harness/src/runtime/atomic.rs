@@ -52,20 +52,21 @@ impl Execution {
     fn floor(&mut self, object: ObjectIndex, order: Ordering, load: bool) -> usize {
         let me = self.current;
         let seq_cst = order == Ordering::SeqCst;
-        let spins = self.threads[me].spins;
-        let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
+        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
             unreachable!("object {object} is not an atomic location");
         };
-        let spun = load && location.spun(me, spins);
         let last = location.len() - 1;
-        if last == 0 || spun || (seq_cst && location.seq_cst_is_latest()) {
+        let arena = &self.observations;
+        let spun = || load && location.spun(arena, me, self.threads[me].spins);
+        if last == 0 || (seq_cst && location.seq_cst_is_latest()) || spun() {
             return last;
         }
-        location.floor(Reader {
+        let reader = Reader {
             thread: me,
             now: &self.threads[me].clocks.now,
             seq_cst,
-        })
+        };
+        location.floor(arena, reader)
     }
 
     /// Reads the store with id `id` with `order`: its value.
@@ -74,9 +75,10 @@ impl Execution {
         let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
             unreachable!("object {object} is not an atomic location");
         };
-        let clocks = &mut self.threads[me].clocks;
-        clocks.read(order, &location.stores[id].sync);
-        location.observe(me, clocks.epoch(me), id as u32);
+        let thread = &mut self.threads[me];
+        thread.clocks.read(order, &location.stores[id].sync);
+        let at = (thread.clocks.epoch(me), thread.spins);
+        location.observe(&mut self.observations, me, at, id as u32);
         location.stores[id].value
     }
 
@@ -110,7 +112,8 @@ impl Execution {
             rmw: continues.is_some(),
         };
         let id = location.insert(position, record);
-        location.observe(me, epoch, id);
+        let at = (epoch, self.threads[me].spins);
+        location.observe(&mut self.observations, me, at, id);
         if order == Ordering::SeqCst {
             location.seq_cst_store(id);
         }
@@ -333,17 +336,17 @@ impl Execution {
     pub(crate) fn fence(&mut self, order: Ordering, site: Site) {
         let me = self.current;
         if order == Ordering::SeqCst {
-            let epoch = self.threads[me].clocks.epoch(me);
-            let now = &self.threads[me].clocks.now;
+            let thread = &self.threads[me];
+            let at = (thread.clocks.epoch(me), thread.spins);
             for object in &mut self.objects {
                 if let ObjectState::Atomic(location) = &mut object.state {
                     let reader = Reader {
                         thread: me,
-                        now,
+                        now: &thread.clocks.now,
                         seq_cst: true,
                     };
-                    if let Some(store) = location.fence(reader) {
-                        location.observe(me, epoch, store);
+                    if let Some(store) = location.fence(&self.observations, reader) {
+                        location.observe(&mut self.observations, me, at, store);
                     }
                 }
             }

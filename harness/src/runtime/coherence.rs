@@ -15,9 +15,14 @@
 //! last store and goes right after it. Stores are appended to `stores` as they run, so a
 //! store's id never changes; its place in `order` does when a later store goes before it.
 //!
-//! Invariant: `stores[order[p]].position == p` for every `p`; a thread's observations are
-//! non-decreasing in modification order and in epoch (so the latest one covered by a clock
-//! is the one with the greatest position).
+//! Observations live in one arena per execution (`Observations`), each location chaining its
+//! own from the newest back, so a location costs no allocation of its own beyond its stores;
+//! and `order` stays empty while modification order is the order stores ran (the common
+//! case: every SeqCst store, every RMW, every store that took the last place).
+//!
+//! Invariant: the store at position `p` in modification order has `position == p`; a
+//! thread's observations are non-decreasing in modification order and in epoch (so the
+//! latest one covered by a clock is the one with the greatest position).
 
 use super::clock::VectorClock;
 use super::op::ThreadId;
@@ -37,25 +42,33 @@ pub(crate) struct StoreRecord {
 
 /// An access to a location, as coherence remembers it.
 #[derive(Clone, Copy, Debug)]
-struct Observation {
-    thread: ThreadId,
+pub(crate) struct Observation {
+    thread: u32,
     epoch: u32,
     store: u32,
+    /// The thread's yield count (`ModelThread::spins`) when it made the access.
+    spins: u32,
+    /// The location's previous observation (`NONE`: it is the first).
+    previous: u32,
 }
+
+const NONE: u32 = u32::MAX;
+
+/// Every observation of one execution, of all locations.
+pub(crate) type Observations = Vec<Observation>;
 
 pub(crate) struct AtomicLocation {
     /// Every store, in the order they ran; `stores[0]` is the initial value.
     pub stores: Vec<StoreRecord>,
-    /// Store ids in modification order.
+    /// Store ids in modification order; empty while that is the order they ran.
     order: Vec<u32>,
-    /// Every access so far (consecutive ones of a thread in one epoch folded into one).
-    observations: Vec<Observation>,
+    /// The newest of the location's observations in the arena (consecutive ones of a
+    /// thread in one epoch folded into one), `NONE` before the first.
+    newest: u32,
     /// The latest SeqCst store (id).
     last_seq_cst: Option<u32>,
     /// What SeqCst fences published for this location (a store id).
     fence_floor: Option<u32>,
-    /// Each thread's yield count (`ModelThread::spins`) at its last load of the location.
-    loaded_after: Vec<(ThreadId, u32)>,
     /// Each thread's latest store (as a race-detector access), for non-atomic reads
     /// (`unsync_load`), which race with atomic stores they are not ordered after.
     pub writers: Vec<CellAccess>,
@@ -71,6 +84,13 @@ pub(crate) struct Reader<'a> {
     pub seq_cst: bool,
 }
 
+/// The observations of one location, newest first.
+fn chain(arena: &Observations, newest: u32) -> impl Iterator<Item = &Observation> {
+    std::iter::successors(arena.get(newest as usize), move |seen| {
+        arena.get(seen.previous as usize)
+    })
+}
+
 impl AtomicLocation {
     pub(crate) fn new(value: u64) -> AtomicLocation {
         AtomicLocation {
@@ -80,11 +100,10 @@ impl AtomicLocation {
                 position: 0,
                 rmw: false,
             }],
-            order: vec![0],
-            observations: Vec::new(),
+            order: Vec::new(),
+            newest: NONE,
             last_seq_cst: None,
             fence_floor: None,
-            loaded_after: Vec::new(),
             writers: Vec::new(),
             unsync_reads: Vec::new(),
         }
@@ -93,26 +112,30 @@ impl AtomicLocation {
     /// The last store in modification order (what a sequentially consistent load reads):
     /// its id and record.
     pub(crate) fn latest(&self) -> (usize, &StoreRecord) {
-        let id = *self.order.last().expect("a location has its initial store");
-        (id as usize, &self.stores[id as usize])
+        let id = self.at(self.len() - 1);
+        (id, &self.stores[id])
     }
 
     /// The store at `position` in modification order: its id.
     pub(crate) fn at(&self, position: usize) -> usize {
-        self.order[position] as usize
+        match self.order.is_empty() {
+            true => position,
+            false => self.order[position] as usize,
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.order.len()
+        self.stores.len()
     }
 
     /// The position in modification order below which `reader` may neither read nor place
     /// a store.
-    pub(crate) fn floor(&self, reader: Reader) -> usize {
+    pub(crate) fn floor(&self, arena: &Observations, reader: Reader) -> usize {
         let mut floor = 0;
         let position = |store: u32| self.stores[store as usize].position as usize;
-        for seen in &self.observations {
-            if seen.thread == reader.thread || reader.now.covers(seen.thread, seen.epoch) {
+        for seen in chain(arena, self.newest) {
+            let thread = seen.thread as usize;
+            if thread == reader.thread || reader.now.covers(thread, seen.epoch) {
                 floor = floor.max(position(seen.store));
             }
         }
@@ -127,73 +150,93 @@ impl AtomicLocation {
     /// The floor a SeqCst fence publishes for this location: the fencing thread's own floor
     /// and everything SeqCst so far. It becomes the location's fence floor, and the fencing
     /// thread's (returned as a store id when it raises the thread's floor).
-    pub(crate) fn fence(&mut self, reader: Reader) -> Option<u32> {
-        let own = self.floor(Reader {
-            seq_cst: false,
-            ..reader
-        });
-        let all = self.floor(Reader {
-            seq_cst: true,
-            ..reader
-        });
-        let store = self.order[all];
+    pub(crate) fn fence(&mut self, arena: &Observations, reader: Reader) -> Option<u32> {
+        let own = self.floor(
+            arena,
+            Reader {
+                seq_cst: false,
+                ..reader
+            },
+        );
+        let all = self.floor(
+            arena,
+            Reader {
+                seq_cst: true,
+                ..reader
+            },
+        );
+        let store = self.at(all) as u32;
         self.fence_floor = Some(store);
         (all > own).then_some(store)
     }
 
-    /// Whether `thread`, which has yielded `spins` times, yielded since it last loaded the
-    /// location (or before its first load of it); then this load reads the latest store.
-    /// That is weak memory's fairness: a thread that waits for a store (a spin loop, which
-    /// yields) sees it once it has run, instead of reading a stale value forever. Loads
-    /// before the first yield still read any store coherence allows.
-    pub(crate) fn spun(&mut self, thread: ThreadId, spins: u32) -> bool {
-        match self.loaded_after.iter_mut().find(|(t, _)| *t == thread) {
-            Some((_, last)) => spins > std::mem::replace(last, spins),
-            None => {
-                self.loaded_after.push((thread, spins));
-                spins > 0
-            }
-        }
+    /// Whether `thread`, which has yielded `spins` times, yielded since it last accessed the
+    /// location (or before its first access); then its load reads the latest store. That is
+    /// weak memory's fairness: a thread that waits for a store (a spin loop, which yields)
+    /// sees it once it has run, instead of reading a stale value forever. Loads before the
+    /// first yield still read any store coherence allows.
+    pub(crate) fn spun(&self, arena: &Observations, thread: ThreadId, spins: u32) -> bool {
+        let last = chain(arena, self.newest).find(|seen| seen.thread as usize == thread);
+        spins > last.map_or(0, |seen| seen.spins)
     }
 
-    /// Remembers that `thread` (at `epoch`) read or wrote `store`.
-    pub(crate) fn observe(&mut self, thread: ThreadId, epoch: u32, store: u32) {
-        if let Some(last) = self.observations.last_mut() {
-            if last.thread == thread && last.epoch == epoch {
-                last.store = store;
+    /// Remembers that `thread` (at `epoch`, after `spins` yields) read or wrote `store`.
+    pub(crate) fn observe(
+        &mut self,
+        arena: &mut Observations,
+        thread: ThreadId,
+        (epoch, spins): (u32, u32),
+        store: u32,
+    ) {
+        if let Some(newest) = arena.get_mut(self.newest as usize) {
+            let same =
+                (newest.thread as usize, newest.epoch, newest.spins) == (thread, epoch, spins);
+            if same {
+                newest.store = store;
                 return;
             }
         }
-        self.observations.push(Observation {
-            thread,
+        arena.push(Observation {
+            thread: thread as u32,
             epoch,
             store,
+            spins,
+            previous: self.newest,
         });
+        self.newest = (arena.len() - 1) as u32;
     }
 
     /// The positions a new plain store may take, latest first: after `floor`, never right
     /// before a read-modify-write (between it and the store it read).
     pub(crate) fn placements(&self, floor: usize) -> impl Iterator<Item = usize> + '_ {
-        (floor + 1..=self.order.len())
+        let len = self.len();
+        (floor + 1..=len)
             .rev()
-            .filter(|&p| p == self.order.len() || !self.stores[self.order[p] as usize].rmw)
+            .filter(move |&p| p == len || !self.stores[self.at(p)].rmw)
     }
 
     /// Adds a store at `position` in modification order; returns its id.
     pub(crate) fn insert(&mut self, position: usize, mut record: StoreRecord) -> u32 {
         let id = self.stores.len() as u32;
         record.position = position as u32;
-        for &later in &self.order[position..] {
-            self.stores[later as usize].position += 1;
+        if position < self.len() {
+            if self.order.is_empty() {
+                self.order = (0..id).collect();
+            }
+            for &later in &self.order[position..] {
+                self.stores[later as usize].position += 1;
+            }
+            self.order.insert(position, id);
+        } else if !self.order.is_empty() {
+            self.order.push(id);
         }
-        self.order.insert(position, id);
         self.stores.push(record);
         id
     }
 
     /// Whether the latest store is SeqCst (then a SeqCst access has no other choice).
     pub(crate) fn seq_cst_is_latest(&self) -> bool {
-        self.last_seq_cst == self.order.last().copied()
+        self.last_seq_cst == Some(self.latest().0 as u32)
     }
 
     /// A SeqCst store (`id`) ran: later SeqCst accesses read it or what follows it.
@@ -219,26 +262,31 @@ mod tests {
     fn inserting_keeps_positions_in_step_with_the_order() {
         let mut x = AtomicLocation::new(0);
         let one = x.insert(1, store(1));
+        assert!(x.order.is_empty(), "still the order stores ran");
         let two = x.insert(1, store(2));
         assert_eq!(x.order, [0, two, one]);
-        for (p, &id) in x.order.iter().enumerate() {
-            assert_eq!(x.stores[id as usize].position as usize, p);
+        let three = x.insert(3, store(3));
+        assert_eq!(x.order, [0, two, one, three]);
+        for p in 0..x.len() {
+            assert_eq!(x.stores[x.at(p)].position as usize, p);
         }
-        assert_eq!(x.latest().1.value, 1);
+        assert_eq!(x.latest().1.value, 3);
     }
 
     #[test]
     fn floors_follow_own_and_past_observations_only() {
         let mut x = AtomicLocation::new(0);
+        let mut arena = Observations::new();
         let one = x.insert(1, store(1));
-        x.observe(1, 1, one);
+        x.observe(&mut arena, 1, (1, 0), one);
         let mut now = VectorClock::default();
         let reader = |now: &VectorClock| {
-            x.floor(Reader {
+            let reader = Reader {
                 thread: 2,
                 now,
                 seq_cst: false,
-            })
+            };
+            x.floor(&arena, reader)
         };
         assert_eq!(reader(&now), 0, "thread 1's store is not in its past");
         now.tick(1);
@@ -248,7 +296,23 @@ mod tests {
             now: &VectorClock::default(),
             seq_cst: false,
         };
-        assert_eq!(x.floor(own), 1);
+        assert_eq!(x.floor(&arena, own), 1);
+    }
+
+    #[test]
+    fn a_thread_that_yielded_since_its_last_access_has_spun() {
+        let mut x = AtomicLocation::new(0);
+        let mut arena = Observations::new();
+        assert!(!x.spun(&arena, 1, 0));
+        assert!(x.spun(&arena, 1, 1), "it yielded before its first access");
+        x.observe(&mut arena, 1, (1, 1), 0);
+        assert!(!x.spun(&arena, 1, 1));
+        assert!(x.spun(&arena, 1, 2));
+        x.observe(&mut arena, 2, (1, 0), 0);
+        assert!(
+            x.spun(&arena, 1, 2),
+            "another thread's access changes nothing"
+        );
     }
 
     #[test]

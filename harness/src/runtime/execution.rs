@@ -11,6 +11,7 @@ use std::ptr::NonNull;
 
 use corosensei::Yielder;
 
+use super::coherence::Observations;
 use super::model_thread::ModelThread;
 use super::objects::{Object, ObjectState};
 use super::op::{
@@ -45,6 +46,8 @@ pub(crate) struct Execution {
     pub spurious_wakeups: bool,
     /// The value choice of the running step.
     pub choice: StepChoice,
+    /// What every thread read and wrote on each atomic location (see `coherence`).
+    pub observations: Observations,
 }
 
 /// Runs `f` with `execution` reachable from model threads.
@@ -116,6 +119,7 @@ pub(crate) struct Sizes {
     pub threads: usize,
     pub objects: usize,
     pub events: usize,
+    pub observations: usize,
 }
 
 impl Execution {
@@ -131,6 +135,7 @@ impl Execution {
             race: None,
             spurious_wakeups: false,
             choice: StepChoice::default(),
+            observations: Vec::with_capacity(sizes.observations),
         }
     }
 
@@ -140,6 +145,7 @@ impl Execution {
             threads: sizes.threads.max(self.threads.len()),
             objects: sizes.objects.max(self.objects.len()),
             events: sizes.events.max(self.events.len()),
+            observations: sizes.observations.max(self.observations.len()),
         }
     }
 

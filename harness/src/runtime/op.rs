@@ -231,8 +231,9 @@ impl Access {
         if self.object == other.object {
             return AccessKind::conflict(self.kind, other.kind);
         }
-        (self.object == SEQ_CST_FENCES && other.seq_cst)
-            || (other.object == SEQ_CST_FENCES && self.seq_cst)
+        self.seq_cst
+            && other.seq_cst
+            && (self.object == SEQ_CST_FENCES || other.object == SEQ_CST_FENCES)
     }
 
     /// A SeqCst access (or, on `SEQ_CST_FENCES`, a SeqCst fence).
@@ -334,26 +335,20 @@ pub(crate) struct Event {
 
 impl Event {
     pub(crate) fn access(&self) -> Option<Access> {
-        let seq_cst = match self.kind {
+        let sc = |order: Ordering| order == Ordering::SeqCst;
+        let (kind, seq_cst) = match self.kind {
+            EventKind::Load { order, .. } => (AccessKind::Read, sc(order)),
+            EventKind::Store { order, .. }
+            | EventKind::Rmw { order, .. }
+            | EventKind::CompareExchangeFailed { order, .. } => (AccessKind::Write, sc(order)),
             EventKind::Fence {
                 order: Ordering::SeqCst,
             } => return Some(Access::seq_cst(SEQ_CST_FENCES, AccessKind::Write)),
-            EventKind::Load { order, .. }
-            | EventKind::Store { order, .. }
-            | EventKind::Rmw { order, .. }
-            | EventKind::CompareExchangeFailed { order, .. } => order == Ordering::SeqCst,
-            _ => false,
-        };
-        let kind = match self.kind {
-            EventKind::Load { .. } => AccessKind::Read,
-            EventKind::Store { .. }
-            | EventKind::Rmw { .. }
-            | EventKind::CompareExchangeFailed { .. } => AccessKind::Write,
-            EventKind::Lock => AccessKind::Acquire,
-            EventKind::TryLock { acquired: true } => AccessKind::TryAcquire,
-            EventKind::TryLock { acquired: false } => AccessKind::Probe,
-            EventKind::Unlock => AccessKind::Release,
-            EventKind::Sync { access, .. } => access?,
+            EventKind::Lock => (AccessKind::Acquire, false),
+            EventKind::TryLock { acquired: true } => (AccessKind::TryAcquire, false),
+            EventKind::TryLock { acquired: false } => (AccessKind::Probe, false),
+            EventKind::Unlock => (AccessKind::Release, false),
+            EventKind::Sync { access, .. } => (access?, false),
             EventKind::Start
             | EventKind::Finish { .. }
             | EventKind::Yield
