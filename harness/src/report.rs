@@ -112,7 +112,13 @@ pub(crate) fn event_label(event: &Event) -> String {
         EventKind::Yield => "yield".into(),
         EventKind::Spawn { child } => format!("spawn thread {child}"),
         EventKind::Join { target } => format!("join thread {target}"),
+        EventKind::Load {
+            value, stale: true, ..
+        } => format!("load {object} = {value} (stale)"),
         EventKind::Load { value, .. } => format!("load {object} = {value}"),
+        EventKind::Store {
+            value, early: true, ..
+        } => format!("store {object} = {value} (before a later one)"),
         EventKind::Store { value, .. } => format!("store {object} = {value}"),
         EventKind::Rmw { old, new, .. } => format!("rmw {object} {old}->{new}"),
         EventKind::CompareExchangeFailed { actual, .. } => {

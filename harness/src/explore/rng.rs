@@ -38,7 +38,8 @@ impl Rng {
     /// the same threads whether or not the program's operations have value choices.
     pub(crate) fn value_choice(seed: u64, execution: u64, step: usize) -> u32 {
         let step = mix((step as u64).wrapping_add(1).wrapping_mul(GOLDEN_GAMMA));
-        (Rng::for_execution(seed, execution).state ^ step).rotate_left(17) as u32
+        // Mixed again, so that the choices of neighbouring steps are independent.
+        (mix(Rng::for_execution(seed, execution).state ^ step) >> 32) as u32
     }
 
     pub(crate) fn next_u64(&mut self) -> u64 {

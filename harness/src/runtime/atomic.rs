@@ -184,6 +184,7 @@ impl Execution {
             value,
             reads_from,
             order,
+            stale: option != 0,
         };
         self.record(kind, Some(object), site);
         value
@@ -206,7 +207,13 @@ impl Execution {
             .placements(floor)
             .nth(option)
             .expect("the last place is always allowed");
-        self.record(EventKind::Store { value, order }, Some(object), site);
+        let early = option != 0;
+        let kind = EventKind::Store {
+            value,
+            order,
+            early,
+        };
+        self.record(kind, Some(object), site);
         self.place_store(object, value, order, position, None);
     }
 
@@ -324,7 +331,13 @@ impl Execution {
     /// so it is recorded as a store without a scheduling point.
     pub(crate) fn atomic_overwrite(&mut self, object: ObjectIndex, value: u64, site: Site) {
         let order = Ordering::Relaxed;
-        self.record(EventKind::Store { value, order }, Some(object), site);
+        let early = false;
+        let kind = EventKind::Store {
+            value,
+            order,
+            early,
+        };
+        self.record(kind, Some(object), site);
         let end = self.location(object).len();
         self.place_store(object, value, order, end, None);
     }

@@ -282,10 +282,15 @@ pub(crate) enum EventKind {
         value: u64,
         reads_from: usize,
         order: Ordering,
+        /// It read a store older than the latest (weak memory).
+        stale: bool,
     },
     Store {
         value: u64,
         order: Ordering,
+        /// It went before a store already made (weak memory: not last in modification
+        /// order).
+        early: bool,
     },
     Rmw {
         old: u64,
