@@ -1,0 +1,176 @@
+//! Differential test of DPOR's reduction under weak memory: random small programs of
+//! atomics with mixed orderings, fences and weak compare-exchanges are explored by DPOR and
+//! by weft's search without reduction (a preemption bound no execution reaches: every
+//! schedulable thread at every step, every value choice of every step). Both must reach
+//! exactly the same outcomes; so must two workers and three shards of a split exploration.
+//! The outcomes themselves are pinned by the litmus tests (`tests/litmus.rs`).
+#![cfg(feature = "permute")]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex as StdMutex};
+
+use common::Rng;
+use weft::sync::atomic::{fence, AtomicU64, Ordering};
+use weft::{thread, Builder};
+
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Load(usize, Ordering),
+    Store(usize, u64, Ordering),
+    Add(usize, Ordering),
+    /// Location, expected, new, ordering, weak.
+    Cas(usize, u64, u64, Ordering, bool),
+    Fence(Ordering),
+}
+
+type Program = Vec<Vec<Op>>;
+
+fn ordering(rng: &mut Rng, load: bool) -> Ordering {
+    match (rng.below(4), load) {
+        (0, _) => Ordering::Relaxed,
+        (1, true) => Ordering::Acquire,
+        (1, false) => Ordering::Release,
+        (2, _) => Ordering::AcqRel,
+        _ => Ordering::SeqCst,
+    }
+}
+
+fn op(rng: &mut Rng) -> Op {
+    let loc = rng.below(2) as usize;
+    match rng.below(9) {
+        0..=2 => {
+            let order = match ordering(rng, true) {
+                Ordering::AcqRel => Ordering::Acquire,
+                order => order,
+            };
+            Op::Load(loc, order)
+        }
+        3..=5 => {
+            let order = match ordering(rng, false) {
+                Ordering::AcqRel => Ordering::Release,
+                order => order,
+            };
+            Op::Store(loc, 1 + rng.below(2), order)
+        }
+        6 => Op::Add(loc, ordering(rng, false)),
+        7 => Op::Cas(
+            loc,
+            rng.below(2),
+            3,
+            ordering(rng, false),
+            rng.below(2) == 0,
+        ),
+        _ => Op::Fence(match rng.below(3) {
+            0 => Ordering::Acquire,
+            1 => Ordering::Release,
+            _ => Ordering::SeqCst,
+        }),
+    }
+}
+
+/// 2–3 threads of 1–3 operations.
+fn program(rng: &mut Rng) -> Program {
+    let threads = 2 + rng.below(2) as usize;
+    (0..threads)
+        .map(|_| (0..1 + rng.below(3)).map(|_| op(rng)).collect())
+        .collect()
+}
+
+/// Each thread's results in order, then the final values.
+type Observation = Vec<u64>;
+
+fn run_thread(ops: &[Op], values: &[AtomicU64; 2]) -> Vec<u64> {
+    let mut seen = Vec::new();
+    for &op in ops {
+        match op {
+            Op::Load(x, order) => seen.push(values[x].load(order)),
+            Op::Store(x, v, order) => values[x].store(v, order),
+            Op::Add(x, order) => seen.push(values[x].fetch_add(1, order)),
+            Op::Cas(x, expected, new, order, weak) => {
+                let failure = match order {
+                    Ordering::Release | Ordering::Relaxed => Ordering::Relaxed,
+                    Ordering::SeqCst => Ordering::SeqCst,
+                    _ => Ordering::Acquire,
+                };
+                let result = match weak {
+                    true => values[x].compare_exchange_weak(expected, new, order, failure),
+                    false => values[x].compare_exchange(expected, new, order, failure),
+                };
+                seen.push(match result {
+                    Ok(v) => v,
+                    Err(v) => 100 + v,
+                });
+            }
+            Op::Fence(order) => fence(order),
+        }
+    }
+    seen
+}
+
+fn run_on_weft(program: &Program, builder: Builder) -> BTreeSet<Observation> {
+    let outcomes = Arc::new(StdMutex::new(BTreeSet::new()));
+    let sink = outcomes.clone();
+    let program = Arc::new(program.clone());
+    let stats = builder
+        .explore(move || {
+            let values = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
+            let handles: Vec<_> = (1..program.len())
+                .map(|t| {
+                    let (program, values) = (program.clone(), values.clone());
+                    thread::spawn(move || run_thread(&program[t], &values))
+                })
+                .collect();
+            let mut observation = run_thread(&program[0], &values);
+            for handle in handles {
+                observation.extend(handle.join().unwrap());
+            }
+            observation.extend(values.iter().map(|v| v.load(Ordering::SeqCst)));
+            sink.lock().unwrap().insert(observation);
+        })
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    assert!(stats.complete);
+    let found = outcomes.lock().unwrap().clone();
+    found
+}
+
+fn compare(program: &Program, case: usize, split: bool) {
+    let everything = run_on_weft(program, Builder::new().preemption_bound(1_000));
+    let reduced = run_on_weft(program, Builder::new().jobs(1));
+    assert_eq!(reduced, everything, "case {case}: DPOR on {program:?}");
+    if split {
+        let workers = run_on_weft(program, Builder::new().split_depth(2).jobs(2));
+        assert_eq!(workers, everything, "case {case}: 2 workers on {program:?}");
+        let mut shards = BTreeSet::new();
+        for k in 0..3 {
+            shards.extend(run_on_weft(
+                program,
+                Builder::new().split_depth(2).shard(k, 3),
+            ));
+        }
+        assert_eq!(shards, everything, "case {case}: 3 shards on {program:?}");
+    }
+}
+
+#[test]
+fn dpor_reaches_every_weak_outcome_of_random_programs() {
+    let mut rng = Rng(0x3a7e_11c0_5eed_0001);
+    for case in 0..30 {
+        let program = program(&mut rng);
+        compare(&program, case, case % 5 == 0);
+    }
+}
+
+/// More and longer runs: `WEFT_DIFF_SEED=7 WEFT_DIFF_CASES=2000 cargo test --release
+/// --features permute --test weak_differential -- --ignored`.
+#[test]
+#[ignore]
+fn many_random_programs() {
+    let var = |name, default| std::env::var(name).map_or(default, |s: String| s.parse().unwrap());
+    let mut rng = Rng(var("WEFT_DIFF_SEED", 7) | 1);
+    for case in 0..var("WEFT_DIFF_CASES", 2000) {
+        let program = program(&mut rng);
+        compare(&program, case as usize, case % 5 == 0);
+    }
+}
