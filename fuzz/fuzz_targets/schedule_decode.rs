@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use weft::sync::atomic::{AtomicUsize, Ordering::Relaxed, Ordering::SeqCst};
 use weft::sync::Arc;
 use weft::{Builder, FailureKind, Strategy};
 
@@ -15,6 +15,9 @@ fn model() {
         x2.fetch_add(1, SeqCst);
     });
     x.fetch_add(1, SeqCst);
+    // A Relaxed load may read either store: a step with a value choice (`T~K`).
+    let seen = x.load(Relaxed);
+    assert!(seen == 1 || seen == 2);
     t.join().unwrap();
     assert_eq!(x.load(SeqCst), 2);
 }
