@@ -27,6 +27,106 @@ use weft::{Builder, FailureKind};
 // ---------------------------------------------------------------------------------------
 // Helpers
 
+/// For each program: the executions weft explores, and the RC11-consistent execution graphs
+/// it has (what an optimal explorer such as TruSt would explore; counted by brute force
+/// over every rf and mo). weft is optimal when every atomic is SeqCst (one execution per
+/// graph); with weaker orderings it runs every Mazurkiewicz trace of the interleaving
+/// times the value choices of its steps, which repeats graphs (see README, "Weak memory").
+/// The executions are asserted, so a change in the exploration shows here.
+const EXECUTIONS: &[(&str, u64, u64)] = &[
+    ("2+2W (Relaxed, None)", 12, 4),
+    ("2+2W (Relaxed, Some(SeqCst))", 8, 3),
+    ("2+2W (Release, None)", 12, 4),
+    ("2+2W (SeqCst, None)", 3, 3),
+    ("CoRR (Relaxed, Relaxed)", 20, 6),
+    ("CoRR (Release, Acquire)", 20, 6),
+    ("CoRR (SeqCst, SeqCst)", 6, 6),
+    ("CoRR two writers Relaxed", 78, 12),
+    ("CoRW Relaxed", 7, 3),
+    ("CoWR Relaxed", 8, 3),
+    ("CoWW Relaxed", 9, 3),
+    ("IRIW (Relaxed, Relaxed, None)", 77, 16),
+    ("IRIW (Relaxed, Relaxed, Some(SeqCst))", 108, 15),
+    ("IRIW (Release, Acquire, None)", 77, 16),
+    ("IRIW (SeqCst, SeqCst, None)", 15, 15),
+    ("ISA2 (Relaxed, Relaxed, Relaxed)", 23, 8),
+    ("ISA2 (Relaxed, Release, Acquire)", 22, 7),
+    ("ISA2 (SeqCst, SeqCst, SeqCst)", 7, 7),
+    ("LB (Acquire, Release)", 5, 3),
+    ("LB (Relaxed, Relaxed)", 5, 3),
+    ("LB (SeqCst, SeqCst)", 3, 3),
+    (
+        "MP (Relaxed, Relaxed, Acquire, Relaxed, [None, None])",
+        7,
+        4,
+    ),
+    (
+        "MP (Relaxed, Relaxed, Relaxed, Relaxed, [None, None])",
+        7,
+        4,
+    ),
+    (
+        "MP (Relaxed, Relaxed, Relaxed, Relaxed, [Some(Release), Some(Acquire)])",
+        6,
+        3,
+    ),
+    (
+        "MP (Relaxed, Release, Acquire, Relaxed, [None, None])",
+        6,
+        3,
+    ),
+    (
+        "MP (Relaxed, Release, Relaxed, Relaxed, [None, None])",
+        7,
+        4,
+    ),
+    ("MP (SeqCst, SeqCst, SeqCst, SeqCst, [None, None])", 3, 3),
+    ("R (Relaxed, Relaxed, None)", 10, 4),
+    ("R (Relaxed, Relaxed, Some(SeqCst))", 7, 3),
+    ("R (Release, Acquire, None)", 10, 4),
+    ("R (SeqCst, SeqCst, None)", 3, 3),
+    ("S (Relaxed, Relaxed, Relaxed, Relaxed, None)", 8, 4),
+    ("S (Relaxed, Relaxed, Relaxed, Relaxed, Some(SeqCst))", 7, 3),
+    ("S (Relaxed, Release, Acquire, Relaxed, None)", 7, 3),
+    ("S (SeqCst, SeqCst, SeqCst, SeqCst, None)", 3, 3),
+    (
+        "SB (Relaxed, Relaxed, Relaxed, Relaxed, [None, None])",
+        8,
+        4,
+    ),
+    (
+        "SB (Relaxed, Relaxed, Relaxed, Relaxed, [Some(SeqCst), None])",
+        8,
+        4,
+    ),
+    (
+        "SB (Relaxed, Relaxed, Relaxed, Relaxed, [Some(SeqCst), Some(SeqCst)])",
+        6,
+        3,
+    ),
+    (
+        "SB (Release, Acquire, Release, Acquire, [None, None])",
+        8,
+        4,
+    ),
+    ("SB (SeqCst, Acquire, SeqCst, Acquire, [None, None])", 8, 4),
+    (
+        "SB (SeqCst, SeqCst, Relaxed, Relaxed, [None, Some(SeqCst)])",
+        7,
+        3,
+    ),
+    ("SB (SeqCst, SeqCst, SeqCst, SeqCst, [None, None])", 3, 3),
+    ("WRC (Relaxed, Relaxed)", 23, 8),
+    ("WRC (Release, Acquire)", 22, 7),
+    ("WRC (SeqCst, SeqCst)", 7, 7),
+    ("compare_exchange", 1, 1),
+    ("compare_exchange_weak", 2, 2),
+    ("fetch_add Relaxed", 2, 2),
+    ("release sequence (Relaxed, true)", 13, 7),
+    ("release sequence (Release, false)", 12, 6),
+    ("release sequence (Release, true)", 12, 6),
+];
+
 /// The outcomes of every execution of one program, and how many executions there were.
 struct Outcomes<T> {
     /// The shape and its orderings, for assertion messages.
@@ -46,6 +146,15 @@ impl<T: Ord + Debug> Outcomes<T> {
             self.seen, expected,
             "{}: missing {missing:?}, not allowed {extra:?} ({} executions)",
             self.label, self.executions
+        );
+        let (_, explored, graphs) = EXECUTIONS
+            .iter()
+            .find(|(label, ..)| *label == self.label)
+            .unwrap_or_else(|| panic!("{}: not in EXECUTIONS", self.label));
+        assert_eq!(
+            self.executions, *explored,
+            "{}: executions explored ({graphs} consistent graphs)",
+            self.label
         );
     }
 }
