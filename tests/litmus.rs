@@ -119,12 +119,13 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("WRC (Relaxed, Relaxed)", 23, 8),
     ("WRC (Release, Acquire)", 22, 7),
     ("WRC (SeqCst, SeqCst)", 7, 7),
+    ("RMW reads an old store", 32, 10),
     ("compare_exchange", 1, 1),
     ("compare_exchange_weak", 2, 2),
     ("fetch_add Relaxed", 2, 2),
-    ("release sequence (Relaxed, true)", 13, 7),
-    ("release sequence (Release, false)", 12, 6),
-    ("release sequence (Release, true)", 12, 6),
+    ("release sequence (Relaxed, true)", 19, 7),
+    ("release sequence (Release, false)", 18, 6),
+    ("release sequence (Release, true)", 18, 6),
 ];
 
 /// The outcomes of every execution of one program, and how many executions there were.
@@ -853,6 +854,40 @@ fn fetch_add_relaxed_never_loses_an_update() {
         record((a, b, m[0].load(Relaxed)));
     })
     .are([(0, 1, 2), (1, 0, 2)]);
+}
+
+#[test]
+fn relaxed_rmw_may_read_a_store_older_than_one_its_thread_heard_of() {
+    // `x=1 ‖ r1=x; y=1 ‖ r2=y; r3=x.fetch_add(2)`, outcome (r1, r2, r3, final x). Allowed
+    // r1=1, r2=1, r3=0, x=1: the RMW reads the initial store and goes before `x=1` in mo;
+    // nothing orders `x=1` before it (Relaxed rf is no synchronisation), so coherence
+    // allows it although `x=1` ran first.
+    outcomes("RMW reads an old store", |record| {
+        let m = memory::<2>();
+        let t1 = run(&m, |[x, _]| x.store(1, Relaxed));
+        let t2 = run(&m, |[x, y]| {
+            let r1 = x.load(Relaxed);
+            y.store(1, Relaxed);
+            r1
+        });
+        let t3 = run(&m, |[x, y]| (y.load(Relaxed), x.fetch_add(2, Relaxed)));
+        t1.join().unwrap();
+        let r1 = t2.join().unwrap();
+        let (r2, r3) = t3.join().unwrap();
+        record((r1, r2, r3, m[0].load(Relaxed)));
+    })
+    .are([
+        (0, 0, 0, 1),
+        (0, 0, 1, 3),
+        (0, 1, 0, 1),
+        (0, 1, 1, 3),
+        (1, 0, 0, 1),
+        (1, 0, 1, 3),
+        (1, 1, 0, 1),
+        (1, 1, 1, 3),
+        (2, 0, 0, 1),
+        (3, 0, 1, 3),
+    ]);
 }
 
 /// The locations of the release-sequence program: a flag and the data it publishes, as a

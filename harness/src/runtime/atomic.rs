@@ -16,16 +16,16 @@ use super::objects::ObjectState;
 use super::op::{EventKind, ObjectIndex, Site};
 use super::race::{CellAccess, Race};
 
-/// What a compare-exchange does, by the store it reads.
+/// What a compare-exchange does, by the position (in modification order) of the store it
+/// reads.
 #[derive(Clone, Copy)]
 enum Exchange {
-    /// Reads the latest store, which holds the expected value, and replaces it.
-    Succeed,
-    /// Reads the store at this position, which does not hold the expected value, and fails.
+    /// The store holds the expected value: the exchange replaces it, right after it.
+    Succeed(usize),
+    /// The store does not hold the expected value: the exchange fails.
     Fail(usize),
-    /// A weak compare-exchange reads the latest store, which holds the expected value, and
-    /// fails anyway.
-    Spurious,
+    /// A weak compare-exchange reads the expected value and fails anyway.
+    Spurious(usize),
 }
 
 impl Execution {
@@ -217,7 +217,8 @@ impl Execution {
         self.place_store(object, value, order, position, None);
     }
 
-    /// Reads the latest value, stores `update(old)` right after it, returns `old`.
+    /// Reads a store between the thread's floor and the last that no other read-modify-write
+    /// read (the step's choice), stores `update(old)` right after it, returns `old`.
     pub(crate) fn atomic_rmw(
         &mut self,
         object: ObjectIndex,
@@ -225,7 +226,12 @@ impl Execution {
         update: impl FnOnce(u64) -> u64,
         site: Site,
     ) -> u64 {
-        let (reads_from, _) = self.location(object).latest();
+        let floor = self.floor(object, order, true);
+        let options = self.location(object).rmw_reads(floor).count();
+        let option = self.choice.take(options);
+        let position = (self.location(object).rmw_reads(floor).nth(option))
+            .expect("the latest store is always free");
+        let reads_from = self.location(object).at(position);
         let old = self.read_store(object, reads_from, order);
         let new = update(old);
         let kind = EventKind::Rmw {
@@ -235,32 +241,32 @@ impl Execution {
             order,
         };
         self.record(kind, Some(object), site);
-        let end = self.location(object).len();
-        self.place_store(object, new, order, end, Some(reads_from));
+        self.place_store(object, new, order, position + 1, Some(reads_from));
         old
     }
 
-    /// The outcomes a compare-exchange may have, in option order: from the latest store
-    /// (success if it holds `expected`, and then, when `weak`, a spurious failure), then a
-    /// failure for each older store above the floor that does not hold `expected`.
+    /// The outcomes a compare-exchange may have, in option order, from the latest store
+    /// down to the floor: success for a store holding `expected` that no other
+    /// read-modify-write read (and then, when `weak`, a spurious failure), a failure for a
+    /// store that does not hold it.
     fn exchanges(
         location: &AtomicLocation,
         floor: usize,
         expected: u64,
         weak: bool,
     ) -> impl Iterator<Item = Exchange> + '_ {
-        let last = location.len() - 1;
-        let latest = location.latest().1.value == expected;
-        let first = match (latest, weak) {
-            (true, true) => [Some(Exchange::Succeed), Some(Exchange::Spurious)],
-            (true, false) => [Some(Exchange::Succeed), None],
-            (false, _) => [Some(Exchange::Fail(last)), None],
-        };
-        let older = (floor..last)
-            .rev()
-            .filter(move |&p| location.stores[location.at(p)].value != expected)
-            .map(Exchange::Fail);
-        first.into_iter().flatten().chain(older)
+        (floor..location.len()).rev().flat_map(move |p| {
+            let holds = location.stores[location.at(p)].value == expected;
+            match (holds, location.rmw_may_read(p)) {
+                (false, _) => [Some(Exchange::Fail(p)), None],
+                (true, free) => [
+                    free.then_some(Exchange::Succeed(p)),
+                    weak.then_some(Exchange::Spurious(p)),
+                ],
+            }
+            .into_iter()
+            .flatten()
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -274,7 +280,11 @@ impl Execution {
         weak: bool,
         site: Site,
     ) -> Result<u64, u64> {
-        let floor = self.floor(object, failure, true);
+        let read_order = match success {
+            Ordering::SeqCst => Ordering::SeqCst,
+            _ => failure,
+        };
+        let floor = self.floor(object, read_order, true);
         // At most one spurious failure in a row (fairness: a retry loop ends).
         let thread = &mut self.threads[self.current];
         let weak = weak && !std::mem::take(&mut thread.failed_spuriously);
@@ -286,8 +296,8 @@ impl Execution {
             .nth(option)
             .expect("a compare-exchange has an outcome");
         match exchange {
-            Exchange::Succeed => {
-                let (reads_from, _) = self.location(object).latest();
+            Exchange::Succeed(position) => {
+                let reads_from = self.location(object).at(position);
                 let old = self.read_store(object, reads_from, success);
                 let kind = EventKind::Rmw {
                     old,
@@ -296,18 +306,13 @@ impl Execution {
                     order: success,
                 };
                 self.record(kind, Some(object), site);
-                let end = self.location(object).len();
-                self.place_store(object, new, success, end, Some(reads_from));
+                self.place_store(object, new, success, position + 1, Some(reads_from));
                 Ok(old)
             }
-            Exchange::Fail(_) | Exchange::Spurious => {
-                let position = match exchange {
-                    Exchange::Fail(position) => position,
-                    _ => {
-                        self.threads[self.current].failed_spuriously = true;
-                        self.location(object).len() - 1
-                    }
-                };
+            Exchange::Fail(position) | Exchange::Spurious(position) => {
+                if matches!(exchange, Exchange::Spurious(_)) {
+                    self.threads[self.current].failed_spuriously = true;
+                }
                 let reads_from = self.location(object).at(position);
                 let actual = self.read_store(object, reads_from, failure);
                 let kind = EventKind::CompareExchangeFailed {

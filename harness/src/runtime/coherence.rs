@@ -11,8 +11,8 @@
 //! after the operational reading of RC11's SC fences, as in promising-style semantics).
 //!
 //! A load reads any store from its floor to the last; a store goes anywhere after its floor,
-//! except between a read-modify-write and the store it read (RMW atomicity); an RMW reads the
-//! last store and goes right after it. Stores are appended to `stores` as they run, so a
+//! except between a read-modify-write and the store it read (RMW atomicity); an RMW reads a
+//! store from its floor on that no other RMW read, and goes right after it. Stores are appended to `stores` as they run, so a
 //! store's id never changes; its place in `order` does when a later store goes before it.
 //!
 //! Observations live in one arena per execution (`Observations`), each location chaining its
@@ -213,6 +213,17 @@ impl AtomicLocation {
         (floor + 1..=len)
             .rev()
             .filter(move |&p| p == len || !self.stores[self.at(p)].rmw)
+    }
+
+    /// Whether a read-modify-write may read the store at `position`: it then goes right
+    /// after it, so no other read-modify-write may have read it.
+    pub(crate) fn rmw_may_read(&self, position: usize) -> bool {
+        position + 1 == self.len() || !self.stores[self.at(position + 1)].rmw
+    }
+
+    /// The positions a read-modify-write may read, latest first, from `floor` on.
+    pub(crate) fn rmw_reads(&self, floor: usize) -> impl Iterator<Item = usize> + '_ {
+        (floor..self.len()).rev().filter(|&p| self.rmw_may_read(p))
     }
 
     /// Adds a store at `position` in modification order; returns its id.
