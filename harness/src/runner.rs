@@ -17,22 +17,24 @@ use crate::explore::guided::Guided;
 use crate::explore::pct::Pct;
 use crate::explore::random::RandomWalk;
 use crate::explore::replay::Replay;
-use crate::explore::{Decision, Explorer, Turn};
+use crate::explore::{Explorer, Turn};
 use crate::failure::{Failure, Stats};
 use crate::observe::progress::Progress;
 use crate::observe::{self, trace_file};
 use crate::report::{self, Context};
-use crate::runtime::coroutine::{self, StackPool, ThreadCoroutine};
+use crate::runtime::coroutine::StackPool;
 use crate::runtime::execution::{self, Execution, Sizes};
 use crate::runtime::happens_before::ThreadClocks;
 use crate::runtime::model_thread::ModelThread;
-use crate::runtime::op::{Op, OpKind, Site, ThreadId};
+use crate::runtime::op::{Op, OpKind, Site};
 use crate::runtime::panic_capture;
-use crate::runtime::thread_set::ThreadSet;
-use crate::runtime::value_choice::{Requested, StepChoice};
 use crate::schedule::Schedule;
 use crate::shorten;
 use crate::verdict::{judge, Ending};
+
+mod steps;
+
+use steps::Steps;
 
 pub(crate) type Model = Arc<dyn Fn() + Send + Sync + 'static>;
 
@@ -144,20 +146,6 @@ pub(crate) struct Runner<'a> {
     simplifying: bool,
     /// The concurrency coverage of the last execution, when the strategy reports it.
     coverage: Option<Vec<u32>>,
-}
-
-/// The state of the step loop of one execution.
-struct Steps<'a> {
-    execution: &'a RefCell<Execution>,
-    coroutines: Vec<Option<ThreadCoroutine>>,
-    pool: &'a mut StackPool,
-    schedule: Schedule,
-    preemptions: usize,
-    blocked: bool,
-    /// Who ran the last step.
-    turn: Turn,
-    /// The execution's number when every operation is logged (`WEFT_LOG`).
-    log: Option<u64>,
 }
 
 impl<'a> Runner<'a> {
@@ -331,130 +319,5 @@ impl<'a> Runner<'a> {
             *edges = crate::coverage::edges(&execution.borrow());
         }
         outcome
-    }
-}
-
-/// Who runs next in an execution the runner finishes without the explorer: the thread that
-/// ran last, unless it just yielded (then the next one in turn, so that spinning threads do
-/// not starve the one they wait for).
-fn finishing_thread(execution: &Execution, turn: Turn, schedulable: &ThreadSet) -> ThreadId {
-    let Some(last) = turn.last.filter(|&p| schedulable.contains(p)) else {
-        return schedulable.first().expect("not empty");
-    };
-    if !execution.threads[last].yielded {
-        return last;
-    }
-    (schedulable.iter().find(|&t| t > last))
-        .or(schedulable.first())
-        .expect("not empty")
-}
-
-impl Steps<'_> {
-    fn run(&mut self, explorer: &mut dyn Explorer, max_steps: usize) -> Ending {
-        let mut schedulable = ThreadSet::default();
-        loop {
-            let step = self.schedule.threads.len();
-            let turn = self.turn;
-            self.execution.borrow().schedulable(&mut schedulable);
-            if schedulable.is_empty() {
-                return Ending::Quiescent;
-            }
-            if step >= max_steps {
-                return Ending::Livelock { max_steps };
-            }
-            let decision = if self.blocked {
-                Decision::Blocked
-            } else {
-                explorer.choose(&self.execution.borrow(), step, turn, &schedulable)
-            };
-            let thread = match decision {
-                Decision::Run(thread) => thread,
-                Decision::Blocked => {
-                    self.blocked = true;
-                    finishing_thread(&self.execution.borrow(), turn, &schedulable)
-                }
-                Decision::Diverged(message) => return Ending::Diverged(message),
-            };
-            if turn.preempts(&schedulable, thread) {
-                self.preemptions += 1;
-            }
-            self.schedule.threads.push(thread as u32);
-            let requested = match self.blocked {
-                true => Requested::default(),
-                false => explorer.alternative(step),
-            };
-            let first_event = {
-                let mut e = self.execution.borrow_mut();
-                e.choice = StepChoice::new(requested);
-                e.events.len()
-            };
-            match self.resume(thread, step) {
-                Ok(started) => {
-                    self.turn = Turn {
-                        last: Some(thread),
-                        preemptible: (!started).then_some(thread),
-                    }
-                }
-                Err(message) => return Ending::Internal(message),
-            }
-            let choice = self.execution.borrow().choice;
-            if let Some(mismatch) = choice.mismatch() {
-                return Ending::Diverged(format!("step {step}: {mismatch}"));
-            }
-            if choice.used != 0 {
-                self.schedule.values.push((step as u32, choice.used));
-            }
-            let e = self.execution.borrow();
-            if !self.blocked {
-                explorer.after_step(&e, step, first_event..e.events.len());
-            }
-            if let Some(number) = self.log {
-                observe::log::step(&e, number, step, first_event..e.events.len());
-            }
-            if e.race.is_some() {
-                return Ending::DataRace;
-            }
-            if e.threads[0].finished && e.threads[0].payload.is_some() {
-                return Ending::MainPanicked;
-            }
-        }
-    }
-
-    /// Runs `thread`'s step: its pending operation and everything up to its next one.
-    /// True when the step was the thread's start.
-    fn resume(&mut self, thread: ThreadId, step: usize) -> Result<bool, String> {
-        let started = {
-            let mut e = self.execution.borrow_mut();
-            e.current = thread;
-            e.step = step;
-            let op = e.threads[thread].pending.take();
-            e.threads[thread].yielded = false;
-            e.running = true;
-            op.is_some_and(|op| op.kind == OpKind::Start)
-        };
-        if self.coroutines.len() <= thread {
-            self.coroutines.resize_with(thread + 1, || None);
-        }
-        if self.coroutines[thread].is_none() {
-            self.coroutines[thread] = Some(coroutine::start(self.pool, thread)?);
-        }
-        coroutine::resume(&mut self.coroutines[thread], self.pool);
-        self.execution.borrow_mut().running = false;
-        Ok(started)
-    }
-
-    /// Leaks the coroutines and closures of threads that will never run again: unwinding
-    /// them would run user code in states the model never reached.
-    fn abandon(&mut self) {
-        for slot in &mut self.coroutines {
-            if let Some(coroutine) = slot.take() {
-                std::mem::forget(coroutine);
-            }
-        }
-        for thread in &mut self.execution.borrow_mut().threads {
-            if let Some(body) = thread.body.take() {
-                std::mem::forget(body);
-            }
-        }
     }
 }

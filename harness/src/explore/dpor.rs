@@ -41,6 +41,11 @@
 //! explored as above, with one change: a thread asleep since above the cut (`inherited`)
 //! does not stand for a reversal unless it would run first in it (`cut`, `races`).
 //!
+//! A step whose operation has several outcomes under weak memory (its value choices, see
+//! `runtime::value_choice`) explores each of them, in order, as part of its thread's
+//! branch at the node (`next`). Traces times value choices can repeat an execution graph,
+//! so with weak orderings the exploration is complete but no longer optimal.
+//!
 //! Invariant: a node's `done` holds every thread explored from it; a thread in a node's sleep
 //! set is never chosen freely there, except in the case above. So (without blocking
 //! primitives) no two complete executions are equivalent and none ends with every thread

@@ -4,8 +4,10 @@
 //! Invariant: two events conflict — swapping them could change what either observes or
 //! whether either is enabled — exactly when their accesses are on one object and at least
 //! one modifies it (loads and failed `try_lock`s only observe), or, for blocking primitives,
-//! when `SyncAccess::conflict` says so. Events without an access (start, spawn, join, yield, finish, fence, cell
-//! accesses) commute with everything; spawn and join order threads through clocks instead.
+//! when `SyncAccess::conflict` says so; and a SeqCst fence conflicts with every SeqCst fence
+//! and SeqCst atomic access (`SEQ_CST_FENCES`). Events without an access (start, spawn,
+//! join, yield, finish, Acquire/Release fences, cell accesses) commute with everything;
+//! spawn and join order threads through clocks instead.
 
 use std::panic::Location;
 use std::sync::atomic::Ordering;
