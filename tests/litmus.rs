@@ -35,7 +35,7 @@ use weft::{Builder, FailureKind};
 /// The executions are asserted, so a change in the exploration shows here.
 const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("2+2W (Relaxed, None)", 12, 4),
-    ("2+2W (Relaxed, Some(SeqCst))", 8, 3),
+    ("2+2W (Relaxed, Some(SeqCst))", 9, 3),
     ("2+2W (Release, None)", 12, 4),
     ("2+2W (SeqCst, None)", 3, 3),
     ("CoRR (Relaxed, Relaxed)", 20, 6),
@@ -46,7 +46,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("CoWR Relaxed", 8, 3),
     ("CoWW Relaxed", 9, 3),
     ("IRIW (Relaxed, Relaxed, None)", 77, 16),
-    ("IRIW (Relaxed, Relaxed, Some(SeqCst))", 108, 15),
+    ("IRIW (Relaxed, Relaxed, Some(SeqCst))", 74, 15),
     ("IRIW (Release, Acquire, None)", 77, 16),
     ("IRIW (SeqCst, SeqCst, None)", 15, 15),
     ("ISA2 (Relaxed, Relaxed, Relaxed)", 23, 8),
@@ -101,7 +101,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ),
     (
         "SB (Relaxed, Relaxed, Relaxed, Relaxed, [Some(SeqCst), Some(SeqCst)])",
-        6,
+        5,
         3,
     ),
     (
@@ -112,7 +112,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("SB (SeqCst, Acquire, SeqCst, Acquire, [None, None])", 8, 4),
     (
         "SB (SeqCst, SeqCst, Relaxed, Relaxed, [None, Some(SeqCst)])",
-        7,
+        5,
         3,
     ),
     ("SB (SeqCst, SeqCst, SeqCst, SeqCst, [None, None])", 3, 3),
@@ -123,6 +123,33 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("compare_exchange", 1, 1),
     ("compare_exchange_weak", 2, 2),
     ("fetch_add Relaxed", 2, 2),
+    ("publish (SeqCst, [None, None], Load(SeqCst))", 7, 4),
+    ("publish (SeqCst, [None, None], Store(SeqCst))", 8, 4),
+    (
+        "publish (SeqCst, [None, None], CompareExchange(1, SeqCst, Relaxed))",
+        7,
+        4,
+    ),
+    (
+        "publish (SeqCst, [None, None], CompareExchange(0, Relaxed, SeqCst))",
+        7,
+        4,
+    ),
+    (
+        "publish (Relaxed, [Some(SeqCst), None], Load(SeqCst))",
+        7,
+        4,
+    ),
+    (
+        "publish (SeqCst, [None, Some(SeqCst)], Load(Relaxed))",
+        7,
+        4,
+    ),
+    (
+        "publish (Relaxed, [Some(SeqCst), Some(SeqCst)], Load(Relaxed))",
+        6,
+        3,
+    ),
     ("release sequence (Relaxed, true)", 19, 7),
     ("release sequence (Release, false)", 18, 6),
     ("release sequence (Release, true)", 18, 6),
@@ -229,5 +256,7 @@ mod coherence;
 mod more_threads;
 #[path = "litmus/read_modify_writes.rs"]
 mod read_modify_writes;
+#[path = "litmus/seq_cst_order.rs"]
+mod seq_cst_order;
 #[path = "litmus/two_threads.rs"]
 mod two_threads;

@@ -223,7 +223,7 @@ impl Explorer for Probe {
         });
         let mut seen: Vec<Vec<(usize, Access)>> = Vec::new();
         for event in &execution.events {
-            let Some(access) = event.access().filter(|a| a.in_arena()) else {
+            let Some(access) = event.access() else {
                 continue;
             };
             let object = access.object as usize;

@@ -27,7 +27,7 @@ pub(crate) fn edges(execution: &Execution) -> Vec<u32> {
     let mut objects: Vec<Object> = Vec::new();
     let mut out = Vec::new();
     for event in &execution.events {
-        let Some(access) = event.access().filter(|a| a.in_arena()) else {
+        let Some(access) = event.access() else {
             continue;
         };
         let index = access.object as usize;

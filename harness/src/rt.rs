@@ -162,14 +162,12 @@ pub fn atomic_overwrite(object: ObjectId, value: u64) {
 
 /// A memory fence. It takes part in happens-before: an acquire fence makes what earlier
 /// Relaxed loads read synchronise, a release fence makes later Relaxed stores release. A
-/// SeqCst fence is also a scheduling point: it joins the total order of SeqCst operations
-/// (see `runtime::coherence`); the others order no other thread's operation.
+/// SeqCst fence also takes part in RC11's SeqCst order, which constrains what later
+/// accesses may read (see `runtime::seq_cst_order`). No fence is a scheduling point: where
+/// a fence runs among other threads' operations changes nothing.
 #[track_caller]
 pub fn fence(order: Ordering) {
     let site = Location::caller();
-    if order == Ordering::SeqCst {
-        scheduling_point(OpKind::Fence, None, site);
-    }
     with(|e| e.fence(order, site));
 }
 

@@ -64,8 +64,6 @@ pub(crate) struct Causality {
     threads: Vec<VectorClock>,
     clocks: Vec<VectorClock>,
     objects: Vec<History>,
-    /// The latest SeqCst fence (see `op::SEQ_CST_FENCES`).
-    last_fence: Option<usize>,
     /// Races found by `process`, as (earlier event, later event).
     pub races: Vec<(usize, usize)>,
     /// Scratch for `sync_conflicts`: the earlier events an event may race with.
@@ -78,7 +76,6 @@ impl Causality {
     pub(crate) fn reset(&mut self) {
         self.threads.iter_mut().for_each(VectorClock::clear);
         self.objects.iter_mut().for_each(History::reset);
-        self.last_fence = None;
         self.races.clear();
     }
 
@@ -107,10 +104,7 @@ impl Causality {
         if let EventKind::Join { target } = event.kind {
             clock.join(&self.threads[target]);
         }
-        if let Some(access) = event.access().filter(|a| a.seq_cst) {
-            self.seq_cst_order(pos, access, &mut clock, trace);
-        }
-        if let Some(access) = event.access().filter(|a| a.in_arena()) {
+        if let Some(access) = event.access() {
             let index = access.object as usize;
             if self.objects.len() <= index {
                 self.objects.resize_with(index + 1, History::default);
@@ -134,39 +128,6 @@ impl Causality {
         }
         self.clocks[pos].assign(&clock);
         self.threads[me] = clock;
-    }
-
-    /// SeqCst fences conflict with each other and with SeqCst accesses to any object: a
-    /// SeqCst access is ordered after (and races with) the latest fence; a fence after
-    /// (and with) the latest fence and the SeqCst accesses since, which it finds in the
-    /// trace, so that programs without fences pay nothing for them.
-    fn seq_cst_order(
-        &mut self,
-        pos: usize,
-        access: Access,
-        clock: &mut VectorClock,
-        trace: &[Event],
-    ) {
-        if access.in_arena() {
-            if let Some(fence) = self.last_fence {
-                self.race_unless_ordered(fence, pos, clock, trace);
-                clock.join(&self.clocks[fence]);
-            }
-            return;
-        }
-        let mut since = std::mem::take(&mut self.racers);
-        since.clear();
-        let start = self.last_fence.map_or(0, |fence| fence + 1);
-        since.extend((start..pos).filter(|&k| trace[k].access().is_some_and(|a| a.seq_cst)));
-        match self.last_fence {
-            Some(fence) if since.is_empty() => self.race_unless_ordered(fence, pos, clock, trace),
-            _ => self.race_with_latest_of(&since, pos, clock, trace),
-        }
-        for &k in self.last_fence.iter().chain(&since) {
-            clock.join(&self.clocks[k]);
-        }
-        self.racers = since;
-        self.last_fence = Some(pos);
     }
 
     fn race_unless_ordered(

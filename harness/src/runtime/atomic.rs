@@ -1,32 +1,25 @@
 //! Atomic accesses of the running thread under weak memory (see `coherence`): a load reads a
 //! store between its floor and the last in modification order, a store takes a place after
 //! its floor, and which one is the step's value choice (`value_choice`), option 0 being the
-//! sequentially consistent outcome (the latest store, the last place). Each store carries the
+//! sequentially consistent outcome (the latest store, the last place). Other outcomes are
+//! kept only if RC11's SeqCst order stays acyclic with them (`seq_cst_order`), and none is
+//! offered to a SeqCst access while every access so far was SeqCst. Each store carries the
 //! clock a synchronising read acquires (`happens_before`), by the orderings of both sides.
 //!
-//! Invariant: every access is observed by its location (coherence floors), every event that
-//! reads names the store it read (`reads_from`, a store id), and only an access with more
-//! than one outcome asks for a choice, so a sequentially consistent program makes none.
+//! Invariant: every access is observed by its location (coherence floors) and recorded in
+//! the execution's graph (`seq_cst_order`), every event that reads names the store it read
+//! (`reads_from`, a store id), and only an access with more than one outcome asks for a
+//! choice, so a sequentially consistent program makes none.
 
 use std::sync::atomic::Ordering;
 
 use super::coherence::{AtomicLocation, Reader, StoreRecord};
 use super::execution::Execution;
+use super::happens_before::is_acquire;
 use super::objects::ObjectState;
 use super::op::{EventKind, ObjectIndex, Site};
 use super::race::{CellAccess, Race};
-
-/// What a compare-exchange does, by the position (in modification order) of the store it
-/// reads.
-#[derive(Clone, Copy)]
-enum Exchange {
-    /// The store holds the expected value: the exchange replaces it, right after it.
-    Succeed(usize),
-    /// The store does not hold the expected value: the exchange fails.
-    Fail(usize),
-    /// A weak compare-exchange reads the expected value and fails anyway.
-    Spurious(usize),
-}
+use super::seq_cst_order::GraphAccess;
 
 impl Execution {
     pub(crate) fn atomic_new(
@@ -39,7 +32,7 @@ impl Execution {
         self.add_object(ObjectState::Atomic(location), type_name, site)
     }
 
-    fn location(&mut self, object: ObjectIndex) -> &mut AtomicLocation {
+    pub(super) fn location(&mut self, object: ObjectIndex) -> &mut AtomicLocation {
         match &mut self.objects[object as usize].state {
             ObjectState::Atomic(location) => location,
             _ => unreachable!("object {object} is not an atomic location"),
@@ -47,30 +40,102 @@ impl Execution {
     }
 
     /// The lowest position in modification order the current thread may read (or place a
-    /// store after) with `order`; for a load, the last position when the thread yielded
-    /// since it last loaded the location (see `AtomicLocation::spun`).
-    fn floor(&mut self, object: ObjectIndex, order: Ordering, load: bool) -> usize {
+    /// store after): the latest store when the outcome is not `weak` (see `weak`), or for a
+    /// load when the thread yielded since it last loaded the location (see
+    /// `AtomicLocation::spun`); else its coherence floor.
+    pub(super) fn floor(&mut self, object: ObjectIndex, weak: bool, load: bool) -> usize {
         let me = self.current;
-        let seq_cst = order == Ordering::SeqCst;
         let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
             unreachable!("object {object} is not an atomic location");
         };
         let last = location.len() - 1;
         let arena = &self.observations;
         let spun = || load && location.spun(arena, me, self.threads[me].spins);
-        if last == 0 || (seq_cst && location.seq_cst_is_latest()) || spun() {
+        if last == 0 || !weak || spun() {
             return last;
         }
         let reader = Reader {
             thread: me,
             now: &self.threads[me].clocks.now,
-            seq_cst,
         };
         location.floor(arena, reader)
     }
 
+    /// Whether an access whose orderings are all SeqCst (`seq_cst`) or not may have an
+    /// outcome other than the sequentially consistent one. While every access so far was
+    /// SeqCst, a SeqCst access reads the latest store: each execution RC11 allows such a
+    /// prefix is then some interleaving's, so other outcomes would only repeat them.
+    pub(super) fn weak(&self, seq_cst: bool) -> bool {
+        self.graph.mixed() || !seq_cst
+    }
+
+    /// Starts the current thread's atomic access or fence: its epoch.
+    pub(super) fn begin_access(&mut self) -> u32 {
+        let clocks = &self.threads[self.current].clocks;
+        self.graph.begin(&clocks.now);
+        clocks.epoch(self.current)
+    }
+
+    /// Records the access that began at `epoch` in the `psc` graph (`seq_cst_order`).
+    pub(super) fn end_access(&mut self, access: GraphAccess, epoch: u32, weakens: bool) {
+        let me = self.current;
+        let clocks = &self.threads[me].clocks;
+        let epochs = (epoch, clocks.epoch(me));
+        self.graph.record(access, epochs, &clocks.now, weakens);
+    }
+
+    /// The current thread's access of `object` (`seq_cst` or not) reading the store at
+    /// position `reads` with `order` and/or placing a store at position `writes`.
+    pub(super) fn access_at(
+        &self,
+        object: ObjectIndex,
+        seq_cst: bool,
+        reads: Option<usize>,
+        writes: Option<usize>,
+    ) -> GraphAccess {
+        let location = match &self.objects[object as usize].state {
+            ObjectState::Atomic(location) => location,
+            _ => unreachable!("object {object} is not an atomic location"),
+        };
+        GraphAccess {
+            thread: self.current,
+            location: Some(object),
+            seq_cst,
+            reads: reads.map(|p| location.at(p) as u32),
+            writes: writes.map(|_| location.len() as u32),
+        }
+    }
+
+    /// Whether the current thread's next access (see `access_at`), reading with `order`
+    /// and placing its store at position `place`, keeps RC11's SeqCst order acyclic.
+    pub(super) fn admits(&mut self, access: GraphAccess, order: Ordering, place: usize) -> bool {
+        if !self.graph.orders(access.seq_cst) {
+            return true;
+        }
+        let me = self.current;
+        let object = access.location.expect("an access has a location");
+        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
+            unreachable!("object {object} is not an atomic location");
+        };
+        let now = &self.threads[me].clocks.now;
+        let mut after = now.clone();
+        if let (Some(read), true) = (access.reads, is_acquire(order)) {
+            after.join(&location.stores[read as usize].sync);
+        }
+        let objects = &self.objects;
+        let key = |at: u32, store: u32| match &objects[at as usize].state {
+            ObjectState::Atomic(l) if at == object && Some(store) == access.writes => {
+                2 * place as u32 - 1
+            }
+            ObjectState::Atomic(l) => 2 * l.stores[store as usize].position,
+            _ => unreachable!("object {at} is not an atomic location"),
+        };
+        let epoch = now.get(me);
+        self.graph.admits(access, epoch, [now, &after], &key)
+    }
+
     /// Reads the store with id `id` with `order`: its value.
-    fn read_store(&mut self, object: ObjectIndex, id: usize, order: Ordering) -> u64 {
+    pub(super) fn read_store(&mut self, object: ObjectIndex, id: usize, order: Ordering) -> u64 {
         let me = self.current;
         let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
             unreachable!("object {object} is not an atomic location");
@@ -84,7 +149,7 @@ impl Execution {
 
     /// Adds a store of `value` with `order` at `position` in modification order; `continues`
     /// is the store an RMW read (then `position` is right after it).
-    fn place_store(
+    pub(super) fn place_store(
         &mut self,
         object: ObjectIndex,
         value: u64,
@@ -114,9 +179,6 @@ impl Execution {
         let id = location.insert(position, record);
         let at = (epoch, self.threads[me].spins);
         location.observe(&mut self.observations, me, at, id);
-        if order == Ordering::SeqCst {
-            location.seq_cst_store(id);
-        }
         match location.writers.iter_mut().find(|w| w.thread == me) {
             Some(latest) => *latest = writer,
             None => location.writers.push(writer),
@@ -172,13 +234,36 @@ impl Execution {
         (value, self.race.is_some())
     }
 
+    /// The step's value choice among `first` (the sequentially consistent outcome, always
+    /// allowed) and the `others` that `consistent` keeps: the option taken and its outcome.
+    pub(super) fn pick<T: Copy>(
+        &mut self,
+        first: T,
+        others: impl Iterator<Item = T>,
+        mut consistent: impl FnMut(&mut Execution, T) -> bool,
+    ) -> (usize, T) {
+        let mut kept = Vec::new();
+        for candidate in others {
+            if consistent(self, candidate) {
+                kept.push(candidate);
+            }
+        }
+        let option = self.choice.take(kept.len() + 1);
+        (option, if option == 0 { first } else { kept[option - 1] })
+    }
+
     /// Reads a store between the thread's floor and the last one (the step's choice).
     pub(crate) fn atomic_load(&mut self, object: ObjectIndex, order: Ordering, site: Site) -> u64 {
-        let floor = self.floor(object, order, true);
-        let location = self.location(object);
-        let last = location.len() - 1;
-        let option = self.choice.take(last - floor + 1);
-        let reads_from = self.location(object).at(last - option);
+        let epoch = self.begin_access();
+        let seq_cst = order == Ordering::SeqCst;
+        let floor = self.floor(object, self.weak(seq_cst), true);
+        let last = self.location(object).len() - 1;
+        let (option, position) = self.pick(last, (floor..last).rev(), |e, p| {
+            let access = e.access_at(object, seq_cst, Some(p), None);
+            e.admits(access, order, 0)
+        });
+        let access = self.access_at(object, seq_cst, Some(position), None);
+        let reads_from = self.location(object).at(position);
         let value = self.read_store(object, reads_from, order);
         let kind = EventKind::Load {
             value,
@@ -187,6 +272,7 @@ impl Execution {
             stale: option != 0,
         };
         self.record(kind, Some(object), site);
+        self.end_access(access, epoch, !seq_cst);
         value
     }
 
@@ -198,15 +284,21 @@ impl Execution {
         order: Ordering,
         site: Site,
     ) {
-        let floor = self.floor(object, order, false);
+        let epoch = self.begin_access();
+        let seq_cst = order == Ordering::SeqCst;
+        let floor = self.floor(object, self.weak(seq_cst), false);
         let location = self.location(object);
-        let options = location.placements(floor).count();
-        let option = self.choice.take(options);
-        let position = self
-            .location(object)
-            .placements(floor)
-            .nth(option)
-            .expect("the last place is always allowed");
+        // The last place first, then the others (collected only when there are any).
+        let end = location.len();
+        let others = match floor + 1 < end {
+            true => location.placements(floor).skip(1).collect(),
+            false => Vec::new(),
+        };
+        let (option, position) = self.pick(end, others.into_iter(), |e, p| {
+            let access = e.access_at(object, seq_cst, None, Some(p));
+            e.admits(access, order, p)
+        });
+        let access = self.access_at(object, seq_cst, None, Some(position));
         let early = option != 0;
         let kind = EventKind::Store {
             value,
@@ -215,6 +307,7 @@ impl Execution {
         };
         self.record(kind, Some(object), site);
         self.place_store(object, value, order, position, None);
+        self.end_access(access, epoch, !seq_cst);
     }
 
     /// Reads a store between the thread's floor and the last that no other read-modify-write
@@ -226,11 +319,20 @@ impl Execution {
         update: impl FnOnce(u64) -> u64,
         site: Site,
     ) -> u64 {
-        let floor = self.floor(object, order, true);
-        let options = self.location(object).rmw_reads(floor).count();
-        let option = self.choice.take(options);
-        let position = (self.location(object).rmw_reads(floor).nth(option))
-            .expect("the latest store is always free");
+        let epoch = self.begin_access();
+        let seq_cst = order == Ordering::SeqCst;
+        let floor = self.floor(object, self.weak(seq_cst), true);
+        let location = self.location(object);
+        let last = location.len() - 1;
+        let others = match floor < last {
+            true => location.rmw_reads(floor).skip(1).collect(),
+            false => Vec::new(),
+        };
+        let (_, position) = self.pick(last, others.into_iter(), |e, p| {
+            let access = e.access_at(object, seq_cst, Some(p), Some(p + 1));
+            e.admits(access, order, p + 1)
+        });
+        let access = self.access_at(object, seq_cst, Some(position), Some(position + 1));
         let reads_from = self.location(object).at(position);
         let old = self.read_store(object, reads_from, order);
         let new = update(old);
@@ -242,88 +344,8 @@ impl Execution {
         };
         self.record(kind, Some(object), site);
         self.place_store(object, new, order, position + 1, Some(reads_from));
+        self.end_access(access, epoch, !seq_cst);
         old
-    }
-
-    /// The outcomes a compare-exchange may have, in option order, from the latest store
-    /// down to the floor: success for a store holding `expected` that no other
-    /// read-modify-write read (and then, when `weak`, a spurious failure), a failure for a
-    /// store that does not hold it.
-    fn exchanges(
-        location: &AtomicLocation,
-        floor: usize,
-        expected: u64,
-        weak: bool,
-    ) -> impl Iterator<Item = Exchange> + '_ {
-        (floor..location.len()).rev().flat_map(move |p| {
-            let holds = location.stores[location.at(p)].value == expected;
-            match (holds, location.rmw_may_read(p)) {
-                (false, _) => [Some(Exchange::Fail(p)), None],
-                (true, free) => [
-                    free.then_some(Exchange::Succeed(p)),
-                    weak.then_some(Exchange::Spurious(p)),
-                ],
-            }
-            .into_iter()
-            .flatten()
-        })
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn atomic_compare_exchange(
-        &mut self,
-        object: ObjectIndex,
-        expected: u64,
-        new: u64,
-        success: Ordering,
-        failure: Ordering,
-        weak: bool,
-        site: Site,
-    ) -> Result<u64, u64> {
-        let read_order = match success {
-            Ordering::SeqCst => Ordering::SeqCst,
-            _ => failure,
-        };
-        let floor = self.floor(object, read_order, true);
-        // At most one spurious failure in a row (fairness: a retry loop ends).
-        let thread = &mut self.threads[self.current];
-        let weak = weak && !std::mem::take(&mut thread.failed_spuriously);
-        let location = self.location(object);
-        let options = Execution::exchanges(location, floor, expected, weak).count();
-        let option = self.choice.take(options);
-        let location = self.location(object);
-        let exchange = Execution::exchanges(location, floor, expected, weak)
-            .nth(option)
-            .expect("a compare-exchange has an outcome");
-        match exchange {
-            Exchange::Succeed(position) => {
-                let reads_from = self.location(object).at(position);
-                let old = self.read_store(object, reads_from, success);
-                let kind = EventKind::Rmw {
-                    old,
-                    new,
-                    reads_from,
-                    order: success,
-                };
-                self.record(kind, Some(object), site);
-                self.place_store(object, new, success, position + 1, Some(reads_from));
-                Ok(old)
-            }
-            Exchange::Fail(position) | Exchange::Spurious(position) => {
-                if matches!(exchange, Exchange::Spurious(_)) {
-                    self.threads[self.current].failed_spuriously = true;
-                }
-                let reads_from = self.location(object).at(position);
-                let actual = self.read_store(object, reads_from, failure);
-                let kind = EventKind::CompareExchangeFailed {
-                    actual,
-                    reads_from,
-                    order: failure,
-                };
-                self.record(kind, Some(object), site);
-                Err(actual)
-            }
-        }
     }
 
     /// The latest value, read without a scheduling point (`get_mut`, `into_inner`: the caller
@@ -335,6 +357,7 @@ impl Execution {
     /// A write through `get_mut`, made visible to later accesses; exclusive access orders it,
     /// so it is recorded as a store without a scheduling point.
     pub(crate) fn atomic_overwrite(&mut self, object: ObjectIndex, value: u64, site: Site) {
+        let epoch = self.begin_access();
         let order = Ordering::Relaxed;
         let early = false;
         let kind = EventKind::Store {
@@ -344,32 +367,27 @@ impl Execution {
         };
         self.record(kind, Some(object), site);
         let end = self.location(object).len();
+        let access = self.access_at(object, false, None, Some(end));
         self.place_store(object, value, order, end, None);
+        // Exclusive access orders it with every other access: it weakens nothing.
+        self.end_access(access, epoch, false);
     }
 
-    /// A fence of the current thread. Acquire and release fences act on happens-before
-    /// only; a SeqCst fence (a scheduling point) also publishes, for every location, what
-    /// the thread has seen to the fence floor, and takes back what earlier SeqCst fences and
-    /// stores published (see `coherence`).
+    /// A fence of the current thread: acquire and release fences act on happens-before; a
+    /// SeqCst fence (a scheduling point) also takes its place in RC11's SeqCst order, which
+    /// constrains what later accesses may read (`seq_cst_order`).
     pub(crate) fn fence(&mut self, order: Ordering, site: Site) {
         let me = self.current;
-        if order == Ordering::SeqCst {
-            let thread = &self.threads[me];
-            let at = (thread.clocks.epoch(me), thread.spins);
-            for object in &mut self.objects {
-                if let ObjectState::Atomic(location) = &mut object.state {
-                    let reader = Reader {
-                        thread: me,
-                        now: &thread.clocks.now,
-                        seq_cst: true,
-                    };
-                    if let Some(store) = location.fence(&self.observations, reader) {
-                        location.observe(&mut self.observations, me, at, store);
-                    }
-                }
-            }
-        }
+        let epoch = self.begin_access();
         self.threads[me].clocks.fence(me, order);
         self.record(EventKind::Fence { order }, None, site);
+        let access = GraphAccess {
+            thread: me,
+            location: None,
+            seq_cst: order == Ordering::SeqCst,
+            reads: None,
+            writes: None,
+        };
+        self.end_access(access, epoch, false);
     }
 }

@@ -43,6 +43,11 @@ impl VectorClock {
         self.0.clone_from(&other.0);
     }
 
+    /// The components, by thread id (missing ones are 0).
+    pub(crate) fn as_slice(&self) -> &[u32] {
+        &self.0
+    }
+
     /// Back to all zeros, keeping the allocation.
     pub(crate) fn clear(&mut self) {
         self.0.clear();

@@ -5,10 +5,8 @@
 //! modification order) that it observed itself or that an observation in its
 //! happens-before past names (coherence: write-write, write-read, read-write, read-read).
 //!
-//! SeqCst adds two floors: the latest SeqCst store of the location (SeqCst accesses are
-//! totally ordered in the order they run), and the location's *fence floor*, which SeqCst
-//! fences raise to what the fencing thread has seen and take back (see `Execution::fence`;
-//! after the operational reading of RC11's SC fences, as in promising-style semantics).
+//! SeqCst accesses and fences constrain the choices further through RC11's SeqCst order,
+//! which `seq_cst_order` checks on the execution's graph.
 //!
 //! A load reads any store from its floor to the last; a store goes anywhere after its floor,
 //! except between a read-modify-write and the store it read (RMW atomicity); an RMW reads a
@@ -65,10 +63,6 @@ pub(crate) struct AtomicLocation {
     /// The newest of the location's observations in the arena (consecutive ones of a
     /// thread in one epoch folded into one), `NONE` before the first.
     newest: u32,
-    /// The latest SeqCst store (id).
-    last_seq_cst: Option<u32>,
-    /// What SeqCst fences published for this location (a store id).
-    fence_floor: Option<u32>,
     /// Each thread's latest store (as a race-detector access), for non-atomic reads
     /// (`unsync_load`), which race with atomic stores they are not ordered after.
     pub writers: Vec<CellAccess>,
@@ -76,12 +70,11 @@ pub(crate) struct AtomicLocation {
     pub unsync_reads: Vec<CellAccess>,
 }
 
-/// How a floor is computed: whose past, and whether the SeqCst floors apply.
+/// Whose floor: a thread, with its clock (its happens-before past).
 #[derive(Clone, Copy)]
 pub(crate) struct Reader<'a> {
     pub thread: ThreadId,
     pub now: &'a VectorClock,
-    pub seq_cst: bool,
 }
 
 /// The observations of one location, newest first.
@@ -102,8 +95,6 @@ impl AtomicLocation {
             }],
             order: Vec::new(),
             newest: NONE,
-            last_seq_cst: None,
-            fence_floor: None,
             writers: Vec::new(),
             unsync_reads: Vec::new(),
         }
@@ -139,35 +130,7 @@ impl AtomicLocation {
                 floor = floor.max(position(seen.store));
             }
         }
-        if reader.seq_cst {
-            for store in [self.last_seq_cst, self.fence_floor].into_iter().flatten() {
-                floor = floor.max(position(store));
-            }
-        }
         floor
-    }
-
-    /// The floor a SeqCst fence publishes for this location: the fencing thread's own floor
-    /// and everything SeqCst so far. It becomes the location's fence floor, and the fencing
-    /// thread's (returned as a store id when it raises the thread's floor).
-    pub(crate) fn fence(&mut self, arena: &Observations, reader: Reader) -> Option<u32> {
-        let own = self.floor(
-            arena,
-            Reader {
-                seq_cst: false,
-                ..reader
-            },
-        );
-        let all = self.floor(
-            arena,
-            Reader {
-                seq_cst: true,
-                ..reader
-            },
-        );
-        let store = self.at(all) as u32;
-        self.fence_floor = Some(store);
-        (all > own).then_some(store)
     }
 
     /// Whether `thread`, which has yielded `spins` times, yielded since it last accessed the
@@ -244,16 +207,6 @@ impl AtomicLocation {
         self.stores.push(record);
         id
     }
-
-    /// Whether the latest store is SeqCst (then a SeqCst access has no other choice).
-    pub(crate) fn seq_cst_is_latest(&self) -> bool {
-        self.last_seq_cst == Some(self.latest().0 as u32)
-    }
-
-    /// A SeqCst store (`id`) ran: later SeqCst accesses read it or what follows it.
-    pub(crate) fn seq_cst_store(&mut self, id: u32) {
-        self.last_seq_cst = Some(id);
-    }
 }
 
 #[cfg(test)]
@@ -292,11 +245,7 @@ mod tests {
         x.observe(&mut arena, 1, (1, 0), one);
         let mut now = VectorClock::default();
         let reader = |now: &VectorClock| {
-            let reader = Reader {
-                thread: 2,
-                now,
-                seq_cst: false,
-            };
+            let reader = Reader { thread: 2, now };
             x.floor(&arena, reader)
         };
         assert_eq!(reader(&now), 0, "thread 1's store is not in its past");
@@ -305,7 +254,6 @@ mod tests {
         let own = Reader {
             thread: 1,
             now: &VectorClock::default(),
-            seq_cst: false,
         };
         assert_eq!(x.floor(&arena, own), 1);
     }

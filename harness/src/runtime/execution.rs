@@ -16,9 +16,9 @@ use super::model_thread::ModelThread;
 use super::objects::{Object, ObjectState};
 use super::op::{
     Access, AccessKind, Event, EventKind, ObjectIndex, Op, OpKind, Site, SyncOutcome, ThreadId,
-    SEQ_CST_FENCES,
 };
 use super::race::Race;
+use super::seq_cst_order::SeqCstGraph;
 use super::thread_set::ThreadSet;
 use super::value_choice::StepChoice;
 
@@ -48,6 +48,8 @@ pub(crate) struct Execution {
     pub choice: StepChoice,
     /// What every thread read and wrote on each atomic location (see `coherence`).
     pub observations: Observations,
+    /// Every atomic access and fence, for RC11's SeqCst order (see `seq_cst_order`).
+    pub graph: SeqCstGraph,
 }
 
 /// Runs `f` with `execution` reachable from model threads.
@@ -120,6 +122,7 @@ pub(crate) struct Sizes {
     pub objects: usize,
     pub events: usize,
     pub observations: usize,
+    pub graph: usize,
 }
 
 impl Execution {
@@ -136,6 +139,7 @@ impl Execution {
             spurious_wakeups: false,
             choice: StepChoice::default(),
             observations: Vec::with_capacity(sizes.observations),
+            graph: SeqCstGraph::with_capacity(sizes.graph),
         }
     }
 
@@ -146,6 +150,7 @@ impl Execution {
             objects: sizes.objects.max(self.objects.len()),
             events: sizes.events.max(self.events.len()),
             observations: sizes.observations.max(self.observations.len()),
+            graph: sizes.graph.max(self.graph.len()),
         }
     }
 
@@ -210,20 +215,13 @@ impl Execution {
     /// can change it: a compare-exchange writes only if it would succeed, a `try_lock`
     /// acquires only if the mutex is free (else it only observes it).
     pub(crate) fn pending_access(&self, op: &Op) -> Option<Access> {
-        if op.kind == OpKind::Fence {
-            return Some(Access::seq_cst(SEQ_CST_FENCES, AccessKind::Write));
-        }
         let object = op.object?;
         let state = &self.objects[object as usize].state;
         let kind = match (op.kind, state) {
-            // The operation's ordering is not known before it runs: SeqCst, which conflicts
-            // with more (SeqCst fences), is the conservative guess.
-            (OpKind::Load, _) => return Some(Access::seq_cst(object, AccessKind::Read)),
+            (OpKind::Load, _) => AccessKind::Read,
             // A compare-exchange conflicts like a write even when it fails (see
             // `Event::access`).
-            (OpKind::Store | OpKind::Rmw | OpKind::CompareExchange(_), _) => {
-                return Some(Access::seq_cst(object, AccessKind::Write))
-            }
+            (OpKind::Store | OpKind::Rmw | OpKind::CompareExchange(_), _) => AccessKind::Write,
             (OpKind::Lock, _) => AccessKind::Acquire,
             (OpKind::TryLock, ObjectState::Mutex(mutex)) if mutex.owner.is_some() => {
                 AccessKind::Probe

@@ -4,9 +4,8 @@
 //! Invariant: two events conflict — swapping them could change what either observes or
 //! whether either is enabled — exactly when their accesses are on one object and at least
 //! one modifies it (loads and failed `try_lock`s only observe), or, for blocking primitives,
-//! when `SyncAccess::conflict` says so; and a SeqCst fence conflicts with every SeqCst fence
-//! and SeqCst atomic access (`SEQ_CST_FENCES`). Events without an access (start, spawn,
-//! join, yield, finish, Acquire/Release fences, cell accesses) commute with everything;
+//! when `SyncAccess::conflict` says so. Events without an access (start, spawn, join, yield,
+//! finish, fences, cell accesses) commute with everything;
 //! spawn and join order threads through clocks instead.
 
 use std::panic::Location;
@@ -31,8 +30,6 @@ pub(crate) enum OpKind {
     Load,
     Store,
     Rmw,
-    /// `fence(SeqCst)`: it joins the total order of SeqCst operations.
-    Fence,
     /// A compare-exchange expecting this value.
     CompareExchange(u64),
     Lock,
@@ -111,7 +108,6 @@ impl OpKind {
             OpKind::Load => "atomic load".into(),
             OpKind::Store => "atomic store".into(),
             OpKind::Rmw => "atomic read-modify-write".into(),
-            OpKind::Fence => "fence(SeqCst)".into(),
             OpKind::CompareExchange(_) => "compare_exchange".into(),
             OpKind::Lock => "lock".into(),
             OpKind::TryLock => "try_lock".into(),
@@ -205,51 +201,20 @@ impl AccessKind {
     }
 }
 
-/// The object SeqCst fences access (as writes): no object of the arena. Every SeqCst fence
-/// conflicts with every other and with every SeqCst atomic access (`Access::seq_cst`), since
-/// it moves the floors those read from (see `coherence`).
-pub(crate) const SEQ_CST_FENCES: ObjectIndex = ObjectIndex::MAX;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Access {
     pub object: ObjectIndex,
     pub kind: AccessKind,
-    /// A SeqCst atomic access (or a SeqCst fence).
-    pub seq_cst: bool,
 }
 
 impl Access {
     pub(crate) fn new(object: ObjectIndex, kind: AccessKind) -> Access {
-        Access {
-            object,
-            kind,
-            seq_cst: false,
-        }
+        Access { object, kind }
     }
 
-    /// Reads and failed `try_lock`s only observe the object: two of them commute. A SeqCst
-    /// fence conflicts with SeqCst accesses to any object.
+    /// Reads and failed `try_lock`s only observe the object: two of them commute.
     pub(crate) fn conflicts(self, other: Access) -> bool {
-        if self.object == other.object {
-            return AccessKind::conflict(self.kind, other.kind);
-        }
-        self.seq_cst
-            && other.seq_cst
-            && (self.object == SEQ_CST_FENCES || other.object == SEQ_CST_FENCES)
-    }
-
-    /// A SeqCst access (or, on `SEQ_CST_FENCES`, a SeqCst fence).
-    pub(crate) fn seq_cst(object: ObjectIndex, kind: AccessKind) -> Access {
-        Access {
-            object,
-            kind,
-            seq_cst: true,
-        }
-    }
-
-    /// Whether the access is to an object of the arena (not the SeqCst fences' order).
-    pub(crate) fn in_arena(self) -> bool {
-        self.object != SEQ_CST_FENCES
+        self.object == other.object && AccessKind::conflict(self.kind, other.kind)
     }
 
     /// Whether the access changes the object's state (wakes yielded spinners).
@@ -342,20 +307,16 @@ pub(crate) struct Event {
 
 impl Event {
     pub(crate) fn access(&self) -> Option<Access> {
-        let sc = |order: Ordering| order == Ordering::SeqCst;
-        let (kind, seq_cst) = match self.kind {
-            EventKind::Load { order, .. } => (AccessKind::Read, sc(order)),
-            EventKind::Store { order, .. }
-            | EventKind::Rmw { order, .. }
-            | EventKind::CompareExchangeFailed { order, .. } => (AccessKind::Write, sc(order)),
-            EventKind::Fence {
-                order: Ordering::SeqCst,
-            } => return Some(Access::seq_cst(SEQ_CST_FENCES, AccessKind::Write)),
-            EventKind::Lock => (AccessKind::Acquire, false),
-            EventKind::TryLock { acquired: true } => (AccessKind::TryAcquire, false),
-            EventKind::TryLock { acquired: false } => (AccessKind::Probe, false),
-            EventKind::Unlock => (AccessKind::Release, false),
-            EventKind::Sync { access, .. } => (access?, false),
+        let kind = match self.kind {
+            EventKind::Load { .. } => AccessKind::Read,
+            EventKind::Store { .. }
+            | EventKind::Rmw { .. }
+            | EventKind::CompareExchangeFailed { .. } => AccessKind::Write,
+            EventKind::Lock => AccessKind::Acquire,
+            EventKind::TryLock { acquired: true } => AccessKind::TryAcquire,
+            EventKind::TryLock { acquired: false } => AccessKind::Probe,
+            EventKind::Unlock => AccessKind::Release,
+            EventKind::Sync { access, .. } => access?,
             EventKind::Start
             | EventKind::Finish { .. }
             | EventKind::Yield
@@ -366,11 +327,7 @@ impl Event {
             | EventKind::CellWrite
             | EventKind::UnsyncLoad { .. } => return None,
         };
-        self.object.map(|object| Access {
-            object,
-            kind,
-            seq_cst,
-        })
+        self.object.map(|object| Access { object, kind })
     }
 
     /// Whether the event changes shared state that a yielded (spinning) thread may wait for.
@@ -398,16 +355,5 @@ mod tests {
         assert!(access(0, Write).conflicts(access(0, Write)));
         assert!(!access(0, Write).conflicts(access(1, Write)));
         assert!(access(2, Acquire).conflicts(access(2, Release)));
-    }
-
-    #[test]
-    fn seq_cst_fences_conflict_with_each_other_and_seq_cst_accesses_only() {
-        use AccessKind::*;
-        let fence = Access::seq_cst(SEQ_CST_FENCES, Write);
-        assert!(fence.conflicts(fence));
-        assert!(fence.conflicts(Access::seq_cst(3, Read)));
-        assert!(Access::seq_cst(3, Read).conflicts(fence));
-        assert!(!fence.conflicts(access(3, Write)));
-        assert!(!Access::seq_cst(3, Read).conflicts(Access::seq_cst(4, Write)));
     }
 }

@@ -1,0 +1,116 @@
+//! SeqCst accesses that RC11 does not order by when they run. A writer publishes `x` and
+//! then sets the flag `y` (Relaxed); a reader sees the flag (Relaxed) and then accesses `x`.
+//! Nothing synchronises, so RC11's SeqCst order (psc) may put the reader's SeqCst access of
+//! `x` before the writer's, though it runs after it: each test's weak outcome (flag seen,
+//! `x` not) is allowed. An engine that orders SeqCst operations as they run misses it.
+
+use super::*;
+
+/// What the reader does to `x` after reading the flag; its result as a number (a failed
+/// compare-exchange gives 100 + the value it read).
+#[derive(Clone, Copy, Debug)]
+enum Then {
+    Load(Ordering),
+    Store(Ordering),
+    CompareExchange(usize, Ordering, Ordering),
+}
+
+/// `x=1 (store_x); fence? ; y=1 ‖ a=y; fence? ; b=then(x)`, outcome `(a, b, final x)`.
+fn publish(store_x: Ordering, fences: [Option<Ordering>; 2], then: Then) -> Outcomes<[usize; 3]> {
+    let name = label("publish", (store_x, fences, then));
+    outcomes(name, move |record| {
+        let m = memory::<2>();
+        let writer = run(&m, move |[x, y]| {
+            x.store(1, store_x);
+            fence_if(fences[0]);
+            y.store(1, Relaxed);
+        });
+        let reader = run(&m, move |[x, y]| {
+            let a = y.load(Relaxed);
+            fence_if(fences[1]);
+            let b = match then {
+                Then::Load(order) => x.load(order),
+                Then::Store(order) => {
+                    x.store(2, order);
+                    0
+                }
+                Then::CompareExchange(expected, success, failure) => {
+                    match x.compare_exchange(expected, 3, success, failure) {
+                        Ok(old) => old,
+                        Err(actual) => 100 + actual,
+                    }
+                }
+            };
+            (a, b)
+        });
+        writer.join().unwrap();
+        let (a, b) = reader.join().unwrap();
+        record([a, b, m[0].load(Relaxed)]);
+    })
+}
+
+const FLAG_SEEN_X_NOT: [usize; 3] = [1, 0, 1];
+
+#[test]
+fn seqcst_load_may_miss_a_seqcst_store_that_ran_before_it() {
+    // Allowed: the load reads 0, so psc has it before `x=1` (rb); nothing orders `x=1`
+    // before it (the flag is Relaxed: no hb), so psc has no cycle.
+    let all = [[0, 0, 1], [0, 1, 1], FLAG_SEEN_X_NOT, [1, 1, 1]];
+    publish(SeqCst, [None, None], Then::Load(SeqCst)).are(all);
+}
+
+#[test]
+fn seqcst_store_may_go_before_a_seqcst_store_that_ran_before_it() {
+    // Allowed: `x=2` before `x=1` in mo (final x = 1) after seeing the flag; psc orders
+    // `x=2` before `x=1` (mo) and nothing orders them the other way.
+    let outcomes = [[0, 0, 1], [0, 0, 2], [1, 0, 1], [1, 0, 2]];
+    publish(SeqCst, [None, None], Then::Store(SeqCst)).are(outcomes);
+}
+
+#[test]
+fn compare_exchange_fails_with_its_failure_ordering() {
+    // Allowed: the failure reads 0 with Relaxed, which psc does not order; only a success
+    // would be SeqCst.
+    let outcomes = [[0, 1, 3], [0, 100, 1], [1, 1, 3], [1, 100, 1]];
+    publish(
+        SeqCst,
+        [None, None],
+        Then::CompareExchange(1, SeqCst, Relaxed),
+    )
+    .are(outcomes);
+}
+
+#[test]
+fn compare_exchange_succeeds_with_its_success_ordering() {
+    // Allowed: the success reads 0 with Relaxed (and x=1 goes after it); only a failure
+    // would be SeqCst.
+    let outcomes = [[0, 0, 1], [0, 101, 1], [1, 0, 1], [1, 101, 1]];
+    publish(
+        SeqCst,
+        [None, None],
+        Then::CompareExchange(0, Relaxed, SeqCst),
+    )
+    .are(outcomes);
+}
+
+#[test]
+fn seqcst_fence_before_a_relaxed_store_does_not_order_a_later_seqcst_load() {
+    // Allowed: the fence and the load are psc-ordered only through hb, and there is none.
+    let all = [[0, 0, 1], [0, 1, 1], FLAG_SEEN_X_NOT, [1, 1, 1]];
+    publish(Relaxed, [Some(SeqCst), None], Then::Load(SeqCst)).are(all);
+}
+
+#[test]
+fn seqcst_fence_after_a_relaxed_load_does_not_order_an_earlier_seqcst_store() {
+    // Allowed: the reader's fence is not after `x=1` in psc: no hb from the writer.
+    let all = [[0, 0, 1], [0, 1, 1], FLAG_SEEN_X_NOT, [1, 1, 1]];
+    publish(SeqCst, [None, Some(SeqCst)], Then::Load(Relaxed)).are(all);
+}
+
+#[test]
+fn seqcst_fences_on_both_sides_order_the_flag_before_x() {
+    // Forbidden: with a fence on each side, `F1 → F2` (the reader's fence sees the flag
+    // stored after F1: psc_F through rf) and a stale read of x would give `F2 → F1` (rb).
+    let allowed = [[0, 0, 1], [0, 1, 1], [1, 1, 1]];
+    publish(Relaxed, [Some(SeqCst), Some(SeqCst)], Then::Load(Relaxed)).are(allowed);
+}
