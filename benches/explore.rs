@@ -48,6 +48,28 @@ fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
     );
 }
 
+/// Store buffering around a ring of `n` threads with SeqCst fences (weak memory, RC11's
+/// SeqCst order checked at every stale read): thread `i` stores to `x[i]`, fences, and
+/// loads `x[i + 1]`, all Relaxed; not every load may read 0.
+fn fenced_ring(n: usize) -> impl Fn() + Send + Sync + 'static {
+    use weft::sync::atomic::{fence, AtomicUsize, Ordering::*};
+    move || {
+        let x: Arc<Vec<AtomicUsize>> = Arc::new((0..n).map(|_| AtomicUsize::new(0)).collect());
+        let threads: Vec<_> = (0..n)
+            .map(|i| {
+                let x = x.clone();
+                weft::thread::spawn(move || {
+                    x[i].store(1, Relaxed);
+                    fence(SeqCst);
+                    x[(i + 1) % n].load(Relaxed)
+                })
+            })
+            .collect();
+        let seen: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+        assert!(seen > 0, "SeqCst fences forbid every load reading 0");
+    }
+}
+
 fn main() {
     println!(
         "{:<14} {:>9} {:>8} {:>17} {:>14}",
@@ -59,4 +81,6 @@ fn main() {
     measure("ainc(6)", common::ainc(6));
     measure("readers(10)", common::readers(10));
     measure("lastzero(8)", common::lastzero(8));
+    measure("fenced_ring(3)", fenced_ring(3));
+    measure("fenced_ring(4)", fenced_ring(4));
 }

@@ -211,45 +211,68 @@ impl SeqCstGraph {
         after(xw, yr, true) || after(xw, yw, false) || after(xr, yw, false) || after(xr, yr, false)
     }
 
+    /// Whether `psc` is acyclic. For each SeqCst event `a`, its sources are `a` and, for a
+    /// fence, what happens after it; for each `b`, its targets are `b` and, for a fence,
+    /// what happens before it. `psc_base` is `scb` from a source of `a` to a target of
+    /// `b`; `psc_F` (fences) is `hb` from `a` to `b`, or `eco` from something after `a` to
+    /// something before `b`. Only the `scb` rows of sources are computed.
     fn acyclic(&self, key: MoKey) -> bool {
         let n = self.events.len();
         let nodes: Vec<usize> = (0..n).filter(|&i| self.events[i].seq_cst).collect();
         let fence = |i: usize| self.events[i].location == NONE;
-        let scb = Bits::matrix(n, |i, j| self.scb(i, j, key));
-        // What each node reaches through `([E_sc] ∪ [F_sc];hb?) ; scb`.
-        let reach: Vec<Bits> = nodes
-            .iter()
-            .map(|&a| {
-                let mut row = Bits::new(n);
-                for x in (0..n).filter(|&x| x == a || (fence(a) && self.hb(a, x))) {
-                    row.or(&scb[x]);
+        let around = |a: usize, after: bool| {
+            let mut set = Bits::new(n);
+            set.set(a);
+            if fence(a) {
+                for x in 0..n {
+                    if (after && self.hb(a, x)) || (!after && self.hb(x, a)) {
+                        set.set(x);
+                    }
                 }
-                row
-            })
-            .collect();
-        let fences = nodes.iter().filter(|&&b| fence(b)).count();
-        let eco = (fences > 1).then(|| Bits::matrix(n, |i, j| self.eco(i, j, key)));
-        let edge = |a: usize, b: usize| -> bool {
-            let (ea, eb) = (nodes[a], nodes[b]);
-            if !fence(eb) {
-                return reach[a].get(eb);
             }
-            let into = |y: usize| y == eb || self.hb(y, eb);
-            if (0..n).any(|y| reach[a].get(y) && into(y)) {
+            set
+        };
+        let sources: Vec<Bits> = nodes.iter().map(|&a| around(a, true)).collect();
+        let targets: Vec<Bits> = nodes.iter().map(|&b| around(b, false)).collect();
+        let mut any_target = Bits::new(n);
+        targets.iter().for_each(|t| any_target.or(t));
+        let mut rows: Vec<Option<Bits>> = vec![None; n];
+        let mut row = |x: usize| -> Bits {
+            rows[x]
+                .get_or_insert_with(|| {
+                    let mut row = Bits::new(n);
+                    for y in (0..n).filter(|&y| any_target.get(y) && self.scb(x, y, key)) {
+                        row.set(y);
+                    }
+                    row
+                })
+                .clone()
+        };
+        let fenced = nodes.iter().filter(|&&b| fence(b)).count() > 1;
+        let mut reach = Vec::with_capacity(nodes.len());
+        let mut eco_reach = Vec::with_capacity(nodes.len());
+        for (k, &a) in nodes.iter().enumerate() {
+            let mut scb = Bits::new(n);
+            let mut eco = Bits::new(n);
+            for x in (0..n).filter(|&x| sources[k].get(x)) {
+                scb.or(&row(x));
+                if fenced && fence(a) && x != a {
+                    for y in (0..n).filter(|&y| self.eco(x, y, key)) {
+                        eco.set(y);
+                    }
+                }
+            }
+            reach.push(scb);
+            eco_reach.push(eco);
+        }
+        let edge = |a: usize, b: usize| -> bool {
+            if reach[a].meets(&targets[b]) {
                 return true;
             }
-            match (&eco, fence(ea)) {
-                (Some(eco), true) => {
-                    self.hb(ea, eb)
-                        || (0..n).any(|x| {
-                            self.hb(ea, x) && (0..n).any(|y| eco[x].get(y) && self.hb(y, eb))
-                        })
-                }
-                _ => false,
-            }
+            let (ea, eb) = (nodes[a], nodes[b]);
+            fenced && fence(ea) && fence(eb) && (self.hb(ea, eb) || eco_reach[a].meets(&targets[b]))
         };
-        let adjacency = Bits::matrix(nodes.len(), edge);
-        !has_cycle(&adjacency)
+        !has_cycle(&Bits::matrix(nodes.len(), edge))
     }
 }
 
@@ -280,6 +303,10 @@ impl Bits {
 
     fn get(&self, i: usize) -> bool {
         self.0[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    fn meets(&self, other: &Bits) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
     }
 
     fn or(&mut self, other: &Bits) {
