@@ -21,8 +21,7 @@ each kind of op is drawn), --weak (also weak compare-exchanges: they may fail sp
 except a thread's next weak one after a spurious failure, in weft and in the checker),
 --rs c++20 (release sequences without the writer's later plain stores, as C++20 and Rust
 define them; default: RC11 as published, which keeps them), --max-ops (total operations
-per program), --weft-seqcst (keep only RC11 graphs in which SeqCst accesses
-also obey weft's run order, to see which mismatches that explains), --programs FILE (run
+per program), --programs FILE (run
 these instead, e.g. a mismatch's `json:` line in a
 list), --shrink (shrink each mismatch greedily: a thread or op less, an ordering
 weaker, while the same kind of mismatch persists), --reuse (skip running weft on the
@@ -162,54 +161,11 @@ def domains(program):
     return dom
 
 
-# With --weft-seqcst, RC11 graphs are also required to be ones weft's reading of SeqCst
-# can run (a hypothesis to classify mismatches, not RC11): weft runs SeqCst accesses in one
-# order, the order they run, which must extend sb and rf (a load reads a store that ran);
-# a SeqCst store goes after every SeqCst store that ran before it, and a SeqCst read (a
-# compare-exchange reads as SeqCst when either of its orderings is) reads the latest
-# SeqCst store that ran before it or a store after it.
-WEFT_SEQ_CST = False
-
-
-def weft_seq_cst(combo, rf_of, moc):
-    """Whether some run order extends sb, rf, mo between SeqCst writes, and rb from a
-    SeqCst read to a SeqCst write."""
-    evs = [e for order in moc for e in order if e.kind == 'I']
-    evs += [e for (tevs, _) in combo for e in tevs]
-    n = max(e.id for e in evs) + 1
-    rows = [0] * n
-    for (tevs, _) in combo:
-        for a, b in zip(tevs, tevs[1:]):
-            rows[a.id] |= 1 << b.id
-    for r, w in rf_of.items():
-        rows[w] |= 1 << r
-    by_id = {e.id: e for e in evs}
-
-    def sc_write(e):
-        return e.is_w() and e.mode == 'sc'
-
-    def sc_read(e):
-        if e.cas is not None:
-            return 'sc' in (e.cas.mode, e.cas.failure)
-        return e.is_r() and e.mode == 'sc'
-    for order in moc:
-        for i, a in enumerate(order):
-            for b in order[i + 1:]:
-                if sc_write(a) and sc_write(b):
-                    rows[a.id] |= 1 << b.id
-                for r, w in rf_of.items():   # r reads a, b comes later in mo
-                    if w == a.id and r != b.id and sc_read(by_id[r]) and sc_write(b):
-                        rows[r] |= 1 << b.id
-    return rc11.acyclic(rows)
-
-
 def rc11_outcomes(program):
     progs = [thread_of(ops) for ops in program['threads']]
     dom = domains(program)
     outs = set()
     for combo, rf_of, moc, _ in rc11.graphs(progs, LOCS, domain=dom.__getitem__):
-        if WEFT_SEQ_CST and not weft_seq_cst(combo, rf_of, moc):
-            continue
         flat = tuple(v for (_, res) in combo for v in res)
         outs.add(flat + tuple(order[-1].wval for order in moc))
     return outs
@@ -241,7 +197,7 @@ def outcome_sets(programs, args, name):
     with open(out_path) as f:
         weft = [{tuple(o) for o in got['outcomes']} for got in json.load(f)]
     assert len(weft) == len(programs), 'weft outcomes are for other programs (--reuse?)'
-    with Pool(args.jobs, initializer=_init, initargs=(args.rs, args.weft_seqcst)) as pool:
+    with Pool(args.jobs, initializer=_init, initargs=(args.rs,)) as pool:
         expected = pool.map(rc11_outcomes, programs, chunksize=1)
     return list(zip(expected, weft)), (t1 - t0, time.time() - t1)
 
@@ -332,8 +288,6 @@ def main():
     ap.add_argument('--weights', default=','.join(map(str, WEIGHTS)),
                     help='relative frequencies of ' + ', '.join(KINDS))
     ap.add_argument('--dir', default='/tmp/weft-rc11')
-    ap.add_argument('--weft-seqcst', action='store_true',
-                    help="also require weft's order of SeqCst accesses (see WEFT_SEQ_CST)")
     ap.add_argument('--programs', help='a JSON file of programs to run instead of random ones')
     ap.add_argument('--reuse', action='store_true')
     ap.add_argument('--shrink', action='store_true',
@@ -341,7 +295,7 @@ def main():
     ap.add_argument('--jobs', type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()
 
-    _init(args.rs, args.weft_seqcst)
+    _init(args.rs)
     os.makedirs(args.dir, exist_ok=True)
     rng = random.Random(args.seed)
     weights = [int(w) for w in args.weights.split(',')]
@@ -372,7 +326,6 @@ def main():
     source = args.programs or f"seed {args.seed}"
     print(f"{len(programs)} programs ({source}, weak CAS {args.weak}, "
           f"release sequences {args.rs}, SeqCst {args.seqcst}, weights {args.weights}, "
-          f"{'weft SeqCst order, ' if args.weft_seqcst else ''}"
           f"<= {args.max_ops} ops): "
           f"{mismatches} mismatched; "
           f"{missing_total} outcomes missing in weft, {extra_total} extra in weft; "
@@ -380,10 +333,8 @@ def main():
     return 1 if mismatches else 0
 
 
-def _init(rs, weft_seq_cst_order=False):
-    global WEFT_SEQ_CST
+def _init(rs):
     rc11.CXX20_RELEASE_SEQUENCES = rs == 'c++20'
-    WEFT_SEQ_CST = weft_seq_cst_order
 
 
 if __name__ == '__main__':
