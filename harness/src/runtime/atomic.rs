@@ -175,6 +175,7 @@ impl Execution {
             sync,
             position: 0,
             rmw: continues.is_some(),
+            event: writer.event as u32,
         };
         let id = location.insert(position, record);
         let at = (epoch, self.threads[me].spins);
@@ -242,14 +243,30 @@ impl Execution {
         others: impl Iterator<Item = T>,
         mut consistent: impl FnMut(&mut Execution, T) -> bool,
     ) -> (usize, T) {
-        let mut kept = Vec::new();
-        for candidate in others {
-            if consistent(self, candidate) {
-                kept.push(candidate);
-            }
-        }
+        let kept: Vec<T> = others.filter(|&c| consistent(self, c)).collect();
         let option = self.choice.take(kept.len() + 1);
         (option, if option == 0 { first } else { kept[option - 1] })
+    }
+
+    /// Notes, for DPOR, the stores each option of the current load (reading the store at
+    /// `positions[option]` of `object`) reads past (see `StaleReads`).
+    fn note_stale_reads(&mut self, object: ObjectIndex, positions: &[usize]) {
+        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
+            unreachable!("object {object} is not an atomic location");
+        };
+        let last = location.len() - 1;
+        let stale = &mut self.stale_reads;
+        stale.step = Some(self.step);
+        stale.stores.clear();
+        stale.stores.extend(
+            (1..=last)
+                .rev()
+                .map(|p| location.stores[location.at(p)].event),
+        );
+        stale.skipped.clear();
+        stale
+            .skipped
+            .extend(positions.iter().map(|&p| (last - p) as u32));
     }
 
     /// Reads a store between the thread's floor and the last one (the step's choice).
@@ -258,10 +275,24 @@ impl Execution {
         let seq_cst = order == Ordering::SeqCst;
         let floor = self.floor(object, self.weak(seq_cst), true);
         let last = self.location(object).len() - 1;
-        let (option, position) = self.pick(last, (floor..last).rev(), |e, p| {
-            let access = e.access_at(object, seq_cst, Some(p), None);
-            e.admits(access, order, 0)
-        });
+        let (option, position) = match floor < last {
+            false => (self.choice.take(1), last),
+            true => {
+                let older = (floor..last).rev().filter(|&p| {
+                    let access = self.access_at(object, seq_cst, Some(p), None);
+                    self.admits(access, order, 0)
+                });
+                let positions: Vec<usize> = std::iter::once(last)
+                    .chain(older.collect::<Vec<_>>())
+                    .collect();
+                let option = self.choice.take(positions.len());
+                if self.stale_reads.step != Some(self.step) {
+                    // The step's first load (its scheduling point) took the choice.
+                    self.note_stale_reads(object, &positions);
+                }
+                (option, positions[option])
+            }
+        };
         let access = self.access_at(object, seq_cst, Some(position), None);
         let reads_from = self.location(object).at(position);
         let value = self.read_store(object, reads_from, order);

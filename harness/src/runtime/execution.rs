@@ -20,7 +20,7 @@ use super::op::{
 use super::race::Race;
 use super::seq_cst_order::SeqCstGraph;
 use super::thread_set::ThreadSet;
-use super::value_choice::StepChoice;
+use super::value_choice::{StaleReads, StepChoice};
 
 scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
 
@@ -50,6 +50,8 @@ pub(crate) struct Execution {
     pub observations: Observations,
     /// Every atomic access and fence, for RC11's SeqCst order (see `seq_cst_order`).
     pub graph: SeqCstGraph,
+    /// The stores the options of the latest load with several outcomes read past.
+    pub stale_reads: StaleReads,
 }
 
 /// Runs `f` with `execution` reachable from model threads.
@@ -140,6 +142,7 @@ impl Execution {
             choice: StepChoice::default(),
             observations: Vec::with_capacity(sizes.observations),
             graph: SeqCstGraph::with_capacity(sizes.graph),
+            stale_reads: StaleReads::default(),
         }
     }
 

@@ -10,6 +10,20 @@
 //! takes option 0, the sequentially consistent one. Option 0 is always the latest store, the
 //! last place, or no spurious failure.
 
+/// For a load with several outcomes: the stores each option reads past (newer in
+/// modification order than the one it reads), so that DPOR can skip a stale read that an
+/// interleaving running those stores after the load already gives (see `dpor`).
+#[derive(Debug, Default)]
+pub(crate) struct StaleReads {
+    /// The scheduling point of the load, if one noted its options.
+    pub step: Option<usize>,
+    /// The trace events of the location's stores (not the initial value), newest in
+    /// modification order first.
+    pub stores: Vec<u32>,
+    /// For each option, how many of `stores` it reads past (0 for option 0).
+    pub skipped: Vec<u32>,
+}
+
 /// What the explorer asks of a step's value choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Requested {
