@@ -150,6 +150,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
         3,
         3,
     ),
+    ("sb|≠loc ends ()", 106, 24),
     ("release sequence (Relaxed, true)", 11, 7),
     ("release sequence (Release, false)", 10, 6),
     ("release sequence (Release, true)", 10, 6),

@@ -114,3 +114,53 @@ fn seqcst_fences_on_both_sides_order_the_flag_before_x() {
     let allowed = [[0, 0, 1], [0, 1, 1], [1, 1, 1]];
     publish(Relaxed, [Some(SeqCst), Some(SeqCst)], Then::Load(Relaxed)).are(allowed);
 }
+
+#[test]
+fn sb_to_another_location_must_hold_at_both_ends_of_the_hb_path() {
+    // `y=1; a=x ‖ b=y.cas(0→3, Relaxed/Acquire); y=2 ‖ c=x.cas(0→3, SeqCst/Relaxed);
+    // d=y.fetch_add(1, Release)`, all SeqCst but where said. Allowed: a=0, b fails reading
+    // the fetch_add's 1, final y=1 (mo: 0, fetch_add, y=2, y=1). psc would have a cycle
+    // (y=2 → y=1 → a → c → y=2) only if `c` reached `y=2` through `sb|≠loc;hb;sb|≠loc`,
+    // but the only event before `y=2` in its thread is on `y` itself.
+    let name = label("sb|≠loc ends", ());
+    let outcomes = outcomes(name, |record| {
+        let m = memory::<2>();
+        let t0 = run(&m, |[x, y]| {
+            y.store(1, SeqCst);
+            x.load(SeqCst)
+        });
+        let t1 = run(&m, |[_, y]| {
+            let b = match y.compare_exchange(0, 3, Relaxed, Acquire) {
+                Ok(old) => old,
+                Err(actual) => 100 + actual,
+            };
+            y.store(2, SeqCst);
+            b
+        });
+        let t2 = run(&m, |[x, y]| {
+            let c = x
+                .compare_exchange(0, 3, SeqCst, Relaxed)
+                .unwrap_or_else(|v| 100 + v);
+            (c, y.fetch_add(1, Release))
+        });
+        let (a, b, (c, d)) = (t0.join().unwrap(), t1.join().unwrap(), t2.join().unwrap());
+        record([a, b, c, d, m[0].load(Relaxed), m[1].load(Relaxed)]);
+    });
+    let last = |a, b, d, y| [a, b, 0, d, 3, y];
+    let mut allowed = Vec::new();
+    for a in [0, 3] {
+        allowed.extend([
+            last(a, 0, 1, 2),
+            last(a, 0, 2, 1),
+            last(a, 0, 2, 3),
+            last(a, 0, 3, 1),
+            last(a, 0, 3, 2),
+            last(a, 101, 0, 1),
+            last(a, 101, 0, 2),
+            last(a, 101, 1, 2),
+            last(a, 101, 2, 3),
+            last(a, 102, 1, 2),
+        ]);
+    }
+    outcomes.are(allowed);
+}

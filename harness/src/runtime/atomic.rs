@@ -81,7 +81,9 @@ impl Execution {
         let me = self.current;
         let clocks = &self.threads[me].clocks;
         let epochs = (epoch, clocks.epoch(me));
-        self.graph.record(access, epochs, &clocks.now, weakens);
+        let seq = self.threads[me].events;
+        self.graph
+            .record((access, seq), epochs, &clocks.now, weakens);
     }
 
     /// The current thread's access of `object` (`seq_cst` or not) reading the store at
@@ -131,7 +133,10 @@ impl Execution {
             _ => unreachable!("object {at} is not an atomic location"),
         };
         let epoch = now.get(me);
-        self.graph.admits(access, epoch, [now, &after], &key)
+        let seq = self.threads[me].events + 1;
+        let events: Vec<u32> = self.threads.iter().map(|t| t.events).collect();
+        self.graph
+            .admits((access, seq), epoch, [now, &after], &key, &events)
     }
 
     /// Reads the store with id `id` with `order`: its value.

@@ -285,6 +285,7 @@ impl Execution {
             self.threads[self.current].yielded = true;
             self.threads[self.current].spins += 1;
         }
+        self.threads[self.current].events += 1;
         self.events.push(event);
         self.events.len() - 1
     }

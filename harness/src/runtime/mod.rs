@@ -3,6 +3,7 @@
 
 pub(crate) mod atomic;
 pub(crate) mod barrier;
+pub(crate) mod bit_graph;
 pub(crate) mod channel;
 pub(crate) mod clock;
 pub(crate) mod coherence;

@@ -26,6 +26,8 @@ pub(crate) struct ModelThread {
     /// How many times it yielded (`yield_now`, `spin_loop`). Its first load of a location
     /// after a yield reads the latest store (see `coherence::AtomicLocation::spun`).
     pub spins: u32,
+    /// How many events it has recorded (its next event is number `events + 1`).
+    pub events: u32,
     /// Its last compare-exchange failed spuriously, so its next one cannot.
     pub failed_spuriously: bool,
     /// Inside a panic's unwinding (set by the panic hook).
@@ -69,6 +71,7 @@ impl ModelThread {
             parent,
             yielded: false,
             spins: 0,
+            events: 0,
             failed_spuriously: false,
             unwinding: false,
             panic: None,

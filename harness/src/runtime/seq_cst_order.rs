@@ -13,14 +13,16 @@
 //! Adding an event adds `psc` edges into it, and edges out of it only through the stores
 //! after the one it reads or its own place in modification order (`rb`, `mo`): so the
 //! sequentially consistent outcome (the latest store, the last place) never closes a cycle,
-//! and only other outcomes are checked. `sb|≠loc;hb;sb|≠loc` from `x` to `y` is taken as
-//! "`x`'s next event happens before `y`'s previous one", whatever their locations, which
-//! has every edge RC11 has and a few more (an over-approximation: it may hide an outcome
-//! RC11 allows, never allow one it forbids).
+//! and only other outcomes are checked. `sb|≠loc;hb;sb|≠loc` from `x` to `y` holds when
+//! the first event after `x` in its thread on another location than `x` happens before the
+//! last event before `y` in its thread on another location than `y`; events that are not
+//! atomic accesses (locks, spawns, cell accesses) count as on another location, and are
+//! known by their place in their thread (`seq`) and the clocks around them.
 //!
 //! Invariant: events are in the order they ran; the graph without the candidate is
 //! consistent, and an event's clocks are its thread's clocks just before and just after it.
 
+use super::bit_graph::{has_cycle, Bits};
 use super::clock::VectorClock;
 use super::op::ThreadId;
 
@@ -42,6 +44,8 @@ pub(crate) struct GraphAccess {
 #[derive(Clone, Copy, Debug)]
 struct Event {
     thread: u32,
+    /// Its number among its thread's events (every event, not only atomic ones).
+    seq: u32,
     /// Its epoch, and the epoch of its thread's next event.
     epoch: u32,
     next_epoch: u32,
@@ -104,13 +108,14 @@ impl SeqCstGraph {
 
     fn push(
         &mut self,
-        access: GraphAccess,
+        (access, seq): (GraphAccess, u32),
         epochs: (u32, u32),
         before: (u32, u32),
         after: (u32, u32),
     ) {
         self.events.push(Event {
             thread: access.thread as u32,
+            seq,
             epoch: epochs.0,
             next_epoch: epochs.1,
             location: access.location.unwrap_or(NONE),
@@ -127,37 +132,40 @@ impl SeqCstGraph {
         self.before = self.clock(before);
     }
 
-    /// Adds the access that began: `epochs` are its epoch and its thread's epoch after it,
-    /// `after` its thread's clock after it. `weakens` says whether it makes the execution
-    /// mixed (a non-SeqCst access made through a shared reference).
+    /// Adds the access that began, its thread's event number `seq`: `epochs` are its epoch
+    /// and its thread's epoch after it, `after` its thread's clock after it. `weakens` says
+    /// whether it makes the execution mixed (a non-SeqCst access made through a shared
+    /// reference).
     pub(crate) fn record(
         &mut self,
-        access: GraphAccess,
+        access: (GraphAccess, u32),
         epochs: (u32, u32),
         after: &VectorClock,
         weakens: bool,
     ) {
-        self.seq_cst += access.seq_cst as usize;
+        self.seq_cst += access.0.seq_cst as usize;
         self.mixed |= weakens;
         let after = self.clock(after);
         self.push(access, epochs, self.before, after);
     }
 
-    /// Whether `access`, made next at `epoch` with clocks `before` and `after`, keeps `psc`
-    /// acyclic, stores placed by `key` (the candidate's own store among them).
+    /// Whether `access` (with its thread's event number), made next at `epoch` with clocks
+    /// `before` and `after`, keeps `psc` acyclic, stores placed by `key` (the candidate's
+    /// own store among them); `events` are how many events each thread has recorded.
     pub(crate) fn admits(
         &mut self,
-        access: GraphAccess,
+        access: (GraphAccess, u32),
         epoch: u32,
         clocks: [&VectorClock; 2],
         key: MoKey,
+        events: &[u32],
     ) -> bool {
-        let (events, clocks_len) = (self.events.len(), self.clocks.len());
+        let (len, clocks_len) = (self.events.len(), self.clocks.len());
         let before = self.clock(clocks[0]);
         let after = self.clock(clocks[1]);
         self.push(access, (epoch, NONE), before, after);
-        let acyclic = self.acyclic(key);
-        self.events.truncate(events);
+        let acyclic = self.acyclic(key, events);
+        self.events.truncate(len);
         self.clocks.truncate(clocks_len);
         acyclic
     }
@@ -175,8 +183,8 @@ impl SeqCstGraph {
         }
     }
 
-    /// `scb` from `i` to `j`.
-    fn scb(&self, i: usize, j: usize, key: MoKey) -> bool {
+    /// `scb` from `i` to `j`, `ends` giving `sb|≠loc`'s far ends (`SbEnds`).
+    fn scb(&self, i: usize, j: usize, key: MoKey, ends: &SbEnds) -> bool {
         let (x, y) = (&self.events[i], &self.events[j]);
         if i == j || x.thread == y.thread {
             // sb; coherence rules out mo or rb against sb.
@@ -190,7 +198,75 @@ impl SeqCstGraph {
                 return true;
             }
         }
-        self.covers(y.before, x.thread, x.next_epoch)
+        match (ends.after[i], ends.before[j]) {
+            (Some(epoch), Some(clock)) => self.covers(clock, x.thread, epoch),
+            _ => false,
+        }
+    }
+
+    /// Whether two events are on one location (fences are on none).
+    fn same_location(&self, i: usize, j: usize) -> bool {
+        let (a, b) = (&self.events[i], &self.events[j]);
+        a.location != NONE && a.location == b.location
+    }
+
+    /// For each event, `sb|≠loc`'s far ends in its thread (see `SbEnds`); `events` are how
+    /// many events each thread has recorded.
+    fn sb_ends(&self, events: &[u32]) -> SbEnds {
+        let n = self.events.len();
+        let mut ends = SbEnds {
+            after: vec![None; n],
+            before: vec![None; n],
+        };
+        let mut threads: Vec<Vec<usize>> = Vec::new();
+        for (i, e) in self.events.iter().enumerate() {
+            let t = e.thread as usize;
+            if threads.len() <= t {
+                threads.resize_with(t + 1, Vec::new);
+            }
+            threads[t].push(i);
+        }
+        for (t, list) in threads.iter().enumerate() {
+            let recorded = events.get(t).copied().unwrap_or(0);
+            for (k, &i) in list.iter().enumerate() {
+                // Forward: the first later event of the thread on another location.
+                let mut previous = i;
+                ends.after[i] = loop {
+                    let next = list.get(previous_index(list, previous) + 1).copied();
+                    let seq = self.events[previous].seq;
+                    match next {
+                        Some(j) if self.events[j].seq == seq + 1 => {
+                            if !self.same_location(i, j) {
+                                break Some(self.events[j].epoch);
+                            }
+                            previous = j;
+                        }
+                        // Something else ran next in the thread (or nothing yet).
+                        _ if recorded > seq || next.is_some() => {
+                            break Some(self.events[previous].next_epoch);
+                        }
+                        _ => break None,
+                    }
+                };
+                // Backward: the last earlier event of the thread on another location.
+                let mut current = (k, i);
+                ends.before[i] = loop {
+                    let (at, c) = current;
+                    let seq = self.events[c].seq;
+                    match at.checked_sub(1).map(|p| list[p]) {
+                        Some(p) if self.events[p].seq + 1 == seq => {
+                            if !self.same_location(i, p) {
+                                break Some(self.events[p].after);
+                            }
+                            current = (at - 1, p);
+                        }
+                        // A thread's first event is its start, never an atomic access.
+                        _ => break Some(self.events[c].before),
+                    }
+                };
+            }
+        }
+        ends
     }
 
     /// `eco` (`(rf ∪ mo ∪ rb)+`) from `i` to `j`.
@@ -216,8 +292,9 @@ impl SeqCstGraph {
     /// what happens before it. `psc_base` is `scb` from a source of `a` to a target of
     /// `b`; `psc_F` (fences) is `hb` from `a` to `b`, or `eco` from something after `a` to
     /// something before `b`. Only the `scb` rows of sources are computed.
-    fn acyclic(&self, key: MoKey) -> bool {
+    fn acyclic(&self, key: MoKey, events: &[u32]) -> bool {
         let n = self.events.len();
+        let ends = self.sb_ends(events);
         let nodes: Vec<usize> = (0..n).filter(|&i| self.events[i].seq_cst).collect();
         let fence = |i: usize| self.events[i].location == NONE;
         let around = |a: usize, after: bool| {
@@ -241,7 +318,7 @@ impl SeqCstGraph {
             rows[x]
                 .get_or_insert_with(|| {
                     let mut row = Bits::new(n);
-                    for y in (0..n).filter(|&y| any_target.get(y) && self.scb(x, y, key)) {
+                    for y in (0..n).filter(|&y| any_target.get(y) && self.scb(x, y, key, &ends)) {
                         row.set(y);
                     }
                     row
@@ -276,99 +353,16 @@ impl SeqCstGraph {
     }
 }
 
-/// A fixed-size set of small indices.
-#[derive(Clone)]
-struct Bits(Vec<u64>);
-
-impl Bits {
-    fn new(n: usize) -> Bits {
-        Bits(vec![0; n.div_ceil(64)])
-    }
-
-    fn matrix(n: usize, mut holds: impl FnMut(usize, usize) -> bool) -> Vec<Bits> {
-        (0..n)
-            .map(|i| {
-                let mut row = Bits::new(n);
-                for j in (0..n).filter(|&j| holds(i, j)) {
-                    row.set(j);
-                }
-                row
-            })
-            .collect()
-    }
-
-    fn set(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
-    }
-
-    fn get(&self, i: usize) -> bool {
-        self.0[i / 64] >> (i % 64) & 1 == 1
-    }
-
-    fn meets(&self, other: &Bits) -> bool {
-        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
-    }
-
-    fn or(&mut self, other: &Bits) {
-        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
-            *mine |= theirs;
-        }
-    }
+/// Where `sb|≠loc` reaches from each event: `after[x]`, the epoch of the first event after
+/// `x` in its thread on another location (`None`: none ran yet); `before[y]`, the clock
+/// after the last event before `y` in its thread on another location.
+struct SbEnds {
+    after: Vec<Option<u32>>,
+    before: Vec<Option<(u32, u32)>>,
 }
 
-/// Whether the graph (rows of successors) has a cycle, self-loops included.
-fn has_cycle(successors: &[Bits]) -> bool {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        Open,
-        Done,
-    }
-    let n = successors.len();
-    let mut marks = vec![Mark::New; n];
-    for root in 0..n {
-        if marks[root] != Mark::New {
-            continue;
-        }
-        // Depth-first, with each open node's next successor to try.
-        let mut stack = vec![(root, 0)];
-        marks[root] = Mark::Open;
-        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            match (*next..n).find(|&s| successors[node].get(s)) {
-                Some(s) => {
-                    *next = s + 1;
-                    match marks[s] {
-                        Mark::Open => return true,
-                        Mark::New => {
-                            marks[s] = Mark::Open;
-                            stack.push((s, 0));
-                        }
-                        Mark::Done => {}
-                    }
-                }
-                None => {
-                    marks[node] = Mark::Done;
-                    stack.pop();
-                }
-            }
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn graph(edges: &[(usize, usize)], n: usize) -> Vec<Bits> {
-        Bits::matrix(n, |i, j| edges.contains(&(i, j)))
-    }
-
-    #[test]
-    fn cycles_are_found_and_dags_pass() {
-        assert!(!has_cycle(&graph(&[(0, 1), (1, 2), (0, 2)], 3)));
-        assert!(has_cycle(&graph(&[(0, 1), (1, 2), (2, 1)], 3)));
-        assert!(has_cycle(&graph(&[(3, 3)], 4)));
-        assert!(!has_cycle(&graph(&[(1, 0), (2, 0), (2, 1)], 3)));
-    }
+/// The index in `list` of event `i`.
+fn previous_index(list: &[usize], i: usize) -> usize {
+    list.binary_search(&i)
+        .expect("the event is in its thread's list")
 }
