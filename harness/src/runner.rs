@@ -94,6 +94,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
             !outgrown
         })
     });
+    explorer.recycle();
     if outgrown && ended.failure.is_none() {
         runner.keep_stacks();
         return crate::parallel::explore(builder, model, site);
@@ -120,6 +121,16 @@ pub(crate) fn finish_failure(builder: &Builder, mut failure: Failure) -> Failure
     }
     failure
 }
+
+std::thread_local! {
+    /// The sizes the last exploration on this OS thread reached (see `Runner::keep_stacks`).
+    static KEPT_SIZES: std::cell::Cell<(Sizes, usize)> =
+        const { std::cell::Cell::new((Sizes { threads: 0, objects: 0, events: 0, observations: 0 }, 0)) };
+}
+
+/// The most events (steps, objects...) an exploration's sizes may pass on to the next one: a small
+/// model after a huge one should not allocate the huge one's vectors every execution.
+const KEPT_EVENTS: usize = 1 << 12;
 
 /// Runs after which an exhaustive exploration with the default number of workers starts
 /// over split across the machine's cores (see `explore`).
@@ -155,8 +166,8 @@ impl<'a> Runner<'a> {
             builder,
             site,
             pool: StackPool::reuse(builder.stack_size),
-            sizes: Sizes::default(),
-            steps: 0,
+            sizes: KEPT_SIZES.get().0,
+            steps: KEPT_SIZES.get().1,
             simplifying: false,
             coverage: None,
         }
@@ -203,9 +214,23 @@ impl<'a> Runner<'a> {
         Ended { stats, failure }
     }
 
-    /// Gives the coroutine stacks to the next exploration on this OS thread.
+    /// Gives the coroutine stacks, and the sizes executions reached (so that the next
+    /// exploration's first execution allocates its vectors once), to the next exploration
+    /// on this OS thread.
     pub(crate) fn keep_stacks(&mut self) {
         std::mem::replace(&mut self.pool, StackPool::new(0)).keep();
+        let Sizes {
+            threads,
+            objects,
+            events,
+            observations,
+        } = self.sizes;
+        if [threads, objects, events, observations, self.steps]
+            .iter()
+            .all(|&n| n <= KEPT_EVENTS)
+        {
+            KEPT_SIZES.set((self.sizes, self.steps));
+        }
     }
 
     /// The simplest failing execution the shortener finds from `found` (execution `number`).

@@ -58,6 +58,7 @@ mod cut;
 mod next;
 mod nodes;
 mod races;
+mod spare;
 
 use super::causality::Causality;
 use super::split::{Split, UnitKey};
@@ -203,6 +204,10 @@ impl Dpor {
 
     /// A DPOR explorer that explores only the units of `split` it takes.
     pub(crate) fn split(bound: Option<usize>, split: Option<Split>) -> Dpor {
+        if let Some(mut dpor) = Dpor::spare() {
+            dpor.reset(bound, split);
+            return dpor;
+        }
         Dpor {
             nodes: Vec::new(),
             replay: 0,
@@ -331,5 +336,9 @@ impl Explorer for Dpor {
 
     fn unit(&self) -> Option<UnitKey> {
         self.split.as_ref().map(|_| self.position())
+    }
+
+    fn recycle(self: Box<Self>) {
+        (*self).keep();
     }
 }
