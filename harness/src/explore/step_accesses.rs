@@ -4,6 +4,12 @@
 //!
 //! Invariant: a sleeper wakes when an executed event conflicts with any remembered access;
 //! a step with more accesses than fit is never put to sleep (conservative).
+//!
+//! Conflict checks run for every sleeper at every step and for every pair of steps a wakeup
+//! tree insertion compares, so each set carries a one-word summary (`mask`): a bit per
+//! object (its index modulo 63) and one for "some access is SeqCst". Two accesses conflict
+//! only on the same object, or when both are SeqCst (a fence); when the summaries rule
+//! both out, the accesses themselves are not compared.
 
 use crate::runtime::op::{Access, AccessKind, Event, EventKind};
 
@@ -15,13 +21,40 @@ const STEP_ACCESSES: usize = 4;
 /// scheduling point after it (reference counts, for instance). A sleeping thread wakes when
 /// anything conflicts with any of them.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct StepAccesses([Option<Access>; STEP_ACCESSES]);
+pub(crate) struct StepAccesses {
+    list: [Option<Access>; STEP_ACCESSES],
+    /// `bit(a)` of every access `a` in `list`.
+    mask: u64,
+}
+
+/// The bit set for SeqCst accesses in a mask.
+const SEQ_CST_BIT: u64 = 1 << 63;
+
+/// An access's bit in a mask: its object's (index modulo 63), and `SEQ_CST_BIT` if SeqCst.
+fn bit(access: Access) -> u64 {
+    let object = 1 << (access.object % 63);
+    match access.seq_cst {
+        true => object | SEQ_CST_BIT,
+        false => object,
+    }
+}
+
+/// Whether accesses with these masks may conflict: they share an object bit, or are both
+/// SeqCst (a SeqCst fence conflicts with SeqCst accesses to any object).
+fn may_conflict(a: u64, b: u64) -> bool {
+    a & b != 0
+}
 
 impl StepAccesses {
+    fn new(list: [Option<Access>; STEP_ACCESSES]) -> StepAccesses {
+        let mask = list.iter().flatten().fold(0, |mask, &a| mask | bit(a));
+        StepAccesses { list, mask }
+    }
+
     pub(crate) fn one(access: Option<Access>) -> StepAccesses {
         let mut list = [None; STEP_ACCESSES];
         list[0] = access;
-        StepAccesses(list)
+        StepAccesses::new(list)
     }
 
     /// The accesses of `events`, or `None` when there are too many to remember.
@@ -30,7 +63,7 @@ impl StepAccesses {
         for (n, access) in events.iter().filter_map(Event::access).enumerate() {
             *list.get_mut(n)? = Some(access);
         }
-        Some(StepAccesses(list))
+        Some(StepAccesses::new(list))
     }
 
     /// These accesses (of `events`) as the step makes them when moved before the event it
@@ -40,7 +73,8 @@ impl StepAccesses {
     /// commuting update, may find another state, so it counts as a write (conservative).
     pub(crate) fn reversed(mut self, events: &[Event]) -> StepAccesses {
         let placed = events.iter().filter(|e| e.access().is_some());
-        for (slot, event) in self.0.iter_mut().zip(placed) {
+        // Only kinds change: objects, SeqCst and so the mask stay.
+        for (slot, event) in self.list.iter_mut().zip(placed) {
             let Some(access) = slot.as_mut() else {
                 continue;
             };
@@ -59,17 +93,35 @@ impl StepAccesses {
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = Access> + '_ {
-        self.0.iter().flatten().copied()
+        self.list.iter().flatten().copied()
     }
 
     pub(crate) fn conflicts(&self, done: Access) -> bool {
-        self.iter().any(|mine| mine.conflicts(done))
+        let compare = || self.iter().any(|mine| mine.conflicts(done));
+        // The masks rest on `Access::conflicts` relating accesses to different objects only
+        // through SeqCst: checked wherever debug assertions are on (the tests).
+        debug_assert!(
+            may_conflict(self.mask, bit(done)) || !compare(),
+            "weft: an access conflict the step masks do not allow for"
+        );
+        may_conflict(self.mask, bit(done)) && compare()
+    }
+
+    /// Whether some access of `self` conflicts with some access of `other`.
+    pub(crate) fn conflicts_with(&self, other: &StepAccesses) -> bool {
+        may_conflict(self.mask, other.mask) && other.iter().any(|done| self.conflicts(done))
+    }
+
+    /// Whether there is no access at all.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.iter().all(Option::is_none)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::op::SEQ_CST_FENCES;
 
     fn access(object: u32, kind: AccessKind) -> Access {
         Access::new(object, kind)
@@ -77,7 +129,7 @@ mod tests {
 
     #[test]
     fn wakes_on_any_remembered_access() {
-        let step = StepAccesses([
+        let step = StepAccesses::new([
             Some(access(0, AccessKind::Read)),
             Some(access(3, AccessKind::Update)),
             None,
@@ -91,5 +143,13 @@ mod tests {
         );
         assert!(step.conflicts(access(3, AccessKind::Read)));
         assert!(!step.conflicts(access(5, AccessKind::Write)));
+        assert!(
+            !step.conflicts(access(63, AccessKind::Write)),
+            "same mask bit, another object"
+        );
+        let fence = StepAccesses::one(Some(Access::seq_cst(SEQ_CST_FENCES, AccessKind::Write)));
+        assert!(!fence.conflicts_with(&step), "not SeqCst");
+        let load = StepAccesses::one(Some(Access::seq_cst(7, AccessKind::Read)));
+        assert!(fence.conflicts_with(&load) && load.conflicts_with(&fence));
     }
 }

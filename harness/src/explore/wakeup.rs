@@ -73,8 +73,8 @@ impl StepSummary {
             return true;
         }
         match (&self.accesses, &later.accesses) {
-            (Some(mine), Some(theirs)) => theirs.iter().any(|access| mine.conflicts(access)),
-            (None, Some(other)) | (Some(other), None) => other.iter().next().is_some(),
+            (Some(mine), Some(theirs)) => mine.conflicts_with(theirs),
+            (None, Some(other)) | (Some(other), None) => !other.is_empty(),
             (None, None) => true,
         }
     }

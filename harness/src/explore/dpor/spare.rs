@@ -40,6 +40,8 @@ impl Dpor {
             explored,
             guide,
             steps,
+            summaries,
+            summarised_from,
             races,
             source,
             split: kept_split,
@@ -58,6 +60,8 @@ impl Dpor {
         explored.clear();
         guide.clear();
         steps.clear();
+        summaries.clear();
+        *summarised_from = None;
         races.clear();
         *source = false;
         *kept_split = split;
