@@ -7,9 +7,10 @@
 //!
 //! Conflict checks run for every sleeper at every step and for every pair of steps a wakeup
 //! tree insertion compares, so each set carries a one-word summary (`mask`): a bit per
-//! object (its index modulo 63) and one for "some access is SeqCst". Two accesses conflict
-//! only on the same object, or when both are SeqCst (a fence); when the summaries rule
-//! both out, the accesses themselves are not compared.
+//! object (its index modulo 62), one for "some access is SeqCst" and one for "some access
+//! is a SeqCst fence". Two accesses conflict only on the same object, or when one is a
+//! SeqCst fence and the other SeqCst; when the summaries rule both out, the accesses
+//! themselves are not compared.
 
 use crate::runtime::op::{Access, AccessKind, Event, EventKind};
 
@@ -27,22 +28,30 @@ pub(crate) struct StepAccesses {
     mask: u64,
 }
 
-/// The bit set for SeqCst accesses in a mask.
-const SEQ_CST_BIT: u64 = 1 << 63;
+/// Mask bits: one per object (its index modulo 62), then "some access is SeqCst" and "some
+/// access is a SeqCst fence".
+const OBJECT_BITS: u64 = (1 << 62) - 1;
+const SEQ_CST_BIT: u64 = 1 << 62;
+const FENCE_BIT: u64 = 1 << 63;
 
-/// An access's bit in a mask: its object's (index modulo 63), and `SEQ_CST_BIT` if SeqCst.
+/// An access's bits in a mask.
 fn bit(access: Access) -> u64 {
-    let object = 1 << (access.object % 63);
-    match access.seq_cst {
-        true => object | SEQ_CST_BIT,
-        false => object,
+    let mut bits = 1 << (access.object % 62);
+    if access.seq_cst {
+        bits |= SEQ_CST_BIT;
+        if !access.in_arena() {
+            bits |= FENCE_BIT;
+        }
     }
+    bits
 }
 
-/// Whether accesses with these masks may conflict: they share an object bit, or are both
-/// SeqCst (a SeqCst fence conflicts with SeqCst accesses to any object).
+/// Whether accesses with these masks may conflict: they share an object bit, or one is a
+/// SeqCst fence and the other SeqCst (a SeqCst fence conflicts with SeqCst accesses to any
+/// object).
 fn may_conflict(a: u64, b: u64) -> bool {
-    a & b != 0
+    let fenced = |x: u64, y: u64| x & FENCE_BIT != 0 && y & SEQ_CST_BIT != 0;
+    a & b & OBJECT_BITS != 0 || fenced(a, b) || fenced(b, a)
 }
 
 impl StepAccesses {
@@ -144,12 +153,15 @@ mod tests {
         assert!(step.conflicts(access(3, AccessKind::Read)));
         assert!(!step.conflicts(access(5, AccessKind::Write)));
         assert!(
-            !step.conflicts(access(63, AccessKind::Write)),
+            !step.conflicts(access(62, AccessKind::Write)),
             "same mask bit, another object"
         );
         let fence = StepAccesses::one(Some(Access::seq_cst(SEQ_CST_FENCES, AccessKind::Write)));
         assert!(!fence.conflicts_with(&step), "not SeqCst");
         let load = StepAccesses::one(Some(Access::seq_cst(7, AccessKind::Read)));
         assert!(fence.conflicts_with(&load) && load.conflicts_with(&fence));
+        let store = StepAccesses::one(Some(Access::seq_cst(8, AccessKind::Write)));
+        assert!(!store.conflicts_with(&load), "SeqCst, but no fence");
+        assert!(fence.conflicts_with(&fence));
     }
 }
