@@ -32,7 +32,7 @@ pub(crate) struct StepAccesses {
 /// access is a SeqCst fence".
 const OBJECT_BITS: u64 = (1 << 62) - 1;
 const SEQ_CST_BIT: u64 = 1 << 62;
-const FENCE_BIT: u64 = 1 << 63;
+const FENCE_BIT: u64 = SEQ_CST_BIT << 1;
 
 /// An access's bits in a mask.
 fn bit(access: Access) -> u64 {
@@ -49,9 +49,11 @@ fn bit(access: Access) -> u64 {
 /// Whether accesses with these masks may conflict: they share an object bit, or one is a
 /// SeqCst fence and the other SeqCst (a SeqCst fence conflicts with SeqCst accesses to any
 /// object).
+#[inline]
 fn may_conflict(a: u64, b: u64) -> bool {
-    let fenced = |x: u64, y: u64| x & FENCE_BIT != 0 && y & SEQ_CST_BIT != 0;
-    a & b & OBJECT_BITS != 0 || fenced(a, b) || fenced(b, a)
+    // A fence bit shifted down is the SeqCst bit: it meets the other mask's SeqCst bit.
+    let fenced = ((a & FENCE_BIT) >> 1 & b) | ((b & FENCE_BIT) >> 1 & a);
+    (a & b & OBJECT_BITS) | fenced != 0
 }
 
 impl StepAccesses {
@@ -117,6 +119,7 @@ impl StepAccesses {
     }
 
     /// Whether some access of `self` conflicts with some access of `other`.
+    #[inline]
     pub(crate) fn conflicts_with(&self, other: &StepAccesses) -> bool {
         may_conflict(self.mask, other.mask) && other.iter().any(|done| self.conflicts(done))
     }
