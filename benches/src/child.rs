@@ -5,7 +5,10 @@
 //! then `done EXECUTIONS BLOCKED NANOS PEAK_KIB` with the counts of one exhaustive
 //! exploration, the wall time of one exploration, averaged over repetitions until
 //! `WEFT_BENCH_SECONDS` (default 0.5) have passed, so small programs get stable times, and
-//! the child's peak resident memory (`VmHWM`, KiB).
+//! the child's peak resident memory (`VmHWM`, KiB). With `WEFT_BENCH_RUNS=N` a weft child
+//! runs exactly N explorations instead, whatever the time: under callgrind, the difference
+//! between N and 1 runs is the steady-state cost of N - 1 explorations, without the process
+//! start and the first exploration's stack mapping.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
@@ -25,6 +28,11 @@ fn min_seconds() -> Duration {
     Duration::from_secs_f64(seconds)
 }
 
+/// `WEFT_BENCH_RUNS`: a fixed number of explorations, if set.
+fn fixed_runs() -> Option<u32> {
+    std::env::var("WEFT_BENCH_RUNS").ok()?.parse().ok()
+}
+
 /// Explores `spec` on `checker` ("weft" or "loom") and prints the result lines.
 pub fn run(checker: &str, spec: &Spec) {
     match checker {
@@ -38,7 +46,12 @@ fn run_weft(spec: &Spec) {
     let program: Arc<on_weft::Program> = Arc::new((spec.weft)(spec.n));
     let (mut runs, mut executions, mut blocked) = (0u32, 0, 0);
     let started = Instant::now();
-    while runs == 0 || started.elapsed() < min_seconds() {
+    let fixed = fixed_runs();
+    let more = |runs: u32| match fixed {
+        Some(n) => runs < n.max(1),
+        None => runs == 0 || started.elapsed() < min_seconds(),
+    };
+    while more(runs) {
         let program = program.clone();
         let stats = match weft::Builder::new().jobs(1).explore(move || program()) {
             Ok(stats) => stats,

@@ -248,6 +248,7 @@ fn run_worker(
         shared.fail(&key);
         (key, failure, number)
     });
+    explorer.keep();
     WorkerEnd {
         stats: ended.stats,
         failure,

@@ -23,7 +23,7 @@ use crate::observe::progress::Progress;
 use crate::observe::{self, trace_file};
 use crate::report::{self, Context};
 use crate::runtime::coroutine::StackPool;
-use crate::runtime::execution::{self, Execution, Sizes};
+use crate::runtime::execution::{self, Execution};
 use crate::runtime::happens_before::ThreadClocks;
 use crate::runtime::model_thread::ModelThread;
 use crate::runtime::op::{Op, OpKind, Site};
@@ -32,7 +32,10 @@ use crate::schedule::Schedule;
 use crate::shorten;
 use crate::verdict::{judge, Ending};
 
+mod kept;
 mod steps;
+
+use kept::Kept;
 
 use steps::Steps;
 
@@ -94,6 +97,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
             !outgrown
         })
     });
+    explorer.recycle();
     if outgrown && ended.failure.is_none() {
         runner.keep_stacks();
         return crate::parallel::explore(builder, model, site);
@@ -139,9 +143,11 @@ pub(crate) struct Runner<'a> {
     /// Where the model was explored from: the main thread's start.
     site: Site,
     pool: StackPool,
-    sizes: Sizes,
-    /// The most steps an execution took.
+    /// The most steps an execution of this exploration took.
     steps: usize,
+    /// Sizes, most steps and vectors of earlier executions, also of earlier explorations
+    /// on this OS thread (see `kept`).
+    kept: Kept,
     /// Running the shortener's candidates.
     simplifying: bool,
     /// The concurrency coverage of the last execution, when the strategy reports it.
@@ -155,8 +161,8 @@ impl<'a> Runner<'a> {
             builder,
             site,
             pool: StackPool::reuse(builder.stack_size),
-            sizes: Sizes::default(),
             steps: 0,
+            kept: Kept::take(),
             simplifying: false,
             coverage: None,
         }
@@ -203,9 +209,11 @@ impl<'a> Runner<'a> {
         Ended { stats, failure }
     }
 
-    /// Gives the coroutine stacks to the next exploration on this OS thread.
+    /// Gives the coroutine stacks, and the sizes and vectors executions reached (see
+    /// `kept`), to the next exploration on this OS thread.
     pub(crate) fn keep_stacks(&mut self) {
         std::mem::replace(&mut self.pool, StackPool::new(0)).keep();
+        std::mem::take(&mut self.kept).keep();
     }
 
     /// The simplest failing execution the shortener finds from `found` (execution `number`).
@@ -233,7 +241,8 @@ impl<'a> Runner<'a> {
 
     fn run_execution(&mut self, explorer: &mut dyn Explorer, number: u64) -> Outcome {
         let id = NEXT_EXECUTION.fetch_add(1, Ordering::Relaxed);
-        let mut execution = Execution::new(id, self.sizes);
+        let buffers = std::mem::take(&mut self.kept.buffers);
+        let mut execution = Execution::new(id, self.kept.sizes, buffers);
         execution.spurious_wakeups = self.builder.spurious_wakeups;
         let execution = RefCell::new(execution);
         let main = self.model.clone();
@@ -252,10 +261,10 @@ impl<'a> Runner<'a> {
         ));
         let mut steps = Steps {
             execution: &execution,
-            coroutines: Vec::with_capacity(self.sizes.threads),
+            coroutines: Vec::with_capacity(self.kept.sizes.threads),
             pool: &mut self.pool,
             schedule: Schedule {
-                threads: Vec::with_capacity(self.steps),
+                threads: Vec::with_capacity(self.kept.steps),
                 values: Vec::new(),
             },
             preemptions: 0,
@@ -314,10 +323,15 @@ impl<'a> Runner<'a> {
             }
         });
         self.steps = self.steps.max(steps.schedule.threads.len());
-        self.sizes = execution.borrow().sizes(self.sizes);
+        self.kept.steps = self.kept.steps.max(self.steps);
+        self.kept.sizes = execution.borrow().sizes(self.kept.sizes);
         if let Some(edges) = &mut self.coverage {
             *edges = crate::coverage::edges(&execution.borrow());
         }
+        // Dropped in the order they were before the vectors were kept: the step loop's
+        // coroutines, then the execution's contents.
+        drop(steps);
+        self.kept.buffers = execution.into_inner().into_buffers();
         outcome
     }
 }

@@ -79,6 +79,11 @@ impl Causality {
         self.races.clear();
     }
 
+    /// How many events this has clocks for (the longest execution it processed).
+    pub(crate) fn events(&self) -> usize {
+        self.clocks.len()
+    }
+
     fn epoch(&self, event: usize, trace: &[Event]) -> u32 {
         self.clocks[event].get(trace[event].thread)
     }

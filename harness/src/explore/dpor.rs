@@ -58,12 +58,13 @@ mod cut;
 mod next;
 mod nodes;
 mod races;
+mod spare;
 mod stale;
 
 use super::causality::Causality;
 use super::split::{Split, UnitKey};
 use super::step_accesses::StepAccesses;
-use super::wakeup::Branch;
+use super::wakeup::{Branch, StepSummary};
 use super::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
@@ -181,6 +182,10 @@ pub(crate) struct Dpor {
     guide: Vec<Branch>,
     /// Each step of the current execution: its thread and its events.
     steps: Vec<(ThreadId, Range<usize>)>,
+    /// Once the execution has ended with races to reverse: the summary of each step from
+    /// `summarised_from` on (see `reversal`).
+    summaries: Vec<StepSummary>,
+    summarised_from: Option<usize>,
     /// The races of the current execution, reversed once it has ended: a reversal holds
     /// every step that does not happen after the earlier event, to the end of the execution.
     races: Vec<(usize, usize)>,
@@ -207,6 +212,10 @@ impl Dpor {
 
     /// A DPOR explorer that explores only the units of `split` it takes.
     pub(crate) fn split(bound: Option<usize>, split: Option<Split>) -> Dpor {
+        if let Some(mut dpor) = Dpor::spare() {
+            dpor.reset(bound, split);
+            return dpor;
+        }
         Dpor {
             nodes: Vec::new(),
             replay: 0,
@@ -218,6 +227,8 @@ impl Dpor {
             explored: Vec::new(),
             guide: Vec::new(),
             steps: Vec::new(),
+            summaries: Vec::new(),
+            summarised_from: None,
             races: Vec::new(),
             source: false,
             split,
@@ -290,17 +301,20 @@ impl Explorer for Dpor {
         }
         if step + 1 >= self.replay {
             let step_events = &trace[events];
+            let accesses = StepAccesses::of(step_events);
             // This node's newest explored step (the branch or a fresh node: the last node).
-            self.explored
-                .push((self.nodes[step].thread, StepAccesses::of(step_events)));
+            self.explored.push((self.nodes[step].thread, accesses));
+            // A sleeper wakes when any access of the step conflicts with its own.
+            let wakes = |sleeper: &Sleeper| match &accesses {
+                Some(done) => sleeper.accesses.conflicts_with(done),
+                None => step_events.iter().any(|e| {
+                    e.access()
+                        .is_some_and(|done| sleeper.accesses.conflicts(done))
+                }),
+            };
             self.next_sleep.clear();
             self.next_sleep
-                .extend(self.carried.iter().copied().filter(|sleeper| {
-                    !step_events.iter().any(|e| {
-                        e.access()
-                            .is_some_and(|done| sleeper.accesses.conflicts(done))
-                    })
-                }));
+                .extend(self.carried.iter().filter(|s| !wakes(s)).copied());
         }
     }
 
@@ -310,6 +324,20 @@ impl Explorer for Dpor {
             self.enter_unit(execution);
         }
         let races = std::mem::take(&mut self.races);
+        // Reversals only take steps after the earliest race's first step.
+        let trace = &execution.events;
+        self.summaries.clear();
+        self.summarised_from = match self.source {
+            true => None,
+            false => races.iter().map(|&(earlier, _)| trace[earlier].step).min(),
+        };
+        if let Some(first) = self.summarised_from {
+            let summary = |(thread, events): &(ThreadId, Range<usize>)| {
+                StepSummary::of(*thread, &trace[events.clone()], false)
+            };
+            self.summaries
+                .extend(self.steps[first..].iter().map(summary));
+        }
         for &(earlier, later) in &races {
             if self.nodes[execution.events[earlier].step].top() {
                 // Every order is tried above the cut.
@@ -341,5 +369,9 @@ impl Explorer for Dpor {
 
     fn unit(&self) -> Option<UnitKey> {
         self.split.as_ref().map(|_| self.position())
+    }
+
+    fn recycle(self: Box<Self>) {
+        (*self).keep();
     }
 }

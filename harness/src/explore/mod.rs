@@ -106,6 +106,10 @@ pub(crate) trait Explorer {
         true
     }
 
+    /// Called once the exploration is over: the explorer may leave its buffers for the next
+    /// exploration on this OS thread (see `dpor::spare`).
+    fn recycle(self: Box<Self>) {}
+
     /// A line for the report of the current execution when it fails: how this explorer came
     /// to it and how to repeat the search (samplers name their seed).
     fn describe_execution(&self) -> Option<String> {

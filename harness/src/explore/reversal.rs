@@ -19,12 +19,16 @@ use crate::runtime::thread_set::ThreadSet;
 /// Each step of the current execution: the thread that ran it and its events in the trace.
 pub(crate) type Steps = [(usize, Range<usize>)];
 
+/// `summaries.0` holds the `StepSummary` of each step from `summaries.1` on (at most `at`)
+/// as it ran (`StepSummary::of` without `reversed`), computed once per execution rather
+/// than once per race.
 pub(crate) fn reversal(
     causality: &Causality,
     e: usize,
     e2: usize,
     trace: &[Event],
     steps: &Steps,
+    summaries: (&[StepSummary], usize),
 ) -> Vec<StepSummary> {
     let at = trace[e].step;
     let last = trace[e2].step;
@@ -41,7 +45,7 @@ pub(crate) fn reversal(
         if follows {
             after_e.insert(*thread);
         } else {
-            v.push(StepSummary::of(*thread, &trace[events.clone()], false));
+            v.push(summaries.0[s - summaries.1]);
         }
     }
     let (thread, events) = &steps[last];

@@ -4,6 +4,11 @@
 //!
 //! Invariant: a sleeper wakes when an executed event conflicts with any remembered access;
 //! a step with more accesses than fit is never put to sleep (conservative).
+//!
+//! Conflict checks run for every sleeper at every step and for every pair of steps a wakeup
+//! tree insertion compares, so each set carries a one-word summary (`mask`): a bit per
+//! object (its index modulo 64). Two accesses conflict only on the same object; when the
+//! summaries share no bit, the accesses themselves are not compared.
 
 use crate::runtime::op::{Access, AccessKind, Event, EventKind};
 
@@ -15,13 +20,33 @@ const STEP_ACCESSES: usize = 4;
 /// scheduling point after it (reference counts, for instance). A sleeping thread wakes when
 /// anything conflicts with any of them.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct StepAccesses([Option<Access>; STEP_ACCESSES]);
+pub(crate) struct StepAccesses {
+    list: [Option<Access>; STEP_ACCESSES],
+    /// `bit(a)` of every access `a` in `list`.
+    mask: u64,
+}
+
+/// An access's bit in a mask: one per object, by its index modulo 64.
+fn bit(access: Access) -> u64 {
+    1 << (access.object % 64)
+}
+
+/// Whether accesses with these masks may conflict: they share an object bit.
+#[inline]
+fn may_conflict(a: u64, b: u64) -> bool {
+    a & b != 0
+}
 
 impl StepAccesses {
+    fn new(list: [Option<Access>; STEP_ACCESSES]) -> StepAccesses {
+        let mask = list.iter().flatten().fold(0, |mask, &a| mask | bit(a));
+        StepAccesses { list, mask }
+    }
+
     pub(crate) fn one(access: Option<Access>) -> StepAccesses {
         let mut list = [None; STEP_ACCESSES];
         list[0] = access;
-        StepAccesses(list)
+        StepAccesses::new(list)
     }
 
     /// The accesses of `events`, or `None` when there are too many to remember.
@@ -30,7 +55,7 @@ impl StepAccesses {
         for (n, access) in events.iter().filter_map(Event::access).enumerate() {
             *list.get_mut(n)? = Some(access);
         }
-        Some(StepAccesses(list))
+        Some(StepAccesses::new(list))
     }
 
     /// These accesses (of `events`) as the step makes them when moved before the event it
@@ -40,7 +65,8 @@ impl StepAccesses {
     /// commuting update, may find another state, so it counts as a write (conservative).
     pub(crate) fn reversed(mut self, events: &[Event]) -> StepAccesses {
         let placed = events.iter().filter(|e| e.access().is_some());
-        for (slot, event) in self.0.iter_mut().zip(placed) {
+        // Only kinds change: objects, SeqCst and so the mask stay.
+        for (slot, event) in self.list.iter_mut().zip(placed) {
             let Some(access) = slot.as_mut() else {
                 continue;
             };
@@ -59,11 +85,29 @@ impl StepAccesses {
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = Access> + '_ {
-        self.0.iter().flatten().copied()
+        self.list.iter().flatten().copied()
     }
 
     pub(crate) fn conflicts(&self, done: Access) -> bool {
-        self.iter().any(|mine| mine.conflicts(done))
+        let compare = || self.iter().any(|mine| mine.conflicts(done));
+        // The masks rest on `Access::conflicts` relating accesses to different objects only
+        // through SeqCst: checked wherever debug assertions are on (the tests).
+        debug_assert!(
+            may_conflict(self.mask, bit(done)) || !compare(),
+            "weft: an access conflict the step masks do not allow for"
+        );
+        may_conflict(self.mask, bit(done)) && compare()
+    }
+
+    /// Whether some access of `self` conflicts with some access of `other`.
+    #[inline]
+    pub(crate) fn conflicts_with(&self, other: &StepAccesses) -> bool {
+        may_conflict(self.mask, other.mask) && other.iter().any(|done| self.conflicts(done))
+    }
+
+    /// Whether there is no access at all.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.iter().all(Option::is_none)
     }
 }
 
@@ -77,7 +121,7 @@ mod tests {
 
     #[test]
     fn wakes_on_any_remembered_access() {
-        let step = StepAccesses([
+        let step = StepAccesses::new([
             Some(access(0, AccessKind::Read)),
             Some(access(3, AccessKind::Update)),
             None,
@@ -91,5 +135,14 @@ mod tests {
         );
         assert!(step.conflicts(access(3, AccessKind::Read)));
         assert!(!step.conflicts(access(5, AccessKind::Write)));
+        assert!(
+            !step.conflicts(access(64, AccessKind::Write)),
+            "same mask bit, another object"
+        );
+        let load = StepAccesses::one(Some(access(7, AccessKind::Read)));
+        let store = StepAccesses::one(Some(access(7, AccessKind::Write)));
+        assert!(load.conflicts_with(&store) && store.conflicts_with(&load));
+        assert!(!load.conflicts_with(&load), "loads commute");
+        assert!(!step.conflicts_with(&store), "another object");
     }
 }

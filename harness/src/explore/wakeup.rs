@@ -73,8 +73,8 @@ impl StepSummary {
             return true;
         }
         match (&self.accesses, &later.accesses) {
-            (Some(mine), Some(theirs)) => theirs.iter().any(|access| mine.conflicts(access)),
-            (None, Some(other)) | (Some(other), None) => other.iter().next().is_some(),
+            (Some(mine), Some(theirs)) => mine.conflicts_with(theirs),
+            (None, Some(other)) | (Some(other), None) => !other.is_empty(),
             (None, None) => true,
         }
     }
@@ -109,18 +109,25 @@ pub(crate) struct Branch {
 /// first branch whose step is a weak initial of what remains of `v` (removing that thread's
 /// first step from it); reaching a leaf, or using up `v`, means the class is covered;
 /// otherwise the rest of `v` hangs as the new last branch there. Returns whether it added.
+///
+/// What remains of `v` is `v[start..]`: a removed step is dropped by moving the steps
+/// before it one place on and `start` past it, which moves the few steps before it instead
+/// of the many after it (removing from the vector made long insertions quadratic).
 pub(crate) fn insert(forest: &mut Vec<Branch>, mut v: Vec<StepSummary>) -> bool {
     let mut forest = forest;
+    let mut start = 0;
     loop {
-        if v.is_empty() {
+        let rest = &v[start..];
+        if rest.is_empty() {
             return false;
         }
-        let Some(i) = forest.iter().position(|b| weak_initial(&b.step, &v)) else {
-            forest.push(chain(v));
+        let Some(i) = forest.iter().position(|b| weak_initial(&b.step, rest)) else {
+            forest.push(chain(v.into_iter().skip(start)));
             return true;
         };
-        if let Some(at) = v.iter().position(|s| s.thread == forest[i].step.thread) {
-            v.remove(at);
+        if let Some(at) = rest.iter().position(|s| s.thread == forest[i].step.thread) {
+            v[start..=start + at].rotate_right(1);
+            start += 1;
         }
         if forest[i].children.is_empty() {
             return false;
@@ -130,8 +137,8 @@ pub(crate) fn insert(forest: &mut Vec<Branch>, mut v: Vec<StepSummary>) -> bool 
 }
 
 /// `v` as a single path.
-fn chain(v: Vec<StepSummary>) -> Branch {
-    let mut steps = v.into_iter().rev();
+fn chain(v: impl DoubleEndedIterator<Item = StepSummary>) -> Branch {
+    let mut steps = v.rev();
     let last = steps.next().expect("insert never chains an empty sequence");
     let mut branch = Branch {
         step: last,

@@ -127,22 +127,70 @@ pub(crate) struct Sizes {
     pub graph: usize,
 }
 
+/// The vectors of an ended execution, emptied, for the next one to fill without allocating
+/// them again (see `runner::kept`).
+#[derive(Default)]
+pub(crate) struct Buffers {
+    threads: Vec<ModelThread>,
+    objects: Vec<Object>,
+    events: Vec<Event>,
+    observations: Observations,
+    graph: SeqCstGraph,
+}
+
 impl Execution {
-    pub(crate) fn new(id: u64, sizes: Sizes) -> Execution {
+    /// A new execution in `buffers` (empty), with room for `sizes`.
+    pub(crate) fn new(id: u64, sizes: Sizes, buffers: Buffers) -> Execution {
+        let Buffers {
+            mut threads,
+            mut objects,
+            mut events,
+            mut observations,
+            mut graph,
+        } = buffers;
+        graph.reserve(sizes.graph);
+        threads.reserve(sizes.threads);
+        objects.reserve(sizes.objects);
+        events.reserve(sizes.events);
+        observations.reserve(sizes.observations);
         Execution {
             id,
-            threads: Vec::with_capacity(sizes.threads),
-            objects: Vec::with_capacity(sizes.objects),
-            events: Vec::with_capacity(sizes.events),
+            threads,
+            objects,
+            events,
             current: 0,
             step: 0,
             running: false,
             race: None,
             spurious_wakeups: false,
             choice: StepChoice::default(),
-            observations: Vec::with_capacity(sizes.observations),
-            graph: SeqCstGraph::with_capacity(sizes.graph),
+            observations,
+            graph,
             stale_reads: StaleReads::default(),
+        }
+    }
+
+    /// Drops what the execution holds and hands back its emptied vectors.
+    pub(crate) fn into_buffers(self) -> Buffers {
+        let Execution {
+            mut threads,
+            mut objects,
+            mut events,
+            mut observations,
+            mut graph,
+            ..
+        } = self;
+        graph.clear();
+        threads.clear();
+        objects.clear();
+        events.clear();
+        observations.clear();
+        Buffers {
+            threads,
+            objects,
+            events,
+            observations,
+            graph,
         }
     }
 

@@ -77,12 +77,18 @@ pub(crate) struct SeqCstGraph {
 pub(crate) type MoKey<'a> = &'a dyn Fn(u32, u32) -> u32;
 
 impl SeqCstGraph {
-    pub(crate) fn with_capacity(events: usize) -> SeqCstGraph {
-        SeqCstGraph {
-            events: Vec::with_capacity(events),
-            clocks: Vec::with_capacity(events * 8),
-            ..SeqCstGraph::default()
-        }
+    /// Makes room for `events` accesses.
+    pub(crate) fn reserve(&mut self, events: usize) {
+        self.events.reserve(events);
+        self.clocks.reserve(events * 8);
+    }
+
+    /// Empty again, keeping the allocations (for the next execution).
+    pub(crate) fn clear(&mut self) {
+        self.events.clear();
+        self.clocks.clear();
+        self.seq_cst = 0;
+        self.mixed = false;
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -16,7 +16,14 @@ impl Dpor {
     /// sequence that reverses it to the wakeup tree of the node where `earlier` ran.
     pub(super) fn add_race(&mut self, earlier: usize, later: usize, trace: &[Event]) {
         let at = trace[earlier].step;
-        let mut v = reversal(&self.causality, earlier, later, trace, &self.steps);
+        let mut v = reversal(
+            &self.causality,
+            earlier,
+            later,
+            trace,
+            &self.steps,
+            (&self.summaries, self.summarised_from.unwrap_or(0)),
+        );
         let node = &self.nodes[at];
         let end = self
             .nodes
