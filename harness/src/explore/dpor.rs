@@ -280,8 +280,8 @@ impl Explorer for Dpor {
         }
         let trace = &execution.events;
         let node = &mut self.nodes[step];
-        if node.value == 0 && node.values > 1 && execution.stale_reads.step == Some(step) {
-            let stale = &execution.stale_reads;
+        if node.value == 0 && node.values > 1 && execution.skipped_stores.step == Some(step) {
+            let stale = &execution.skipped_stores;
             node.redundant =
                 stale::redundant_options(&self.causality, trace, events.clone(), stale);
         }
