@@ -35,10 +35,7 @@ fn publish(store_x: Ordering, fences: [Option<Ordering>; 2], then: Then) -> Outc
                     0
                 }
                 Then::CompareExchange(expected, success, failure) => {
-                    match x.compare_exchange(expected, 3, success, failure) {
-                        Ok(old) => old,
-                        Err(actual) => 100 + actual,
-                    }
+                    number(x.compare_exchange(expected, 3, success, failure))
                 }
             };
             (a, b)
@@ -47,6 +44,11 @@ fn publish(store_x: Ordering, fences: [Option<Ordering>; 2], then: Then) -> Outc
         let (a, b) = reader.join().unwrap();
         record([a, b, m[0].load(Relaxed)]);
     })
+}
+
+/// A compare-exchange's result as a number: the old value, or 100 + the value it read.
+fn number(result: Result<usize, usize>) -> usize {
+    result.unwrap_or_else(|actual| 100 + actual)
 }
 
 const FLAG_SEEN_X_NOT: [usize; 3] = [1, 0, 1];
@@ -130,17 +132,12 @@ fn sb_to_another_location_must_hold_at_both_ends_of_the_hb_path() {
             x.load(SeqCst)
         });
         let t1 = run(&m, |[_, y]| {
-            let b = match y.compare_exchange(0, 3, Relaxed, Acquire) {
-                Ok(old) => old,
-                Err(actual) => 100 + actual,
-            };
+            let b = number(y.compare_exchange(0, 3, Relaxed, Acquire));
             y.store(2, SeqCst);
             b
         });
         let t2 = run(&m, |[x, y]| {
-            let c = x
-                .compare_exchange(0, 3, SeqCst, Relaxed)
-                .unwrap_or_else(|v| 100 + v);
+            let c = number(x.compare_exchange(0, 3, SeqCst, Relaxed));
             (c, y.fetch_add(1, Release))
         });
         let (a, b, (c, d)) = (t0.join().unwrap(), t1.join().unwrap(), t2.join().unwrap());
