@@ -280,7 +280,11 @@ impl Explorer for Dpor {
         }
         let trace = &execution.events;
         let node = &mut self.nodes[step];
-        if node.value == 0 && node.values > 1 && execution.skipped_stores.step == Some(step) {
+        if node.value == 0
+            && node.values > 1
+            && execution.skipped_stores.step == Some(step)
+            && self.split.is_none()
+        {
             let stale = &execution.skipped_stores;
             node.redundant =
                 stale::redundant_options(&self.causality, trace, events.clone(), stale);

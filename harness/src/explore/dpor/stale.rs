@@ -8,6 +8,10 @@
 //! store as the latest, or takes the same place as the last: the option would repeat its
 //! execution graph, so DPOR skips it.
 //!
+//! Not in split explorations (workers, shards): there a race whose earlier event lies above
+//! the cut is left to the branches above it, and skipping lost outcomes (the weak
+//! differential test's `split_explorations_regression`).
+//!
 //! Invariant: an option is marked redundant only from the trace prefix before the access,
 //! which every option of the node shares; option 0 (the latest store, the last place) never
 //! is.
