@@ -119,7 +119,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("WRC (Relaxed, Relaxed)", 8, 8),
     ("WRC (Release, Acquire)", 7, 7),
     ("WRC (SeqCst, SeqCst)", 7, 7),
-    ("RMW reads an old store", 11, 10),
+    ("RMW reads an old store", 15, 10),
     ("compare_exchange", 1, 1),
     ("compare_exchange_weak", 2, 2),
     ("fetch_add Relaxed", 2, 2),
@@ -127,12 +127,12 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("publish (SeqCst, [None, None], Store(SeqCst))", 4, 4),
     (
         "publish (SeqCst, [None, None], CompareExchange(1, SeqCst, Relaxed))",
-        4,
+        5,
         4,
     ),
     (
         "publish (SeqCst, [None, None], CompareExchange(0, Relaxed, SeqCst))",
-        4,
+        5,
         4,
     ),
     (
@@ -150,10 +150,10 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
         3,
         3,
     ),
-    ("sb|≠loc ends ()", 36, 24),
-    ("release sequence (Relaxed, true)", 8, 7),
-    ("release sequence (Release, false)", 7, 6),
-    ("release sequence (Release, true)", 7, 6),
+    ("sb|≠loc ends ()", 82, 24),
+    ("release sequence (Relaxed, true)", 11, 7),
+    ("release sequence (Release, false)", 10, 6),
+    ("release sequence (Release, true)", 10, 6),
 ];
 
 /// The outcomes of every execution of one program, and how many executions there were.

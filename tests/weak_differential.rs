@@ -197,3 +197,17 @@ fn split_explorations_regression() {
     ];
     compare(&program, 1170, true);
 }
+
+/// A program whose outcomes sequential DPOR once missed (seed 7, case 1287) while it also
+/// skipped compare-exchange outcomes as redundant.
+#[test]
+fn value_choice_pruning_regression() {
+    use Op::*;
+    use Ordering::*;
+    let program = vec![
+        vec![Store(1, 1, Release)],
+        vec![Cas(0, 0, 3, SeqCst, true), Load(0, Acquire)],
+        vec![Store(0, 1, Release), Store(1, 2, Release)],
+    ];
+    compare(&program, 1287, true);
+}

@@ -242,32 +242,25 @@ impl Execution {
 
     /// The step's value choice among `first` (the sequentially consistent outcome, always
     /// allowed) and the `others` that `consistent` keeps: the option taken and its outcome.
-    /// `skipped` says how many of the newest stores of `object` an outcome reads past (see
-    /// `note_skipped_stores`).
     pub(super) fn pick<T: Copy>(
         &mut self,
-        (object, first): (ObjectIndex, T),
+        first: T,
         others: impl Iterator<Item = T>,
         mut consistent: impl FnMut(&mut Execution, T) -> bool,
-        skipped: impl Fn(T) -> u32,
     ) -> (usize, T) {
         let kept: Vec<T> = others.filter(|&c| consistent(self, c)).collect();
         let option = self.choice.take(kept.len() + 1);
-        if !kept.is_empty() {
-            let outcomes: Vec<T> = std::iter::once(first).chain(kept.iter().copied()).collect();
-            self.note_skipped_stores(object, &outcomes, skipped);
-        }
         (option, if option == 0 { first } else { kept[option - 1] })
     }
 
     /// Notes, for DPOR, the stores each option of the current access to `object` reads past
     /// or goes before (`skipped(positions[option])` of them, the newest in modification
     /// order; see `SkippedStores`), unless an earlier access of the step took its choice.
-    fn note_skipped_stores<T: Copy>(
+    fn note_skipped_stores(
         &mut self,
         object: ObjectIndex,
-        outcomes: &[T],
-        skipped: impl Fn(T) -> u32,
+        positions: &[usize],
+        skipped: impl Fn(usize) -> u32,
     ) {
         if self.skipped_stores.step == Some(self.step) {
             return;
@@ -285,7 +278,7 @@ impl Execution {
                 .map(|p| location.stores[location.at(p)].event),
         );
         stale.skipped.clear();
-        stale.skipped.extend(outcomes.iter().map(|&p| skipped(p)));
+        stale.skipped.extend(positions.iter().map(|&p| skipped(p)));
     }
 
     /// Reads a store between the thread's floor and the last one (the step's choice).
@@ -383,12 +376,10 @@ impl Execution {
             true => location.rmw_reads(floor).skip(1).collect(),
             false => Vec::new(),
         };
-        let consistent = |e: &mut Execution, p: usize| {
+        let (_, position) = self.pick(last, others.into_iter(), |e, p| {
             let access = e.access_at(object, seq_cst, Some(p), Some(p + 1));
             e.admits(access, order, p + 1)
-        };
-        let skipped = |p: usize| (last - p) as u32;
-        let (_, position) = self.pick((object, last), others.into_iter(), consistent, skipped);
+        });
         let access = self.access_at(object, seq_cst, Some(position), Some(position + 1));
         let reads_from = self.location(object).at(position);
         let old = self.read_store(object, reads_from, order);

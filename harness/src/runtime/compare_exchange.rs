@@ -83,7 +83,7 @@ impl Execution {
         let mut outcomes = exchanges(location, floor, expected, weak);
         let first = outcomes.next().expect("a compare-exchange has an outcome");
         let others: Vec<Exchange> = outcomes.collect();
-        let consistent = |e: &mut Execution, exchange: Exchange| {
+        let (_, exchange) = self.pick(first, others.into_iter(), |e, exchange| {
             let order = match exchange {
                 Exchange::Succeed(_) => success,
                 _ => failure,
@@ -91,10 +91,7 @@ impl Execution {
             let (reads, writes) = exchange.positions();
             let access = e.access_at(object, order == Ordering::SeqCst, Some(reads), writes);
             e.admits(access, order, writes.unwrap_or(0))
-        };
-        let last = self.location(object).len() - 1;
-        let skipped = |exchange: Exchange| (last - exchange.positions().0) as u32;
-        let (_, exchange) = self.pick((object, first), others.into_iter(), consistent, skipped);
+        });
         let (position, writes) = exchange.positions();
         let reads_from = self.location(object).at(position);
         let order = match exchange {

@@ -34,10 +34,7 @@ pub(super) fn redundant_options(
     let is_access = |k: &usize| {
         matches!(
             trace[*k].kind,
-            EventKind::Load { .. }
-                | EventKind::Store { .. }
-                | EventKind::Rmw { .. }
-                | EventKind::CompareExchangeFailed { .. }
+            EventKind::Load { .. } | EventKind::Store { .. }
         )
     };
     let Some(access) = events.clone().find(is_access) else {
@@ -63,8 +60,7 @@ pub(super) fn redundant_options(
                 || (others.iter())
                     .any(|&w| !past.contains(&w) && causality.happens_after(w, s, trace))
         };
-        // An option that skips nothing (a spurious failure on the latest store) is its own.
-        if !past.is_empty() && !past.iter().any(|&s| needed(s)) {
+        if !past.iter().any(|&s| needed(s)) {
             redundant |= 1 << option;
         }
     }
