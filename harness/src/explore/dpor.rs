@@ -59,7 +59,6 @@ mod next;
 mod nodes;
 mod races;
 mod spare;
-mod stale;
 
 use super::causality::Causality;
 use super::split::{Split, UnitKey};
@@ -115,9 +114,6 @@ struct Node {
     /// how many it had: each is explored, in order, before the node's next thread.
     value: u32,
     values: u32,
-    /// The value choices that repeat another trace's execution graph (bit per option; see
-    /// `stale`), skipped.
-    redundant: u64,
     /// Where this node's record of every thread's pending operation starts in `pending_ops`.
     ops_start: usize,
     /// Where the accesses of the steps explored from this node start in `explored`.
@@ -279,16 +275,6 @@ impl Explorer for Dpor {
             return;
         }
         let trace = &execution.events;
-        let node = &mut self.nodes[step];
-        if node.value == 0
-            && node.values > 1
-            && execution.skipped_stores.step == Some(step)
-            && self.split.is_none()
-        {
-            let stale = &execution.skipped_stores;
-            node.redundant =
-                stale::redundant_options(&self.causality, trace, events.clone(), stale);
-        }
         self.steps.push((self.nodes[step].thread, events.clone()));
         for pos in events.clone() {
             self.causality.process(pos, trace);

@@ -180,7 +180,6 @@ impl Execution {
             sync,
             position: 0,
             rmw: continues.is_some(),
-            event: writer.event as u32,
         };
         let id = location.insert(position, record);
         let at = (epoch, self.threads[me].spins);
@@ -253,55 +252,16 @@ impl Execution {
         (option, if option == 0 { first } else { kept[option - 1] })
     }
 
-    /// Notes, for DPOR, the stores each option of the current access to `object` reads past
-    /// or goes before (`skipped(positions[option])` of them, the newest in modification
-    /// order; see `SkippedStores`), unless an earlier access of the step took its choice.
-    fn note_skipped_stores(
-        &mut self,
-        object: ObjectIndex,
-        positions: &[usize],
-        skipped: impl Fn(usize) -> u32,
-    ) {
-        if self.skipped_stores.step == Some(self.step) {
-            return;
-        }
-        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
-            unreachable!("object {object} is not an atomic location");
-        };
-        let last = location.len() - 1;
-        let stale = &mut self.skipped_stores;
-        stale.step = Some(self.step);
-        stale.stores.clear();
-        stale.stores.extend(
-            (1..=last)
-                .rev()
-                .map(|p| location.stores[location.at(p)].event),
-        );
-        stale.skipped.clear();
-        stale.skipped.extend(positions.iter().map(|&p| skipped(p)));
-    }
-
     /// Reads a store between the thread's floor and the last one (the step's choice).
     pub(crate) fn atomic_load(&mut self, object: ObjectIndex, order: Ordering, site: Site) -> u64 {
         let epoch = self.begin_access();
         let seq_cst = order == Ordering::SeqCst;
         let floor = self.floor(object, self.weak(seq_cst), true);
         let last = self.location(object).len() - 1;
-        let (option, position) = match floor < last {
-            false => (self.choice.take(1), last),
-            true => {
-                let older = (floor..last).rev().filter(|&p| {
-                    let access = self.access_at(object, seq_cst, Some(p), None);
-                    self.admits(access, order, 0)
-                });
-                let positions: Vec<usize> = std::iter::once(last)
-                    .chain(older.collect::<Vec<_>>())
-                    .collect();
-                let option = self.choice.take(positions.len());
-                self.note_skipped_stores(object, &positions, |p| (last - p) as u32);
-                (option, positions[option])
-            }
-        };
+        let (option, position) = self.pick(last, (floor..last).rev(), |e, p| {
+            let access = e.access_at(object, seq_cst, Some(p), None);
+            e.admits(access, order, 0)
+        });
         let access = self.access_at(object, seq_cst, Some(position), None);
         let reads_from = self.location(object).at(position);
         let value = self.read_store(object, reads_from, order);
@@ -328,24 +288,16 @@ impl Execution {
         let seq_cst = order == Ordering::SeqCst;
         let floor = self.floor(object, self.weak(seq_cst), false);
         let location = self.location(object);
+        // The last place first, then the others (collected only when there are any).
         let end = location.len();
-        let (option, position) = match floor + 1 < end {
-            false => (self.choice.take(1), end),
-            true => {
-                let places: Vec<usize> = location.placements(floor).collect();
-                let positions: Vec<usize> = (places.into_iter())
-                    .enumerate()
-                    .filter(|&(k, p)| {
-                        let access = self.access_at(object, seq_cst, None, Some(p));
-                        k == 0 || self.admits(access, order, p)
-                    })
-                    .map(|(_, p)| p)
-                    .collect();
-                let option = self.choice.take(positions.len());
-                self.note_skipped_stores(object, &positions, |p| (end - p) as u32);
-                (option, positions[option])
-            }
+        let others = match floor + 1 < end {
+            true => location.placements(floor).skip(1).collect(),
+            false => Vec::new(),
         };
+        let (option, position) = self.pick(end, others.into_iter(), |e, p| {
+            let access = e.access_at(object, seq_cst, None, Some(p));
+            e.admits(access, order, p)
+        });
         let access = self.access_at(object, seq_cst, None, Some(position));
         let early = option != 0;
         let kind = EventKind::Store {

@@ -36,12 +36,7 @@ pub(crate) struct StoreRecord {
     pub position: u32,
     /// A read-modify-write: it stays right after the store it read.
     pub rmw: bool,
-    /// Its event in the execution's trace (`NO_EVENT` for the initial value).
-    pub event: u32,
 }
-
-/// The event of the initial value, which has none.
-pub(crate) const NO_EVENT: u32 = u32::MAX;
 
 /// An access to a location, as coherence remembers it.
 #[derive(Clone, Copy, Debug)]
@@ -97,7 +92,6 @@ impl AtomicLocation {
                 sync: VectorClock::default(),
                 position: 0,
                 rmw: false,
-                event: NO_EVENT,
             }],
             order: Vec::new(),
             newest: NONE,
@@ -225,7 +219,6 @@ mod tests {
             sync: VectorClock::default(),
             position: 0,
             rmw: false,
-            event: NO_EVENT,
         }
     }
 

@@ -20,7 +20,7 @@ use super::op::{
 use super::race::Race;
 use super::seq_cst_order::SeqCstGraph;
 use super::thread_set::ThreadSet;
-use super::value_choice::{SkippedStores, StepChoice};
+use super::value_choice::StepChoice;
 
 scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
 
@@ -50,8 +50,6 @@ pub(crate) struct Execution {
     pub observations: Observations,
     /// Every atomic access and fence, for RC11's SeqCst order (see `seq_cst_order`).
     pub graph: SeqCstGraph,
-    /// The stores the options of the latest load with several outcomes read past.
-    pub skipped_stores: SkippedStores,
 }
 
 /// Runs `f` with `execution` reachable from model threads.
@@ -166,7 +164,6 @@ impl Execution {
             choice: StepChoice::default(),
             observations,
             graph,
-            skipped_stores: SkippedStores::default(),
         }
     }
 

@@ -10,21 +10,6 @@
 //! takes option 0, the sequentially consistent one. Option 0 is always the latest store, the
 //! last place, or no spurious failure.
 
-/// For a load or store with several outcomes: the stores each option reads past (newer in
-/// modification order than the one it reads) or goes before in modification order, so
-/// that DPOR can skip an option that an interleaving running those stores after the access
-/// already gives (see `dpor::stale`).
-#[derive(Debug, Default)]
-pub(crate) struct SkippedStores {
-    /// The scheduling point of the access, if one noted its options.
-    pub step: Option<usize>,
-    /// The trace events of the location's stores (not the initial value), newest in
-    /// modification order first.
-    pub stores: Vec<u32>,
-    /// For each option, how many of `stores` it reads past or goes before (0 for option 0).
-    pub skipped: Vec<u32>,
-}
-
 /// What the explorer asks of a step's value choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Requested {

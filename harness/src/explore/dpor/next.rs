@@ -18,16 +18,13 @@ impl Dpor {
     /// Moves to the next branch to explore: false when none is left.
     pub(super) fn next_branch(&mut self) -> bool {
         while let Some(node) = self.nodes.last_mut() {
-            let next =
-                (node.value + 1..node.values).find(|&v| v >= 64 || node.redundant >> v & 1 == 0);
-            if let Some(value) = next {
-                node.value = value;
+            if node.value + 1 < node.values {
+                node.value += 1;
                 self.replay = self.nodes.len();
                 return true;
             }
             node.value = 0;
             node.values = 1;
-            node.redundant = 0;
             if self.source {
                 // Source-DPOR from here on: the sequences still to explore become
                 // backtrack points.

@@ -238,7 +238,6 @@ impl Dpor {
             thread,
             value: 0,
             values: 1,
-            redundant: 0,
             ops_start,
             explored_start: self.explored.len(),
             schedulable: schedulable.clone(),
