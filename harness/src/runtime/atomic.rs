@@ -373,8 +373,8 @@ impl Execution {
         self.end_access(access, epoch, false);
     }
 
-    /// A fence of the current thread: acquire and release fences act on happens-before; a
-    /// SeqCst fence (a scheduling point) also takes its place in RC11's SeqCst order, which
+    /// A fence of the current thread (never a scheduling point): acquire and release fences
+    /// act on happens-before; a SeqCst fence also takes its place in RC11's SeqCst order, which
     /// constrains what later accesses may read (`seq_cst_order`).
     pub(crate) fn fence(&mut self, order: Ordering, site: Site) {
         let me = self.current;

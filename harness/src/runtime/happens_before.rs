@@ -12,7 +12,7 @@
 //! carries the clock of the store it read, so release sequences continue through RMWs of any
 //! ordering. An Acquire/AcqRel/SeqCst read joins the clock of the store it read; a Relaxed read
 //! keeps it aside (`acquired_by_fence`) for a later acquire fence. SeqCst is treated as AcqRel
-//! here; its total order is the scheduler's business.
+//! here; RC11's SeqCst order is checked separately (`seq_cst_order`).
 //!
 //! Invariant: a thread's `now` only grows, and a clock handed to another thread (store,
 //! mutex, spawn, join) is a snapshot taken at the releasing event.
