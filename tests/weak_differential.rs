@@ -1,8 +1,10 @@
 //! Differential test of DPOR's reduction under weak memory: random small programs of
 //! atomics with mixed orderings, fences and weak compare-exchanges are explored by DPOR and
-//! by weft's search without reduction (a preemption bound no execution reaches: every
-//! schedulable thread at every step, every value choice of every step). Both must reach
-//! exactly the same outcomes; so must two workers and three shards of a split exploration.
+//! by weft's bounded search with a bound no execution reaches (every schedulable thread at
+//! every step, every value choice of every step, cutting only states already explored:
+//! another reduction than DPOR's, resting on the trace alone deciding the state). Both
+//! must reach exactly the same outcomes; so must two workers and three shards of a split
+//! exploration.
 //! The outcomes themselves are pinned by the litmus tests (`tests/litmus.rs`).
 #![cfg(feature = "permute")]
 

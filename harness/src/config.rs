@@ -194,7 +194,11 @@ impl Builder {
     }
 
     /// Explore only executions with at most `n` preemptions (switching away from a thread
-    /// that could have continued).
+    /// that could have continued). Every execution within the bound reaches, after each of
+    /// its steps, a state that some explored execution reaches within the bound; a run
+    /// that reaches a state already explored with as few preemptions is cut (counted in
+    /// `Stats::blocked`). A bounded exploration stays on one worker unless `jobs` or
+    /// `shard` split it, and split it cuts only repeats within each unit.
     pub fn preemption_bound(mut self, n: usize) -> Self {
         self.preemption_bound = Some(n);
         self
@@ -288,11 +292,14 @@ impl Builder {
 
     /// Whether an exhaustive exploration that outgrows a few thousand runs on one worker
     /// starts over split across the cores: the number of workers was left to weft
-    /// (`WEFT_JOBS` unset), nothing else splits it, the machine has more than one core, and
-    /// operations are not being logged (a log from several threads at once is unreadable).
+    /// (`WEFT_JOBS` unset), nothing else splits it, the machine has more than one core,
+    /// operations are not being logged (a log from several threads at once is unreadable),
+    /// and there is no preemption bound (a bounded search cuts the states it has seen, and
+    /// split into units it cuts far fewer: see `explore/dpor/repeats.rs`).
     #[cfg(feature = "engine")]
     pub(crate) fn may_split_later(&self) -> bool {
-        self.jobs.is_none() && !self.splits() && !self.log && cores() > 1
+        let bounded = self.preemption_bound.is_some();
+        self.jobs.is_none() && !self.splits() && !self.log && !bounded && cores() > 1
     }
 
     /// Whether an exhaustive exploration is split into units from its start (see

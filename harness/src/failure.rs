@@ -54,8 +54,10 @@ impl FailureKind {
 pub struct Stats {
     /// Executions that ran to their end (each one a distinct interleaving under DPOR).
     pub executions: u64,
-    /// Executions abandoned because every runnable thread was in the sleep set: they would
-    /// only have repeated an interleaving already explored. Counted apart from `executions`.
+    /// Executions abandoned because every runnable thread was in the sleep set, or (under a
+    /// preemption bound) because they reached a state already explored with as few
+    /// preemptions: they would only have repeated what was explored. Counted apart from
+    /// `executions`.
     pub blocked: u64,
     /// True when the whole space (within the preemption bound) was explored; false when a
     /// limit (`max_executions`, `max_duration`) stopped the exploration first.

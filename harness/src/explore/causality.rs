@@ -92,6 +92,11 @@ impl Causality {
         clock.covers(trace[event].thread, self.epoch(event, trace))
     }
 
+    /// The clock of event `e` (processed) in the trace's dependence order.
+    pub(crate) fn clock(&self, e: usize) -> &VectorClock {
+        &self.clocks[e]
+    }
+
     /// Whether event `k` happens after event `e` (both processed).
     pub(crate) fn happens_after(&self, k: usize, e: usize, trace: &[Event]) -> bool {
         self.covers(&self.clocks[k], e, trace)

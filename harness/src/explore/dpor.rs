@@ -8,12 +8,12 @@
 //! (`reversal`) to the wakeup tree of the node where the earlier event ran, unless a
 //! thread explored or asleep there, or a branch already in the tree, stands for it.
 //!
-//! Under a preemption bound the explorer makes no reduction: it tries every schedulable
-//! thread the bound allows at every node (iterative context bounding, as CHESS does). Sleep
-//! sets and race-directed backtracking can both hide the only in-bound representative of a
-//! trace; with conservative backtrack points at the start of each run of steps (after Coons,
-//! Musuvathi, McKinley, OOPSLA 2013) weft's differential test still found missed outcomes.
-//! Exhaustive bounded search is what that test shows complete.
+//! Under a preemption bound the explorer tries every schedulable thread the bound allows
+//! at every node (iterative context bounding, as CHESS does), and cuts a run whose prefix
+//! reaches a state already explored with as few preemptions (`repeats`). Sleep sets and
+//! race-directed backtracking can both hide the only in-bound representative of a trace,
+//! even with conservative backtrack points at the start of each run of steps (after Coons,
+//! Musuvathi, McKinley, OOPSLA 2013): weft's differential test found missed outcomes.
 //!
 //! A step may make accesses after its scheduling point (reference-count clones and drops
 //! happen inside steps), so a sleeping thread is remembered by every access its step made
@@ -49,8 +49,9 @@
 //! Invariant: a node's `done` holds every thread explored from it; a thread in a node's sleep
 //! set is never chosen freely there, except in the case above. So (without blocking
 //! primitives) no two complete executions are equivalent and none ends with every thread
-//! asleep; every Mazurkiewicz trace has a complete execution (unbounded), or every
-//! interleaving within the bound is run (bounded).
+//! asleep; every Mazurkiewicz trace has a complete execution (unbounded), or every state
+//! an interleaving within the bound reaches is reached by one explored within it
+//! (bounded).
 
 use std::ops::Range;
 
@@ -58,6 +59,7 @@ mod cut;
 mod next;
 mod nodes;
 mod races;
+mod repeats;
 mod spare;
 
 use super::causality::Causality;
@@ -70,6 +72,7 @@ use crate::runtime::objects::ObjectState;
 use crate::runtime::op::{Event, EventKind, Op, OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 use crate::runtime::value_choice::Requested;
+use repeats::Repeats;
 
 #[derive(Clone, Copy, Debug)]
 struct Sleeper {
@@ -199,6 +202,8 @@ pub(crate) struct Dpor {
     blocked_run: bool,
     /// Complete and blocked executions of the current unit so far.
     unit_runs: (u64, u64),
+    /// Under a bound: the states explored (see `repeats`).
+    repeats: Repeats,
 }
 
 impl Dpor {
@@ -232,6 +237,7 @@ impl Dpor {
             skipping: false,
             blocked_run: false,
             unit_runs: (0, 0),
+            repeats: Repeats::default(),
         }
     }
 
@@ -245,6 +251,7 @@ impl Explorer for Dpor {
         self.skipping = false;
         self.blocked_run = false;
         self.causality.reset();
+        self.repeats.begin_execution();
         self.carried.clear();
         self.next_sleep.clear();
         self.steps.clear();
@@ -258,6 +265,9 @@ impl Explorer for Dpor {
         turn: Turn,
         schedulable: &ThreadSet,
     ) -> Decision {
+        if self.bound.is_some() {
+            self.repeats.enter(step, execution, turn, schedulable);
+        }
         if step < self.replay {
             self.replay_node(execution, step, schedulable)
         } else {
@@ -271,10 +281,18 @@ impl Explorer for Dpor {
 
     fn after_step(&mut self, execution: &Execution, step: usize, events: Range<usize>) {
         self.nodes[step].values = execution.choice.options;
+        let trace = &execution.events;
         if self.bound.is_some() {
+            // Nothing is reversed under a bound: the clocks only fingerprint the prefix.
+            for pos in events.clone() {
+                self.causality.process(pos, trace);
+            }
+            self.causality.races.clear();
+            let node = &self.nodes[step];
+            let (thread, value) = ((step, node.thread), (node.value, node.values));
+            (self.repeats).add_step(thread, value, events, &self.causality);
             return;
         }
-        let trace = &execution.events;
         self.steps.push((self.nodes[step].thread, events.clone()));
         for pos in events.clone() {
             self.causality.process(pos, trace);

@@ -38,6 +38,8 @@ impl Dpor {
         }
         self.unit = Some(key);
         self.unit_runs = (0, 0);
+        // Nor does it share states with other units (`repeats`).
+        self.repeats.forget_states();
         // A unit is explored as if it were the whole exploration: only its own prefix
         // decides whether it starts in source-DPOR mode.
         self.source = uses_blocking_primitive(&execution.events);

@@ -17,7 +17,8 @@ use super::Dpor;
 impl Dpor {
     /// Moves to the next branch to explore: false when none is left.
     pub(super) fn next_branch(&mut self) -> bool {
-        while let Some(node) = self.nodes.last_mut() {
+        while let Some(index) = self.nodes.len().checked_sub(1) {
+            let node = &mut self.nodes[index];
             if node.value + 1 < node.values {
                 node.value += 1;
                 self.replay = self.nodes.len();
@@ -33,13 +34,19 @@ impl Dpor {
                 }
             }
             if self.bound.is_some() || self.source || node.top() {
-                let bound = self.bound;
+                let (bound, repeats) = (self.bound, &self.repeats);
                 let open = |t: usize| {
                     let preemption = node.is_preemption(t);
+                    let preemptions = node.preemptions + usize::from(preemption);
                     !node.done.contains(t)
                         && !node.asleep(t)
                         && node.schedulable.contains(t)
-                        && (!preemption || bound.is_none_or(|b| node.preemptions < b))
+                        && bound.is_none_or(|b| preemptions <= b)
+                        // Under a bound, a state known to be explored is skipped (not
+                        // above the cut, where the units must not depend on the past).
+                        && !(bound.is_some()
+                            && !node.top()
+                            && repeats.predicts_seen(index, t, preemptions))
                 };
                 // Above the cut, quiet threads last (see `Node::quiet`).
                 let next = (node.backtrack.iter())

@@ -120,9 +120,22 @@ impl Dpor {
             // The root of a unit: whatever sleeps here sleeps since above the cut.
             sleep.iter_mut().for_each(|s| s.inherited = true);
         }
+        if self.split.is_some() && !top && !self.enter_unit(execution) {
+            // Below the cut: the unit is taken before anything is chosen in it, so its
+            // choices depend only on its prefix.
+            return Decision::Blocked;
+        }
+        let index = self.nodes.len();
         let allowed = |thread: ThreadId| {
+            let preemption = turn.preempts(schedulable, thread);
+            let after = preemptions + usize::from(preemption);
             !sleep.iter().any(|s| s.thread == thread)
-                && self.bound_allows(turn.preempts(schedulable, thread), preemptions)
+                && self.bound_allows(preemption, preemptions)
+                // Under a bound, a state known to be explored is not entered again (except
+                // above the cut: see `next`).
+                && !(self.bound.is_some()
+                    && !top
+                    && self.repeats.predicts_seen(index, thread, after))
         };
         // Above the cut, a thread that has not started starts at once, not as a choice: its
         // start step runs no operation, so every trace has an execution where it starts
@@ -209,7 +222,15 @@ impl Dpor {
             true => schedulable.iter().filter(|&t| allowed(t)).collect(),
             false => ThreadSet::default(),
         };
-        if self.split.is_some() && (!top || pick.is_none()) && !self.enter_unit(execution) {
+        if self.split.is_some() && top && pick.is_none() && !self.enter_unit(execution) {
+            return Decision::Blocked;
+        }
+        if self.bound.is_some()
+            && !top
+            && (self.repeats).seen_before(execution, (turn, schedulable), preemptions)
+        {
+            // Everything in bound from here was explored from an equivalent prefix.
+            self.blocked_run = true;
             return Decision::Blocked;
         }
         let Some(thread) = pick else {
