@@ -217,7 +217,14 @@ impl Dpor {
             return Decision::Blocked;
         };
         let ops_start = self.pending_ops.len();
-        self.pending_ops.extend(waiting_ops(execution));
+        // One reservation, then plain pushes (`extend` over a filtering iterator reserves
+        // per element); this runs at every fresh node.
+        self.pending_ops.reserve(execution.threads.len());
+        for (t, thread) in execution.threads.iter().enumerate() {
+            if let Some(op) = thread.pending {
+                self.pending_ops.push((t, op));
+            }
+        }
         self.carried.clear();
         self.carried
             .extend(sleep.iter().filter(|s| s.thread != thread));
