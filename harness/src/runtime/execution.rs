@@ -50,6 +50,9 @@ pub(crate) struct Execution {
     pub observations: Observations,
     /// Every atomic access and fence, for RC11's SeqCst order (see `seq_cst_order`).
     pub graph: SeqCstGraph,
+    /// Some thread may have `yielded` set: an event that wakes spinners clears them all.
+    /// (False: no thread has it set, and the clearing loop is skipped.)
+    spinning: bool,
 }
 
 /// Runs `f` with `execution` reachable from model threads.
@@ -164,6 +167,7 @@ impl Execution {
             choice: StepChoice::default(),
             observations,
             graph,
+            spinning: false,
         }
     }
 
@@ -321,12 +325,14 @@ impl Execution {
             object,
             site,
         };
-        if event.wakes_spinners() {
+        if self.spinning && event.wakes_spinners() {
             for thread in &mut self.threads {
                 thread.yielded = false;
             }
+            self.spinning = false;
         }
         if kind == EventKind::Yield {
+            self.spinning = true;
             self.threads[self.current].yielded = true;
             self.threads[self.current].spins += 1;
         }
