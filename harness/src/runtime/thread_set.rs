@@ -3,10 +3,36 @@
 //! Invariant: iteration is in increasing thread id, so every choice made from a set is
 //! deterministic.
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub(crate) struct ThreadSet {
     low: u64,
     high: Vec<u64>,
+}
+
+impl PartialEq for ThreadSet {
+    /// Equal members, however many (zero) words `high` holds.
+    fn eq(&self, other: &ThreadSet) -> bool {
+        let words = self.high.len().max(other.high.len());
+        let word = |set: &ThreadSet, i: usize| set.high.get(i).copied().unwrap_or(0);
+        self.low == other.low && (0..words).all(|i| word(self, i) == word(other, i))
+    }
+}
+
+impl Eq for ThreadSet {}
+
+impl Clone for ThreadSet {
+    /// Sets are cloned at every DPOR node; most have no thread past 63, and cloning their
+    /// empty `high` is skipped.
+    #[inline]
+    fn clone(&self) -> ThreadSet {
+        ThreadSet {
+            low: self.low,
+            high: match self.high.is_empty() {
+                true => Vec::new(),
+                false => self.high.clone(),
+            },
+        }
+    }
 }
 
 impl ThreadSet {
@@ -32,6 +58,15 @@ impl ThreadSet {
             self.high
                 .get(word)
                 .is_some_and(|w| w & (1 << (thread % 64)) != 0)
+        }
+    }
+
+    #[inline]
+    pub(crate) fn remove(&mut self, thread: usize) {
+        if thread < 64 {
+            self.low &= !(1 << thread);
+        } else if let Some(word) = self.high.get_mut(thread / 64 - 1) {
+            *word &= !(1 << (thread % 64));
         }
     }
 
