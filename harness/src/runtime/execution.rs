@@ -295,19 +295,25 @@ impl Execution {
     /// while some thread that did not yield is enabled.
     pub(crate) fn schedulable(&self, out: &mut ThreadSet) {
         out.clear();
-        let mut fresh = ThreadSet::default();
+        // Whether an enabled thread yielded, and whether one did not.
+        let (mut spinner, mut fresh) = (false, false);
         for (id, thread) in self.threads.iter().enumerate() {
-            let enabled =
-                !thread.finished && thread.pending.is_some_and(|op| self.is_enabled(id, &op));
-            if enabled {
+            let Some(op) = &thread.pending else {
+                continue;
+            };
+            if !thread.finished && self.is_enabled(id, op) {
                 out.insert(id);
-                if !thread.yielded {
-                    fresh.insert(id);
-                }
+                // `yielded` is only ever set while `spinning` is.
+                let yielded = self.spinning && thread.yielded;
+                spinner |= yielded;
+                fresh |= !yielded;
             }
         }
-        if !fresh.is_empty() {
-            *out = fresh;
+        if spinner && fresh {
+            let spinners: ThreadSet = out.iter().filter(|&t| self.threads[t].yielded).collect();
+            for thread in spinners.iter() {
+                out.remove(thread);
+            }
         }
     }
 
