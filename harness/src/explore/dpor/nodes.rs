@@ -91,7 +91,11 @@ impl Dpor {
         turn: Turn,
         schedulable: &ThreadSet,
     ) -> Decision {
-        let mut sleep = std::mem::take(&mut self.next_sleep);
+        // An empty sleep set leaves `next_sleep` its allocation for the next node.
+        let mut sleep = match self.next_sleep.is_empty() {
+            true => Vec::new(),
+            false => std::mem::take(&mut self.next_sleep),
+        };
         let preemptions = match self.nodes.last() {
             Some(node) => node.preemptions + usize::from(node.is_preemption(node.thread)),
             None => 0,
@@ -228,7 +232,8 @@ impl Dpor {
         self.carried.clear();
         self.carried
             .extend(sleep.iter().filter(|s| s.thread != thread));
-        let chosen: ThreadSet = std::iter::once(thread).collect();
+        let mut chosen = ThreadSet::default();
+        chosen.insert(thread);
         let alternatives = match starting {
             Some(_) => std::mem::take(&mut every_allowed),
             None => ThreadSet::default(),
