@@ -58,6 +58,7 @@ mod cut;
 mod next;
 mod nodes;
 mod races;
+mod same_state;
 mod spare;
 
 use super::causality::Causality;
@@ -199,6 +200,9 @@ pub(crate) struct Dpor {
     blocked_run: bool,
     /// Complete and blocked executions of the current unit so far.
     unit_runs: (u64, u64),
+    /// The last replayed step that found the recorded state, and its thread count (see
+    /// `same_state`).
+    checked: Option<(usize, usize)>,
 }
 
 impl Dpor {
@@ -232,6 +236,7 @@ impl Dpor {
             skipping: false,
             blocked_run: false,
             unit_runs: (0, 0),
+            checked: None,
         }
     }
 

@@ -49,6 +49,7 @@ impl Dpor {
             skipping,
             blocked_run,
             unit_runs,
+            checked,
         } = self;
         nodes.clear();
         *replay = 0;
@@ -69,6 +70,7 @@ impl Dpor {
         *skipping = false;
         *blocked_run = false;
         *unit_runs = (0, 0);
+        *checked = None;
     }
 
     /// Leaves this explorer's buffers for the next exploration on this OS thread.
