@@ -188,15 +188,7 @@ impl Dpor {
             self.blocked_run = true;
             return Decision::Blocked;
         };
-        let ops_start = self.pending_ops.len();
-        // One reservation, then plain pushes (`extend` over a filtering iterator reserves
-        // per element); this runs at every fresh node.
-        self.pending_ops.reserve(execution.threads.len());
-        for (t, thread) in execution.threads.iter().enumerate() {
-            if let Some(op) = thread.pending {
-                self.pending_ops.push((t, op));
-            }
-        }
+        let ops_start = self.record_waiting(execution, self.nodes.len());
         self.carried.clear();
         self.carried
             .extend(sleep.iter().filter(|s| s.thread != thread));
@@ -219,6 +211,7 @@ impl Dpor {
             value: 0,
             values: 1,
             ops_start,
+            threads: execution.threads.len(),
             explored_start: self.explored.len(),
             schedulable: schedulable.clone(),
             backtrack,

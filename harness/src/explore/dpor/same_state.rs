@@ -1,15 +1,21 @@
-//! Checking that a replayed step finds the program where the recorded execution had it: the
-//! same threads waiting at the same operations, the same threads schedulable. A difference
-//! is a `Nondeterminism` failure whose message names the first thread that differs.
+//! Recording where the threads wait at each node, and checking that a replayed step finds
+//! the program there again: the same threads waiting at the same operations, the same
+//! threads schedulable. A difference is a `Nondeterminism` failure whose message names the
+//! first thread that differs.
 //!
 //! Between two scheduling points only the thread that ran changes its pending operation,
-//! and only it spawns threads (numbered from the thread count before its step on). So once
-//! a replay has compared step 0 in full, each later replayed step compares just those
-//! threads: the others were equal one step earlier and have not moved, in either execution.
-//! A difference found that way falls back to the full comparison, which words the message.
+//! and only it spawns threads (numbered from the thread count before its step on). So a
+//! node records only those threads (`moved`): the first node every thread, each later one
+//! the thread that ran the step before and the threads spawned in it. Once a replay has
+//! compared step 0, each later replayed step compares that record alone: the other threads
+//! were equal one step earlier and have not moved, in either execution. Where it differs,
+//! the full state is rebuilt from the records of the nodes above, and the full comparison
+//! words the message.
 //!
 //! Invariant: `checked` is the last replayed step of the current execution that compared
-//! equal, with the number of threads it had; every replay starts at step 0.
+//! equal; every replay starts at step 0.
+
+use std::ops::Range;
 
 use super::{waiting_ops, Dpor};
 use crate::explore::{describe_pending, list_threads};
@@ -18,6 +24,22 @@ use crate::runtime::op::{Op, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
 impl Dpor {
+    /// Records the threads that moved since the last node, for the node about to be pushed
+    /// (the `step`th); returns where the record starts.
+    pub(super) fn record_waiting(&mut self, execution: &Execution, step: usize) -> usize {
+        let start = self.pending_ops.len();
+        let pending = |t: ThreadId| (t, execution.threads[t].pending);
+        match step.checked_sub(1).map(|last| &self.nodes[last]) {
+            None => (self.pending_ops).extend((0..execution.threads.len()).map(pending)),
+            Some(last) => {
+                let spawned = last.threads..execution.threads.len();
+                self.pending_ops.push(pending(last.thread));
+                self.pending_ops.extend(spawned.map(pending));
+            }
+        }
+        start
+    }
+
     /// Why the program is not where the recorded execution was at replayed `step`, if it
     /// is not.
     pub(super) fn diverged(
@@ -27,51 +49,49 @@ impl Dpor {
         schedulable: &ThreadSet,
     ) -> Option<String> {
         let node = &self.nodes[step];
+        let moved = &self.pending_ops[self.record(step)];
+        let same = step > 0
+            && self.checked == Some(step - 1)
+            && execution.threads.len() == node.threads
+            && moved
+                .iter()
+                .all(|&(t, op)| execution.threads[t].pending == op)
+            && node.schedulable == *schedulable;
+        let message = match same {
+            true => None,
+            false => {
+                let recorded = self.waiting_at(step);
+                compare_all(execution, step, &recorded, &node.schedulable, schedulable)
+            }
+        };
+        self.checked = message.is_none().then_some(step);
+        message
+    }
+
+    /// Where node `step`'s record lies in `pending_ops`.
+    fn record(&self, step: usize) -> Range<usize> {
         let end = self
             .nodes
             .get(step + 1)
             .map_or(self.pending_ops.len(), |next| next.ops_start);
-        let recorded = &self.pending_ops[node.ops_start..end];
-        let same = match self.checked {
-            Some((last, threads)) if step > 0 && last == step - 1 => {
-                let ran = self.nodes[last].thread;
-                moved_alike(execution, recorded, ran, threads) && node.schedulable == *schedulable
-            }
-            _ => false,
-        };
-        let message = match same {
-            true => None,
-            false => compare_all(execution, step, recorded, &node.schedulable, schedulable),
-        };
-        self.checked = message.is_none().then_some((step, execution.threads.len()));
-        message
+        self.nodes[step].ops_start..end
     }
-}
 
-/// Whether the threads that may have moved since the last step, `ran` and those numbered
-/// from `threads` on, wait where `recorded` (sorted by thread) has them.
-fn moved_alike(
-    execution: &Execution,
-    recorded: &[(ThreadId, Op)],
-    ran: ThreadId,
-    threads: usize,
-) -> bool {
-    let was = recorded
-        .binary_search_by_key(&ran, |&(t, _)| t)
-        .ok()
-        .map(|i| recorded[i].1);
-    if execution.threads[ran].pending != was {
-        return false;
-    }
-    let mut spawned = recorded[recorded.partition_point(|&(t, _)| t < threads)..].iter();
-    for (t, thread) in execution.threads.iter().enumerate().skip(threads) {
-        if let Some(op) = thread.pending {
-            if spawned.next() != Some(&(t, op)) {
-                return false;
+    /// Every thread waiting at node `step` in the recorded execution, by thread.
+    fn waiting_at(&self, step: usize) -> Vec<(ThreadId, Op)> {
+        let mut ops: Vec<Option<Op>> = Vec::new();
+        for node in 0..=step {
+            for &(t, op) in &self.pending_ops[self.record(node)] {
+                if ops.len() <= t {
+                    ops.resize(t + 1, None);
+                }
+                ops[t] = op;
             }
         }
+        (ops.into_iter().enumerate())
+            .filter_map(|(t, op)| op.map(|op| (t, op)))
+            .collect()
     }
-    spawned.next().is_none()
 }
 
 /// Every waiting thread and the schedulable set compared with the record.
