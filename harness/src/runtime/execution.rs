@@ -19,7 +19,6 @@ use super::op::{
 };
 use super::race::Race;
 use super::seq_cst_order::SeqCstGraph;
-use super::thread_set::ThreadSet;
 use super::value_choice::StepChoice;
 
 scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
@@ -228,17 +227,9 @@ impl Execution {
     #[inline]
     pub(crate) fn is_enabled(&self, thread: ThreadId, op: &Op) -> bool {
         match op.kind {
+            _ if !op.kind.may_block() => true,
             OpKind::Join(target) => self.threads[target].finished,
-            OpKind::Lock
-            | OpKind::CondvarWait { .. }
-            | OpKind::Send
-            | OpKind::Recv
-            | OpKind::AwaitTaken(_)
-            | OpKind::ReadLock
-            | OpKind::WriteLock
-            | OpKind::BarrierWait(_)
-            | OpKind::Park { .. } => self.blocking_enabled(thread, op),
-            _ => true,
+            _ => self.blocking_enabled(thread, op),
         }
     }
 
@@ -291,30 +282,9 @@ impl Execution {
         Some(Access::new(object, kind))
     }
 
-    /// The threads the scheduler may choose: enabled ones, leaving out those that yielded
-    /// while some thread that did not yield is enabled.
-    pub(crate) fn schedulable(&self, out: &mut ThreadSet) {
-        out.clear();
-        // Whether an enabled thread yielded, and whether one did not.
-        let (mut spinner, mut fresh) = (false, false);
-        for (id, thread) in self.threads.iter().enumerate() {
-            let Some(op) = &thread.pending else {
-                continue;
-            };
-            if !thread.finished && self.is_enabled(id, op) {
-                out.insert(id);
-                // `yielded` is only ever set while `spinning` is.
-                let yielded = self.spinning && thread.yielded;
-                spinner |= yielded;
-                fresh |= !yielded;
-            }
-        }
-        if spinner && fresh {
-            let spinners: ThreadSet = out.iter().filter(|&t| self.threads[t].yielded).collect();
-            for thread in spinners.iter() {
-                out.remove(thread);
-            }
-        }
+    /// Whether some thread may have yielded since an event last woke the spinners.
+    pub(crate) fn spinning(&self) -> bool {
+        self.spinning
     }
 
     /// Appends an event of the current thread to the trace; returns its position.
