@@ -6,7 +6,8 @@
 //! there (reusing its allocation when it is assigned again).
 //!
 //! Invariant: a missing component reads as 0, so clocks of different lengths compare and join
-//! as if padded with zeros; inline components at or past `len` are never read.
+//! as if padded with zeros; inline components at or past `len` are 0, so two inline clocks
+//! join component by component over the whole array, without looking at their lengths.
 
 /// Components held without an allocation (the inline form is as big as a `Vec` and its tag).
 const INLINE: usize = 7;
@@ -50,7 +51,10 @@ impl VectorClock {
     /// The component of `thread`.
     #[inline]
     pub(crate) fn get(&self, thread: usize) -> u32 {
-        self.as_slice().get(thread).copied().unwrap_or(0)
+        match &self.0 {
+            Parts::Inline { parts, .. } => parts.get(thread).copied().unwrap_or(0),
+            Parts::Heap(heap) => heap.get(thread).copied().unwrap_or(0),
+        }
     }
 
     /// The components with at least `len` of them (new ones 0).
@@ -65,11 +69,8 @@ impl VectorClock {
         }
         match &mut self.0 {
             Parts::Inline { len: have, parts } => {
-                let have_len = usize::from(*have);
-                if have_len < len {
-                    parts[have_len..len].fill(0);
-                    *have = len as u8;
-                }
+                // The components past `have` are 0 already.
+                *have = (*have).max(len as u8);
                 &mut parts[..usize::from(*have)]
             }
             Parts::Heap(heap) => {
@@ -92,6 +93,20 @@ impl VectorClock {
     /// Pointwise maximum with `other`.
     #[inline]
     pub(crate) fn join(&mut self, other: &VectorClock) {
+        if let (
+            Parts::Inline { len, parts },
+            Parts::Inline {
+                len: n,
+                parts: theirs,
+            },
+        ) = (&mut self.0, &other.0)
+        {
+            for (mine, theirs) in parts.iter_mut().zip(theirs) {
+                *mine = (*mine).max(*theirs);
+            }
+            *len = (*len).max(*n);
+            return;
+        }
         let theirs = other.as_slice();
         for (mine, theirs) in self.grown(theirs.len()).iter_mut().zip(theirs) {
             *mine = (*mine).max(*theirs);
@@ -129,7 +144,7 @@ impl VectorClock {
     /// Back to all zeros, keeping the allocation.
     pub(crate) fn clear(&mut self) {
         match &mut self.0 {
-            Parts::Inline { len, .. } => *len = 0,
+            Parts::Inline { .. } => *self = VectorClock::default(),
             Parts::Heap(heap) => heap.clear(),
         }
     }
