@@ -8,7 +8,7 @@ pub(crate) struct ThreadSet {
     low: u64,
     /// Threads from 64 on, boxed: sets are copied and cloned at every DPOR node and step,
     /// and almost none holds such a thread.
-    high: Option<Box<Vec<u64>>>,
+    high: Option<Box<[u64]>>,
 }
 
 impl PartialEq for ThreadSet {
@@ -34,11 +34,20 @@ impl ThreadSet {
         if thread < 64 {
             self.low |= 1 << thread;
         } else {
-            let word = thread / 64 - 1;
-            let high = self.high.get_or_insert_with(Default::default);
-            if high.len() <= word {
-                high.resize(word + 1, 0);
-            }
+            self.insert_high(thread);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn insert_high(&mut self, thread: usize) {
+        let word = thread / 64 - 1;
+        if self.high().len() <= word {
+            let mut words = self.high.take().map(Vec::from).unwrap_or_default();
+            words.resize(word + 1, 0);
+            self.high = Some(words.into_boxed_slice());
+        }
+        if let Some(high) = &mut self.high {
             high[word] |= 1 << (thread % 64);
         }
     }
@@ -67,7 +76,7 @@ impl ThreadSet {
     pub(crate) fn clear(&mut self) {
         self.low = 0;
         if let Some(high) = &mut self.high {
-            high.clear();
+            high.fill(0);
         }
     }
 
