@@ -69,6 +69,34 @@ fn schedule_of_another_program_is_nondeterminism_naming_the_step() {
     );
 }
 
+/// A replay compares only the threads that moved at each step (`dpor::same_state`): a
+/// thread spawned only in later executions, after the first scheduling points, must still
+/// be found.
+#[test]
+fn thread_spawned_only_in_later_executions_is_nondeterminism() {
+    static RUNS: StdAtomicU32 = StdAtomicU32::new(0);
+    let failure = Builder::new()
+        .explore(|| {
+            let run = RUNS.fetch_add(1, Relaxed);
+            let x = Arc::new(AtomicUsize::new(0));
+            let x2 = x.clone();
+            let t = thread::spawn(move || x2.store(1, SeqCst));
+            x.load(SeqCst);
+            if run > 0 {
+                drop(thread::spawn(|| {}));
+            }
+            x.load(SeqCst);
+            t.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Nondeterminism);
+    let report = failure.to_string();
+    assert!(
+        report.contains("in an earlier execution thread 2 was not waiting here"),
+        "{report}"
+    );
+}
+
 #[test]
 fn model_that_changes_between_executions_is_nondeterminism() {
     static RUNS: StdAtomicU32 = StdAtomicU32::new(0);

@@ -85,11 +85,11 @@ impl Causality {
     }
 
     fn epoch(&self, event: usize, trace: &[Event]) -> u32 {
-        self.clocks[event].get(trace[event].thread)
+        epoch(&self.clocks, event, trace)
     }
 
     fn covers(&self, clock: &VectorClock, event: usize, trace: &[Event]) -> bool {
-        clock.covers(trace[event].thread, self.epoch(event, trace))
+        covers(&self.clocks, clock, event, trace)
     }
 
     /// The clock of event `e` (processed) in the trace's dependence order.
@@ -119,13 +119,19 @@ impl Causality {
             if self.objects.len() <= index {
                 self.objects.resize_with(index + 1, History::default);
             }
-            let mut history = std::mem::take(&mut self.objects[index]);
+            // The object's history is borrowed apart from the clocks and races it updates.
+            let mut racing = Racing {
+                clocks: &self.clocks,
+                races: &mut self.races,
+                trace,
+                pos,
+            };
+            let history = &mut self.objects[index];
             if matches!(event.kind, EventKind::Sync { .. }) {
-                self.sync_conflicts(pos, access.kind, &mut history, &mut clock, trace);
+                racing.sync_conflicts(access.kind, history, &mut clock, &mut self.racers);
             } else {
-                self.conflicts(pos, access.kind, &mut history, &mut clock, trace);
+                racing.conflicts(access.kind, history, &mut clock);
             }
-            self.objects[index] = history;
         }
         if let EventKind::Spawn { child } = event.kind {
             if self.threads.len() <= child {
@@ -139,33 +145,44 @@ impl Causality {
         self.clocks[pos].assign(&clock);
         self.threads[me] = clock;
     }
+}
 
-    fn race_unless_ordered(
-        &mut self,
-        earlier: usize,
-        pos: usize,
-        clock: &VectorClock,
-        trace: &[Event],
-    ) {
-        if trace[earlier].thread != trace[pos].thread && !self.covers(clock, earlier, trace) {
+/// The epoch of `event`: its thread's component of its own clock.
+fn epoch(clocks: &[VectorClock], event: usize, trace: &[Event]) -> u32 {
+    clocks[event].get(trace[event].thread)
+}
+
+/// Whether `event` is in the past of `clock`.
+fn covers(clocks: &[VectorClock], clock: &VectorClock, event: usize, trace: &[Event]) -> bool {
+    clock.covers(trace[event].thread, epoch(clocks, event, trace))
+}
+
+/// Finding the races of event `pos`: the clocks of the events before it and where its races
+/// go.
+struct Racing<'a> {
+    clocks: &'a [VectorClock],
+    races: &'a mut Vec<(usize, usize)>,
+    trace: &'a [Event],
+    pos: usize,
+}
+
+impl Racing<'_> {
+    fn race_unless_ordered(&mut self, earlier: usize, clock: &VectorClock) {
+        let (trace, pos) = (self.trace, self.pos);
+        if trace[earlier].thread != trace[pos].thread && !covers(self.clocks, clock, earlier, trace)
+        {
             self.races.push((earlier, pos));
         }
     }
 
     /// Races of `pos` with the set `reads`, leaving out those ordered through another member.
-    fn race_with_latest_of(
-        &mut self,
-        reads: &[usize],
-        pos: usize,
-        clock: &VectorClock,
-        trace: &[Event],
-    ) {
+    fn race_with_latest_of(&mut self, reads: &[usize], clock: &VectorClock) {
         for &read in reads {
-            let shadowed = reads
-                .iter()
-                .any(|&other| other != read && self.covers(&self.clocks[other], read, trace));
+            let shadowed = reads.iter().any(|&other| {
+                other != read && covers(self.clocks, &self.clocks[other], read, self.trace)
+            });
             if !shadowed {
-                self.race_unless_ordered(read, pos, clock, trace);
+                self.race_unless_ordered(read, clock);
             }
         }
     }
@@ -178,61 +195,48 @@ impl Causality {
     /// commuting ones (two read locks, `AccessKind::Update`s) stay unordered.
     fn sync_conflicts(
         &mut self,
-        pos: usize,
         kind: AccessKind,
         h: &mut History,
         clock: &mut VectorClock,
-        trace: &[Event],
+        racers: &mut Vec<usize>,
     ) {
-        let mut racers = std::mem::take(&mut self.racers);
         racers.clear();
         racers.extend(h.all.iter().filter_map(|&(earlier, earlier_kind)| {
             (depends(kind, earlier_kind) == Dependence::Race).then_some(earlier)
         }));
-        self.race_with_latest_of(&racers, pos, clock, trace);
-        self.racers = racers;
+        self.race_with_latest_of(racers, clock);
         for &(earlier, earlier_kind) in &h.all {
             if depends(kind, earlier_kind) != Dependence::None {
                 clock.join(&self.clocks[earlier]);
             }
         }
-        h.all.push((pos, kind));
+        h.all.push((self.pos, kind));
     }
 
-    fn conflicts(
-        &mut self,
-        pos: usize,
-        kind: AccessKind,
-        h: &mut History,
-        clock: &mut VectorClock,
-        trace: &[Event],
-    ) {
+    fn conflicts(&mut self, kind: AccessKind, h: &mut History, clock: &mut VectorClock) {
+        let pos = self.pos;
         // Races first, against the thread's own past only.
         match kind {
             AccessKind::Read => {
                 if let Some(write) = h.last_write {
-                    self.race_unless_ordered(write, pos, clock, trace);
+                    self.race_unless_ordered(write, clock);
                 }
             }
             AccessKind::Write => match h.last_write {
-                Some(write) if h.reads.is_empty() => {
-                    self.race_unless_ordered(write, pos, clock, trace)
-                }
-                _ => self.race_with_latest_of(&h.reads, pos, clock, trace),
+                Some(write) if h.reads.is_empty() => self.race_unless_ordered(write, clock),
+                _ => self.race_with_latest_of(&h.reads, clock),
             },
             AccessKind::Acquire | AccessKind::Probe => {
                 if let Some(acquire) = h.last_acquire {
-                    self.race_unless_ordered(acquire, pos, clock, trace);
+                    self.race_unless_ordered(acquire, clock);
                 }
             }
             AccessKind::TryAcquire => {
                 if let Some(release) = h.last_release {
-                    self.race_unless_ordered(release, pos, clock, trace);
+                    self.race_unless_ordered(release, clock);
                 }
             }
-            AccessKind::Release | AccessKind::Update => {
-                self.race_with_latest_of(&h.reads, pos, clock, trace)
-            }
+            AccessKind::Release | AccessKind::Update => self.race_with_latest_of(&h.reads, clock),
             AccessKind::Sync(_) => unreachable!("blocking primitives go to sync_conflicts"),
         }
         // Then the dependence edges: an observing event comes after the last modification;

@@ -60,6 +60,7 @@ mod next;
 mod nodes;
 mod races;
 mod repeats;
+mod same_state;
 mod spare;
 
 use super::causality::Causality;
@@ -117,8 +118,11 @@ struct Node {
     /// how many it had: each is explored, in order, before the node's next thread.
     value: u32,
     values: u32,
-    /// Where this node's record of every thread's pending operation starts in `pending_ops`.
+    /// Where this node's record of the threads that moved since the last node starts in
+    /// `pending_ops` (see `same_state`).
     ops_start: usize,
+    /// How many threads the execution had here.
+    threads: usize,
     /// Where the accesses of the steps explored from this node start in `explored`.
     explored_start: usize,
     schedulable: ThreadSet,
@@ -168,9 +172,9 @@ pub(crate) struct Dpor {
     replay: usize,
     bound: Option<usize>,
     causality: Causality,
-    /// For each node in turn, the pending operation of every waiting thread, so that a
-    /// replay can check the program reached the same state.
-    pending_ops: Vec<(ThreadId, Op)>,
+    /// For each node in turn, the pending operation of each thread that moved since the
+    /// node before, so that a replay can check the program reached the same state.
+    pending_ops: Vec<(ThreadId, Option<Op>)>,
     /// Sleep candidates at the current node, to be filtered by the step's events.
     carried: Vec<Sleeper>,
     next_sleep: Vec<Sleeper>,
@@ -204,6 +208,8 @@ pub(crate) struct Dpor {
     unit_runs: (u64, u64),
     /// Under a bound: the states explored (see `repeats`).
     repeats: Repeats,
+    /// The last replayed step that found the recorded state (see `same_state`).
+    checked: Option<usize>,
 }
 
 impl Dpor {
@@ -238,6 +244,7 @@ impl Dpor {
             blocked_run: false,
             unit_runs: (0, 0),
             repeats: Repeats::default(),
+            checked: None,
         }
     }
 

@@ -52,10 +52,12 @@ impl StepAccesses {
     /// The accesses of `events`, or `None` when there are too many to remember.
     pub(crate) fn of(events: &[Event]) -> Option<StepAccesses> {
         let mut list = [None; STEP_ACCESSES];
+        let mut mask = 0;
         for (n, access) in events.iter().filter_map(Event::access).enumerate() {
             *list.get_mut(n)? = Some(access);
+            mask |= bit(access);
         }
-        Some(StepAccesses::new(list))
+        Some(StepAccesses { list, mask })
     }
 
     /// These accesses (of `events`) as the step makes them when moved before the event it

@@ -12,6 +12,7 @@ use crate::observe;
 use crate::runtime::coroutine::{self, StackPool, ThreadCoroutine};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{OpKind, ThreadId};
+use crate::runtime::schedulable::Schedulable;
 use crate::runtime::thread_set::ThreadSet;
 use crate::runtime::value_choice::{Requested, StepChoice};
 use crate::schedule::Schedule;
@@ -49,10 +50,11 @@ fn finishing_thread(execution: &Execution, turn: Turn, schedulable: &ThreadSet) 
 impl Steps<'_> {
     pub(super) fn run(&mut self, explorer: &mut dyn Explorer, max_steps: usize) -> Ending {
         let mut schedulable = ThreadSet::default();
+        let mut ready = Schedulable::default();
         loop {
             let step = self.schedule.threads.len();
             let turn = self.turn;
-            self.execution.borrow().schedulable(&mut schedulable);
+            ready.update(&self.execution.borrow(), turn.last, &mut schedulable);
             if schedulable.is_empty() {
                 return Ending::Quiescent;
             }

@@ -84,15 +84,22 @@ fn chain(arena: &Observations, newest: u32) -> impl Iterator<Item = &Observation
     })
 }
 
+/// The stores a new location has room for.
+const STORES: usize = 4;
+
 impl AtomicLocation {
     pub(crate) fn new(value: u64) -> AtomicLocation {
+        // Room for a few stores at once: most locations are stored to, and a vector of one
+        // reallocates at its first push.
+        let mut stores = Vec::with_capacity(STORES);
+        stores.push(StoreRecord {
+            value,
+            sync: VectorClock::default(),
+            position: 0,
+            rmw: false,
+        });
         AtomicLocation {
-            stores: vec![StoreRecord {
-                value,
-                sync: VectorClock::default(),
-                position: 0,
-                rmw: false,
-            }],
+            stores,
             order: Vec::new(),
             newest: NONE,
             writers: Vec::new(),

@@ -19,7 +19,6 @@ use super::op::{
 };
 use super::race::Race;
 use super::seq_cst_order::SeqCstGraph;
-use super::thread_set::ThreadSet;
 use super::value_choice::StepChoice;
 
 scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
@@ -50,6 +49,9 @@ pub(crate) struct Execution {
     pub observations: Observations,
     /// Every atomic access and fence, for RC11's SeqCst order (see `seq_cst_order`).
     pub graph: SeqCstGraph,
+    /// Some thread may have `yielded` set: an event that wakes spinners clears them all.
+    /// (False: no thread has it set, and the clearing loop is skipped.)
+    spinning: bool,
 }
 
 /// Runs `f` with `execution` reachable from model threads.
@@ -164,6 +166,7 @@ impl Execution {
             choice: StepChoice::default(),
             observations,
             graph,
+            spinning: false,
         }
     }
 
@@ -224,17 +227,9 @@ impl Execution {
     #[inline]
     pub(crate) fn is_enabled(&self, thread: ThreadId, op: &Op) -> bool {
         match op.kind {
+            _ if !op.kind.may_block() => true,
             OpKind::Join(target) => self.threads[target].finished,
-            OpKind::Lock
-            | OpKind::CondvarWait { .. }
-            | OpKind::Send
-            | OpKind::Recv
-            | OpKind::AwaitTaken(_)
-            | OpKind::ReadLock
-            | OpKind::WriteLock
-            | OpKind::BarrierWait(_)
-            | OpKind::Park { .. } => self.blocking_enabled(thread, op),
-            _ => true,
+            _ => self.blocking_enabled(thread, op),
         }
     }
 
@@ -287,24 +282,9 @@ impl Execution {
         Some(Access::new(object, kind))
     }
 
-    /// The threads the scheduler may choose: enabled ones, leaving out those that yielded
-    /// while some thread that did not yield is enabled.
-    pub(crate) fn schedulable(&self, out: &mut ThreadSet) {
-        out.clear();
-        let mut fresh = ThreadSet::default();
-        for (id, thread) in self.threads.iter().enumerate() {
-            let enabled =
-                !thread.finished && thread.pending.is_some_and(|op| self.is_enabled(id, &op));
-            if enabled {
-                out.insert(id);
-                if !thread.yielded {
-                    fresh.insert(id);
-                }
-            }
-        }
-        if !fresh.is_empty() {
-            *out = fresh;
-        }
+    /// Whether some thread may have yielded since an event last woke the spinners.
+    pub(crate) fn spinning(&self) -> bool {
+        self.spinning
     }
 
     /// Appends an event of the current thread to the trace; returns its position.
@@ -321,12 +301,14 @@ impl Execution {
             object,
             site,
         };
-        if event.wakes_spinners() {
+        if self.spinning && event.wakes_spinners() {
             for thread in &mut self.threads {
                 thread.yielded = false;
             }
+            self.spinning = false;
         }
         if kind == EventKind::Yield {
+            self.spinning = true;
             self.threads[self.current].yielded = true;
             self.threads[self.current].spins += 1;
         }

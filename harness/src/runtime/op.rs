@@ -100,6 +100,24 @@ impl Op {
 }
 
 impl OpKind {
+    /// Whether the operation may have to wait for other threads (a lock, a join, a blocking
+    /// primitive's wait): every other operation is enabled whenever its thread waits at it.
+    pub(crate) fn may_block(self) -> bool {
+        matches!(
+            self,
+            OpKind::Join(_)
+                | OpKind::Lock
+                | OpKind::CondvarWait { .. }
+                | OpKind::Send
+                | OpKind::Recv
+                | OpKind::AwaitTaken(_)
+                | OpKind::ReadLock
+                | OpKind::WriteLock
+                | OpKind::BarrierWait(_)
+                | OpKind::Park { .. }
+        )
+    }
+
     pub(crate) fn describe(self) -> String {
         match self {
             OpKind::Start => "start".into(),

@@ -3,23 +3,52 @@
 //! Invariant: iteration is in increasing thread id, so every choice made from a set is
 //! deterministic.
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct ThreadSet {
     low: u64,
-    high: Vec<u64>,
+    /// Threads from 64 on, boxed: sets are copied and cloned at every DPOR node and step,
+    /// and almost none holds such a thread.
+    high: Option<Box<[u64]>>,
 }
 
+impl PartialEq for ThreadSet {
+    /// Equal members, however many (zero) words `high` holds.
+    fn eq(&self, other: &ThreadSet) -> bool {
+        let (mine, theirs) = (self.high(), other.high());
+        let word = |words: &[u64], i: usize| words.get(i).copied().unwrap_or(0);
+        self.low == other.low
+            && (0..mine.len().max(theirs.len())).all(|i| word(mine, i) == word(theirs, i))
+    }
+}
+
+impl Eq for ThreadSet {}
+
 impl ThreadSet {
+    #[inline]
+    fn high(&self) -> &[u64] {
+        self.high.as_deref().map_or(&[], |words| words)
+    }
+
     #[inline]
     pub(crate) fn insert(&mut self, thread: usize) {
         if thread < 64 {
             self.low |= 1 << thread;
         } else {
-            let word = thread / 64 - 1;
-            if self.high.len() <= word {
-                self.high.resize(word + 1, 0);
-            }
-            self.high[word] |= 1 << (thread % 64);
+            self.insert_high(thread);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn insert_high(&mut self, thread: usize) {
+        let word = thread / 64 - 1;
+        if self.high().len() <= word {
+            let mut words = self.high.take().map(Vec::from).unwrap_or_default();
+            words.resize(word + 1, 0);
+            self.high = Some(words.into_boxed_slice());
+        }
+        if let Some(high) = &mut self.high {
+            high[word] |= 1 << (thread % 64);
         }
     }
 
@@ -29,32 +58,45 @@ impl ThreadSet {
             self.low & (1 << thread) != 0
         } else {
             let word = thread / 64 - 1;
-            self.high
+            self.high()
                 .get(word)
                 .is_some_and(|w| w & (1 << (thread % 64)) != 0)
         }
     }
 
+    #[inline]
+    pub(crate) fn remove(&mut self, thread: usize) {
+        if thread < 64 {
+            self.low &= !(1 << thread);
+        } else if let Some(word) = self.high.as_mut().and_then(|h| h.get_mut(thread / 64 - 1)) {
+            *word &= !(1 << (thread % 64));
+        }
+    }
+
     pub(crate) fn clear(&mut self) {
         self.low = 0;
-        self.high.clear();
+        if let Some(high) = &mut self.high {
+            high.fill(0);
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.low == 0 && self.high.iter().all(|w| *w == 0)
+        self.low == 0 && self.high().iter().all(|w| *w == 0)
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        std::iter::once(self.low)
-            .chain(self.high.iter().copied())
-            .enumerate()
-            .flat_map(|(word, bits)| Bits(bits).map(move |bit| word * 64 + bit))
+    #[inline]
+    pub(crate) fn iter(&self) -> Iter<'_> {
+        Iter {
+            bits: self.low,
+            base: 0,
+            words: self.high().iter(),
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
         self.low.count_ones() as usize
             + self
-                .high
+                .high()
                 .iter()
                 .map(|w| w.count_ones() as usize)
                 .sum::<usize>()
@@ -66,23 +108,36 @@ impl ThreadSet {
 
     /// Whether the two sets share a thread.
     pub(crate) fn intersects(&self, other: &ThreadSet) -> bool {
-        self.low & other.low != 0 || self.high.iter().zip(&other.high).any(|(a, b)| a & b != 0)
+        self.low & other.low != 0
+            || self
+                .high()
+                .iter()
+                .zip(other.high())
+                .any(|(a, b)| a & b != 0)
     }
 }
 
-/// The positions of the set bits of a word, lowest first.
-struct Bits(u64);
+/// The members of a set, lowest first: the set bits of each word in turn.
+pub(crate) struct Iter<'a> {
+    /// The bits of the current word not yet returned.
+    bits: u64,
+    /// The thread id of the current word's bit 0.
+    base: usize,
+    words: std::slice::Iter<'a, u64>,
+}
 
-impl Iterator for Bits {
+impl Iterator for Iter<'_> {
     type Item = usize;
 
+    #[inline]
     fn next(&mut self) -> Option<usize> {
-        if self.0 == 0 {
-            return None;
+        while self.bits == 0 {
+            self.bits = *self.words.next()?;
+            self.base += 64;
         }
-        let bit = self.0.trailing_zeros() as usize;
-        self.0 &= self.0 - 1;
-        Some(bit)
+        let bit = self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        Some(self.base + bit)
     }
 }
 

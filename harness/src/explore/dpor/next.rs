@@ -80,9 +80,11 @@ impl Dpor {
                 self.replay = self.nodes.len();
                 return true;
             }
-            let popped = self.nodes.pop().expect("checked above");
-            self.pending_ops.truncate(popped.ops_start);
-            self.explored.truncate(popped.explored_start);
+            let (ops_start, explored_start) = (node.ops_start, node.explored_start);
+            // Dropped in place: `pop` would move the whole node out first.
+            self.nodes.truncate(self.nodes.len() - 1);
+            self.pending_ops.truncate(ops_start);
+            self.explored.truncate(explored_start);
         }
         false
     }

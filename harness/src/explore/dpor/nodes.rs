@@ -8,7 +8,7 @@
 use super::races::add_every_thread;
 use super::{waiting_ops, waits_on_primitive, AboveCut, Dpor, Node, Sleeper};
 use crate::explore::step_accesses::StepAccesses;
-use crate::explore::{describe_pending, list_threads, Decision, Turn};
+use crate::explore::{Decision, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
@@ -20,42 +20,10 @@ impl Dpor {
         step: usize,
         schedulable: &ThreadSet,
     ) -> Decision {
-        let node = &self.nodes[step];
-        let end = self
-            .nodes
-            .get(step + 1)
-            .map_or(self.pending_ops.len(), |next| next.ops_start);
-        let recorded = &self.pending_ops[node.ops_start..end];
-        let mut now = waiting_ops(execution);
-        let changed = recorded
-            .iter()
-            .find(|&&(t, op)| execution.threads.get(t).and_then(|th| th.pending) != Some(op));
-        let message = if let Some(&(thread, op)) = changed {
-            Some(format!(
-                "step {step}: in an earlier execution {} was at {} ({}) here; this time {}",
-                execution.thread_label(thread),
-                op.describe(),
-                op.site,
-                describe_pending(execution, thread)
-            ))
-        } else if let Some((thread, _)) = now.nth(recorded.len()) {
-            Some(format!(
-                "step {step}: in an earlier execution {} was not waiting here; this time {}",
-                execution.thread_label(thread),
-                describe_pending(execution, thread)
-            ))
-        } else if node.schedulable != *schedulable {
-            Some(format!(
-                "step {step}: in an earlier execution {} could run here; this time {}",
-                list_threads(execution, &node.schedulable),
-                list_threads(execution, schedulable)
-            ))
-        } else {
-            None
-        };
-        if let Some(message) = message {
+        if let Some(message) = self.diverged(execution, step, schedulable) {
             return Decision::Diverged(message);
         }
+        let node = &self.nodes[step];
         if step + 1 == self.replay {
             let chosen = node.thread;
             self.carried.clear();
@@ -91,7 +59,11 @@ impl Dpor {
         turn: Turn,
         schedulable: &ThreadSet,
     ) -> Decision {
-        let mut sleep = std::mem::take(&mut self.next_sleep);
+        // An empty sleep set leaves `next_sleep` its allocation for the next node.
+        let mut sleep = match self.next_sleep.is_empty() {
+            true => Vec::new(),
+            false => std::mem::take(&mut self.next_sleep),
+        };
         let preemptions = match self.nodes.last() {
             Some(node) => node.preemptions + usize::from(node.is_preemption(node.thread)),
             None => 0,
@@ -237,12 +209,12 @@ impl Dpor {
             self.blocked_run = true;
             return Decision::Blocked;
         };
-        let ops_start = self.pending_ops.len();
-        self.pending_ops.extend(waiting_ops(execution));
+        let ops_start = self.record_waiting(execution, self.nodes.len());
         self.carried.clear();
         self.carried
             .extend(sleep.iter().filter(|s| s.thread != thread));
-        let chosen: ThreadSet = std::iter::once(thread).collect();
+        let mut chosen = ThreadSet::default();
+        chosen.insert(thread);
         let alternatives = match starting {
             Some(_) => std::mem::take(&mut every_allowed),
             None => ThreadSet::default(),
@@ -260,6 +232,7 @@ impl Dpor {
             value: 0,
             values: 1,
             ops_start,
+            threads: execution.threads.len(),
             explored_start: self.explored.len(),
             schedulable: schedulable.clone(),
             backtrack,

@@ -50,6 +50,7 @@ impl Dpor {
             blocked_run,
             unit_runs,
             repeats,
+            checked,
         } = self;
         nodes.clear();
         *replay = 0;
@@ -72,6 +73,7 @@ impl Dpor {
         *unit_runs = (0, 0);
         repeats.forget_states();
         repeats.begin_execution();
+        *checked = None;
     }
 
     /// Leaves this explorer's buffers for the next exploration on this OS thread.
