@@ -100,7 +100,7 @@ fn specs() -> Vec<Spec> {
             on_loom::readers,
         );
     }
-    for n in [2, 3, 4, 8, 10] {
+    for n in [2, 3, 4, 8, 10, 12] {
         let traces = ((n as u64 + 3) << n) >> 2;
         add(
             "lastzero",

@@ -66,7 +66,10 @@ mod spare;
 use super::causality::Causality;
 use super::split::{Split, UnitKey};
 use super::step_accesses::StepAccesses;
-use super::wakeup::{Branch, StepSummary};
+use super::step_summary::StepSummary;
+use super::step_table::StepTable;
+use super::summaries::Summaries;
+use super::wakeup::Forest;
 use super::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
@@ -129,7 +132,7 @@ struct Node {
     /// Bounded search: every thread the bound may run here.
     backtrack: ThreadSet,
     /// Unbounded: the sequences still to explore from here, in order.
-    wakeup: Vec<Branch>,
+    wakeup: Forest,
     done: ThreadSet,
     sleep: Vec<Sleeper>,
     turn: Turn,
@@ -182,13 +185,15 @@ pub(crate) struct Dpor {
     /// to remember), so that the thread sleeps by everything its step did.
     explored: Vec<(ThreadId, Option<StepAccesses>)>,
     /// The wakeup subtree the next fresh node follows.
-    guide: Vec<Branch>,
+    guide: Forest,
     /// Each step of the current execution: its thread and its events.
     steps: Vec<(ThreadId, Range<usize>)>,
     /// Once the execution has ended with races to reverse: the summary of each step from
-    /// `summarised_from` on (see `reversal`).
-    summaries: Vec<StepSummary>,
+    /// `summarised_from` on, then of each reversal's racing step (see `reversal`).
+    summaries: Summaries,
     summarised_from: Option<usize>,
+    /// Every distinct step summary the wakeup trees name.
+    table: StepTable,
     /// The races of the current execution, reversed once it has ended: a reversal holds
     /// every step that does not happen after the earlier event, to the end of the execution.
     races: Vec<(usize, usize)>,
@@ -232,10 +237,11 @@ impl Dpor {
             carried: Vec::new(),
             next_sleep: Vec::new(),
             explored: Vec::new(),
-            guide: Vec::new(),
+            guide: Forest::default(),
             steps: Vec::new(),
-            summaries: Vec::new(),
+            summaries: Summaries::default(),
             summarised_from: None,
+            table: StepTable::default(),
             races: Vec::new(),
             source: false,
             split,

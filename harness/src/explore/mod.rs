@@ -18,6 +18,9 @@ mod reversal;
 mod rng;
 pub(crate) mod split;
 mod step_accesses;
+mod step_summary;
+mod step_table;
+mod summaries;
 mod wakeup;
 
 use std::ops::Range;

@@ -12,24 +12,26 @@
 use std::ops::Range;
 
 use super::causality::Causality;
-use super::wakeup::StepSummary;
+use super::step_summary::StepSummary;
+use super::summaries::{Pos, Summaries};
 use crate::runtime::op::Event;
 use crate::runtime::thread_set::ThreadSet;
 
 /// Each step of the current execution: the thread that ran it and its events in the trace.
 pub(crate) type Steps = [(usize, Range<usize>)];
 
-/// `summaries.0` holds the `StepSummary` of each step from `summaries.1` on (at most `at`)
-/// as it ran (`StepSummary::of` without `reversed`), computed once per execution rather
-/// than once per race.
+/// The reversal is returned as positions in `summaries.0`, which holds the `StepSummary` of
+/// each step from `summaries.1` on (at most `at`) as it ran (`StepSummary::of` without
+/// `reversed`), computed once per execution rather than once per race; the racing step's
+/// widened summary is added to it.
 pub(crate) fn reversal(
     causality: &Causality,
     e: usize,
     e2: usize,
     trace: &[Event],
     steps: &Steps,
-    summaries: (&[StepSummary], usize),
-) -> Vec<StepSummary> {
+    summaries: (&mut Summaries, usize),
+) -> Vec<Pos> {
     let at = trace[e].step;
     let last = trace[e2].step;
     let mut after_e = ThreadSet::default();
@@ -45,10 +47,14 @@ pub(crate) fn reversal(
         if follows {
             after_e.insert(*thread);
         } else {
-            v.push(summaries.0[s - summaries.1]);
+            v.push(Pos::try_from(s - summaries.1).expect("fewer than 2^32 steps"));
         }
     }
     let (thread, events) = &steps[last];
-    v.push(StepSummary::of(*thread, &trace[events.clone()], true));
+    v.push(
+        summaries
+            .0
+            .push(StepSummary::of(*thread, &trace[events.clone()], true)),
+    );
     v
 }

@@ -19,7 +19,7 @@ const STEP_ACCESSES: usize = 4;
 /// The accesses one step makes: its scheduling point's operation and the events without a
 /// scheduling point after it (reference counts, for instance). A sleeping thread wakes when
 /// anything conflicts with any of them.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StepAccesses {
     list: [Option<Access>; STEP_ACCESSES],
     /// `bit(a)` of every access `a` in `list`.
@@ -84,6 +84,11 @@ impl StepAccesses {
             };
         }
         self
+    }
+
+    /// The set's one-word summary: a bit per object it touches (see the module docs).
+    pub(crate) fn mask(&self) -> u64 {
+        self.mask
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = Access> + '_ {

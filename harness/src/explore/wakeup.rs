@@ -3,187 +3,283 @@
 //! A node's wakeup tree is an ordered forest of step sequences still to be explored from
 //! it; a race adds the whole sequence that reverses it (`insert`), not only a first thread,
 //! so exploring the branch reaches the reversal without guessing, and no run ends with every
-//! thread asleep.
+//! thread asleep. Dependence between steps is `StepSummary::precedes`.
 //!
-//! A step is summarised by its thread and what it touched (`StepSummary`); two steps are
-//! dependent when they cannot be swapped: same thread, conflicting accesses, a spawn and a
-//! step of the child, a step of a thread and a join of it. A summary that could not record
-//! every access depends on everything (conservative: a dependence too many costs a
-//! redundant execution, a dependence too few a missed one).
+//! A forest is one vector in preorder: each entry is a step (its id in the exploration's
+//! `StepTable`) and the size of its subtree, so the first tree is `entries[..size]` and its
+//! children follow its root. A queued step costs 8 bytes and a forest one allocation, where
+//! a tree of branches cost a 120-byte summary and an allocation per step. Consumed first
+//! trees are skipped by a start offset (`head`); once they and the spare capacity outweigh
+//! the live entries, the vector is compacted and shrunk (`tidy`), and it grows by a quarter
+//! at a time, so a forest takes about its live entries' room, and an emptied one none.
 //!
-//! Invariant: a branch is added only when no existing branch (nor, see `dpor`, an explored
-//! or sleeping thread) is a weak initial of the sequence at that point — that branch's
-//! subtree already stands for the sequence's class.
+//! Invariants: the sizes nest (a subtree lies inside its parent's); a branch is added only
+//! when no existing branch (nor, see `dpor`, an explored or sleeping thread) is a weak
+//! initial of the sequence at that point — that branch's subtree already stands for the
+//! sequence's class.
 
-use crate::runtime::op::{Event, EventKind, ThreadId};
+use super::step_table::{StepId, StepTable};
+use super::summaries::{Pos, Summaries};
 
-use super::step_accesses::StepAccesses;
-
-/// One step of a sequence: who ran it and what it did.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct StepSummary {
-    pub thread: ThreadId,
-    /// Every access of the step; `None`: too many to remember (depends on everything).
-    pub accesses: Option<StepAccesses>,
-    /// The thread this step spawned.
-    pub spawns: Option<ThreadId>,
-    /// The thread this step joined.
-    pub joins: Option<ThreadId>,
+/// An ordered forest of step sequences, in preorder.
+#[derive(Debug, Default)]
+pub(crate) struct Forest {
+    /// The forest is `entries[head..]`; the entries before `head` were consumed.
+    entries: Vec<Entry>,
+    head: usize,
 }
 
-impl StepSummary {
-    /// The step of `thread` that performed `events`; with `reversed`, as it behaves when
-    /// moved before the event it raced with (see `StepAccesses::reversed`).
-    pub(crate) fn of(thread: ThreadId, events: &[Event], reversed: bool) -> StepSummary {
-        let mut summary = StepSummary {
-            thread,
-            accesses: StepAccesses::of(events),
-            spawns: None,
-            joins: None,
-        };
-        if reversed {
-            summary.accesses = summary.accesses.map(|a| a.reversed(events));
-        }
-        for event in events {
-            match event.kind {
-                EventKind::Spawn { child } => summary.spawns = Some(child),
-                EventKind::Join { target } => summary.joins = Some(target),
-                _ => {}
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    step: StepId,
+    /// Entries in the subtree rooted here, this one included.
+    size: u32,
+}
+
+/// Entries a forest may leave unused whatever its size (see `Forest::tidy`).
+const SMALL: usize = 16;
+
+impl Forest {
+    /// Empties the forest and gives back its room.
+    pub(crate) fn clear(&mut self) {
+        *self = Forest::default();
+    }
+
+    /// The first step of each tree, in order.
+    pub(crate) fn roots(&self) -> impl Iterator<Item = StepId> + '_ {
+        let mut at = self.head;
+        std::iter::from_fn(move || {
+            let entry = self.entries.get(at)?;
+            at += entry.size as usize;
+            Some(entry.step)
+        })
+    }
+
+    /// The first tree's root step.
+    pub(crate) fn first(&self) -> Option<StepId> {
+        self.entries.get(self.head).map(|e| e.step)
+    }
+
+    /// Removes the first tree; with `children`, its subtrees become that forest.
+    pub(crate) fn pop_first(&mut self, children: Option<&mut Forest>) {
+        let end = self.head + self.entries[self.head].size as usize;
+        if let Some(children) = children {
+            if end == self.entries.len() {
+                // The last tree: its subtrees are the rest of this vector.
+                let entries = std::mem::take(&mut self.entries);
+                *children = Forest {
+                    entries,
+                    head: self.head + 1,
+                };
+                children.tidy();
+            } else {
+                *children = Forest {
+                    entries: self.entries[self.head + 1..end].to_vec(),
+                    head: 0,
+                };
             }
         }
-        summary
+        self.head = end.min(self.entries.len());
+        self.tidy();
     }
 
-    /// A thread's next step known only by its accesses (a sleeping or explored thread).
-    pub(crate) fn of_accesses(thread: ThreadId, accesses: StepAccesses) -> StepSummary {
-        StepSummary {
-            thread,
-            accesses: Some(accesses),
-            spawns: None,
-            joins: None,
-        }
-    }
-
-    /// Whether `self`, run before `later`, cannot be swapped with it.
-    pub(crate) fn precedes(&self, later: &StepSummary) -> bool {
-        if self.thread == later.thread
-            || self.spawns == Some(later.thread)
-            || later.joins == Some(self.thread)
-        {
-            return true;
-        }
-        match (&self.accesses, &later.accesses) {
-            (Some(mine), Some(theirs)) => mine.conflicts_with(theirs),
-            (None, Some(other)) | (Some(other), None) => !other.is_empty(),
-            (None, None) => true,
-        }
-    }
-}
-
-/// Whether `step` (a thread's next step) can start a sequence equivalent to `v` or to a
-/// prefix of `v` followed by it: either its thread's first step in `v` has no dependent
-/// step before it, or its thread is absent from `v` and the step commutes with all of `v`.
-pub(crate) fn weak_initial(step: &StepSummary, v: &[StepSummary]) -> bool {
-    match v.iter().position(|s| s.thread == step.thread) {
-        Some(i) => !v[..i].iter().any(|earlier| earlier.precedes(&v[i])),
-        None => !v.iter().any(|s| step.precedes(s) || s.precedes(step)),
-    }
-}
-
-/// The threads whose first step in `v` has no dependent step before it.
-pub(crate) fn initials(v: &[StepSummary]) -> impl Iterator<Item = usize> + '_ {
-    (0..v.len()).filter(move |&i| {
-        let first = v[..i].iter().all(|s| s.thread != v[i].thread);
-        first && !v[..i].iter().any(|earlier| earlier.precedes(&v[i]))
-    })
-}
-
-/// One branch of a wakeup tree: a step and the sequences that continue it.
-#[derive(Debug)]
-pub(crate) struct Branch {
-    pub step: StepSummary,
-    pub children: Vec<Branch>,
-}
-
-/// Adds `v` to `forest`, unless a branch already stands for it. Walks down through the
-/// first branch whose step is a weak initial of what remains of `v` (removing that thread's
-/// first step from it); reaching a leaf, or using up `v`, means the class is covered;
-/// otherwise the rest of `v` hangs as the new last branch there. Returns whether it added.
-///
-/// What remains of `v` is `v[start..]`: a removed step is dropped by moving the steps
-/// before it one place on and `start` past it, which moves the few steps before it instead
-/// of the many after it (removing from the vector made long insertions quadratic).
-pub(crate) fn insert(forest: &mut Vec<Branch>, mut v: Vec<StepSummary>) -> bool {
-    let mut forest = forest;
-    let mut start = 0;
-    loop {
-        let rest = &v[start..];
-        if rest.is_empty() {
-            return false;
-        }
-        let Some(i) = forest.iter().position(|b| weak_initial(&b.step, rest)) else {
-            forest.push(chain(v.into_iter().skip(start)));
-            return true;
+    /// Splits off the first tree: returns its root step and the trees after it, and keeps
+    /// its subtrees as this forest.
+    pub(crate) fn split_first(&mut self) -> Option<(StepId, Forest)> {
+        let root = *self.entries.get(self.head)?;
+        let end = self.head + root.size as usize;
+        let rest = Forest {
+            entries: self.entries[end..].to_vec(),
+            head: 0,
         };
-        if let Some(at) = rest.iter().position(|s| s.thread == forest[i].step.thread) {
-            v[start..=start + at].rotate_right(1);
-            start += 1;
-        }
-        if forest[i].children.is_empty() {
-            return false;
-        }
-        forest = &mut forest[i].children;
+        self.entries.truncate(end);
+        self.head += 1;
+        self.tidy();
+        Some((root.step, rest))
     }
-}
 
-/// `v` as a single path.
-fn chain(v: impl DoubleEndedIterator<Item = StepSummary>) -> Branch {
-    let mut steps = v.rev();
-    let last = steps.next().expect("insert never chains an empty sequence");
-    let mut branch = Branch {
-        step: last,
-        children: Vec::new(),
-    };
-    for step in steps {
-        branch = Branch {
-            step,
-            children: vec![branch],
-        };
+    /// Gives back the room of consumed entries and spare capacity once they outweigh the
+    /// forest (a few entries aside): each entry is moved a bounded number of times on
+    /// average, and a forest takes at most about twice its entries.
+    fn tidy(&mut self) {
+        let live = self.entries.len() - self.head;
+        if live == 0 {
+            self.clear();
+            return;
+        }
+        if self.entries.capacity() > 2 * live + SMALL {
+            self.entries.drain(..self.head);
+            self.head = 0;
+            self.entries.shrink_to(live + live / 4);
+        }
     }
-    branch
+
+    /// Makes room for `n` more entries, growing by a quarter rather than doubling.
+    fn reserve(&mut self, n: usize) {
+        if self.entries.capacity() - self.entries.len() < n {
+            self.entries.reserve_exact(n.max(self.entries.len() / 4));
+        }
+    }
+
+    /// Adds a one-step tree at the end.
+    pub(crate) fn push(&mut self, step: StepId) {
+        self.entries.push(Entry { step, size: 1 });
+    }
+
+    /// Keeps only the trees whose root step satisfies `keep`.
+    pub(crate) fn retain_roots(&mut self, mut keep: impl FnMut(StepId) -> bool) {
+        let (mut read, mut write) = (self.head, 0);
+        while read < self.entries.len() {
+            let size = self.entries[read].size as usize;
+            if keep(self.entries[read].step) {
+                self.entries.copy_within(read..read + size, write);
+                write += size;
+            }
+            read += size;
+        }
+        self.entries.truncate(write);
+        self.head = 0;
+        self.tidy();
+    }
+
+    /// Adds `v` to the forest, unless a branch already stands for it. Walks down through
+    /// the first branch whose step is a weak initial of what remains of `v` (removing that
+    /// thread's first step from it); reaching a leaf, or using up `v`, means the class is
+    /// covered; otherwise the rest of `v` hangs as the new last branch there. Returns
+    /// whether it added.
+    ///
+    /// What remains of `v` is `v[start..]`: a removed step is dropped by moving the steps
+    /// before it one place on and `start` past it, which moves the few steps before it
+    /// instead of the many after it (removing from the vector made long insertions
+    /// quadratic).
+    ///
+    /// `v` is positions in `summaries`; only the steps it adds are interned in `table`.
+    pub(crate) fn insert(
+        &mut self,
+        mut v: Vec<Pos>,
+        summaries: &mut Summaries,
+        table: &mut StepTable,
+    ) -> bool {
+        // The forest walked is `entries[lo..hi]`, the children of the branch at `lo - 1`
+        // once the walk has gone down.
+        let (mut lo, mut hi) = (self.head, self.entries.len());
+        let mut start = 0;
+        loop {
+            let rest = &v[start..];
+            if rest.is_empty() {
+                return false;
+            }
+            let mut at = lo;
+            let found = loop {
+                if at == hi {
+                    break None;
+                }
+                if summaries.weak_initial(table.get(self.entries[at].step), rest) {
+                    break Some(at);
+                }
+                at += self.entries[at].size as usize;
+            };
+            let Some(i) = found else {
+                let added = u32::try_from(rest.len()).expect("fewer than 2^32 steps");
+                if lo > self.head {
+                    self.grow_ancestors(lo - 1, added);
+                }
+                let chain = rest.iter().enumerate().map(|(k, &step)| Entry {
+                    step: summaries.id(step, table),
+                    size: added - k as u32,
+                });
+                // Appended, then turned into place: cheaper than `splice`.
+                self.reserve(rest.len());
+                self.entries.extend(chain);
+                self.entries[hi..].rotate_right(rest.len());
+                return true;
+            };
+            let thread = table.get(self.entries[i].step).thread;
+            if let Some(at) = rest.iter().position(|&s| summaries.get(s).thread == thread) {
+                v[start..=start + at].rotate_right(1);
+                start += 1;
+            }
+            let size = self.entries[i].size as usize;
+            if size == 1 {
+                return false;
+            }
+            (lo, hi) = (i + 1, i + size);
+        }
+    }
+
+    /// Adds `added` to the size of the entry at `parent` and of each branch above it.
+    fn grow_ancestors(&mut self, parent: usize, added: u32) {
+        let mut at = self.head;
+        loop {
+            let size = self.entries[at].size as usize;
+            if parent >= at + size {
+                // Not in this tree: on to its next sibling.
+                at += size;
+                continue;
+            }
+            self.entries[at].size += added;
+            if at == parent {
+                return;
+            }
+            at += 1;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::op::{Access, AccessKind};
+    use crate::explore::step_accesses::StepAccesses;
+    use crate::explore::step_summary::StepSummary;
+    use crate::runtime::op::{Access, AccessKind, ThreadId};
 
-    fn step(thread: ThreadId, object: u32, kind: AccessKind) -> StepSummary {
-        StepSummary::of_accesses(thread, StepAccesses::one(Some(Access::new(object, kind))))
+    /// A one-access step of `thread` on `object`, by its position in `pool`.
+    fn step(pool: &mut Summaries, thread: ThreadId, object: u32, kind: AccessKind) -> Pos {
+        let accesses = StepAccesses::one(Some(Access::new(object, kind)));
+        pool.push(StepSummary::of_accesses(thread, accesses))
     }
 
-    #[test]
-    fn a_thread_absent_from_the_sequence_is_a_weak_initial_only_if_it_commutes() {
-        let v = [step(1, 0, AccessKind::Write), step(2, 1, AccessKind::Read)];
-        assert!(weak_initial(&step(3, 1, AccessKind::Read), &v));
-        assert!(!weak_initial(&step(3, 1, AccessKind::Write), &v));
-        assert!(weak_initial(&step(2, 1, AccessKind::Read), &v));
-        let w = [step(1, 0, AccessKind::Write), step(2, 0, AccessKind::Read)];
-        assert!(!weak_initial(&step(2, 0, AccessKind::Read), &w));
+    /// The root steps of `forest`, by thread.
+    fn roots(forest: &Forest, table: &StepTable) -> Vec<ThreadId> {
+        forest.roots().map(|s| table.get(s).thread).collect()
     }
 
     #[test]
     fn covered_sequences_add_no_branch() {
-        let mut forest = Vec::new();
-        let v = vec![step(1, 0, AccessKind::Write), step(2, 0, AccessKind::Write)];
-        assert!(insert(&mut forest, v.clone()));
-        assert!(!insert(&mut forest, v));
+        let (mut forest, mut table) = (Forest::default(), StepTable::default());
+        let pool = &mut Summaries::default();
+        let w1 = step(pool, 1, 0, AccessKind::Write);
+        let w2 = step(pool, 2, 0, AccessKind::Write);
+        assert!(forest.insert(vec![w1, w2], pool, &mut table));
+        assert!(!forest.insert(vec![w1, w2], pool, &mut table));
         // Thread 3 on another object commutes with everything: `1 2 3` ≃ `3 1 2`.
-        let w = vec![step(3, 5, AccessKind::Write), step(1, 0, AccessKind::Write)];
-        assert!(!insert(&mut forest, w));
+        let w3 = step(pool, 3, 5, AccessKind::Write);
+        assert!(!forest.insert(vec![w3, w1], pool, &mut table));
         // Thread 2 first conflicts with thread 1's step: a new branch.
-        let u = vec![step(2, 0, AccessKind::Write)];
-        assert!(insert(&mut forest, u));
-        assert_eq!(forest.len(), 2);
+        assert!(forest.insert(vec![w2], pool, &mut table));
+        assert_eq!(roots(&forest, &table), [1, 2]);
+    }
+
+    #[test]
+    fn a_branch_hangs_inside_its_ancestors_and_splits_off_in_order() {
+        let (mut forest, mut table) = (Forest::default(), StepTable::default());
+        let pool = &mut Summaries::default();
+        let [a, b, c] = [1, 2, 3].map(|t| step(pool, t, 0, AccessKind::Write));
+        assert!(forest.insert(vec![a, b, c], pool, &mut table));
+        // Below thread 1's step, thread 3 before thread 2: a second child of it.
+        assert!(forest.insert(vec![a, c, b], pool, &mut table));
+        assert!(forest.insert(vec![b], pool, &mut table));
+        assert_eq!(roots(&forest, &table), [1, 2]);
+        let (first, rest) = forest.split_first().expect("two trees");
+        assert_eq!(table.get(first).thread, 1);
+        assert_eq!(roots(&rest, &table), [2]);
+        // What is left is the subtree of thread 1's step: `2 3`, then `3 2`.
+        assert_eq!(roots(&forest, &table), [2, 3]);
+        let mut children = Forest::default();
+        forest.pop_first(Some(&mut children));
+        assert_eq!(roots(&children, &table), [3]);
+        assert_eq!(forest.first().map(|s| table.get(s).thread), Some(3));
+        forest.retain_roots(|s| table.get(s).thread != 3);
+        assert_eq!(forest.first(), None);
     }
 }

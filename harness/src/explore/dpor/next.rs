@@ -29,8 +29,8 @@ impl Dpor {
             if self.source {
                 // Source-DPOR from here on: the sequences still to explore become
                 // backtrack points.
-                for branch in std::mem::take(&mut node.wakeup) {
-                    node.backtrack.insert(branch.step.thread);
+                for step in std::mem::take(&mut node.wakeup).roots() {
+                    node.backtrack.insert(self.table.get(step).thread);
                 }
             }
             if self.bound.is_some() || self.source || node.top() {
@@ -59,24 +59,24 @@ impl Dpor {
                     return true;
                 }
             }
-            while !node.wakeup.is_empty() {
-                let branch = node.wakeup.remove(0);
-                let thread = branch.step.thread;
+            while let Some(step) = node.wakeup.first() {
+                let thread = self.table.get(step).thread;
                 if node.done.contains(thread) || node.asleep(thread) {
+                    node.wakeup.pop_first(None);
                     continue;
                 }
                 if !node.schedulable.contains(thread) {
                     // It yielded here: every thread that can run stands in for it.
-                    let (schedulable, sleep) = (node.schedulable.clone(), &node.sleep);
-                    let mut alternatives = std::mem::take(&mut node.wakeup);
-                    add_every_thread(&mut alternatives, &schedulable, sleep);
-                    alternatives.retain(|b| !node.done.contains(b.step.thread));
-                    node.wakeup = alternatives;
+                    node.wakeup.pop_first(None);
+                    let table = &mut self.table;
+                    add_every_thread(&mut node.wakeup, &node.schedulable, &node.sleep, table);
+                    let done = &node.done;
+                    (node.wakeup).retain_roots(|s| !done.contains(table.get(s).thread));
                     continue;
                 }
                 node.done.insert(thread);
                 node.thread = thread;
-                self.guide = branch.children;
+                node.wakeup.pop_first(Some(&mut self.guide));
                 self.replay = self.nodes.len();
                 return true;
             }

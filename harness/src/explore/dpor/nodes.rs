@@ -8,6 +8,7 @@
 use super::races::add_every_thread;
 use super::{waiting_ops, waits_on_primitive, AboveCut, Dpor, Node, Sleeper};
 use crate::explore::step_accesses::StepAccesses;
+use crate::explore::wakeup::Forest;
 use crate::explore::{Decision, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{OpKind, ThreadId};
@@ -68,19 +69,19 @@ impl Dpor {
             Some(node) => node.preemptions + usize::from(node.is_preemption(node.thread)),
             None => 0,
         };
-        let mut wakeup = Vec::new();
+        let mut wakeup = Forest::default();
         let mut guided = None;
-        if !self.guide.is_empty() {
-            let mut guide = std::mem::take(&mut self.guide);
-            let first = guide.remove(0);
-            wakeup = guide;
-            if schedulable.contains(first.step.thread) {
-                guided = Some(first.step.thread);
-                self.guide = first.children;
+        // The guide keeps its first branch's subtree, to follow from the next node.
+        if let Some((first, rest)) = self.guide.split_first() {
+            wakeup = rest;
+            let thread = self.table.get(first).thread;
+            if schedulable.contains(thread) {
+                guided = Some(thread);
             } else {
                 // The sequence cannot go on here (its thread yielded or waits): every
                 // thread that can run becomes an alternative instead.
-                add_every_thread(&mut wakeup, schedulable, &sleep);
+                self.guide.clear();
+                add_every_thread(&mut wakeup, schedulable, &sleep, &mut self.table);
             }
         }
         let choices = self.nodes.last().map_or(0, |node| node.choices);

@@ -7,7 +7,9 @@
 
 use super::{Dpor, Sleeper};
 use crate::explore::reversal::reversal;
-use crate::explore::wakeup::{initials, insert, weak_initial, Branch, StepSummary};
+use crate::explore::step_summary::StepSummary;
+use crate::explore::step_table::StepTable;
+use crate::explore::wakeup::Forest;
 use crate::runtime::op::{Event, EventKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
@@ -22,8 +24,9 @@ impl Dpor {
             later,
             trace,
             &self.steps,
-            (&self.summaries, self.summarised_from.unwrap_or(0)),
+            (&mut self.summaries, self.summarised_from.unwrap_or(0)),
         );
+        let summaries = &self.summaries;
         let node = &self.nodes[at];
         let end = self
             .nodes
@@ -47,29 +50,32 @@ impl Dpor {
             // the sequence starts with another initial, the racing thread's if it can.
             let taken = |t: ThreadId| node.done.contains(t) || node.asleep(t);
             let racer = trace[later].thread;
-            let candidates: Vec<usize> = initials(&v).filter(|&i| !taken(v[i].thread)).collect();
+            let thread = |i: usize| summaries.get(v[i]).thread;
+            let candidates: Vec<usize> = (summaries.initials(&v))
+                .filter(|&i| !taken(thread(i)))
+                .collect();
             let Some(&first) = candidates
                 .iter()
-                .find(|&&i| v[i].thread == racer)
+                .find(|&&i| thread(i) == racer)
                 .or(candidates.first())
             else {
                 return;
             };
             let step = v.remove(first);
             v.insert(0, step);
-        } else if covered.any(|c| weak_initial(&c, &v)) {
+        } else if covered.any(|c| summaries.weak_initial(&c, &v)) {
             return;
-        } else if node
-            .sleep
-            .iter()
-            .filter(|s| s.inherited)
-            .any(|s| initials(&v).any(|i| v[i].thread == s.thread))
-        {
+        } else if node.sleep.iter().filter(|s| s.inherited).any(|s| {
+            summaries
+                .initials(&v)
+                .any(|i| summaries.get(v[i]).thread == s.thread)
+        }) {
             // An inherited sleeper that would run first in the reversal: the reversed trace
             // starts with its step, and that is the sibling unit's.
             return;
         }
-        insert(&mut self.nodes[at].wakeup, v);
+        let (summaries, table) = (&mut self.summaries, &mut self.table);
+        self.nodes[at].wakeup.insert(v, summaries, table);
     }
     /// Source-DPOR: makes sure the reversal of race (`earlier`, `later`) will be explored by
     /// adding one of its initials to the backtrack set where `earlier` ran, unless one is
@@ -111,22 +117,15 @@ impl Dpor {
 /// Every schedulable thread not asleep, as a one-step branch that depends on everything
 /// (its step is not known here).
 pub(super) fn add_every_thread(
-    wakeup: &mut Vec<Branch>,
+    wakeup: &mut Forest,
     schedulable: &ThreadSet,
     sleep: &[Sleeper],
+    table: &mut StepTable,
 ) {
     for thread in schedulable.iter() {
-        let listed = wakeup.iter().any(|b| b.step.thread == thread);
+        let listed = wakeup.roots().any(|s| table.get(s).thread == thread);
         if !listed && !sleep.iter().any(|s| s.thread == thread) {
-            wakeup.push(Branch {
-                step: StepSummary {
-                    thread,
-                    accesses: None,
-                    spawns: None,
-                    joins: None,
-                },
-                children: Vec::new(),
-            });
+            wakeup.push(table.intern(StepSummary::unknown(thread)));
         }
     }
 }

@@ -42,6 +42,7 @@ impl Dpor {
             steps,
             summaries,
             summarised_from,
+            table,
             races,
             source,
             split: kept_split,
@@ -64,6 +65,7 @@ impl Dpor {
         steps.clear();
         summaries.clear();
         *summarised_from = None;
+        table.clear();
         races.clear();
         *source = false;
         *kept_split = split;

@@ -1,0 +1,97 @@
+//! A step as optimal DPOR's wakeup trees see it: the thread that ran it and what it touched.
+//! Two steps are dependent when they cannot be swapped: same thread, conflicting accesses, a
+//! spawn and a step of the child, a step of a thread and a join of it. A summary that could
+//! not record every access depends on everything (conservative: a dependence too many costs
+//! a redundant execution, a dependence too few a missed one).
+//!
+//! Invariant: equal summaries behave the same in every dependence check, so an exploration
+//! may keep one copy of each (`step_table`); `Hash` agrees with the derived `Eq`.
+
+use std::hash::{Hash, Hasher};
+
+use super::step_accesses::StepAccesses;
+use crate::runtime::op::{Event, EventKind, ThreadId};
+
+/// One step of a sequence: who ran it and what it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StepSummary {
+    pub thread: ThreadId,
+    /// Every access of the step; `None`: too many to remember (depends on everything).
+    pub accesses: Option<StepAccesses>,
+    /// The thread this step spawned.
+    pub spawns: Option<ThreadId>,
+    /// The thread this step joined.
+    pub joins: Option<ThreadId>,
+}
+
+impl StepSummary {
+    /// The step of `thread` that performed `events`; with `reversed`, as it behaves when
+    /// moved before the event it raced with (see `StepAccesses::reversed`).
+    pub(crate) fn of(thread: ThreadId, events: &[Event], reversed: bool) -> StepSummary {
+        let mut summary = StepSummary {
+            thread,
+            accesses: StepAccesses::of(events),
+            spawns: None,
+            joins: None,
+        };
+        if reversed {
+            summary.accesses = summary.accesses.map(|a| a.reversed(events));
+        }
+        for event in events {
+            match event.kind {
+                EventKind::Spawn { child } => summary.spawns = Some(child),
+                EventKind::Join { target } => summary.joins = Some(target),
+                _ => {}
+            }
+        }
+        summary
+    }
+
+    /// A thread's next step known only by its accesses (a sleeping or explored thread).
+    pub(crate) fn of_accesses(thread: ThreadId, accesses: StepAccesses) -> StepSummary {
+        StepSummary {
+            thread,
+            accesses: Some(accesses),
+            spawns: None,
+            joins: None,
+        }
+    }
+
+    /// A step of `thread` not known at all: it depends on every other step.
+    pub(crate) fn unknown(thread: ThreadId) -> StepSummary {
+        StepSummary {
+            thread,
+            accesses: None,
+            spawns: None,
+            joins: None,
+        }
+    }
+
+    /// Whether `self`, run before `later`, cannot be swapped with it.
+    #[inline(always)]
+    pub(crate) fn precedes(&self, later: &StepSummary) -> bool {
+        if self.thread == later.thread
+            || self.spawns == Some(later.thread)
+            || later.joins == Some(self.thread)
+        {
+            return true;
+        }
+        match (&self.accesses, &later.accesses) {
+            (Some(mine), Some(theirs)) => mine.conflicts_with(theirs),
+            (None, Some(other)) | (Some(other), None) => !other.is_empty(),
+            (None, None) => true,
+        }
+    }
+}
+
+impl Hash for StepSummary {
+    /// The thread, the spawned and joined threads and the accesses' object mask: equal
+    /// summaries agree on all of them; summaries that differ only in access kinds collide.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let thread = |t: Option<ThreadId>| t.map_or(u64::MAX, |t| t as u64);
+        state.write_u64(self.thread as u64);
+        state.write_u64(thread(self.spawns));
+        state.write_u64(thread(self.joins));
+        state.write_u64(self.accesses.as_ref().map_or(0, StepAccesses::mask));
+    }
+}
