@@ -1,5 +1,6 @@
 //! Exploration throughput: for each program of BENCHMARKS.md, the executions one exhaustive
-//! exploration takes and how many executions per second weft runs.
+//! exploration takes and how many executions per second weft runs; rows named `/pbN` run
+//! under `preemption_bound(N)` (their `blocked` column counts the runs cut as repeats).
 //!
 //! `cargo bench --features permute --bench explore [-- NAME...]` (release build). Each
 //! exploration is repeated until `WEFT_BENCH_SECONDS` (default 1) have passed, so small
@@ -12,6 +13,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
+    measure_bounded(name, None, model)
+}
+
+fn measure_bounded(name: &str, bound: Option<usize>, model: impl Fn() + Send + Sync + 'static) {
     let filters: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -30,8 +35,12 @@ fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs_f64(seconds) || runs == 0 {
         let shared = model.clone();
-        let stats = weft::Builder::new()
-            .jobs(1)
+        let builder = weft::Builder::new().jobs(1);
+        let builder = match bound {
+            Some(bound) => builder.preemption_bound(bound),
+            None => builder,
+        };
+        let stats = builder
             .explore(move || shared())
             .expect("benchmark programs are correct");
         assert!(stats.complete);
@@ -83,4 +92,8 @@ fn main() {
     measure("lastzero(8)", common::lastzero(8));
     measure("fenced_ring(3)", fenced_ring(3));
     measure("fenced_ring(4)", fenced_ring(4));
+    measure_bounded("readers(4)/pb2", Some(2), common::readers(4));
+    measure_bounded("lastzero(4)/pb1", Some(1), common::lastzero(4));
+    measure_bounded("lastzero(4)/pb2", Some(2), common::lastzero(4));
+    measure_bounded("lastzero(5)/pb2", Some(2), common::lastzero(5));
 }

@@ -266,6 +266,7 @@ fn weft_matches_brute_force_on_random_programs() {
 /// --release --features permute --test dpor_differential -- --ignored`. With seeds 6, 7 and
 /// 8 it found the executions wakeup trees lost while a failed compare-exchange counted as a
 /// read (the 4-thread programs of `weft_matches_brute_force_on_four_threads` below).
+/// `WEFT_DIFF_BOUNDED=1` also checks the outcomes of preemption bounds 0, 1 and 2.
 #[test]
 #[ignore]
 fn larger_programs() {
@@ -277,7 +278,7 @@ fn larger_programs() {
     };
     let seed = var("WEFT_DIFF_SEED", 6);
     let cases = var("WEFT_DIFF_CASES", 200) as usize;
-    check(seed, cases, true, false);
+    check(seed, cases, true, var("WEFT_DIFF_BOUNDED", 0) == 1);
 }
 
 /// Programs that optimal DPOR got wrong while a failed compare-exchange counted as a read:
