@@ -172,15 +172,22 @@ type Expected = (BTreeSet<Observation>, bool);
 /// Split explorations (cut after 1 and 3 choices; two workers, and three shards) find what
 /// the whole exploration finds: the same outcomes, or a deadlock. With blocking primitives
 /// neither side is optimal (source-DPOR below the cut), so the execution counts compared
-/// are those of the shards against the workers': the same units, divided two ways.
+/// are those of the shards against the workers': the same units, divided two ways. Under a
+/// preemption `bound` too: units explore (and cut repeats) independently of each other.
 fn compare_split(
     program: &Program,
     context: &str,
-    outcomes: &BTreeSet<Observation>,
-    whole: &WeftResult,
+    (outcomes, whole): (&BTreeSet<Observation>, &WeftResult),
+    bound: Option<usize>,
 ) {
     for depth in [1, 3] {
-        let split = || Builder::new().split_depth(depth);
+        let split = || {
+            let builder = Builder::new().split_depth(depth);
+            match bound {
+                Some(b) => builder.preemption_bound(b),
+                None => builder,
+            }
+        };
         let (found, result) = run_on_weft(program, split().jobs(2));
         match (whole, &result) {
             (Ok(_), Ok(_)) => assert_eq!(&found, outcomes, "{context}: 2 workers, {depth}"),
@@ -246,9 +253,14 @@ fn compare(context: &str, (outcomes, result): Run, expected: &Expected) -> Optio
     }
 }
 
-/// Which programs are checked under preemption bounds 0, 1 and 2: every `n`th (0: none).
+/// Which programs are checked under preemption bounds 0, 1 and 2: every `every`th (0:
+/// none), and split too (as `compare_split`) every `split`th of those (0: none; a bounded
+/// split exploration cuts far fewer repeats, so it is slow: not in the default test).
 #[derive(Clone, Copy)]
-struct BoundedEvery(usize);
+struct BoundedEvery {
+    every: usize,
+    split: usize,
+}
 
 /// What a run of `check` measured.
 #[derive(Default)]
@@ -284,7 +296,7 @@ fn check(
         let (outcomes, result) = run_on_weft(&program, Builder::new());
         let context = format!("case {case} (seed {seed:#x}): {program:?}");
         if case % 5 == 0 {
-            compare_split(&program, &context, &outcomes, &result);
+            compare_split(&program, &context, (&outcomes, &result), None);
         }
         if let Some(stats) = compare(&context, (outcomes, result), &expected) {
             if let Some(n) = interpreter.traces(&mut budget.clone()) {
@@ -292,10 +304,14 @@ fn check(
                 totals.traces += n as u64;
             }
         }
-        if bounded.0 != 0 && case % bounded.0 == 0 {
+        if bounded.every != 0 && case % bounded.every == 0 {
             for (bound, within) in interpreter.bounded().iter().enumerate() {
                 let run = run_on_weft(&program, Builder::new().preemption_bound(bound));
-                compare(&format!("{context}, bound {bound}"), run, within);
+                let context = format!("{context}, bound {bound}");
+                if bounded.split != 0 && case % (bounded.every * bounded.split) == 0 {
+                    compare_split(&program, &context, (&run.0, &run.1), Some(bound));
+                }
+                compare(&context, run, within);
                 totals.bounded += 1;
                 totals.restricted += u64::from(within != &expected);
             }
@@ -306,7 +322,11 @@ fn check(
 
 #[test]
 fn weft_matches_brute_force_on_blocking_programs() {
-    check(0x5eed_b10c_0000_0001, 0..300, false, 0, BoundedEvery(12));
+    let bounded = BoundedEvery {
+        every: 12,
+        split: 0,
+    };
+    check(0x5eed_b10c_0000_0001, 0..300, false, 0, bounded);
 }
 
 /// A longer run, with the executions-vs-traces figures (`WEFT_DIFF_BUDGET`: the most
@@ -345,7 +365,8 @@ fn executions_vs_traces() {
     let from = var("WEFT_DIFF_FROM", 0);
     let large = var("WEFT_DIFF_LARGE", 0) != 0;
     let budget = var("WEFT_DIFF_BUDGET", 20_000);
-    let bounded = BoundedEvery(var("WEFT_DIFF_BOUNDED", 0) as usize);
+    let every = var("WEFT_DIFF_BOUNDED", 0) as usize;
+    let bounded = BoundedEvery { every, split: 5 };
     let cases = from as usize..count as usize;
     let totals = check(seed, cases.clone(), large, budget, bounded);
     println!(
