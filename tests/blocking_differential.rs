@@ -164,7 +164,7 @@ use interpreter::Interpreter;
 #[path = "blocking_differential/weft_side.rs"]
 mod weft_side;
 
-use weft_side::{run_on_weft, Run, WeftResult};
+use weft_side::{report_number, run_on_weft, Run, WeftResult};
 
 /// The interpreter's outcomes, and whether an interleaving deadlocks.
 type Expected = (BTreeSet<Observation>, bool);
@@ -305,19 +305,34 @@ fn check(
             }
         }
         if bounded.every != 0 && case % bounded.every == 0 {
-            for (bound, within) in interpreter.bounded().iter().enumerate() {
-                let run = run_on_weft(&program, Builder::new().preemption_bound(bound));
-                let context = format!("{context}, bound {bound}");
-                if bounded.split != 0 && case % (bounded.every * bounded.split) == 0 {
-                    compare_split(&program, &context, (&run.0, &run.1), Some(bound));
-                }
-                compare(&context, run, within);
-                totals.bounded += 1;
-                totals.restricted += u64::from(within != &expected);
-            }
+            let split = bounded.split != 0 && case % (bounded.every * bounded.split) == 0;
+            totals.bounded += 3;
+            totals.restricted += compare_bounded(&interpreter, &context, &expected, split);
         }
     }
     totals
+}
+
+/// Checks `interpreter`'s program under preemption bounds 0, 1 and 2 (and `split`
+/// explorations too); how many bounds left out an outcome or the deadlock (of `all`). A
+/// deadlock weft reports must have an interleaving within the bound.
+fn compare_bounded(interpreter: &Interpreter, context: &str, all: &Expected, split: bool) -> u64 {
+    let mut restricted = 0;
+    for (bound, within) in interpreter.bounded().iter().enumerate() {
+        let program = interpreter.program;
+        let run = run_on_weft(program, Builder::new().preemption_bound(bound));
+        let context = format!("{context}, bound {bound}");
+        if split {
+            compare_split(program, &context, (&run.0, &run.1), Some(bound));
+        }
+        if let Err(failure) = &run.1 {
+            let preemptions = report_number(failure, ", ", " preemption");
+            assert!(preemptions <= bound, "{context}: {failure}");
+        }
+        compare(&context, run, within);
+        restricted += u64::from(within != all);
+    }
+    restricted
 }
 
 #[test]
@@ -327,6 +342,24 @@ fn weft_matches_brute_force_on_blocking_programs() {
         split: 0,
     };
     check(0x5eed_b10c_0000_0001, 0..300, false, 0, bounded);
+}
+
+/// A rendezvous program that deadlocks at every bound: at bound 0 weft once seemed to reach
+/// an outcome that needs a preemption; the shortener's candidates had reached the closure
+/// (`weft_side.rs`).
+#[test]
+fn bounded_outcomes_before_a_deadlock() {
+    let program = Program {
+        capacity: 0,
+        keep_ends: true,
+        threads: vec![
+            vec![Op::Atomic(Atomic::Add(1)), Op::TryRecv, Op::Recv],
+            vec![Op::TrySend(1), Op::Send(2)],
+        ],
+    };
+    let interpreter = Interpreter { program: &program };
+    let all = interpreter.outcomes();
+    assert_eq!(compare_bounded(&interpreter, "rendezvous", &all, true), 1);
 }
 
 /// A longer run, with the executions-vs-traces figures (`WEFT_DIFF_BUDGET`: the most

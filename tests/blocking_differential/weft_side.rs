@@ -151,11 +151,21 @@ pub(crate) fn run_on_weft(program: &Program, builder: Builder) -> Run {
 /// The number of the failing execution (counted from 1, blocked ones included) that the
 /// report names: `interleaving (execution N, ...`.
 fn failing_execution(failure: &weft::Failure) -> usize {
+    report_number(failure, "interleaving (execution ", "")
+}
+
+/// The number in `failure`'s report line `interleaving (execution N, P preemptions, ...`
+/// that follows `before` and is followed by `after`.
+pub(crate) fn report_number(failure: &weft::Failure, before: &str, after: &str) -> usize {
     let report = failure.to_string();
-    let (_, rest) = (report.split_once("interleaving (execution "))
-        .unwrap_or_else(|| panic!("no execution number in {report}"));
-    let digits = rest.split(|c: char| !c.is_ascii_digit()).next();
-    digits
-        .and_then(|d| d.parse().ok())
-        .expect("an execution number")
+    let line = (report
+        .lines()
+        .find(|l| l.starts_with("interleaving (execution ")))
+    .unwrap_or_else(|| panic!("no interleaving line in {report}"));
+    let found = line.match_indices(before).find_map(|(at, _)| {
+        let rest = &line[at + before.len()..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        (digits > 0 && rest[digits..].starts_with(after)).then(|| rest[..digits].parse().ok())?
+    });
+    found.unwrap_or_else(|| panic!("no number between {before:?} and {after:?} in {line}"))
 }
