@@ -1,5 +1,5 @@
 //! The weft side of `blocking_differential.rs`: the same program on weft's primitives,
-//! the outcomes of its executions.
+//! the outcomes of its executions; split explorations against the whole.
 //!
 //! When an exploration fails (a deadlock), weft's shortener then runs candidate schedules
 //! to simplify the report; those that complete reach the closure too, and they need not
@@ -12,7 +12,7 @@ use std::sync::{Arc as StdArc, Mutex as StdMutex};
 use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use weft::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
 use weft::sync::{Arc, Condvar, Mutex, RwLock};
-use weft::{thread, Builder};
+use weft::{thread, Builder, FailureKind};
 
 use super::{Atomic, Observation, Op, Program, DISCONNECTED, EMPTY, FULL, OK};
 
@@ -168,4 +168,60 @@ pub(crate) fn report_number(failure: &weft::Failure, before: &str, after: &str) 
         (digits > 0 && rest[digits..].starts_with(after)).then(|| rest[..digits].parse().ok())?
     });
     found.unwrap_or_else(|| panic!("no number between {before:?} and {after:?} in {line}"))
+}
+
+/// Split explorations (cut after 1 and 3 choices; two workers, and three shards) find what
+/// the whole exploration finds: the same outcomes, or a deadlock. With blocking primitives
+/// neither side is optimal (source-DPOR below the cut), so the execution counts compared
+/// are those of the shards against the workers': the same units, divided two ways. Under a
+/// preemption `bound` too: units explore (and cut repeats) independently of each other.
+pub(crate) fn compare_split(
+    program: &Program,
+    context: &str,
+    (outcomes, whole): (&BTreeSet<Observation>, &WeftResult),
+    bound: Option<usize>,
+) {
+    for depth in [1, 3] {
+        let split = || {
+            let builder = Builder::new().split_depth(depth);
+            match bound {
+                Some(b) => builder.preemption_bound(b),
+                None => builder,
+            }
+        };
+        let (found, result) = run_on_weft(program, split().jobs(2));
+        match (whole, &result) {
+            (Ok(_), Ok(_)) => assert_eq!(&found, outcomes, "{context}: 2 workers, {depth}"),
+            (Err(_), Err(failure)) => assert_eq!(failure.kind(), FailureKind::Deadlock),
+            _ => panic!("{context}: 2 workers, depth {depth}: {result:?} but {whole:?}"),
+        }
+        let mut union = BTreeSet::new();
+        let mut executions = 0;
+        let mut failed = false;
+        for k in 0..3 {
+            let (found, result) = run_on_weft(program, split().jobs(1).shard(k, 3));
+            union.extend(found);
+            match result {
+                Ok(stats) => executions += stats.executions,
+                Err(failure) => {
+                    assert_eq!(failure.kind(), FailureKind::Deadlock, "{context}");
+                    failed = true;
+                }
+            }
+        }
+        match (whole, &result) {
+            (Ok(_), Ok(workers)) => {
+                assert!(!failed, "{context}: 3 shards, depth {depth}");
+                assert_eq!(&union, outcomes, "{context}: 3 shards, depth {depth}");
+                assert_eq!(
+                    executions, workers.executions,
+                    "{context}: shards vs workers"
+                );
+            }
+            _ => assert!(
+                failed,
+                "{context}: 3 shards, depth {depth}: deadlock missed"
+            ),
+        }
+    }
 }
