@@ -2,14 +2,18 @@
 //! step by step under std's semantics (see that file's docs), with its observation and
 //! the order of its conflicting steps (its trace).
 
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
-use super::{Atomic, Observation, Op, Program, DISCONNECTED, EMPTY, FULL, OK};
+use super::{Atomic, Expected, Observation, Op, Program, DISCONNECTED, EMPTY, FULL, OK};
 
 /// An access of one step, for counting traces: objects 0 and 1 are the atomics, 2 the
 /// rwlock, 3 the channel, 4 the mutex, 5 the condvar. Kinds: 0 observes, 1 modifies,
 /// 2 modifies commutatively (read locks and unlocks).
 type Access = (usize, u8);
+
+/// The preemption bounds checked: 0, 1 and 2.
+pub(crate) const BOUNDS: usize = 3;
 
 fn conflict(a: u8, b: u8) -> bool {
     a != b || a == 1
@@ -152,8 +156,8 @@ impl Interpreter<'_> {
                 });
                 vec![(3, u8::from(!s.queue.is_empty()))]
             }
-            // Stages: 0 lock, 1 wait (unlock and join the waiters), 2 woken, 4 relock,
-            // 3 unlock.
+            // Stages: 0 lock, 1 join the waiters, 5 unlock, 2 woken, 4 relock, 3 unlock
+            // (weft's steps: registering and unlocking are two).
             Op::Wait => match stage {
                 0 | 4 => {
                     if s.mutex.is_some() {
@@ -168,9 +172,13 @@ impl Interpreter<'_> {
                 }
                 1 => {
                     n.waiters.push((t, false));
+                    next = Some(5);
+                    vec![(5, 1)]
+                }
+                5 => {
                     n.mutex = None;
                     next = Some(2);
-                    vec![(5, 1), (4, 1)]
+                    vec![(4, 1)]
                 }
                 2 => {
                     let i = s.waiters.iter().position(|&w| w == (t, true))?;
@@ -204,14 +212,11 @@ impl Interpreter<'_> {
                     vec![(4, 1)]
                 }
             }
-            // Only the last sender's drop is seen (it disconnects).
+            // Only the last sender's drop is a step of its own (the others are folded into
+            // the step before them, below); it disconnects.
             Op::DropSender => {
                 n.senders -= 1;
-                if n.senders == 0 {
-                    vec![(3, 1)]
-                } else {
-                    Vec::new()
-                }
+                vec![(3, 1)]
             }
             Op::DropReceiver => {
                 n.receiver = false;
@@ -220,6 +225,15 @@ impl Interpreter<'_> {
         };
         n.stage[t] = next.unwrap_or(0);
         n.pc[t] += usize::from(next.is_none());
+        // Dropping a sender other than the last is no scheduling point in weft: it belongs
+        // to the step before it.
+        if next.is_none()
+            && self.program.threads[t].get(n.pc[t]) == Some(&Op::DropSender)
+            && n.senders > 1
+        {
+            n.senders -= 1;
+            n.pc[t] += 1;
+        }
         Some((n, access))
     }
 
@@ -239,7 +253,7 @@ impl Interpreter<'_> {
             if progressed {
                 continue;
             }
-            if (0..s.pc.len()).any(|t| s.pc[t] < self.program.threads[t].len()) {
+            if !self.finished(&s) {
                 deadlock = true;
             } else {
                 let mut observation = s.seen.clone();
@@ -248,6 +262,56 @@ impl Interpreter<'_> {
             }
         }
         (outcomes, deadlock)
+    }
+
+    /// For bounds 0, 1 and 2: the outcomes of the interleavings with at most that many
+    /// preemptions, and whether one of them deadlocks. Switching away from the thread that
+    /// ran the last step is a preemption when it could run on (weft's `Turn::preempts`; the
+    /// first step, like a thread's start in weft, preempts nobody). A state is explored
+    /// again only when reached with fewer preemptions (and the same thread to preempt).
+    pub(crate) fn bounded(&self) -> [Expected; BOUNDS] {
+        let mut best: HashMap<(State, Option<usize>), usize> = HashMap::new();
+        let mut ends: HashMap<Option<Observation>, usize> = HashMap::new();
+        let mut stack = vec![(self.initial(), None::<usize>, 0)];
+        while let Some((s, previous, preemptions)) = stack.pop() {
+            let next: Vec<_> = (0..s.pc.len())
+                .filter_map(|t| Some((t, self.step(&s, t)?.0)))
+                .collect();
+            let previous = previous.filter(|&p| next.iter().any(|n| n.0 == p));
+            match best.entry((s.clone(), previous)) {
+                Entry::Occupied(e) if *e.get() <= preemptions => continue,
+                Entry::Occupied(mut e) => *e.get_mut() = preemptions,
+                Entry::Vacant(e) => _ = e.insert(preemptions),
+            }
+            if next.is_empty() {
+                // `None` stands for a deadlock.
+                let end = self.finished(&s).then(|| {
+                    let mut observation = s.seen.clone();
+                    observation.push(s.values.to_vec());
+                    observation
+                });
+                let fewest = ends.entry(end).or_insert(usize::MAX);
+                *fewest = (*fewest).min(preemptions);
+            }
+            for (t, n) in next {
+                let cost = preemptions + usize::from(previous.is_some_and(|p| p != t));
+                if cost < BOUNDS {
+                    stack.push((n, Some(t), cost));
+                }
+            }
+        }
+        std::array::from_fn(|bound| {
+            let within = |&(_, &p): &(&Option<Observation>, &usize)| p <= bound;
+            let outcomes = ends.iter().filter(within).filter_map(|(e, _)| e.clone());
+            (
+                outcomes.collect(),
+                ends.iter().filter(within).any(|e| e.0.is_none()),
+            )
+        })
+    }
+
+    fn finished(&self, s: &State) -> bool {
+        (0..s.pc.len()).all(|t| s.pc[t] == self.program.threads[t].len())
     }
 
     /// The number of Mazurkiewicz traces under the interpreter's dependence (every ordered

@@ -1,0 +1,227 @@
+//! The weft side of `blocking_differential.rs`: the same program on weft's primitives,
+//! the outcomes of its executions; split explorations against the whole.
+//!
+//! When an exploration fails (a deadlock), weft's shortener then runs candidate schedules
+//! to simplify the report; those that complete reach the closure too, and they need not
+//! keep to a preemption bound. So only the outcomes of the executions before the failing
+//! one (its number is in the report) count: the exploration's own.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc as StdArc, Mutex as StdMutex};
+
+use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use weft::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
+use weft::sync::{Arc, Condvar, Mutex, RwLock};
+use weft::{thread, Builder, FailureKind};
+
+use super::{Atomic, Observation, Op, Program, DISCONNECTED, EMPTY, FULL, OK};
+
+struct Shared {
+    values: [AtomicU64; 2],
+    lock: RwLock<()>,
+    flag: Mutex<bool>,
+    condvar: Condvar,
+}
+
+/// A thread's channel ends.
+type Ends = (Option<Receiver<u64>>, Option<SyncSender<u64>>);
+
+fn run_atomic(shared: &Shared, a: Atomic, seen: &mut Vec<u64>) {
+    match a {
+        Atomic::Load(x) => seen.push(shared.values[x].load(SeqCst)),
+        Atomic::Add(x) => seen.push(shared.values[x].fetch_add(1, SeqCst)),
+        Atomic::Store(x, v) => shared.values[x].store(v, SeqCst),
+    }
+}
+
+/// The rest of a lock operation: `inner` if the lock was taken, then the unlock.
+fn critical<G>(guard: Option<G>, try_: bool, shared: &Shared, inner: Atomic, seen: &mut Vec<u64>) {
+    if try_ {
+        seen.push(u64::from(guard.is_some()));
+    }
+    if let Some(guard) = guard {
+        run_atomic(shared, inner, seen);
+        drop(guard);
+    }
+}
+
+fn run_thread(ops: &[Op], shared: &Shared, (mut rx, mut tx): Ends) -> (Vec<u64>, Ends) {
+    let mut seen = Vec::new();
+    for &op in ops {
+        let (lock, flag, condvar) = (&shared.lock, &shared.flag, &shared.condvar);
+        match op {
+            Op::Atomic(a) => run_atomic(shared, a, &mut seen),
+            Op::Lock {
+                write: true,
+                try_,
+                inner,
+            } => {
+                let guard = if try_ {
+                    lock.try_write().ok()
+                } else {
+                    lock.write().ok()
+                };
+                critical(guard, try_, shared, inner, &mut seen);
+            }
+            Op::Lock { try_, inner, .. } => {
+                let guard = if try_ {
+                    lock.try_read().ok()
+                } else {
+                    lock.read().ok()
+                };
+                critical(guard, try_, shared, inner, &mut seen);
+            }
+            Op::Send(v) => seen.push(tx.as_ref().unwrap().send(v).map_or(DISCONNECTED, |()| OK)),
+            Op::TrySend(v) => seen.push(match tx.as_ref().unwrap().try_send(v) {
+                Ok(()) => OK,
+                Err(TrySendError::Full(_)) => FULL,
+                Err(TrySendError::Disconnected(_)) => DISCONNECTED,
+            }),
+            Op::Recv => seen.push(rx.as_ref().unwrap().recv().unwrap_or(DISCONNECTED)),
+            Op::TryRecv => seen.push(match rx.as_ref().unwrap().try_recv() {
+                Ok(v) => v,
+                Err(TryRecvError::Empty) => EMPTY,
+                Err(TryRecvError::Disconnected) => DISCONNECTED,
+            }),
+            Op::Wait => {
+                let mut guard = flag.lock().unwrap();
+                seen.push(u64::from(*guard));
+                while !*guard {
+                    guard = condvar.wait(guard).unwrap();
+                }
+            }
+            Op::Set { all, inside } => {
+                let mut guard = flag.lock().unwrap();
+                *guard = true;
+                let notify = [Condvar::notify_one, Condvar::notify_all][usize::from(all)];
+                if inside {
+                    notify(condvar);
+                }
+                drop(guard);
+                if !inside {
+                    notify(condvar);
+                }
+            }
+            Op::DropSender => drop(tx.take()),
+            Op::DropReceiver => drop(rx.take()),
+        }
+    }
+    (seen, (rx, tx))
+}
+
+pub(crate) type WeftResult = Result<weft::Stats, weft::Failure>;
+pub(crate) type Run = (BTreeSet<Observation>, WeftResult);
+
+/// The weft side: the same program on weft's primitives; the outcomes of the exploration's
+/// executions.
+pub(crate) fn run_on_weft(program: &Program, builder: Builder) -> Run {
+    let outcomes = StdArc::new(StdMutex::new(Vec::new()));
+    let (sink, program) = (outcomes.clone(), program.clone());
+    let result = builder.progress(false).explore(move || {
+        let shared = Arc::new(Shared {
+            values: [AtomicU64::new(0), AtomicU64::new(0)],
+            lock: RwLock::new(()),
+            flag: Mutex::new(false),
+            condvar: Condvar::new(),
+        });
+        // Thread 0 receives; every other thread holds a sender (the last one the original).
+        let (tx, rx) = sync_channel::<u64>(program.capacity);
+        let mut ends: Vec<Ends> = vec![(Some(rx), None)];
+        ends.extend((2..program.threads.len()).map(|_| (None, Some(tx.clone()))));
+        ends.push((None, Some(tx)));
+        let handles: Vec<_> = (program.threads.iter().cloned().zip(ends))
+            .map(|(ops, ends)| {
+                let shared = shared.clone();
+                thread::spawn(move || run_thread(&ops, &shared, ends))
+            })
+            .collect();
+        // Every thread is joined before any kept end is dropped.
+        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let mut observation: Observation = results.into_iter().map(|r| r.0).collect();
+        observation.push(shared.values.iter().map(|v| v.load(SeqCst)).collect());
+        sink.lock().unwrap().push(observation);
+    });
+    let mut outcomes = std::mem::take(&mut *outcomes.lock().unwrap());
+    if let Err(failure) = &result {
+        outcomes.truncate(failing_execution(failure) - 1);
+    }
+    (outcomes.into_iter().collect(), result)
+}
+
+/// The number of the failing execution (counted from 1, blocked ones included) that the
+/// report names: `interleaving (execution N, ...`.
+fn failing_execution(failure: &weft::Failure) -> usize {
+    report_number(failure, "interleaving (execution ", "")
+}
+
+/// The number in `failure`'s report line `interleaving (execution N, P preemptions, ...`
+/// that follows `before` and is followed by `after`.
+pub(crate) fn report_number(failure: &weft::Failure, before: &str, after: &str) -> usize {
+    let report = failure.to_string();
+    let line = (report
+        .lines()
+        .find(|l| l.starts_with("interleaving (execution ")))
+    .unwrap_or_else(|| panic!("no interleaving line in {report}"));
+    let found = line.match_indices(before).find_map(|(at, _)| {
+        let rest = &line[at + before.len()..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        (digits > 0 && rest[digits..].starts_with(after)).then(|| rest[..digits].parse().ok())?
+    });
+    found.unwrap_or_else(|| panic!("no number between {before:?} and {after:?} in {line}"))
+}
+
+/// Split explorations (cut after 1 and 3 choices; two workers, and three shards) find what
+/// the whole exploration finds: the same outcomes, or a deadlock. With blocking primitives
+/// neither side is optimal (source-DPOR below the cut), so the execution counts compared
+/// are those of the shards against the workers': the same units, divided two ways. Under a
+/// preemption `bound` too: units explore (and cut repeats) independently of each other.
+pub(crate) fn compare_split(
+    program: &Program,
+    context: &str,
+    (outcomes, whole): (&BTreeSet<Observation>, &WeftResult),
+    bound: Option<usize>,
+) {
+    for depth in [1, 3] {
+        let split = || {
+            let builder = Builder::new().split_depth(depth);
+            match bound {
+                Some(b) => builder.preemption_bound(b),
+                None => builder,
+            }
+        };
+        let (found, result) = run_on_weft(program, split().jobs(2));
+        match (whole, &result) {
+            (Ok(_), Ok(_)) => assert_eq!(&found, outcomes, "{context}: 2 workers, {depth}"),
+            (Err(_), Err(failure)) => assert_eq!(failure.kind(), FailureKind::Deadlock),
+            _ => panic!("{context}: 2 workers, depth {depth}: {result:?} but {whole:?}"),
+        }
+        let mut union = BTreeSet::new();
+        let mut executions = 0;
+        let mut failed = false;
+        for k in 0..3 {
+            let (found, result) = run_on_weft(program, split().jobs(1).shard(k, 3));
+            union.extend(found);
+            match result {
+                Ok(stats) => executions += stats.executions,
+                Err(failure) => {
+                    assert_eq!(failure.kind(), FailureKind::Deadlock, "{context}");
+                    failed = true;
+                }
+            }
+        }
+        match (whole, &result) {
+            (Ok(_), Ok(workers)) => {
+                assert!(!failed, "{context}: 3 shards, depth {depth}");
+                assert_eq!(&union, outcomes, "{context}: 3 shards, depth {depth}");
+                assert_eq!(
+                    executions, workers.executions,
+                    "{context}: shards vs workers"
+                );
+            }
+            _ => assert!(
+                failed,
+                "{context}: 3 shards, depth {depth}: deadlock missed"
+            ),
+        }
+    }
+}
