@@ -303,7 +303,7 @@ impl Explorer for Dpor {
             self.causality.races.clear();
             let node = &self.nodes[step];
             let (thread, value) = ((step, node.thread), (node.value, node.values));
-            (self.repeats).add_step(thread, value, events, &self.causality);
+            (self.repeats).add_step(thread, value, (events, trace), &self.causality);
             return;
         }
         self.steps.push((self.nodes[step].thread, events.clone()));

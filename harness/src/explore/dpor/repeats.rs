@@ -22,7 +22,9 @@
 //! A repeat is usually known before it runs: the step a thread takes from a state depends
 //! on the state alone, so once a thread's step from some prefix has run, its effect
 //! (`Effect`) is kept, and an equivalent prefix's child through that thread is skipped when
-//! the state it would reach is covered (`predicts_seen`). A repeat found only after its
+//! the state it would reach is covered (`predicts_seen`). A step known from an earlier
+//! node of the execution stands for the thread's step here too when every step since
+//! commutes with it (as a sleep set would have it), asking for the strictest cover. A repeat found only after its
 //! step ends its run (`seen_before`), which the runner finishes without the explorer; so
 //! does a fresh node whose every allowed thread is known to lead to covered states.
 //!
@@ -36,15 +38,18 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
 use crate::explore::causality::Causality;
+use crate::explore::step_summary::StepSummary;
 use crate::explore::Turn;
 use crate::runtime::execution::Execution;
-use crate::runtime::op::ThreadId;
+use crate::runtime::op::{Event, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
 /// What a thread's step from a state did, as far as the next node's key and cost go.
 /// Kept only for steps that start with no thread yielded and have a single value choice.
 struct Effect {
     step: u128,
+    /// What the step touched, to tell which later steps it commutes with.
+    summary: StepSummary,
     /// The thread a switch at the next node would preempt.
     preemptible: Option<ThreadId>,
     yielded: Vec<ThreadId>,
@@ -94,6 +99,7 @@ struct LastStep {
     prefix: u128,
     thread: ThreadId,
     step: u128,
+    summary: StepSummary,
 }
 
 #[derive(Default)]
@@ -103,6 +109,8 @@ pub(super) struct Repeats {
     /// Each node of the current execution: the fingerprint of the prefix before it, and
     /// whether no thread had yielded there.
     prefixes: Vec<(u128, bool)>,
+    /// Each step of the current execution, summarised.
+    steps: Vec<StepSummary>,
     last: Option<LastStep>,
     effects: HashMap<(u128, ThreadId), Effect>,
     seen: HashMap<u128, Visits>,
@@ -147,6 +155,7 @@ impl Repeats {
     pub(super) fn begin_execution(&mut self) {
         self.trace = 0;
         self.prefixes.clear();
+        self.steps.clear();
         self.last = None;
     }
 
@@ -163,6 +172,7 @@ impl Repeats {
         if let Some(last) = self.last.take() {
             let effect = Effect {
                 step: last.step,
+                summary: last.summary,
                 preemptible: preemptible(turn, schedulable),
                 yielded: yielded.clone(),
             };
@@ -172,15 +182,16 @@ impl Repeats {
     }
 
     /// Adds the step of `thread` at node `step`, with value choice `value` of `values`,
-    /// whose events are `events`, once `causality` has processed them.
+    /// whose events are `events` of `trace`, once `causality` has processed them.
     pub(super) fn add_step(
         &mut self,
         (step, thread): (usize, ThreadId),
         (value, values): (u32, u32),
-        events: Range<usize>,
+        (events, trace): (Range<usize>, &[Event]),
         causality: &Causality,
     ) {
         let clocks: Vec<&[u32]> = events
+            .clone()
             .map(|e| {
                 let clock = causality.clock(e).as_slice();
                 let significant = clock.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
@@ -188,11 +199,14 @@ impl Repeats {
             })
             .collect();
         let hash = hash128((thread, value, clocks));
+        let summary = StepSummary::of(thread, &trace[events], false);
+        self.steps.push(summary);
         let (prefix, quiet) = self.prefixes[step];
         self.last = (quiet && values == 1).then_some(LastStep {
             prefix,
             thread,
             step: hash,
+            summary,
         });
         self.trace = self.trace.wrapping_add(hash);
     }
@@ -217,14 +231,39 @@ impl Repeats {
 
     /// Whether running `thread` at node `step` of the last execution is known to reach a
     /// state explored so that it covers `preemptions` (those after that step).
+    ///
+    /// The thread's step is known from this prefix, or from an earlier node of the
+    /// execution when every step since commutes with it: it then touches the same objects
+    /// with the same causal past, so it adds the same hash. Whether the thread could go on
+    /// after it may differ, so such a prediction asks for the strictest cover (as if no
+    /// thread could be preempted).
     pub(super) fn predicts_seen(&self, step: usize, thread: ThreadId, preemptions: usize) -> bool {
         let Some(&(prefix, true)) = self.prefixes.get(step) else {
             return false;
         };
-        let Some(effect) = self.effects.get(&(prefix, thread)) else {
-            return false;
+        let covered = |effect: &Effect, preemptible| {
+            let key = key(prefix.wrapping_add(effect.step), &effect.yielded);
+            (self.seen.get(&key)).is_some_and(|v| v.cover(preemptible, preemptions))
         };
-        let key = key(prefix.wrapping_add(effect.step), &effect.yielded);
-        (self.seen.get(&key)).is_some_and(|v| v.cover(effect.preemptible, preemptions))
+        if let Some(effect) = self.effects.get(&(prefix, thread)) {
+            return covered(effect, effect.preemptible);
+        }
+        for earlier in (step.saturating_sub(TRANSFER)..step).rev() {
+            let ran = &self.steps[earlier];
+            if ran.thread == thread || !self.prefixes[earlier].1 {
+                return false;
+            }
+            let Some(effect) = self.effects.get(&(self.prefixes[earlier].0, thread)) else {
+                continue;
+            };
+            let commutes = self.steps[earlier..step]
+                .iter()
+                .all(|later| !later.precedes(&effect.summary) && !effect.summary.precedes(later));
+            return commutes && covered(effect, None);
+        }
+        false
     }
 }
+
+/// How many steps back a thread's known step is looked for.
+const TRANSFER: usize = 8;
