@@ -69,28 +69,37 @@ fn schedule_of_another_program_is_nondeterminism_naming_the_step() {
     );
 }
 
+/// Explores a model whose main thread runs `main(later, &x)` while a writer stores to `x`,
+/// where `later` is false in the first execution only: a model that changes between
+/// executions. Returns the report, which must be a `Nondeterminism` failure.
+fn changing_model(runs: &'static StdAtomicU32, main: fn(bool, &AtomicUsize)) -> String {
+    let failure = Builder::new()
+        .explore(move || {
+            let later = runs.fetch_add(1, Relaxed) > 0;
+            let x = Arc::new(AtomicUsize::new(0));
+            let x2 = x.clone();
+            let t = thread::spawn(move || x2.store(1, SeqCst));
+            main(later, &x);
+            t.join().unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Nondeterminism);
+    failure.to_string()
+}
+
 /// A replay compares only the threads that moved at each step (`dpor::same_state`): a
 /// thread spawned only in later executions, after the first scheduling points, must still
 /// be found.
 #[test]
 fn thread_spawned_only_in_later_executions_is_nondeterminism() {
     static RUNS: StdAtomicU32 = StdAtomicU32::new(0);
-    let failure = Builder::new()
-        .explore(|| {
-            let run = RUNS.fetch_add(1, Relaxed);
-            let x = Arc::new(AtomicUsize::new(0));
-            let x2 = x.clone();
-            let t = thread::spawn(move || x2.store(1, SeqCst));
-            x.load(SeqCst);
-            if run > 0 {
-                drop(thread::spawn(|| {}));
-            }
-            x.load(SeqCst);
-            t.join().unwrap();
-        })
-        .unwrap_err();
-    assert_eq!(failure.kind(), FailureKind::Nondeterminism);
-    let report = failure.to_string();
+    let report = changing_model(&RUNS, |later, x| {
+        x.load(SeqCst);
+        if later {
+            drop(thread::spawn(|| {}));
+        }
+        x.load(SeqCst);
+    });
     assert!(
         report.contains("in an earlier execution thread 2 was not waiting here"),
         "{report}"
@@ -100,21 +109,12 @@ fn thread_spawned_only_in_later_executions_is_nondeterminism() {
 #[test]
 fn model_that_changes_between_executions_is_nondeterminism() {
     static RUNS: StdAtomicU32 = StdAtomicU32::new(0);
-    let failure = Builder::new()
-        .explore(|| {
-            let run = RUNS.fetch_add(1, Relaxed);
-            let x = Arc::new(AtomicUsize::new(0));
-            let x2 = x.clone();
-            let t = thread::spawn(move || x2.store(1, SeqCst));
-            if run > 0 {
-                x.fetch_add(1, SeqCst); // a different operation once the first run is over
-            }
-            x.load(SeqCst);
-            t.join().unwrap();
-        })
-        .unwrap_err();
-    assert_eq!(failure.kind(), FailureKind::Nondeterminism);
-    let report = failure.to_string();
+    let report = changing_model(&RUNS, |later, x| {
+        if later {
+            x.fetch_add(1, SeqCst); // a different operation once the first run is over
+        }
+        x.load(SeqCst);
+    });
     assert!(
         report.contains("in an earlier execution main was at atomic load (tests/bad_input.rs:"),
         "{report}"
