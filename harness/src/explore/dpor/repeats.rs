@@ -127,6 +127,20 @@ fn hash128(value: impl Hash) -> u128 {
     (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
+/// The dependence-order clocks of a step's events, hashed without collecting them (a clock's
+/// trailing zeros left out: clocks of different lengths can mean the same).
+struct Clocks<'a>(&'a Causality, Range<usize>);
+
+impl Hash for Clocks<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for e in self.1.clone() {
+            let clock = self.0.clock(e).as_slice();
+            let significant = clock.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
+            clock[..significant].hash(state);
+        }
+    }
+}
+
 /// The key of a state: its prefix's fingerprint and the threads that yielded.
 fn key(trace: u128, yielded: &[ThreadId]) -> u128 {
     hash128((trace, yielded))
@@ -190,14 +204,7 @@ impl Repeats {
         (events, trace): (Range<usize>, &[Event]),
         causality: &Causality,
     ) {
-        let clocks: Vec<&[u32]> = events
-            .clone()
-            .map(|e| {
-                let clock = causality.clock(e).as_slice();
-                let significant = clock.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
-                &clock[..significant]
-            })
-            .collect();
+        let clocks = Clocks(causality, events.clone());
         let hash = hash128((thread, value, clocks));
         let summary = StepSummary::of(thread, &trace[events], false);
         self.steps.push(summary);
