@@ -19,9 +19,15 @@
 //! happen inside steps), so a sleeping thread is remembered by every access its step made
 //! when it was explored from that node (`StepAccesses`), not only by its scheduling point's.
 //!
-//! A compare-exchange conflicts like a write even when it fails (and a failed rwlock
-//! `try_*` with another failed one): whether it fails depends on where it runs, and while
-//! it counted as a read, wakeup trees lost executions (tests/dpor_differential.rs).
+//! A failed compare-exchange is a read (two of them, or one and a load, commute), unless
+//! one of its value choices succeeds. Whether it fails depends on where it runs, so the
+//! racing step of a reversal is summarised as it will behave before the event it raced
+//! with (`StepAccesses::reversed`: exact without weak memory). Where a step taken from a
+//! wakeup tree does less than the tree predicted (a failed exchange where a write was
+//! expected), the sleepers the prediction conflicts with wake all the same: the tree put
+//! the step there for those, and a sleeper that stayed asleep would hide the traces that
+//! need it (tests/atomic_dependence.rs has the program where it lost an outcome). A failed
+//! rwlock `try_*` still conflicts with another failed one.
 //!
 //! Blocking primitives (channels, condvars, rwlocks, barriers, park tokens) break the
 //! argument wakeup trees rest on: a step moved before its race may be disabled there, and
@@ -61,6 +67,7 @@ mod nodes;
 mod races;
 mod repeats;
 mod same_state;
+mod sleep;
 mod spare;
 
 use super::causality::Causality;
@@ -77,16 +84,7 @@ use crate::runtime::op::{Event, EventKind, Op, OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 use crate::runtime::value_choice::Requested;
 use repeats::Repeats;
-
-#[derive(Clone, Copy, Debug)]
-struct Sleeper {
-    thread: ThreadId,
-    accesses: StepAccesses,
-    /// Asleep since above the cut of a split exploration: its step was explored in a
-    /// sibling unit, whose races with this unit's steps are not reversed there (see
-    /// `split`). It still never runs while asleep, but it does not stand for a reversal.
-    inherited: bool,
-}
+use sleep::Sleeper;
 
 /// Every thread waiting at a scheduling point, with its operation.
 fn waiting_ops(execution: &Execution) -> impl Iterator<Item = (ThreadId, Op)> + '_ {
@@ -186,6 +184,9 @@ pub(crate) struct Dpor {
     explored: Vec<(ThreadId, Option<StepAccesses>)>,
     /// The wakeup subtree the next fresh node follows.
     guide: Forest,
+    /// The accesses the wakeup tree predicted for the step being taken, when it comes from
+    /// one (`None` inside: too many to remember). See `after_step`.
+    predicted: Option<Option<StepAccesses>>,
     /// Each step of the current execution: its thread and its events.
     steps: Vec<(ThreadId, Range<usize>)>,
     /// Once the execution has ended with races to reverse: the summary of each step from
@@ -238,6 +239,7 @@ impl Dpor {
             next_sleep: Vec::new(),
             explored: Vec::new(),
             guide: Forest::default(),
+            predicted: None,
             steps: Vec::new(),
             summaries: Summaries::default(),
             summarised_from: None,
@@ -321,21 +323,7 @@ impl Explorer for Dpor {
             above.alternatives.clear();
         }
         if step + 1 >= self.replay {
-            let step_events = &trace[events];
-            let accesses = StepAccesses::of(step_events);
-            // This node's newest explored step (the branch or a fresh node: the last node).
-            self.explored.push((self.nodes[step].thread, accesses));
-            // A sleeper wakes when any access of the step conflicts with its own.
-            let wakes = |sleeper: &Sleeper| match &accesses {
-                Some(done) => sleeper.accesses.conflicts_with(done),
-                None => step_events.iter().any(|e| {
-                    e.access()
-                        .is_some_and(|done| sleeper.accesses.conflicts(done))
-                }),
-            };
-            self.next_sleep.clear();
-            self.next_sleep
-                .extend(self.carried.iter().filter(|s| !wakes(s)).copied());
+            self.sleep_after(step, &trace[events]);
         }
     }
 
@@ -354,7 +342,7 @@ impl Explorer for Dpor {
         };
         if let Some(first) = self.summarised_from {
             let summary = |(thread, events): &(ThreadId, Range<usize>)| {
-                StepSummary::of(*thread, &trace[events.clone()], false)
+                StepSummary::of(*thread, &trace[events.clone()], None)
             };
             self.summaries
                 .extend(self.steps[first..].iter().map(summary));

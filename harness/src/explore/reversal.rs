@@ -51,10 +51,10 @@ pub(crate) fn reversal(
         }
     }
     let (thread, events) = &steps[last];
-    v.push(
-        summaries
-            .0
-            .push(StepSummary::of(*thread, &trace[events.clone()], true)),
-    );
+    v.push(summaries.0.push(StepSummary::of(
+        *thread,
+        &trace[events.clone()],
+        Some(&trace[e]),
+    )));
     v
 }

@@ -60,23 +60,40 @@ impl StepAccesses {
         Some(StepAccesses { list, mask })
     }
 
-    /// These accesses (of `events`) as the step makes them when moved before the event it
-    /// raced with: a `try_lock` that failed now finds the mutex free (before the
+    /// These accesses (of `events`) as the step makes them when moved just before `earlier`,
+    /// the event it raced with: a `try_lock` that failed now finds the mutex free (before the
     /// acquisition it saw) and one that succeeded finds it held (before the release it
-    /// followed); a blocking primitive's operation, or a reference count's other than a
+    /// followed); a compare-exchange on `earlier`'s location reads the value that location
+    /// held before `earlier` (`value_before`), so it succeeds exactly when that is the value
+    /// it expects; a blocking primitive's operation, or a reference count's other than a
     /// commuting update, may find another state, so it counts as a write (conservative).
-    pub(crate) fn reversed(mut self, events: &[Event]) -> StepAccesses {
+    ///
+    /// The prediction for a compare-exchange is exact without weak memory: nothing the
+    /// reversal runs between `earlier`'s node and the step touches the location (it would
+    /// conflict with `earlier` and so happen after it). Under weak memory it may read
+    /// another store; DPOR then keeps the sleepers the predicted step would have woken
+    /// awake (`Dpor::after_step`), which stays sound.
+    pub(crate) fn reversed(mut self, events: &[Event], earlier: &Event) -> StepAccesses {
         let placed = events.iter().filter(|e| e.access().is_some());
         // Only kinds change: objects, SeqCst and so the mask stay.
         for (slot, event) in self.list.iter_mut().zip(placed) {
             let Some(access) = slot.as_mut() else {
                 continue;
             };
+            let before = || value_before(earlier).filter(|_| earlier.object == event.object);
+            let exchange = |expected: u64| match before() {
+                Some(value) if value != expected => AccessKind::Read,
+                _ => AccessKind::Write,
+            };
             access.kind = match event.kind {
                 EventKind::TryLock { acquired: true } => AccessKind::Probe,
                 EventKind::TryLock { acquired: false } => AccessKind::TryAcquire,
-                // It read the store it raced with; before it, it may find its expected value.
-                EventKind::CompareExchangeFailed { .. } => AccessKind::Write,
+                EventKind::CompareExchangeFailed { expected, .. } => exchange(expected),
+                EventKind::Rmw {
+                    exchange: true,
+                    old,
+                    ..
+                } => exchange(old),
                 // Moved earlier, a reference count only gets further from zero: an update
                 // stays one.
                 EventKind::Sync { .. } if access.kind != AccessKind::Update => AccessKind::Write,
@@ -115,6 +132,18 @@ impl StepAccesses {
     /// Whether there is no access at all.
     pub(crate) fn is_empty(&self) -> bool {
         self.list.iter().all(Option::is_none)
+    }
+}
+
+/// The value `event`'s location held just before it, where the event tells: what a
+/// store replaced, what a read-modify-write read; a read leaves the value it read.
+fn value_before(event: &Event) -> Option<u64> {
+    match event.kind {
+        EventKind::Store { replaced, .. } => Some(replaced),
+        EventKind::Rmw { old, .. } => Some(old),
+        EventKind::Load { value, .. } => Some(value),
+        EventKind::CompareExchangeFailed { actual, .. } => Some(actual),
+        _ => None,
     }
 }
 

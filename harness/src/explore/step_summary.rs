@@ -26,16 +26,16 @@ pub(crate) struct StepSummary {
 
 impl StepSummary {
     /// The step of `thread` that performed `events`; with `reversed`, as it behaves when
-    /// moved before the event it raced with (see `StepAccesses::reversed`).
-    pub(crate) fn of(thread: ThreadId, events: &[Event], reversed: bool) -> StepSummary {
+    /// moved just before that event, the one it raced with (see `StepAccesses::reversed`).
+    pub(crate) fn of(thread: ThreadId, events: &[Event], reversed: Option<&Event>) -> StepSummary {
         let mut summary = StepSummary {
             thread,
             accesses: StepAccesses::of(events),
             spawns: None,
             joins: None,
         };
-        if reversed {
-            summary.accesses = summary.accesses.map(|a| a.reversed(events));
+        if let Some(earlier) = reversed {
+            summary.accesses = summary.accesses.map(|a| a.reversed(events, earlier));
         }
         for event in events {
             match event.kind {

@@ -300,10 +300,12 @@ impl Execution {
         });
         let access = self.access_at(object, seq_cst, None, Some(position));
         let early = option != 0;
+        let replaced = self.location(object).latest().1.value;
         let kind = EventKind::Store {
             value,
             order,
             early,
+            replaced,
         };
         self.record(kind, Some(object), site);
         self.place_store(object, value, order, position, None);
@@ -341,6 +343,7 @@ impl Execution {
             new,
             reads_from,
             order,
+            exchange: false,
         };
         self.record(kind, Some(object), site);
         self.place_store(object, new, order, position + 1, Some(reads_from));
@@ -360,10 +363,12 @@ impl Execution {
         let epoch = self.begin_access();
         let order = Ordering::Relaxed;
         let early = false;
+        let replaced = self.location(object).latest().1.value;
         let kind = EventKind::Store {
             value,
             order,
             early,
+            replaced,
         };
         self.record(kind, Some(object), site);
         let end = self.location(object).len();

@@ -83,6 +83,8 @@ impl Execution {
         let mut outcomes = exchanges(location, floor, expected, weak);
         let first = outcomes.next().expect("a compare-exchange has an outcome");
         let others: Vec<Exchange> = outcomes.collect();
+        let succeeds = |e: &Exchange| matches!(e, Exchange::Succeed(_));
+        let never_writes = !succeeds(&first) && !others.iter().any(succeeds);
         let (_, exchange) = self.pick(first, others.into_iter(), |e, exchange| {
             let order = match exchange {
                 Exchange::Succeed(_) => success,
@@ -107,6 +109,7 @@ impl Execution {
                     new,
                     reads_from,
                     order: success,
+                    exchange: true,
                 };
                 self.record(kind, Some(object), site);
                 self.place_store(object, new, success, position + 1, Some(reads_from));
@@ -119,8 +122,10 @@ impl Execution {
                 let actual = self.read_store(object, reads_from, failure);
                 let kind = EventKind::CompareExchangeFailed {
                     actual,
+                    expected,
                     reads_from,
                     order: failure,
+                    never_writes,
                 };
                 self.record(kind, Some(object), site);
                 Err(actual)

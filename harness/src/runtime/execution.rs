@@ -255,15 +255,14 @@ impl Execution {
     }
 
     /// The access `op` would make if it ran now. Precise, because only a conflicting event
-    /// can change it: a compare-exchange writes only if it would succeed, a `try_lock`
-    /// acquires only if the mutex is free (else it only observes it).
+    /// can change it: a `try_lock` acquires only if the mutex is free (else it only observes
+    /// it). A compare-exchange counts as a write, whether or not it would fail
+    /// (conservative: a sleeper remembered by it wakes on reads too).
     pub(crate) fn pending_access(&self, op: &Op) -> Option<Access> {
         let object = op.object?;
         let state = &self.objects[object as usize].state;
         let kind = match (op.kind, state) {
             (OpKind::Load, _) => AccessKind::Read,
-            // A compare-exchange conflicts like a write even when it fails (see
-            // `Event::access`).
             (OpKind::Store | OpKind::Rmw | OpKind::CompareExchange(_), _) => AccessKind::Write,
             (OpKind::Lock, _) => AccessKind::Acquire,
             (OpKind::TryLock, ObjectState::Mutex(mutex)) if mutex.owner.is_some() => {

@@ -276,17 +276,28 @@ pub(crate) enum EventKind {
         /// It went before a store already made (weak memory: not last in modification
         /// order).
         early: bool,
+        /// The value of the latest store when it ran: what an operation moved just before
+        /// it reads (exactly so without weak memory; see `StepAccesses::reversed`).
+        replaced: u64,
     },
     Rmw {
         old: u64,
         new: u64,
         reads_from: usize,
         order: Ordering,
+        /// A successful compare-exchange (which expected `old`), not an unconditional
+        /// read-modify-write.
+        exchange: bool,
     },
     CompareExchangeFailed {
         actual: u64,
+        expected: u64,
         reads_from: usize,
         order: Ordering,
+        /// No outcome the exchange had here succeeds (its step never writes): it is a read.
+        /// With a success among its value choices, each of them counts as a write, so
+        /// that a sleeping thread is remembered by what any of its outcomes does.
+        never_writes: bool,
     },
     Fence {
         order: Ordering,
@@ -326,7 +337,10 @@ pub(crate) struct Event {
 impl Event {
     pub(crate) fn access(&self) -> Option<Access> {
         let kind = match self.kind {
-            EventKind::Load { .. } => AccessKind::Read,
+            EventKind::Load { .. }
+            | EventKind::CompareExchangeFailed {
+                never_writes: true, ..
+            } => AccessKind::Read,
             EventKind::Store { .. }
             | EventKind::Rmw { .. }
             | EventKind::CompareExchangeFailed { .. } => AccessKind::Write,

@@ -171,7 +171,8 @@ impl SyncAccess {
             (Unlock { write }, LockProbe { write: w }) => write || w,
             // Failed `try_*`s conflict as the locks they would have been: whether one fails
             // depends on where it runs, and optimal DPOR's wakeup trees lost executions
-            // while they only observed (as with a failed compare-exchange).
+            // while they only observed (a failed compare-exchange is a read only because
+            // DPOR predicts where it fails: `StepAccesses::reversed`).
             (LockProbe { write }, LockProbe { write: w }) => write || w,
             // Condvars: a notify and the registrations it marks (or, for `notify_all` and
             // a notify that marked nobody, the next one) or the wait it ends; a wait

@@ -17,6 +17,7 @@ use super::Dpor;
 impl Dpor {
     /// Moves to the next branch to explore: false when none is left.
     pub(super) fn next_branch(&mut self) -> bool {
+        self.predicted = None;
         while let Some(index) = self.nodes.len().checked_sub(1) {
             let node = &mut self.nodes[index];
             if node.value + 1 < node.values {
@@ -76,6 +77,7 @@ impl Dpor {
                 }
                 node.done.insert(thread);
                 node.thread = thread;
+                self.predicted = Some(self.table.get(step).accesses);
                 node.wakeup.pop_first(Some(&mut self.guide));
                 self.replay = self.nodes.len();
                 return true;

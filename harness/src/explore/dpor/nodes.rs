@@ -76,7 +76,7 @@ impl Dpor {
             wakeup = rest;
             let thread = self.table.get(first).thread;
             if schedulable.contains(thread) {
-                guided = Some(thread);
+                guided = Some((thread, self.table.get(first).accesses));
             } else {
                 // The sequence cannot go on here (its thread yielded or waits): every
                 // thread that can run becomes an alternative instead.
@@ -153,7 +153,7 @@ impl Dpor {
                 .or_else(|| others().find(|&t| bound(t)))
         });
         let pick = starting
-            .or(guided)
+            .or(guided.map(|(thread, _)| thread))
             .or(after_spinner)
             .or_else(|| {
                 let loud = |t: ThreadId| allowed(t) && !quiet.contains(t);
@@ -210,6 +210,9 @@ impl Dpor {
             self.blocked_run = true;
             return Decision::Blocked;
         };
+        self.predicted = guided
+            .filter(|&(guide, _)| guide == thread)
+            .map(|(_, accesses)| accesses);
         let ops_start = self.record_waiting(execution, self.nodes.len());
         self.carried.clear();
         self.carried

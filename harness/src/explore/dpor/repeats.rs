@@ -206,7 +206,7 @@ impl Repeats {
     ) {
         let clocks = Clocks(causality, events.clone());
         let hash = hash128((thread, value, clocks));
-        let summary = StepSummary::of(thread, &trace[events], false);
+        let summary = StepSummary::of(thread, &trace[events], None);
         self.steps.push(summary);
         let (prefix, quiet) = self.prefixes[step];
         self.last = (quiet && values == 1).then_some(LastStep {

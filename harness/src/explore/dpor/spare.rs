@@ -39,6 +39,7 @@ impl Dpor {
             next_sleep,
             explored,
             guide,
+            predicted,
             steps,
             summaries,
             summarised_from,
@@ -62,6 +63,7 @@ impl Dpor {
         next_sleep.clear();
         explored.clear();
         guide.clear();
+        *predicted = None;
         steps.clear();
         summaries.clear();
         *summarised_from = None;
