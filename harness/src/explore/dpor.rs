@@ -347,6 +347,8 @@ impl Explorer for Dpor {
             self.summaries
                 .extend(self.steps[first..].iter().map(summary));
         }
+        // No access that is not SeqCst: every read took the latest store (see `MovedBefore`).
+        let sequentially_consistent = !execution.graph.mixed();
         for &(earlier, later) in &races {
             if self.nodes[execution.events[earlier].step].top() {
                 // Every order is tried above the cut.
@@ -355,7 +357,7 @@ impl Explorer for Dpor {
             if self.source {
                 self.add_backtrack(earlier, later, &execution.events);
             } else {
-                self.add_race(earlier, later, &execution.events);
+                self.add_race((earlier, later), &execution.events, sequentially_consistent);
             }
         }
         self.races = races;

@@ -6,12 +6,14 @@
 //! a later one must not be taken to stand for the reversal.
 //!
 //! Invariant: a step is left out exactly when one of its events happens after `e` (then so
-//! does every later step of its thread); the racing step is summarised widened, because
-//! before `e` it may do something else with the objects it touches.
+//! does every later step of its thread); the racing step is summarised as it will behave
+//! before `e` where that is known, else widened (never as doing less than it will:
+//! `StepAccesses::reversed`).
 
 use std::ops::Range;
 
 use super::causality::Causality;
+use super::step_accesses::MovedBefore;
 use super::step_summary::StepSummary;
 use super::summaries::{Pos, Summaries};
 use crate::runtime::op::Event;
@@ -31,6 +33,7 @@ pub(crate) fn reversal(
     trace: &[Event],
     steps: &Steps,
     summaries: (&mut Summaries, usize),
+    sequentially_consistent: bool,
 ) -> Vec<Pos> {
     let at = trace[e].step;
     let last = trace[e2].step;
@@ -51,10 +54,11 @@ pub(crate) fn reversal(
         }
     }
     let (thread, events) = &steps[last];
+    let moved = MovedBefore::new(&trace[e], sequentially_consistent);
     v.push(summaries.0.push(StepSummary::of(
         *thread,
         &trace[events.clone()],
-        Some(&trace[e]),
+        Some(moved),
     )));
     v
 }

@@ -10,7 +10,7 @@
 //! object (its index modulo 64). Two accesses conflict only on the same object; when the
 //! summaries share no bit, the accesses themselves are not compared.
 
-use crate::runtime::op::{Access, AccessKind, Event, EventKind};
+use crate::runtime::op::{Access, AccessKind, Event, EventKind, ObjectIndex};
 
 /// The most accesses of one step a sleeping thread is remembered by; a step with more is
 /// never put to sleep (explored again: conservative).
@@ -60,28 +60,26 @@ impl StepAccesses {
         Some(StepAccesses { list, mask })
     }
 
-    /// These accesses (of `events`) as the step makes them when moved just before `earlier`,
-    /// the event it raced with: a `try_lock` that failed now finds the mutex free (before the
-    /// acquisition it saw) and one that succeeded finds it held (before the release it
-    /// followed); a compare-exchange on `earlier`'s location reads the value that location
-    /// held before `earlier` (`value_before`), so it succeeds exactly when that is the value
-    /// it expects; a blocking primitive's operation, or a reference count's other than a
-    /// commuting update, may find another state, so it counts as a write (conservative).
+    /// These accesses (of `events`) as the step makes them when moved just before the event
+    /// it raced with (`moved`): a `try_lock` that failed now finds the mutex free (before
+    /// the acquisition it saw) and one that succeeded finds it held (before the release it
+    /// followed); a compare-exchange on that event's location reads the value the location
+    /// held before it, when that is known (`MovedBefore`), so it succeeds exactly when that
+    /// is the value it expects, and otherwise counts as a write; a blocking primitive's
+    /// operation, or a reference count's other than a commuting update, may find another
+    /// state, so it counts as a write (conservative).
     ///
-    /// The prediction for a compare-exchange is exact without weak memory: nothing the
-    /// reversal runs between `earlier`'s node and the step touches the location (it would
-    /// conflict with `earlier` and so happen after it). Under weak memory it may read
-    /// another store; DPOR then keeps the sleepers the predicted step would have woken
-    /// awake (`Dpor::after_step`), which stays sound.
-    pub(crate) fn reversed(mut self, events: &[Event], earlier: &Event) -> StepAccesses {
+    /// A prediction may do more than the step will (DPOR then wakes the sleepers the
+    /// prediction conflicts with: `dpor::sleep`), never less: a write predicted as a read
+    /// would let a sleeping reader stand for a reversal it does not cover.
+    pub(crate) fn reversed(mut self, events: &[Event], moved: MovedBefore) -> StepAccesses {
         let placed = events.iter().filter(|e| e.access().is_some());
         // Only kinds change: objects, SeqCst and so the mask stay.
         for (slot, event) in self.list.iter_mut().zip(placed) {
             let Some(access) = slot.as_mut() else {
                 continue;
             };
-            let before = || value_before(earlier).filter(|_| earlier.object == event.object);
-            let exchange = |expected: u64| match before() {
+            let exchange = |expected: u64| match moved.value_before(event.object) {
                 Some(value) if value != expected => AccessKind::Read,
                 _ => AccessKind::Write,
             };
@@ -135,15 +133,42 @@ impl StepAccesses {
     }
 }
 
-/// The value `event`'s location held just before it, where the event tells: what a
-/// store replaced, what a read-modify-write read; a read leaves the value it read.
-fn value_before(event: &Event) -> Option<u64> {
-    match event.kind {
-        EventKind::Store { replaced, .. } => Some(replaced),
-        EventKind::Rmw { old, .. } => Some(old),
-        EventKind::Load { value, .. } => Some(value),
-        EventKind::CompareExchangeFailed { actual, .. } => Some(actual),
-        _ => None,
+/// The event a racing step is moved before, as a reversal's prediction needs it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MovedBefore {
+    object: Option<ObjectIndex>,
+    /// The value its location held just before it, when certain to be what an access moved
+    /// there reads.
+    value: Option<u64>,
+}
+
+impl MovedBefore {
+    /// `earlier`, in an execution that is `sequentially_consistent` (no access that is not
+    /// SeqCst, so every read takes the latest store and nothing reads an older one): then
+    /// nothing the reversal runs between `earlier`'s node and the moved step touches the
+    /// location (it would conflict with `earlier` and so happen after it), and the step
+    /// reads what the location held before `earlier`: what a store replaced, what a
+    /// read-modify-write read, or the value a read saw. Under weak memory a moved access
+    /// may read an older store, so nothing is predicted.
+    pub(crate) fn new(earlier: &Event, sequentially_consistent: bool) -> MovedBefore {
+        let value = match earlier.kind {
+            _ if !sequentially_consistent => None,
+            EventKind::Store { replaced, .. } => Some(replaced),
+            EventKind::Rmw { old, .. } => Some(old),
+            EventKind::Load { value, .. } => Some(value),
+            EventKind::CompareExchangeFailed { actual, .. } => Some(actual),
+            _ => None,
+        };
+        MovedBefore {
+            object: earlier.object,
+            value,
+        }
+    }
+
+    /// The value an access to `object` moved before the event reads, if known.
+    fn value_before(self, object: Option<ObjectIndex>) -> Option<u64> {
+        self.value
+            .filter(|_| object.is_some() && object == self.object)
     }
 }
 

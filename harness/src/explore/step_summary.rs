@@ -9,7 +9,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::step_accesses::StepAccesses;
+use super::step_accesses::{MovedBefore, StepAccesses};
 use crate::runtime::op::{Event, EventKind, ThreadId};
 
 /// One step of a sequence: who ran it and what it did.
@@ -26,16 +26,20 @@ pub(crate) struct StepSummary {
 
 impl StepSummary {
     /// The step of `thread` that performed `events`; with `reversed`, as it behaves when
-    /// moved just before that event, the one it raced with (see `StepAccesses::reversed`).
-    pub(crate) fn of(thread: ThreadId, events: &[Event], reversed: Option<&Event>) -> StepSummary {
+    /// moved just before the event it raced with (see `StepAccesses::reversed`).
+    pub(crate) fn of(
+        thread: ThreadId,
+        events: &[Event],
+        reversed: Option<MovedBefore>,
+    ) -> StepSummary {
         let mut summary = StepSummary {
             thread,
             accesses: StepAccesses::of(events),
             spawns: None,
             joins: None,
         };
-        if let Some(earlier) = reversed {
-            summary.accesses = summary.accesses.map(|a| a.reversed(events, earlier));
+        if let Some(moved) = reversed {
+            summary.accesses = summary.accesses.map(|a| a.reversed(events, moved));
         }
         for event in events {
             match event.kind {

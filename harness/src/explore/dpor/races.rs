@@ -15,8 +15,15 @@ use crate::runtime::thread_set::ThreadSet;
 
 impl Dpor {
     /// Makes sure the reversal of race (`earlier`, `later`) will be explored: adds the
-    /// sequence that reverses it to the wakeup tree of the node where `earlier` ran.
-    pub(super) fn add_race(&mut self, earlier: usize, later: usize, trace: &[Event]) {
+    /// sequence that reverses it to the wakeup tree of the node where `earlier` ran. In a
+    /// `sequentially_consistent` execution, the racing step's outcome there is predicted
+    /// exactly (`MovedBefore`).
+    pub(super) fn add_race(
+        &mut self,
+        (earlier, later): (usize, usize),
+        trace: &[Event],
+        sequentially_consistent: bool,
+    ) {
         let at = trace[earlier].step;
         let mut v = reversal(
             &self.causality,
@@ -25,6 +32,7 @@ impl Dpor {
             trace,
             &self.steps,
             (&mut self.summaries, self.summarised_from.unwrap_or(0)),
+            sequentially_consistent,
         );
         let summaries = &self.summaries;
         let node = &self.nodes[at];
