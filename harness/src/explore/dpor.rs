@@ -119,6 +119,9 @@ struct Node {
     /// how many it had: each is explored, in order, before the node's next thread.
     value: u32,
     values: u32,
+    /// The wakeup subtree and prediction the step came with from a wakeup tree, kept when
+    /// it has several value choices: each choice follows it (see `next`).
+    value_branch: Option<Box<ValueBranch>>,
     /// Where this node's record of the threads that moved since the last node starts in
     /// `pending_ops` (see `same_state`).
     ops_start: usize,
@@ -141,6 +144,13 @@ struct Node {
     /// Above the cut of a split exploration (see `split`): every allowed thread is a
     /// branch. Boxed: most nodes lie below the cut, and nodes are pushed at every step.
     above: Option<Box<AboveCut>>,
+}
+
+/// What a step taken from a wakeup tree came with: the sequences to follow after it and
+/// the accesses the tree predicted for it.
+struct ValueBranch {
+    guide: Forest,
+    predicted: Option<StepAccesses>,
 }
 
 /// What a node above the cut keeps besides the others' fields.
@@ -296,6 +306,12 @@ impl Explorer for Dpor {
 
     fn after_step(&mut self, execution: &Execution, step: usize, events: Range<usize>) {
         self.nodes[step].values = execution.choice.options;
+        let node = &mut self.nodes[step];
+        if let (Some(predicted), true) = (self.predicted, node.value == 0 && node.values > 1) {
+            // Its other value choices follow the same wakeup subtree (see `next`).
+            let guide = self.guide.copy();
+            node.value_branch = Some(Box::new(ValueBranch { guide, predicted }));
+        }
         let trace = &execution.events;
         if self.bound.is_some() {
             // Nothing is reversed under a bound: the clocks only fingerprint the prefix.

@@ -40,6 +40,14 @@ struct Entry {
 const SMALL: usize = 16;
 
 impl Forest {
+    /// A copy of the live entries (the consumed ones left out).
+    pub(crate) fn copy(&self) -> Forest {
+        Forest {
+            entries: self.entries[self.head..].to_vec(),
+            head: 0,
+        }
+    }
+
     /// Empties the forest and gives back its room.
     pub(crate) fn clear(&mut self) {
         *self = Forest::default();

@@ -3,10 +3,13 @@
 //! nodes, else the next wakeup-tree branch) becomes the last node to replay; nodes with
 //! nothing left are popped.
 //!
-//! A node's value choices all lie in its thread's branch: the subtree below each is explored
-//! afresh (without the wakeup subtree the branch came with, which DPOR below the node
-//! rediscovers), and only when the last is done does the thread count as explored for the
-//! node's other branches and sleep sets.
+//! A node's value choices all lie in its thread's branch, and only when the last is done
+//! does the thread count as explored for the node's other branches and sleep sets. Each
+//! choice follows the wakeup subtree the branch came with: a sequence in it was found in an
+//! execution where the step may have taken any of its choices (a race reversed from above
+//! the node), and DPOR below the node cannot find it again, since a thread asleep there
+//! stands for it (weak differential test, seed 13, case 747: a spurious failure's
+//! continuation was lost when only the first choice followed it).
 //!
 //! Invariant: a thread explored from a node (in `done`) or asleep there is never chosen there
 //! again.
@@ -22,11 +25,16 @@ impl Dpor {
             let node = &mut self.nodes[index];
             if node.value + 1 < node.values {
                 node.value += 1;
+                if let Some(branch) = &node.value_branch {
+                    self.guide = branch.guide.copy();
+                    self.predicted = Some(branch.predicted);
+                }
                 self.replay = self.nodes.len();
                 return true;
             }
             node.value = 0;
             node.values = 1;
+            node.value_branch = None;
             if self.source {
                 // Source-DPOR from here on: the sequences still to explore become
                 // backtrack points.

@@ -235,6 +235,7 @@ impl Dpor {
             thread,
             value: 0,
             values: 1,
+            value_branch: None,
             ops_start,
             threads: execution.threads.len(),
             explored_start: self.explored.len(),
