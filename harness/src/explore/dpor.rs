@@ -98,7 +98,7 @@ fn waiting_ops(execution: &Execution) -> impl Iterator<Item = (ThreadId, Op)> + 
 fn waits_on_primitive(execution: &Execution, op: Op) -> bool {
     op.object.is_some_and(|object| {
         matches!(
-            execution.objects[object as usize].state,
+            *execution.objects.state(object),
             ObjectState::Channel(_)
                 | ObjectState::Condvar(_)
                 | ObjectState::RwLock(_)

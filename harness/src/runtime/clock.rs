@@ -24,10 +24,7 @@ pub(crate) struct VectorClock(Parts);
 
 impl Default for VectorClock {
     fn default() -> VectorClock {
-        VectorClock(Parts::Inline {
-            len: 0,
-            parts: [0; INLINE],
-        })
+        VectorClock::EMPTY
     }
 }
 
@@ -48,6 +45,12 @@ impl std::fmt::Debug for VectorClock {
 }
 
 impl VectorClock {
+    /// The clock with every component 0.
+    pub(crate) const EMPTY: VectorClock = VectorClock(Parts::Inline {
+        len: 0,
+        parts: [0; INLINE],
+    });
+
     /// The component of `thread`.
     #[inline]
     pub(crate) fn get(&self, thread: usize) -> u32 {

@@ -13,7 +13,8 @@ use corosensei::Yielder;
 
 use super::coherence::Observations;
 use super::model_thread::ModelThread;
-use super::objects::{Object, ObjectState};
+use super::object_table::{ObjectInfo, Objects};
+use super::objects::ObjectState;
 use super::op::{
     Access, AccessKind, Event, EventKind, ObjectIndex, Op, OpKind, Site, SyncOutcome, ThreadId,
 };
@@ -31,7 +32,7 @@ pub(crate) struct Execution {
     /// Distinguishes this execution's objects from those of every other execution.
     pub id: u64,
     pub threads: Vec<ModelThread>,
-    pub objects: Vec<Object>,
+    pub objects: Objects,
     pub events: Vec<Event>,
     /// The thread that runs (or ran last).
     pub current: ThreadId,
@@ -132,7 +133,7 @@ pub(crate) struct Sizes {
 #[derive(Default)]
 pub(crate) struct Buffers {
     threads: Vec<ModelThread>,
-    objects: Vec<Object>,
+    objects: Objects,
     events: Vec<Event>,
     observations: Observations,
     graph: SeqCstGraph,
@@ -238,7 +239,7 @@ impl Execution {
         let Some(object) = op.object else {
             return true;
         };
-        match &self.objects[object as usize].state {
+        match self.objects.state(object) {
             ObjectState::Mutex(mutex) => mutex.owner.is_none(),
             ObjectState::Condvar(_) => match op.kind {
                 OpKind::CondvarWait { timeout, .. } => {
@@ -259,7 +260,7 @@ impl Execution {
     /// acquires only if the mutex is free (else it only observes it).
     pub(crate) fn pending_access(&self, op: &Op) -> Option<Access> {
         let object = op.object?;
-        let state = &self.objects[object as usize].state;
+        let state = self.objects.state(object);
         let kind = match (op.kind, state) {
             (OpKind::Load, _) => AccessKind::Read,
             // A compare-exchange conflicts like a write even when it fails (see
@@ -352,18 +353,18 @@ impl Execution {
         }
     }
 
+    #[inline(always)]
     pub(crate) fn add_object(
         &mut self,
         state: ObjectState,
         type_name: &'static str,
         created_at: Site,
     ) -> ObjectIndex {
-        self.objects.push(Object {
-            state,
+        let info = ObjectInfo {
             type_name,
             created_at,
-        });
-        (self.objects.len() - 1) as ObjectIndex
+        };
+        self.objects.add(state, info)
     }
 
     pub(crate) fn thread_label(&self, id: ThreadId) -> String {

@@ -14,6 +14,7 @@ pub(crate) mod execution;
 pub(crate) mod happens_before;
 pub(crate) mod model_thread;
 pub(crate) mod mutex;
+pub(crate) mod object_table;
 pub(crate) mod objects;
 pub(crate) mod op;
 pub(crate) mod panic_capture;
