@@ -280,10 +280,13 @@ fn leak(cx: &Context<'_>) -> Option<Failure> {
 
 fn arc_leak(cx: &Context<'_>) -> Option<Failure> {
     let e = cx.execution;
-    let (object, strong) = e.objects.states().find_map(|(i, state)| match state {
-        ObjectState::RefCount(_) => e.refcount_leftover(i).map(|n| (i, n)),
-        _ => None,
-    })?;
+    let (object, strong) = e
+        .objects
+        .leak_candidates()
+        .find_map(|(i, state)| match state {
+            ObjectState::RefCount(_) => e.refcount_leftover(i).map(|n| (i, n)),
+            _ => None,
+        })?;
     let headline = format!(
         "leak: {} is never freed",
         e.objects.info(object).describe(object as usize)
@@ -303,10 +306,13 @@ fn arc_leak(cx: &Context<'_>) -> Option<Failure> {
 
 fn channel_leak(cx: &Context<'_>) -> Option<Failure> {
     let e = cx.execution;
-    let (object, count, first) = e.objects.states().find_map(|(i, state)| match state {
-        ObjectState::Channel(_) => e.channel_leftover(i).map(|(n, s)| (i, n, s)),
-        _ => None,
-    })?;
+    let (object, count, first) =
+        e.objects
+            .leak_candidates()
+            .find_map(|(i, state)| match state {
+                ObjectState::Channel(_) => e.channel_leftover(i).map(|(n, s)| (i, n, s)),
+                _ => None,
+            })?;
     let headline = format!(
         "leak: {count} message{} never received on {}",
         if count == 1 { "" } else { "s" },

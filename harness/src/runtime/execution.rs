@@ -24,6 +24,9 @@ use super::value_choice::StepChoice;
 
 scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
 
+/// Where a model thread suspends (its coroutine's yielder).
+type YielderPtr = NonNull<Yielder<(), ()>>;
+
 const OUTSIDE_MODEL: &str = "weft: a weft primitive was used outside weft::model. With the \
     `permute` feature on, weft's primitives are modelled: create and use them inside the \
     closure passed to weft::model (or Builder::check / explore).";
@@ -93,6 +96,37 @@ pub(crate) fn try_with<R>(f: impl FnOnce(&mut Execution) -> R) -> Option<R> {
 /// threads see `std::thread::panicking()` as true.
 pub(crate) fn scheduling_point(kind: OpKind, object: Option<ObjectIndex>, site: Site) {
     let yielder = with(|e| e.arrive(Op { kind, object, site }));
+    suspend(yielder);
+}
+
+/// `scheduling_point` for an operation on the object a handle names (`execution`, `index`,
+/// `type_name`), checked to belong to this execution in the same borrow: its index, or
+/// (before any scheduling point) why it does not belong.
+pub(crate) fn scheduling_point_on(
+    kind: OpKind,
+    handle: (u64, u32, &str),
+    site: Site,
+) -> Result<ObjectIndex, String> {
+    let (index, yielder) = with(|e| e.arrive_on(kind, handle, site))?;
+    suspend(yielder);
+    Ok(index)
+}
+
+/// `scheduling_point_on` that does nothing (`None`) outside a model, while the execution is
+/// borrowed, or for an object of another execution: for drop glue, which may run after the
+/// execution that created its object (a guard kept past it).
+pub(crate) fn quiet_scheduling_point_on(
+    kind: OpKind,
+    handle: (u64, u32, &str),
+    site: Site,
+) -> Option<ObjectIndex> {
+    let (index, yielder) = try_with(|e| e.arrive_on(kind, handle, site))?.ok()?;
+    suspend(yielder);
+    Some(index)
+}
+
+/// Suspends the running model thread at its scheduling point, if it is to wait there.
+fn suspend(yielder: Option<YielderPtr>) {
     if let Some(yielder) = yielder {
         // SAFETY: the pointer was taken by this thread's coroutine body from the `&Yielder`
         // it received, and we are running on that coroutine's stack now, so the yielder is
@@ -206,7 +240,25 @@ impl Execution {
         }
     }
 
-    fn arrive(&mut self, op: Op) -> Option<NonNull<Yielder<(), ()>>> {
+    /// `arrive` at an operation on the object a handle names, once it is known to belong
+    /// to this execution.
+    #[inline]
+    fn arrive_on(
+        &mut self,
+        kind: OpKind,
+        (execution, index, type_name): (u64, u32, &str),
+        site: Site,
+    ) -> Result<(ObjectIndex, Option<YielderPtr>), String> {
+        let object = self.object_index(execution, index, type_name)?;
+        let yielder = self.arrive(Op {
+            kind,
+            object: Some(object),
+            site,
+        });
+        Ok((object, yielder))
+    }
+
+    fn arrive(&mut self, op: Op) -> Option<YielderPtr> {
         let enabled = self.is_enabled(self.current, &op);
         let thread = &mut self.threads[self.current];
         if thread.unwinding {

@@ -51,12 +51,16 @@ static FRESH_MUTEX: ObjectState = ObjectState::Mutex(MutexState {
 pub(crate) struct Objects {
     infos: Vec<ObjectInfo>,
     states: Vec<Slot>,
+    /// Some object can hold values after every thread has finished (a reference count or
+    /// a channel): the end of a clean execution looks for leaks only then.
+    may_leak: bool,
 }
 
 impl Objects {
     /// A new object in `state`; returns its index.
     #[inline(always)]
     pub(crate) fn add(&mut self, state: ObjectState, info: ObjectInfo) -> ObjectIndex {
+        self.may_leak |= matches!(state, ObjectState::RefCount(_) | ObjectState::Channel(_));
         self.infos.push(info);
         self.states.push(Slot::Own(state));
         (self.infos.len() - 1) as ObjectIndex
@@ -101,11 +105,15 @@ impl Objects {
         }
     }
 
-    /// Every object with a state of its own (all but the mutexes not locked yet), by index.
-    pub(crate) fn states(&self) -> impl Iterator<Item = (ObjectIndex, &ObjectState)> {
-        (self.states.iter().enumerate()).filter_map(|(index, slot)| match slot {
-            Slot::Own(state) => Some((index as ObjectIndex, state)),
-            Slot::FreshMutex => None,
+    /// Every reference count and channel, by index: the objects that can hold values after
+    /// every thread has finished.
+    pub(crate) fn leak_candidates(&self) -> impl Iterator<Item = (ObjectIndex, &ObjectState)> {
+        let states = if self.may_leak { &self.states[..] } else { &[] };
+        (states.iter().enumerate()).filter_map(|(index, slot)| match slot {
+            Slot::Own(state @ (ObjectState::RefCount(_) | ObjectState::Channel(_))) => {
+                Some((index as ObjectIndex, state))
+            }
+            _ => None,
         })
     }
 
@@ -120,6 +128,7 @@ impl Objects {
     }
 
     pub(crate) fn clear(&mut self) {
+        self.may_leak = false;
         self.infos.clear();
         self.states.clear();
     }
