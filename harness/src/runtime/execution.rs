@@ -1,5 +1,5 @@
-//! The state of one execution, reached from model threads through scoped thread-local
-//! storage, and the scheduling point every visible operation goes through.
+//! The state of one execution, reached from model threads through a scoped thread-local
+//! (`current`), and the scheduling point every visible operation goes through.
 //!
 //! Invariant: no `RefCell` borrow of the execution is held across a coroutine switch: a
 //! thread borrows to announce its operation, releases, suspends, and borrows again to perform
@@ -12,6 +12,7 @@ use std::ptr::NonNull;
 use corosensei::Yielder;
 
 use super::coherence::Observations;
+use super::current;
 use super::model_thread::ModelThread;
 use super::object_table::{ObjectInfo, Objects};
 use super::objects::ObjectState;
@@ -21,8 +22,6 @@ use super::op::{
 use super::race::Race;
 use super::seq_cst_order::SeqCstGraph;
 use super::value_choice::StepChoice;
-
-scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
 
 /// Where a model thread suspends (its coroutine's yielder).
 type YielderPtr = NonNull<Yielder<(), ()>>;
@@ -60,11 +59,11 @@ pub(crate) struct Execution {
 
 /// Runs `f` with `execution` reachable from model threads.
 pub(crate) fn enter<R>(execution: &RefCell<Execution>, f: impl FnOnce() -> R) -> R {
-    CURRENT.set(execution, f)
+    current::enter(execution, f)
 }
 
 pub(crate) fn is_active() -> bool {
-    CURRENT.is_set()
+    current::with_current(|cell| cell.is_some())
 }
 
 /// Runs `f` on the current execution.
@@ -72,19 +71,26 @@ pub(crate) fn is_active() -> bool {
 /// # Panics
 /// Outside a model, with a message that says how to fix it.
 #[track_caller]
+#[inline]
 pub(crate) fn with<R>(f: impl FnOnce(&mut Execution) -> R) -> R {
-    if !CURRENT.is_set() {
-        panic!("{OUTSIDE_MODEL}");
-    }
-    CURRENT.with(|cell| f(&mut cell.borrow_mut()))
+    current::with_current(|cell| match cell {
+        Some(cell) => f(&mut cell.borrow_mut()),
+        None => outside_model(),
+    })
+}
+
+#[cold]
+#[track_caller]
+fn outside_model() -> ! {
+    panic!("{OUTSIDE_MODEL}")
 }
 
 /// Like `with`, but `None` outside a model or while the execution is borrowed (panic hook).
 pub(crate) fn try_with<R>(f: impl FnOnce(&mut Execution) -> R) -> Option<R> {
-    if !CURRENT.is_set() {
-        return None;
-    }
-    CURRENT.with(|cell| cell.try_borrow_mut().ok().map(|mut e| f(&mut e)))
+    current::with_current(|cell| {
+        let mut execution = cell?.try_borrow_mut().ok()?;
+        Some(f(&mut execution))
+    })
 }
 
 /// Announces `op` and waits until the runner chooses this thread to perform it.

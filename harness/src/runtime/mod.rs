@@ -10,6 +10,7 @@ pub(crate) mod coherence;
 pub(crate) mod compare_exchange;
 pub(crate) mod condvar;
 pub(crate) mod coroutine;
+pub(crate) mod current;
 pub(crate) mod execution;
 pub(crate) mod happens_before;
 pub(crate) mod model_thread;
