@@ -88,6 +88,14 @@ impl VectorClock {
     /// Advances `thread`'s own component and returns its new value (the event's epoch).
     #[inline]
     pub(crate) fn tick(&mut self, thread: usize) -> u32 {
+        if let Parts::Inline { len, parts } = &mut self.0 {
+            if let Some(part) = parts.get_mut(thread) {
+                // Components past `len` are 0, so growing is raising `len`.
+                *len = (*len).max(thread as u8 + 1);
+                *part += 1;
+                return *part;
+            }
+        }
         let parts = self.grown(thread + 1);
         parts[thread] += 1;
         parts[thread]
@@ -126,11 +134,21 @@ impl VectorClock {
     #[inline]
     pub(crate) fn assign(&mut self, other: &VectorClock) {
         match (&mut self.0, &other.0) {
+            // The common case, copied in place (assigning the enum would drop `mine` first).
+            (
+                Parts::Inline { len, parts },
+                Parts::Inline {
+                    len: n,
+                    parts: theirs,
+                },
+            ) => {
+                *len = *n;
+                *parts = *theirs;
+            }
             (Parts::Heap(mine), _) => {
                 mine.clear();
                 mine.extend_from_slice(other.as_slice());
             }
-            (mine, Parts::Inline { .. }) => *mine = other.0.clone(),
             (mine, Parts::Heap(theirs)) => *mine = Parts::Heap(theirs.clone()),
         }
     }
