@@ -145,11 +145,20 @@ impl VectorClock {
                 *len = *n;
                 *parts = *theirs;
             }
+            _ => self.assign_heap(other),
+        }
+    }
+
+    /// `assign` when either clock is on the heap (models of more than `INLINE` threads),
+    /// kept out of line so that the inline case is inlined.
+    #[inline(never)]
+    fn assign_heap(&mut self, other: &VectorClock) {
+        match (&mut self.0, &other.0) {
             (Parts::Heap(mine), _) => {
                 mine.clear();
                 mine.extend_from_slice(other.as_slice());
             }
-            (mine, Parts::Heap(theirs)) => *mine = Parts::Heap(theirs.clone()),
+            (mine, _) => *mine = other.0.clone(),
         }
     }
 
