@@ -33,7 +33,8 @@ impl Dpor {
             nodes,
             replay,
             bound: kept_bound,
-            causality,
+            // Reset by `begin_execution`, before every execution.
+            causality: _,
             pending_ops,
             carried,
             next_sleep,
@@ -56,7 +57,6 @@ impl Dpor {
         nodes.clear();
         *replay = 0;
         *kept_bound = bound;
-        causality.reset();
         pending_ops.clear();
         carried.clear();
         next_sleep.clear();
