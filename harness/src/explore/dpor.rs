@@ -218,17 +218,18 @@ pub(crate) struct Dpor {
 }
 
 impl Dpor {
-    pub(crate) fn new(bound: Option<usize>) -> Dpor {
+    pub(crate) fn new(bound: Option<usize>) -> Box<Dpor> {
         Dpor::split(bound, None)
     }
 
-    /// A DPOR explorer that explores only the units of `split` it takes.
-    pub(crate) fn split(bound: Option<usize>, split: Option<Split>) -> Dpor {
+    /// A DPOR explorer that explores only the units of `split` it takes. Boxed: the
+    /// explorer is large, and a reused one (see `spare`) moves as a pointer.
+    pub(crate) fn split(bound: Option<usize>, split: Option<Split>) -> Box<Dpor> {
         if let Some(mut dpor) = Dpor::spare() {
             dpor.reset(bound, split);
             return dpor;
         }
-        Dpor {
+        Box::new(Dpor {
             nodes: Vec::new(),
             replay: 0,
             bound,
@@ -251,7 +252,7 @@ impl Dpor {
             unit_runs: (0, 0),
             repeats: Repeats::default(),
             checked: None,
-        }
+        })
     }
 
     fn bound_allows(&self, preemption: bool, preemptions: usize) -> bool {
@@ -393,6 +394,6 @@ impl Explorer for Dpor {
     }
 
     fn recycle(self: Box<Self>) {
-        (*self).keep();
+        self.keep();
     }
 }
