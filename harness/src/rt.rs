@@ -10,7 +10,8 @@ use std::any::Any;
 use std::panic::Location;
 use std::sync::atomic::Ordering;
 
-use crate::runtime::execution::{self, scheduling_point, with};
+use crate::runtime::execution::{self, with};
+use crate::runtime::scheduling_point::{self as point, scheduling_point};
 
 mod blocking;
 mod refcount;
@@ -59,7 +60,7 @@ fn resolve(object: ObjectId) -> ObjectIndex {
 #[track_caller]
 fn point_on(kind: OpKind, object: ObjectId, site: Site) -> ObjectIndex {
     let handle = (object.execution, object.index, object.type_name);
-    match execution::scheduling_point_on(kind, handle, site) {
+    match point::scheduling_point_on(kind, handle, site) {
         Ok(index) => index,
         Err(message) => panic!("{message}"),
     }
@@ -136,7 +137,7 @@ pub fn atomic_compare_exchange(
 /// `unsync_load` (the execution then reports it).
 fn halt_if(raced: bool) {
     if raced {
-        execution::halt();
+        point::halt();
     }
 }
 
@@ -205,7 +206,7 @@ pub fn mutex_try_lock(object: ObjectId) -> bool {
 /// so a guard that outlives its execution drops quietly.
 pub fn mutex_unlock(object: ObjectId, site: &'static Location<'static>) {
     let handle = (object.execution, object.index, object.type_name);
-    if let Some(index) = execution::quiet_scheduling_point_on(OpKind::Unlock, handle, site) {
+    if let Some(index) = point::quiet_scheduling_point_on(OpKind::Unlock, handle, site) {
         with(|e| e.mutex_unlock(index, site));
     }
 }
@@ -224,7 +225,7 @@ pub fn cell_access(object: ObjectId, write: bool) {
     let site = Location::caller();
     let index = resolve(object);
     if with(|e| e.cell_access(index, write, site)) {
-        execution::halt();
+        point::halt();
     }
 }
 

@@ -9,8 +9,9 @@
 use std::panic::Location;
 
 use super::{new_object, point_on, resolve, ObjectId, ThreadHandle};
-use crate::runtime::execution::{self, scheduling_point, with};
+use crate::runtime::execution::{self, with};
 use crate::runtime::op::{ObjectIndex, OpKind, Site};
+use crate::runtime::scheduling_point::scheduling_point;
 
 pub use crate::runtime::channel::{Received, Sent};
 

@@ -24,6 +24,7 @@ pub(crate) mod race;
 pub(crate) mod refcount;
 pub(crate) mod rwlock;
 pub(crate) mod schedulable;
+pub(crate) mod scheduling_point;
 pub(crate) mod seq_cst_order;
 pub(crate) mod sync_access;
 pub(crate) mod thread_locals;

@@ -10,8 +10,8 @@
 //!
 //! Invariant: index `i` names the `i`th object created in the execution: its record is
 //! `infos[i]` and its state `states[i]`, which is `Slot::Own` or, for a mutex not locked
-//! yet, `Slot::FreshMutex`, read as `FRESH_MUTEX` — exactly the state an eagerly created mutex
-//! would have, so no reader can tell the difference.
+//! yet, `Slot::FreshMutex`, read as `FRESH_MUTEX`: exactly the state an eagerly created
+//! mutex would have, so no reader can tell the difference.
 
 use super::clock::VectorClock;
 use super::objects::{MutexState, ObjectState};
@@ -57,7 +57,8 @@ pub(crate) struct Objects {
 }
 
 impl Objects {
-    /// A new object in `state`; returns its index.
+    /// A new object in `state`; returns its index. Always inlined: otherwise the state
+    /// (up to 128 bytes) is copied once more on its way into the vector.
     #[inline(always)]
     pub(crate) fn add(&mut self, state: ObjectState, info: ObjectInfo) -> ObjectIndex {
         self.may_leak |= matches!(state, ObjectState::RefCount(_) | ObjectState::Channel(_));
