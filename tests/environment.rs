@@ -1,145 +1,174 @@
-//! The `WEFT_*` environment. One test in its own binary, because it changes the process
-//! environment that every `Builder::new()` reads.
+//! The `WEFT_*` environment. weft reads it once per process, so each case runs in a child
+//! process of this test binary, started with the case's variable set: the test below, run
+//! without `WEFT_TEST_ENV_CASE`, starts one child per case, and each child (the same test,
+//! with `WEFT_TEST_ENV_CASE` naming its case) runs the case's checks and reports what the
+//! parent compares on its stdout.
 #![cfg(feature = "permute")]
 
 mod common;
 
 use std::panic::catch_unwind;
+use std::process::Command;
 
 use weft::{Builder, FailureKind, Strategy};
 
-/// The panic message of `Builder::new()` with `name` set to a malformed `value`.
-fn malformed(name: &str, value: &str) -> String {
-    with_env(name, value, || {
-        let payload = catch_unwind(Builder::new).unwrap_err();
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .unwrap_or_default()
-    })
+/// In a child process: the case it runs.
+const CASE: &str = "WEFT_TEST_ENV_CASE";
+const TEST: &str = "environment_configures_every_builder";
+/// What precedes the number a child reports to the parent (on the line libtest started).
+const RESULT: &str = "weft-env-result ";
+
+/// Runs `case` in a child process with `name=value` set and returns the number it reports,
+/// if any; panics with the child's output when the child fails.
+fn in_child(case: &str, name: &str, value: &str) -> Option<u64> {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", TEST, "--nocapture", "--test-threads=1"])
+        .env(CASE, case)
+        .env(name, value)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "case {case} with {name}={value} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+        .lines()
+        .find_map(|line| line.split(RESULT).nth(1))
+        .map(|n| n.trim().parse().unwrap())
 }
 
-fn with_env<R>(name: &str, value: &str, f: impl FnOnce() -> R) -> R {
-    std::env::set_var(name, value);
-    let result = f();
-    std::env::remove_var(name);
-    result
+/// Checks that `name=value` (set in this child) is reported as malformed by `Builder::new()`.
+fn check_malformed(name: &str) {
+    let value = std::env::var(name).unwrap();
+    let payload = catch_unwind(Builder::new).unwrap_err();
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        message.contains(&format!("{name}={value:?} is not valid")),
+        "{message}"
+    );
+    if name == "WEFT_SHARD" {
+        assert!(
+            message.contains("(expected k/n with 0 <= k < n"),
+            "{message}"
+        );
+    }
 }
 
-#[test]
-fn environment_configures_every_builder() {
-    let stats = with_env("WEFT_MAX_EXECUTIONS", "3", || {
-        Builder::new().explore(common::ainc(4)).unwrap()
-    });
-    assert_eq!((stats.executions, stats.complete), (3, false));
-
-    let stats = with_env("WEFT_MAX_PREEMPTIONS", "0", || {
-        Builder::new().explore(common::lost_update).unwrap()
-    });
-    assert!(stats.complete, "the lost update needs a preemption");
-
-    let failure = with_env("WEFT_MAX_STEPS", "4", || {
-        Builder::new().explore(common::lost_update).unwrap_err()
-    });
-    assert_eq!(failure.kind(), FailureKind::Livelock);
-
-    let stats = with_env("WEFT_MAX_DURATION", "0s", || {
-        Builder::new().explore(common::ainc(4)).unwrap()
-    });
-    assert_eq!((stats.executions, stats.complete), (1, false));
-
-    let failure = Builder::new().explore(common::lost_update).unwrap_err();
-    let replayed = with_env("WEFT_REPLAY", failure.schedule(), || {
-        Builder::new().explore(common::lost_update).unwrap_err()
-    });
-    assert_eq!(replayed.schedule(), failure.schedule());
-    assert!(replayed.to_string().contains("lost update"));
-
-    // WEFT_SEED replaces the seed of a sampler chosen in code, and only that.
+/// The checks of one case, in a child process whose environment holds its variable.
+fn run_case(case: &str) {
     let random = |seed| Strategy::Random {
         seed,
         executions: 100,
     };
-    let direct = Builder::new()
-        .strategy(random(77))
-        .explore(common::lost_update)
-        .unwrap_err();
-    let overridden = with_env("WEFT_SEED", "77", || {
-        Builder::new()
-            .strategy(random(1))
-            .explore(common::lost_update)
-            .unwrap_err()
-    });
-    assert_eq!(overridden.to_string(), direct.to_string());
-    assert!(
-        overridden
-            .to_string()
-            .contains("strategy: random walk, seed 77, execution "),
-        "{overridden}"
-    );
-    let pct = with_env("WEFT_SEED", "0x4d", || {
-        Builder::new()
-            .strategy(Strategy::Pct {
-                seed: 1,
-                depth: 2,
-                executions: 100,
-            })
-            .explore(common::lost_update)
-            .unwrap_err()
-    });
-    assert!(
-        pct.to_string().contains("strategy: PCT, seed 77, depth 2"),
-        "{pct}"
-    );
-    let exhaustive = with_env("WEFT_SEED", "77", || {
-        Builder::new().explore(common::ainc(3)).unwrap()
-    });
-    assert_eq!((exhaustive.executions, exhaustive.complete), (6, true));
-    let message = malformed("WEFT_SEED", "lucky");
-    assert!(
-        message.contains("WEFT_SEED=\"lucky\" is not valid"),
-        "{message}"
-    );
+    match case {
+        "max_executions" => {
+            let stats = Builder::new().explore(common::ainc(4)).unwrap();
+            assert_eq!((stats.executions, stats.complete), (3, false));
+        }
+        "max_preemptions" => {
+            let stats = Builder::new().explore(common::lost_update).unwrap();
+            assert!(stats.complete, "the lost update needs a preemption");
+        }
+        "max_steps" => {
+            let failure = Builder::new().explore(common::lost_update).unwrap_err();
+            assert_eq!(failure.kind(), FailureKind::Livelock);
+        }
+        "max_duration" => {
+            let stats = Builder::new().explore(common::ainc(4)).unwrap();
+            assert_eq!((stats.executions, stats.complete), (1, false));
+        }
+        "replay" => {
+            let schedule = std::env::var("WEFT_REPLAY").unwrap();
+            let replayed = Builder::new().explore(common::lost_update).unwrap_err();
+            assert_eq!(replayed.schedule(), schedule);
+            assert!(replayed.to_string().contains("lost update"));
+        }
+        // WEFT_SEED (77) replaces the seed of a sampler chosen in code, and only that.
+        "seed" => {
+            let overridden = Builder::new()
+                .strategy(random(1))
+                .explore(common::lost_update)
+                .unwrap_err();
+            let direct = Builder::new()
+                .strategy(random(77))
+                .explore(common::lost_update)
+                .unwrap_err();
+            assert_eq!(overridden.to_string(), direct.to_string());
+            assert!(
+                overridden
+                    .to_string()
+                    .contains("strategy: random walk, seed 77, execution "),
+                "{overridden}"
+            );
+            let exhaustive = Builder::new().explore(common::ainc(3)).unwrap();
+            assert_eq!((exhaustive.executions, exhaustive.complete), (6, true));
+        }
+        "seed_pct" => {
+            let pct = Builder::new()
+                .strategy(Strategy::Pct {
+                    seed: 1,
+                    depth: 2,
+                    executions: 100,
+                })
+                .explore(common::lost_update)
+                .unwrap_err();
+            assert!(
+                pct.to_string().contains("strategy: PCT, seed 77, depth 2"),
+                "{pct}"
+            );
+        }
+        "trace_file" => {
+            let path = std::env::var("WEFT_TRACE_FILE").unwrap();
+            let failure = Builder::new().explore(common::lost_update).unwrap_err();
+            assert!(failure.to_string().contains("trace: "), "{failure}");
+            let trace = std::fs::read_to_string(&path).unwrap();
+            std::fs::remove_file(&path).unwrap();
+            assert!(trace.starts_with("{\"displayTimeUnit\""), "{trace}");
+        }
+        // WEFT_JOBS and WEFT_SHARD split the exploration: the same executions in all.
+        "split" => {
+            let stats = Builder::new().explore(common::lastzero(3)).unwrap();
+            println!("{RESULT}{}", stats.executions);
+        }
+        malformed => check_malformed(malformed.strip_prefix("malformed ").unwrap()),
+    }
+}
 
+#[test]
+fn environment_configures_every_builder() {
+    if let Ok(case) = std::env::var(CASE) {
+        return run_case(&case);
+    }
+    in_child("max_executions", "WEFT_MAX_EXECUTIONS", "3");
+    in_child("max_preemptions", "WEFT_MAX_PREEMPTIONS", "0");
+    in_child("max_steps", "WEFT_MAX_STEPS", "4");
+    in_child("max_duration", "WEFT_MAX_DURATION", "0s");
+    let failure = Builder::new().explore(common::lost_update).unwrap_err();
+    in_child("replay", "WEFT_REPLAY", failure.schedule());
+    in_child("seed", "WEFT_SEED", "77");
+    in_child("seed_pct", "WEFT_SEED", "0x4d");
     let path = std::env::temp_dir().join(format!("weft-env-trace-{}.json", std::process::id()));
-    let failure = with_env("WEFT_TRACE_FILE", path.to_str().unwrap(), || {
-        Builder::new().explore(common::lost_update).unwrap_err()
-    });
-    assert!(failure.to_string().contains("trace: "), "{failure}");
-    let trace = std::fs::read_to_string(&path).unwrap();
-    std::fs::remove_file(&path).unwrap();
-    assert!(trace.starts_with("{\"displayTimeUnit\""), "{trace}");
+    in_child("trace_file", "WEFT_TRACE_FILE", path.to_str().unwrap());
 
-    let message = malformed("WEFT_LOG", "loud");
-    assert!(
-        message.contains("WEFT_LOG=\"loud\" is not valid"),
-        "{message}"
-    );
-
-    let message = malformed("WEFT_MAX_DURATION", "soon");
-    assert!(
-        message.contains("WEFT_MAX_DURATION=\"soon\" is not valid"),
-        "{message}"
-    );
-
-    // WEFT_JOBS and WEFT_SHARD split the exploration: the same executions in all.
     let whole = Builder::new().jobs(1).explore(common::lastzero(3)).unwrap();
-    let parallel = with_env("WEFT_JOBS", "2", || {
-        Builder::new().explore(common::lastzero(3)).unwrap()
-    });
-    assert_eq!(parallel.executions, whole.executions);
+    let parallel = in_child("split", "WEFT_JOBS", "2");
+    assert_eq!(parallel, Some(whole.executions));
     let shards: u64 = (0..3)
-        .map(|k| {
-            with_env("WEFT_SHARD", &format!("{k}/3"), || {
-                Builder::new().explore(common::lastzero(3)).unwrap()
-            })
-            .executions
-        })
+        .map(|k| in_child("split", "WEFT_SHARD", &format!("{k}/3")).unwrap())
         .sum();
     assert_eq!(shards, whole.executions);
-    let message = malformed("WEFT_SHARD", "3/3");
-    assert!(
-        message.contains("WEFT_SHARD=\"3/3\" is not valid (expected k/n with 0 <= k < n"),
-        "{message}"
-    );
+
+    for (name, value) in [
+        ("WEFT_SEED", "lucky"),
+        ("WEFT_LOG", "loud"),
+        ("WEFT_MAX_DURATION", "soon"),
+        ("WEFT_SHARD", "3/3"),
+    ] {
+        in_child(&format!("malformed {name}"), name, value);
+    }
 }

@@ -1,6 +1,7 @@
 //! `Builder` values and the `WEFT_*` environment.
 //!
-//! Invariant: `Builder::new()` applies the defaults, then every `WEFT_*` variable that is set;
+//! Invariant: `Builder::new()` applies the defaults, then every `WEFT_*` variable that was set
+//! when the process first read them (see `env`);
 //! builder methods called afterwards override both. Two variables are exceptions, because a
 //! user sets them on the command line to repeat what a report printed: `WEFT_REPLAY`, when
 //! set, wins over any strategy (exactly that schedule runs), and `WEFT_SEED`, when set,
@@ -14,7 +15,7 @@ use crate::failure::{Failure, Stats};
 
 mod env;
 
-use env::{env_parsed, parse_duration, parse_number, parse_shard, parse_switch};
+use env::{env_parsed, parse_duration, parse_number, parse_shard, parse_switch, Var};
 
 /// How the scheduler picks the executions to run.
 ///
@@ -127,37 +128,37 @@ impl Builder {
             jobs: None,
             shard: None,
             checkpoint: None,
-            split_depth: env_parsed("WEFT_SPLIT_DEPTH", parse_number).map(|n| n as usize),
-            seed: env_parsed("WEFT_SEED", parse_number),
+            split_depth: env_parsed(Var::SplitDepth, parse_number).map(|n| n as usize),
+            seed: env_parsed(Var::Seed, parse_number),
         };
-        if let Some(n) = env_parsed("WEFT_JOBS", parse_number) {
+        if let Some(n) = env_parsed(Var::Jobs, parse_number) {
             builder.jobs = Some(n as usize);
         }
-        if let Some(shard) = env_parsed("WEFT_SHARD", parse_shard) {
+        if let Some(shard) = env_parsed(Var::Shard, parse_shard) {
             builder.shard = Some(shard);
         }
-        if let Some(path) = std::env::var_os("WEFT_CHECKPOINT").filter(|p| !p.is_empty()) {
+        if let Some(path) = Var::Checkpoint.value().filter(|p| !p.is_empty()) {
             builder.checkpoint = Some(PathBuf::from(path));
         }
-        if let Some(n) = env_parsed("WEFT_MAX_PREEMPTIONS", parse_number) {
+        if let Some(n) = env_parsed(Var::MaxPreemptions, parse_number) {
             builder.preemption_bound = Some(n as usize);
         }
-        if let Some(n) = env_parsed("WEFT_MAX_EXECUTIONS", parse_number) {
+        if let Some(n) = env_parsed(Var::MaxExecutions, parse_number) {
             builder.max_executions = Some(n);
         }
-        if let Some(n) = env_parsed("WEFT_MAX_STEPS", parse_number) {
+        if let Some(n) = env_parsed(Var::MaxSteps, parse_number) {
             builder.max_steps = n as usize;
         }
-        if let Some(d) = env_parsed("WEFT_MAX_DURATION", parse_duration) {
+        if let Some(d) = env_parsed(Var::MaxDuration, parse_duration) {
             builder.max_duration = Some(d);
         }
-        if let Some(on) = env_parsed("WEFT_LOG", parse_switch) {
+        if let Some(on) = env_parsed(Var::Log, parse_switch) {
             builder.log = on;
         }
-        if let Some(on) = env_parsed("WEFT_PROGRESS", parse_switch) {
+        if let Some(on) = env_parsed(Var::Progress, parse_switch) {
             builder.progress = on;
         }
-        if let Some(path) = std::env::var_os("WEFT_TRACE_FILE").filter(|p| !p.is_empty()) {
+        if let Some(path) = Var::TraceFile.value().filter(|p| !p.is_empty()) {
             builder.trace_file = Some(PathBuf::from(path));
         }
         builder
@@ -319,9 +320,10 @@ impl Builder {
     /// replaced by `WEFT_SEED` when that is set.
     #[cfg(feature = "engine")]
     pub(crate) fn effective_strategy(&self) -> Strategy {
-        match std::env::var("WEFT_REPLAY") {
-            Ok(s) if !s.trim().is_empty() => return Strategy::Replay(s.trim().to_string()),
-            _ => {}
+        if let Some(s) = Var::Replay.value().and_then(|s| s.to_str()) {
+            if !s.trim().is_empty() {
+                return Strategy::Replay(s.trim().to_string());
+            }
         }
         let mut strategy = self.strategy.clone();
         if let (Some(new), Strategy::Random { seed, .. } | Strategy::Pct { seed, .. }) =

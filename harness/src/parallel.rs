@@ -203,7 +203,7 @@ fn run_worker(
     let mut seen = (0, 0);
     let mut saved = Instant::now();
     let ended = observe::log::maybe_with_subscriber(builder.log, || {
-        runner.run_all(&mut explorer, &mut |stats| {
+        runner.run_all(explorer.as_mut(), &mut |stats| {
             let executions = totals
                 .executions
                 .fetch_add(stats.executions - seen.0, Ordering::Relaxed)

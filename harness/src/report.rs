@@ -289,7 +289,7 @@ fn origins(e: &Execution) -> String {
             );
         }
     }
-    for (i, object) in e.objects.iter().enumerate() {
+    for (i, object) in e.objects.infos().enumerate() {
         let _ = writeln!(out, "  {}", object.describe(i));
     }
     if out.is_empty() {

@@ -10,11 +10,12 @@ use std::any::Any;
 use std::panic::Location;
 use std::sync::atomic::Ordering;
 
-use crate::runtime::execution::{self, scheduling_point, with};
+use crate::runtime::execution::{self, with};
+use crate::runtime::scheduling_point::{self as point, scheduling_point};
 
 mod blocking;
 mod refcount;
-use crate::runtime::op::{EventKind, ObjectIndex, OpKind};
+use crate::runtime::op::{EventKind, ObjectIndex, OpKind, Site};
 pub use blocking::*;
 pub use refcount::*;
 
@@ -54,6 +55,17 @@ fn resolve(object: ObjectId) -> ObjectIndex {
     }
 }
 
+/// The scheduling point of an operation on `object`: `resolve` and `scheduling_point` in
+/// one borrow of the execution. Returns the object's index.
+#[track_caller]
+fn point_on(kind: OpKind, object: ObjectId, site: Site) -> ObjectIndex {
+    let handle = (object.execution, object.index, object.type_name);
+    match point::scheduling_point_on(kind, handle, site) {
+        Ok(index) => index,
+        Err(message) => panic!("{message}"),
+    }
+}
+
 #[track_caller]
 fn new_object(
     type_name: &'static str,
@@ -76,16 +88,14 @@ pub fn atomic_new(value: u64, type_name: &'static str) -> ObjectId {
 #[track_caller]
 pub fn atomic_load(object: ObjectId, order: Ordering) -> u64 {
     let site = Location::caller();
-    let index = resolve(object);
-    scheduling_point(OpKind::Load, Some(index), site);
+    let index = point_on(OpKind::Load, object, site);
     with(|e| e.atomic_load(index, order, site))
 }
 
 #[track_caller]
 pub fn atomic_store(object: ObjectId, value: u64, order: Ordering) {
     let site = Location::caller();
-    let index = resolve(object);
-    scheduling_point(OpKind::Store, Some(index), site);
+    let index = point_on(OpKind::Store, object, site);
     let raced = with(|e| {
         e.atomic_store(index, value, order, site);
         e.race.is_some()
@@ -97,8 +107,7 @@ pub fn atomic_store(object: ObjectId, value: u64, order: Ordering) {
 #[track_caller]
 pub fn atomic_rmw(object: ObjectId, order: Ordering, update: impl FnOnce(u64) -> u64) -> u64 {
     let site = Location::caller();
-    let index = resolve(object);
-    scheduling_point(OpKind::Rmw, Some(index), site);
+    let index = point_on(OpKind::Rmw, object, site);
     let (old, raced) = with(|e| (e.atomic_rmw(index, order, update, site), e.race.is_some()));
     halt_if(raced);
     old
@@ -115,8 +124,7 @@ pub fn atomic_compare_exchange(
     weak: bool,
 ) -> Result<u64, u64> {
     let site = Location::caller();
-    let index = resolve(object);
-    scheduling_point(OpKind::CompareExchange(expected), Some(index), site);
+    let index = point_on(OpKind::CompareExchange(expected), object, site);
     let (result, raced) = with(|e| {
         let result = e.atomic_compare_exchange(index, expected, new, success, failure, weak, site);
         (result, e.race.is_some())
@@ -129,7 +137,7 @@ pub fn atomic_compare_exchange(
 /// `unsync_load` (the execution then reports it).
 fn halt_if(raced: bool) {
     if raced {
-        execution::halt();
+        point::halt();
     }
 }
 
@@ -181,16 +189,14 @@ pub fn mutex_new(type_name: &'static str) -> ObjectId {
 #[track_caller]
 pub fn mutex_lock(object: ObjectId) {
     let site = Location::caller();
-    let index = resolve(object);
-    scheduling_point(OpKind::Lock, Some(index), site);
+    let index = point_on(OpKind::Lock, object, site);
     with(|e| e.mutex_lock(index, site))
 }
 
 #[track_caller]
 pub fn mutex_try_lock(object: ObjectId) -> bool {
     let site = Location::caller();
-    let index = resolve(object);
-    scheduling_point(OpKind::TryLock, Some(index), site);
+    let index = point_on(OpKind::TryLock, object, site);
     with(|e| e.mutex_try_lock(index, site))
 }
 
@@ -199,12 +205,8 @@ pub fn mutex_try_lock(object: ObjectId) -> bool {
 /// glue has no caller location). Does nothing outside the execution that created the mutex,
 /// so a guard that outlives its execution drops quietly.
 pub fn mutex_unlock(object: ObjectId, site: &'static Location<'static>) {
-    let index = execution::try_with(|e| {
-        e.object_index(object.execution, object.index, object.type_name)
-            .ok()
-    });
-    if let Some(Some(index)) = index {
-        scheduling_point(OpKind::Unlock, Some(index), site);
+    let handle = (object.execution, object.index, object.type_name);
+    if let Some(index) = point::quiet_scheduling_point_on(OpKind::Unlock, handle, site) {
         with(|e| e.mutex_unlock(index, site));
     }
 }
@@ -223,7 +225,7 @@ pub fn cell_access(object: ObjectId, write: bool) {
     let site = Location::caller();
     let index = resolve(object);
     if with(|e| e.cell_access(index, write, site)) {
-        execution::halt();
+        point::halt();
     }
 }
 

@@ -66,7 +66,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         Strategy::Dpor if builder.splits() => {
             return crate::parallel::explore(builder, model, site);
         }
-        Strategy::Dpor => Box::new(Dpor::new(builder.preemption_bound)),
+        Strategy::Dpor => Dpor::new(builder.preemption_bound),
         Strategy::Random { executions: 0, .. } | Strategy::Pct { executions: 0, .. } => {
             return Ok(Stats::default());
         }

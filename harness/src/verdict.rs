@@ -7,7 +7,7 @@ use crate::failure::{Failure, FailureKind};
 use crate::report::{self, Context};
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
-use crate::runtime::op::{Event, EventKind, ObjectIndex, OpKind, ThreadId};
+use crate::runtime::op::{Event, EventKind, OpKind, ThreadId};
 use crate::runtime::race::Race;
 
 /// Why the step loop of an execution stopped.
@@ -132,7 +132,7 @@ fn panic_failure(thread: ThreadId, cx: &Context<'_>) -> Option<Failure> {
 /// the cell's creation site.
 fn data_race(race: Race, cx: &Context<'_>) -> Failure {
     let e = cx.execution;
-    let object = &e.objects[race.object as usize];
+    let object = e.objects.info(race.object);
     let headline = format!(
         "data race on {} #{} created at {}",
         object.type_name, race.object, object.created_at
@@ -232,10 +232,7 @@ fn waiting_on(e: &Execution, thread: ThreadId) -> String {
     let mut text = format!("{label} is blocked at {} ({})", op.describe(), op.site);
     match (op.kind, op.object) {
         (OpKind::Lock, Some(object)) => {
-            text += &format!(
-                " of {}",
-                e.objects[object as usize].describe(object as usize)
-            );
+            text += &format!(" of {}", e.objects.info(object).describe(object as usize));
             match e.mutex_owner(object) {
                 Some((owner, site)) if owner == thread => {
                     text += &format!(
@@ -257,7 +254,7 @@ fn waiting_on(e: &Execution, thread: ThreadId) -> String {
             text += &format!("; {} has not finished", e.thread_label(target));
         }
         (_, Some(object)) => {
-            let state = match &e.objects[object as usize].state {
+            let state = match e.objects.state(object) {
                 ObjectState::Condvar(_) => Some(e.condvar_describe(object)),
                 ObjectState::Channel(_) => Some(e.channel_describe(object)),
                 ObjectState::RwLock(_) => Some(e.rwlock_describe(object)),
@@ -266,7 +263,7 @@ fn waiting_on(e: &Execution, thread: ThreadId) -> String {
                 _ => None,
             };
             if let Some(state) = state {
-                let described = e.objects[object as usize].describe(object as usize);
+                let described = e.objects.info(object).describe(object as usize);
                 text += &format!(" of {described}: {state}");
             }
         }
@@ -283,13 +280,16 @@ fn leak(cx: &Context<'_>) -> Option<Failure> {
 
 fn arc_leak(cx: &Context<'_>) -> Option<Failure> {
     let e = cx.execution;
-    let (object, strong) = (0..e.objects.len()).find_map(|i| match e.objects[i].state {
-        ObjectState::RefCount(_) => e.refcount_leftover(i as ObjectIndex).map(|n| (i, n)),
-        _ => None,
-    })?;
+    let (object, strong) = e
+        .objects
+        .leak_candidates()
+        .find_map(|(i, state)| match state {
+            ObjectState::RefCount(_) => e.refcount_leftover(i).map(|n| (i, n)),
+            _ => None,
+        })?;
     let headline = format!(
         "leak: {} is never freed",
-        e.objects[object].describe(object)
+        e.objects.info(object).describe(object as usize)
     );
     let details = vec![
         format!(
@@ -306,14 +306,17 @@ fn arc_leak(cx: &Context<'_>) -> Option<Failure> {
 
 fn channel_leak(cx: &Context<'_>) -> Option<Failure> {
     let e = cx.execution;
-    let (object, count, first) = (0..e.objects.len()).find_map(|i| match e.objects[i].state {
-        ObjectState::Channel(_) => e.channel_leftover(i as ObjectIndex).map(|(n, s)| (i, n, s)),
-        _ => None,
-    })?;
+    let (object, count, first) =
+        e.objects
+            .leak_candidates()
+            .find_map(|(i, state)| match state {
+                ObjectState::Channel(_) => e.channel_leftover(i).map(|(n, s)| (i, n, s)),
+                _ => None,
+            })?;
     let headline = format!(
         "leak: {count} message{} never received on {}",
         if count == 1 { "" } else { "s" },
-        e.objects[object].describe(object)
+        e.objects.info(object).describe(object as usize)
     );
     let details = vec![
         format!("the oldest was sent at {first}"),

@@ -1,28 +1,83 @@
 //! Reading and checking the `WEFT_*` variables: each parser returns `None` for a malformed
 //! value, and `env_parsed` turns that into a panic naming the variable.
 //!
+//! The variables are read from the process environment once, by the first `Builder::new()`
+//! (or exploration) of the process, and kept: looking them all up again cost every
+//! exploration more than a small model's whole execution (14 scans of the environment). A
+//! variable set from inside the process after that is not seen.
+//!
 //! Invariant: an unset or blank variable is `None`; a malformed one is never ignored.
 
+use std::ffi::OsString;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-pub(super) fn env_parsed<T>(name: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
-    let value = std::env::var(name).ok()?;
-    let value = value.trim();
+/// The `WEFT_*` variables weft reads.
+#[derive(Clone, Copy)]
+pub(super) enum Var {
+    SplitDepth,
+    Seed,
+    Jobs,
+    Shard,
+    Checkpoint,
+    MaxPreemptions,
+    MaxExecutions,
+    MaxSteps,
+    MaxDuration,
+    Log,
+    Progress,
+    TraceFile,
+    /// Read when an exploration starts, which only the engine does.
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    Replay,
+}
+
+/// Each `Var`'s name, in the order of its variants.
+const NAMES: [&str; 13] = [
+    "WEFT_SPLIT_DEPTH",
+    "WEFT_SEED",
+    "WEFT_JOBS",
+    "WEFT_SHARD",
+    "WEFT_CHECKPOINT",
+    "WEFT_MAX_PREEMPTIONS",
+    "WEFT_MAX_EXECUTIONS",
+    "WEFT_MAX_STEPS",
+    "WEFT_MAX_DURATION",
+    "WEFT_LOG",
+    "WEFT_PROGRESS",
+    "WEFT_TRACE_FILE",
+    "WEFT_REPLAY",
+];
+
+impl Var {
+    fn name(self) -> &'static str {
+        NAMES[self as usize]
+    }
+
+    /// The variable's value when the process first asked for one (`None`: unset).
+    pub(super) fn value(self) -> Option<&'static OsString> {
+        static VALUES: OnceLock<[Option<OsString>; 13]> = OnceLock::new();
+        let values = VALUES.get_or_init(|| NAMES.map(std::env::var_os));
+        values[self as usize].as_ref()
+    }
+}
+
+pub(super) fn env_parsed<T>(var: Var, parse: fn(&str) -> Option<T>) -> Option<T> {
+    // Not Unicode: as unset, like `std::env::var`.
+    let value = var.value()?.to_str()?.trim();
     if value.is_empty() {
         return None;
     }
+    let name = var.name();
     match parse(value) {
         Some(v) => Some(v),
         None => panic!(
             "weft: environment variable {name}={value:?} is not valid (expected {})",
-            if name == "WEFT_MAX_DURATION" {
-                "a duration such as 30s, 500ms or 2m"
-            } else if name == "WEFT_SHARD" {
-                "k/n with 0 <= k < n, such as 0/4"
-            } else if name == "WEFT_LOG" || name == "WEFT_PROGRESS" {
-                "1, true, on, yes, 0, false, off or no"
-            } else {
-                "a non-negative integer (decimal, or hex after 0x)"
+            match var {
+                Var::MaxDuration => "a duration such as 30s, 500ms or 2m",
+                Var::Shard => "k/n with 0 <= k < n, such as 0/4",
+                Var::Log | Var::Progress => "1, true, on, yes, 0, false, off or no",
+                _ => "a non-negative integer (decimal, or hex after 0x)",
             }
         ),
     }

@@ -106,14 +106,30 @@ impl Causality {
     pub(crate) fn process(&mut self, pos: usize, trace: &[Event]) {
         let event = &trace[pos];
         let me = event.thread;
-        if self.threads.len() <= me {
-            self.threads.resize_with(me + 1, VectorClock::default);
+        let needed = match event.kind {
+            EventKind::Spawn { child } => me.max(child),
+            _ => me,
+        };
+        if self.threads.len() <= needed {
+            self.threads.resize_with(needed + 1, VectorClock::default);
         }
-        let mut clock = std::mem::take(&mut self.threads[me]);
-        clock.tick(me);
-        if let EventKind::Join { target } = event.kind {
-            clock.join(&self.threads[target]);
+        if self.clocks.len() <= pos {
+            self.clocks.resize_with(pos + 1, VectorClock::default);
         }
+        // The thread's clock is updated in place, borrowed apart from the other fields.
+        let clock = match event.kind {
+            EventKind::Join { target } if target != me => {
+                let (clock, joined) = mut_and_ref(&mut self.threads, me, target);
+                clock.tick(me);
+                clock.join(joined);
+                clock
+            }
+            _ => {
+                let clock = &mut self.threads[me];
+                clock.tick(me);
+                clock
+            }
+        };
         if let Some(access) = event.access() {
             let index = access.object as usize;
             if self.objects.len() <= index {
@@ -128,22 +144,26 @@ impl Causality {
             };
             let history = &mut self.objects[index];
             if matches!(event.kind, EventKind::Sync { .. }) {
-                racing.sync_conflicts(access.kind, history, &mut clock, &mut self.racers);
+                racing.sync_conflicts(access.kind, history, clock, &mut self.racers);
             } else {
-                racing.conflicts(access.kind, history, &mut clock);
+                racing.conflicts(access.kind, history, clock);
             }
         }
+        self.clocks[pos].assign(clock);
         if let EventKind::Spawn { child } = event.kind {
-            if self.threads.len() <= child {
-                self.threads.resize_with(child + 1, VectorClock::default);
-            }
-            self.threads[child].assign(&clock);
+            self.threads[child].assign(&self.clocks[pos]);
         }
-        if self.clocks.len() <= pos {
-            self.clocks.resize_with(pos + 1, VectorClock::default);
-        }
-        self.clocks[pos].assign(&clock);
-        self.threads[me] = clock;
+    }
+}
+
+/// `clocks[a]` to change and `clocks[b]` to read (`a != b`).
+fn mut_and_ref(clocks: &mut [VectorClock], a: usize, b: usize) -> (&mut VectorClock, &VectorClock) {
+    if a < b {
+        let (low, high) = clocks.split_at_mut(b);
+        (&mut low[a], &high[0])
+    } else {
+        let (low, high) = clocks.split_at_mut(a);
+        (&mut high[0], &low[b])
     }
 }
 

@@ -96,7 +96,7 @@ fn waiting_ops(execution: &Execution) -> impl Iterator<Item = (ThreadId, Op)> + 
 fn waits_on_primitive(execution: &Execution, op: Op) -> bool {
     op.object.is_some_and(|object| {
         matches!(
-            execution.objects[object as usize].state,
+            *execution.objects.state(object),
             ObjectState::Channel(_)
                 | ObjectState::Condvar(_)
                 | ObjectState::RwLock(_)
@@ -229,17 +229,18 @@ pub(crate) struct Dpor {
 }
 
 impl Dpor {
-    pub(crate) fn new(bound: Option<usize>) -> Dpor {
+    pub(crate) fn new(bound: Option<usize>) -> Box<Dpor> {
         Dpor::split(bound, None)
     }
 
-    /// A DPOR explorer that explores only the units of `split` it takes.
-    pub(crate) fn split(bound: Option<usize>, split: Option<Split>) -> Dpor {
+    /// A DPOR explorer that explores only the units of `split` it takes. Boxed: the
+    /// explorer is large, and a reused one (see `spare`) moves as a pointer.
+    pub(crate) fn split(bound: Option<usize>, split: Option<Split>) -> Box<Dpor> {
         if let Some(mut dpor) = Dpor::spare() {
             dpor.reset(bound, split);
             return dpor;
         }
-        Dpor {
+        Box::new(Dpor {
             nodes: Vec::new(),
             replay: 0,
             bound,
@@ -263,7 +264,7 @@ impl Dpor {
             unit_runs: (0, 0),
             repeats: Repeats::default(),
             checked: None,
-        }
+        })
     }
 
     fn bound_allows(&self, preemption: bool, preemptions: usize) -> bool {
@@ -399,6 +400,6 @@ impl Explorer for Dpor {
     }
 
     fn recycle(self: Box<Self>) {
-        (*self).keep();
+        self.keep();
     }
 }

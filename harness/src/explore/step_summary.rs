@@ -27,6 +27,7 @@ pub(crate) struct StepSummary {
 impl StepSummary {
     /// The step of `thread` that performed `events`; with `reversed`, as it behaves when
     /// moved just before the event it raced with (see `StepAccesses::reversed`).
+    #[inline]
     pub(crate) fn of(
         thread: ThreadId,
         events: &[Event],

@@ -8,9 +8,10 @@
 
 use std::panic::Location;
 
-use super::{new_object, resolve, ObjectId, ThreadHandle};
-use crate::runtime::execution::{self, scheduling_point, with};
+use super::{new_object, point_on, resolve, ObjectId, ThreadHandle};
+use crate::runtime::execution::{self, with};
 use crate::runtime::op::{ObjectIndex, OpKind, Site};
+use crate::runtime::scheduling_point::scheduling_point;
 
 pub use crate::runtime::channel::{Received, Sent};
 
@@ -44,8 +45,7 @@ pub fn condvar_new() -> ObjectId {
 #[track_caller]
 pub fn condvar_register(condvar: ObjectId) {
     let site = Location::caller();
-    let index = resolve(condvar);
-    scheduling_point(OpKind::CondvarRegister, Some(index), site);
+    let index = point_on(OpKind::CondvarRegister, condvar, site);
     with(|e| e.condvar_register(index, site));
 }
 
@@ -97,8 +97,7 @@ pub fn channel_send(channel: ObjectId, blocking: bool) -> Sent {
 #[track_caller]
 pub fn channel_await_taken(channel: ObjectId, ticket: u64) -> bool {
     let site = Location::caller();
-    let index = resolve(channel);
-    scheduling_point(OpKind::AwaitTaken(ticket), Some(index), site);
+    let index = point_on(OpKind::AwaitTaken(ticket), channel, site);
     with(|e| e.channel_await_taken(index, ticket, site))
 }
 
@@ -189,8 +188,7 @@ pub fn barrier_new(parties: usize) -> ObjectId {
 #[track_caller]
 pub fn barrier_wait(barrier: ObjectId) -> bool {
     let site = Location::caller();
-    let index = resolve(barrier);
-    scheduling_point(OpKind::BarrierArrive, Some(index), site);
+    let index = point_on(OpKind::BarrierArrive, barrier, site);
     match with(|e| e.barrier_arrive(index, site)) {
         Ok(()) => true,
         Err(generation) => {

@@ -4,8 +4,9 @@
 use std::panic::Location;
 
 use super::ObjectId;
-use crate::runtime::execution::{self, scheduling_point, with};
+use crate::runtime::execution::{self, with};
 use crate::runtime::op::{OpKind, Site};
+use crate::runtime::scheduling_point::scheduling_point;
 
 pub use crate::runtime::op::CountOp;
 

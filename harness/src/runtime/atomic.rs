@@ -33,7 +33,7 @@ impl Execution {
     }
 
     pub(super) fn location(&mut self, object: ObjectIndex) -> &mut AtomicLocation {
-        match &mut self.objects[object as usize].state {
+        match self.objects.state_mut(object) {
             ObjectState::Atomic(location) => location,
             _ => unreachable!("object {object} is not an atomic location"),
         }
@@ -45,7 +45,7 @@ impl Execution {
     /// `AtomicLocation::spun`); else its coherence floor.
     pub(super) fn floor(&mut self, object: ObjectIndex, weak: bool, load: bool) -> usize {
         let me = self.current;
-        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
+        let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
         let last = location.len() - 1;
@@ -95,7 +95,7 @@ impl Execution {
         reads: Option<usize>,
         writes: Option<usize>,
     ) -> GraphAccess {
-        let location = match &self.objects[object as usize].state {
+        let location = match self.objects.state(object) {
             ObjectState::Atomic(location) => location,
             _ => unreachable!("object {object} is not an atomic location"),
         };
@@ -116,7 +116,7 @@ impl Execution {
         }
         let me = self.current;
         let object = access.location.expect("an access has a location");
-        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
+        let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
         let now = &self.threads[me].clocks.now;
@@ -125,7 +125,7 @@ impl Execution {
             after.join(&location.stores[read as usize].sync);
         }
         let objects = &self.objects;
-        let key = |at: u32, store: u32| match &objects[at as usize].state {
+        let key = |at: u32, store: u32| match objects.state(at) {
             ObjectState::Atomic(l) if at == object && Some(store) == access.writes => {
                 2 * place as u32 - 1
             }
@@ -142,7 +142,7 @@ impl Execution {
     /// Reads the store with id `id` with `order`: its value.
     pub(super) fn read_store(&mut self, object: ObjectIndex, id: usize, order: Ordering) -> u64 {
         let me = self.current;
-        let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
+        let ObjectState::Atomic(location) = self.objects.state_mut(object) else {
             unreachable!("object {object} is not an atomic location");
         };
         let thread = &mut self.threads[me];
@@ -163,7 +163,7 @@ impl Execution {
         continues: Option<usize>,
     ) {
         let me = self.current;
-        let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
+        let ObjectState::Atomic(location) = self.objects.state_mut(object) else {
             unreachable!("object {object} is not an atomic location");
         };
         let read = continues.map(|i| &location.stores[i].sync);
@@ -208,7 +208,7 @@ impl Execution {
     /// when it races.
     pub(crate) fn atomic_unsync_load(&mut self, object: ObjectIndex, site: Site) -> (u64, bool) {
         let me = self.current;
-        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
+        let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
         let value = location.latest().1.value;
@@ -224,7 +224,7 @@ impl Execution {
             epoch: self.threads[me].clocks.epoch(me),
             event,
         };
-        let ObjectState::Atomic(location) = &mut self.objects[object as usize].state else {
+        let ObjectState::Atomic(location) = self.objects.state_mut(object) else {
             unreachable!("checked above");
         };
         match location.unsync_reads.iter_mut().find(|r| r.thread == me) {

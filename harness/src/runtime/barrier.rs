@@ -42,14 +42,14 @@ impl Execution {
     }
 
     fn barrier(&mut self, object: ObjectIndex) -> &mut BarrierState {
-        match &mut self.objects[object as usize].state {
+        match self.objects.state_mut(object) {
             ObjectState::Barrier(barrier) => barrier,
             _ => unreachable!("object {object} is not a barrier"),
         }
     }
 
     fn barrier_ref(&self, object: ObjectIndex) -> &BarrierState {
-        match &self.objects[object as usize].state {
+        match self.objects.state(object) {
             ObjectState::Barrier(barrier) => barrier,
             _ => unreachable!("object {object} is not a barrier"),
         }

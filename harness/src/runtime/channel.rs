@@ -100,14 +100,14 @@ impl Execution {
     }
 
     fn channel(&mut self, object: ObjectIndex) -> &mut ChannelState {
-        match &mut self.objects[object as usize].state {
+        match self.objects.state_mut(object) {
             ObjectState::Channel(channel) => channel,
             _ => unreachable!("object {object} is not a channel"),
         }
     }
 
     fn channel_ref(&self, object: ObjectIndex) -> &ChannelState {
-        match &self.objects[object as usize].state {
+        match self.objects.state(object) {
             ObjectState::Channel(channel) => channel,
             _ => unreachable!("object {object} is not a channel"),
         }

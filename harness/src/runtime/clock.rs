@@ -24,10 +24,7 @@ pub(crate) struct VectorClock(Parts);
 
 impl Default for VectorClock {
     fn default() -> VectorClock {
-        VectorClock(Parts::Inline {
-            len: 0,
-            parts: [0; INLINE],
-        })
+        VectorClock::EMPTY
     }
 }
 
@@ -48,6 +45,12 @@ impl std::fmt::Debug for VectorClock {
 }
 
 impl VectorClock {
+    /// The clock with every component 0.
+    pub(crate) const EMPTY: VectorClock = VectorClock(Parts::Inline {
+        len: 0,
+        parts: [0; INLINE],
+    });
+
     /// The component of `thread`.
     #[inline]
     pub(crate) fn get(&self, thread: usize) -> u32 {
@@ -85,6 +88,14 @@ impl VectorClock {
     /// Advances `thread`'s own component and returns its new value (the event's epoch).
     #[inline]
     pub(crate) fn tick(&mut self, thread: usize) -> u32 {
+        if let Parts::Inline { len, parts } = &mut self.0 {
+            if let Some(part) = parts.get_mut(thread) {
+                // Components past `len` are 0, so growing is raising `len`.
+                *len = (*len).max(thread as u8 + 1);
+                *part += 1;
+                return *part;
+            }
+        }
         let parts = self.grown(thread + 1);
         parts[thread] += 1;
         parts[thread]
@@ -123,12 +134,31 @@ impl VectorClock {
     #[inline]
     pub(crate) fn assign(&mut self, other: &VectorClock) {
         match (&mut self.0, &other.0) {
+            // The common case, copied in place (assigning the enum would drop `mine` first).
+            (
+                Parts::Inline { len, parts },
+                Parts::Inline {
+                    len: n,
+                    parts: theirs,
+                },
+            ) => {
+                *len = *n;
+                *parts = *theirs;
+            }
+            _ => self.assign_heap(other),
+        }
+    }
+
+    /// `assign` when either clock is on the heap (models of more than `INLINE` threads),
+    /// kept out of line so that the inline case is inlined.
+    #[inline(never)]
+    fn assign_heap(&mut self, other: &VectorClock) {
+        match (&mut self.0, &other.0) {
             (Parts::Heap(mine), _) => {
                 mine.clear();
                 mine.extend_from_slice(other.as_slice());
             }
-            (mine, Parts::Inline { .. }) => *mine = other.0.clone(),
-            (mine, Parts::Heap(theirs)) => *mine = Parts::Heap(theirs.clone()),
+            (mine, _) => *mine = other.0.clone(),
         }
     }
 

@@ -77,7 +77,7 @@ impl Execution {
         // A thread's next weak exchange after a spurious failure does not fail spuriously.
         let thread = &mut self.threads[self.current];
         let weak = weak && !std::mem::take(&mut thread.failed_spuriously);
-        let ObjectState::Atomic(location) = &self.objects[object as usize].state else {
+        let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
         let mut outcomes = exchanges(location, floor, expected, weak);

@@ -54,14 +54,14 @@ impl Execution {
     }
 
     fn condvar(&mut self, object: ObjectIndex) -> &mut CondvarState {
-        match &mut self.objects[object as usize].state {
+        match self.objects.state_mut(object) {
             ObjectState::Condvar(condvar) => condvar,
             _ => unreachable!("object {object} is not a condvar"),
         }
     }
 
     fn condvar_ref(&self, object: ObjectIndex) -> &CondvarState {
-        match &self.objects[object as usize].state {
+        match self.objects.state(object) {
             ObjectState::Condvar(condvar) => condvar,
             _ => unreachable!("object {object} is not a condvar"),
         }

@@ -1,5 +1,6 @@
-//! The state of one execution, reached from model threads through scoped thread-local
-//! storage, and the scheduling point every visible operation goes through.
+//! The state of one execution, reached from model threads through a scoped thread-local
+//! (`current`); every visible operation goes through a scheduling point
+//! (`scheduling_point`) on it.
 //!
 //! Invariant: no `RefCell` borrow of the execution is held across a coroutine switch: a
 //! thread borrows to announce its operation, releases, suspends, and borrows again to perform
@@ -7,21 +8,18 @@
 //! exploration.
 
 use std::cell::RefCell;
-use std::ptr::NonNull;
-
-use corosensei::Yielder;
 
 use super::coherence::Observations;
+use super::current;
 use super::model_thread::ModelThread;
-use super::objects::{Object, ObjectState};
+use super::object_table::{ObjectInfo, Objects};
+use super::objects::ObjectState;
 use super::op::{
     Access, AccessKind, Event, EventKind, ObjectIndex, Op, OpKind, Site, SyncOutcome, ThreadId,
 };
 use super::race::Race;
 use super::seq_cst_order::SeqCstGraph;
 use super::value_choice::StepChoice;
-
-scoped_tls::scoped_thread_local!(static CURRENT: RefCell<Execution>);
 
 const OUTSIDE_MODEL: &str = "weft: a weft primitive was used outside weft::model. With the \
     `permute` feature on, weft's primitives are modelled: create and use them inside the \
@@ -31,7 +29,7 @@ pub(crate) struct Execution {
     /// Distinguishes this execution's objects from those of every other execution.
     pub id: u64,
     pub threads: Vec<ModelThread>,
-    pub objects: Vec<Object>,
+    pub objects: Objects,
     pub events: Vec<Event>,
     /// The thread that runs (or ran last).
     pub current: ThreadId,
@@ -56,11 +54,11 @@ pub(crate) struct Execution {
 
 /// Runs `f` with `execution` reachable from model threads.
 pub(crate) fn enter<R>(execution: &RefCell<Execution>, f: impl FnOnce() -> R) -> R {
-    CURRENT.set(execution, f)
+    current::enter(execution, f)
 }
 
 pub(crate) fn is_active() -> bool {
-    CURRENT.is_set()
+    current::with_current(|cell| cell.is_some())
 }
 
 /// Runs `f` on the current execution.
@@ -68,53 +66,26 @@ pub(crate) fn is_active() -> bool {
 /// # Panics
 /// Outside a model, with a message that says how to fix it.
 #[track_caller]
+#[inline]
 pub(crate) fn with<R>(f: impl FnOnce(&mut Execution) -> R) -> R {
-    if !CURRENT.is_set() {
-        panic!("{OUTSIDE_MODEL}");
-    }
-    CURRENT.with(|cell| f(&mut cell.borrow_mut()))
+    current::with_current(|cell| match cell {
+        Some(cell) => f(&mut cell.borrow_mut()),
+        None => outside_model(),
+    })
+}
+
+#[cold]
+#[track_caller]
+fn outside_model() -> ! {
+    panic!("{OUTSIDE_MODEL}")
 }
 
 /// Like `with`, but `None` outside a model or while the execution is borrowed (panic hook).
 pub(crate) fn try_with<R>(f: impl FnOnce(&mut Execution) -> R) -> Option<R> {
-    if !CURRENT.is_set() {
-        return None;
-    }
-    CURRENT.with(|cell| cell.try_borrow_mut().ok().map(|mut e| f(&mut e)))
-}
-
-/// Announces `op` and waits until the runner chooses this thread to perform it.
-///
-/// A thread that is unwinding from a panic does not stop at enabled operations: its
-/// remaining drops run in the step that panicked, so other coroutines do not run while this
-/// OS thread's panic count is raised. Only an operation that must block (a `Drop` that locks
-/// a mutex another thread holds) suspends an unwinding thread; until it resumes, other
-/// threads see `std::thread::panicking()` as true.
-pub(crate) fn scheduling_point(kind: OpKind, object: Option<ObjectIndex>, site: Site) {
-    let yielder = with(|e| e.arrive(Op { kind, object, site }));
-    if let Some(yielder) = yielder {
-        // SAFETY: the pointer was taken by this thread's coroutine body from the `&Yielder`
-        // it received, and we are running on that coroutine's stack now, so the yielder is
-        // alive; no borrow of the execution is held across the switch.
-        unsafe { yielder.as_ref().suspend(()) };
-    }
-}
-
-/// Stops the calling model thread for good: the execution has failed (a data race) and the
-/// runner ends it as soon as this thread gives control back. The thread's coroutine is
-/// abandoned, never resumed.
-pub(crate) fn halt() {
-    let yielder = with(|e| {
-        let thread = &mut e.threads[e.current];
-        thread.pending = None;
-        thread.yielder
-    });
-    if let Some(yielder) = yielder {
-        // SAFETY: as in `scheduling_point`: the yielder belongs to the coroutine running
-        // now and no borrow of the execution is held across the switch.
-        unsafe { yielder.as_ref().suspend(()) };
-    }
-    unreachable!("weft: a halted model thread was resumed");
+    current::with_current(|cell| {
+        let mut execution = cell?.try_borrow_mut().ok()?;
+        Some(f(&mut execution))
+    })
 }
 
 /// How big earlier executions grew, so the next one allocates its vectors once.
@@ -132,7 +103,7 @@ pub(crate) struct Sizes {
 #[derive(Default)]
 pub(crate) struct Buffers {
     threads: Vec<ModelThread>,
-    objects: Vec<Object>,
+    objects: Objects,
     events: Vec<Event>,
     observations: Observations,
     graph: SeqCstGraph,
@@ -205,23 +176,6 @@ impl Execution {
         }
     }
 
-    fn arrive(&mut self, op: Op) -> Option<NonNull<Yielder<(), ()>>> {
-        let enabled = self.is_enabled(self.current, &op);
-        let thread = &mut self.threads[self.current];
-        if thread.unwinding {
-            if std::thread::panicking() {
-                if enabled {
-                    return None;
-                }
-            } else {
-                // The panic was caught inside the thread; it runs normally again.
-                thread.unwinding = false;
-            }
-        }
-        thread.pending = Some(op);
-        thread.yielder
-    }
-
     /// Whether `thread` can perform `op` in the current state. Only blocking operations
     /// look at their object (this runs for every waiting thread at every step).
     #[inline]
@@ -238,7 +192,7 @@ impl Execution {
         let Some(object) = op.object else {
             return true;
         };
-        match &self.objects[object as usize].state {
+        match self.objects.state(object) {
             ObjectState::Mutex(mutex) => mutex.owner.is_none(),
             ObjectState::Condvar(_) => match op.kind {
                 OpKind::CondvarWait { timeout, .. } => {
@@ -260,7 +214,7 @@ impl Execution {
     /// (conservative: a sleeper remembered by it wakes on reads too).
     pub(crate) fn pending_access(&self, op: &Op) -> Option<Access> {
         let object = op.object?;
-        let state = &self.objects[object as usize].state;
+        let state = self.objects.state(object);
         let kind = match (op.kind, state) {
             (OpKind::Load, _) => AccessKind::Read,
             (OpKind::Store | OpKind::Rmw | OpKind::CompareExchange(_), _) => AccessKind::Write,
@@ -351,18 +305,20 @@ impl Execution {
         }
     }
 
+    /// Adds an object in `state` (always inlined, like `Objects::add`, so that the state
+    /// is built where it is stored).
+    #[inline(always)]
     pub(crate) fn add_object(
         &mut self,
         state: ObjectState,
         type_name: &'static str,
         created_at: Site,
     ) -> ObjectIndex {
-        self.objects.push(Object {
-            state,
+        let info = ObjectInfo {
             type_name,
             created_at,
-        });
-        (self.objects.len() - 1) as ObjectIndex
+        };
+        self.objects.add(state, info)
     }
 
     pub(crate) fn thread_label(&self, id: ThreadId) -> String {

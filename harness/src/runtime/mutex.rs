@@ -9,23 +9,21 @@
 //! matching `Unlock` event.
 
 use super::execution::Execution;
+use super::object_table::ObjectInfo;
 use super::objects::{MutexState, ObjectState};
 use super::op::{EventKind, ObjectIndex, Site, ThreadId};
 
 impl Execution {
     pub(crate) fn mutex_new(&mut self, type_name: &'static str, site: Site) -> ObjectIndex {
-        self.add_object(
-            ObjectState::Mutex(MutexState {
-                owner: None,
-                released: Default::default(),
-            }),
+        let info = ObjectInfo {
             type_name,
-            site,
-        )
+            created_at: site,
+        };
+        self.objects.add_mutex(info)
     }
 
     pub(crate) fn mutex(&mut self, object: ObjectIndex) -> &mut MutexState {
-        match &mut self.objects[object as usize].state {
+        match self.objects.state_mut(object) {
             ObjectState::Mutex(mutex) => mutex,
             _ => unreachable!("object {object} is not a mutex"),
         }
@@ -58,7 +56,7 @@ impl Execution {
 
     pub(crate) fn mutex_unlock(&mut self, object: ObjectIndex, site: Site) {
         let me = self.current;
-        let ObjectState::Mutex(mutex) = &mut self.objects[object as usize].state else {
+        let ObjectState::Mutex(mutex) = self.objects.state_mut(object) else {
             unreachable!("object {object} is not a mutex");
         };
         mutex.owner = None;
@@ -69,13 +67,13 @@ impl Execution {
     /// The current thread synchronises with the mutex's last unlock.
     fn acquire_mutex(&mut self, object: ObjectIndex) {
         let me = self.current;
-        if let ObjectState::Mutex(mutex) = &self.objects[object as usize].state {
+        if let ObjectState::Mutex(mutex) = self.objects.state(object) {
             self.threads[me].clocks.acquire(&mutex.released);
         }
     }
 
     pub(crate) fn mutex_owner(&self, object: ObjectIndex) -> Option<(ThreadId, Site)> {
-        match &self.objects[object as usize].state {
+        match self.objects.state(object) {
             ObjectState::Mutex(mutex) => mutex.owner,
             _ => None,
         }

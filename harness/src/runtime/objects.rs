@@ -1,5 +1,6 @@
-//! The object arena of one execution: every atomic location, mutex and cell the model creates,
-//! with the state the engine needs to run and to report them.
+//! The state of each kind of object the model creates (atomic location, mutex, cell,
+//! blocking primitive, reference count), which the engine needs to run and to report them;
+//! `object_table` holds them.
 //!
 //! Invariant: objects are only ever appended, so an index names one object for the whole
 //! execution, and the same program creates the same indices in every execution.
@@ -15,12 +16,6 @@ use super::race::CellState;
 use super::refcount::RefCountState;
 use super::rwlock::RwLockState;
 
-pub(crate) struct Object {
-    pub state: ObjectState,
-    pub type_name: &'static str,
-    pub created_at: Site,
-}
-
 pub(crate) enum ObjectState {
     Atomic(AtomicLocation),
     Mutex(MutexState),
@@ -33,22 +28,12 @@ pub(crate) enum ObjectState {
     RefCount(RefCountState),
 }
 
+#[derive(Default)]
 pub(crate) struct MutexState {
     /// The thread holding the mutex and where it locked it.
     pub owner: Option<(ThreadId, Site)>,
     /// The clock of the last unlock, which the next lock acquires.
     pub released: VectorClock,
-}
-
-impl Object {
-    /// `#3 AtomicUsize created at src/lib.rs:10:5`.
-    pub(crate) fn describe(&self, index: usize) -> String {
-        format!(
-            "#{index} {} created at {}",
-            short_type_name(self.type_name),
-            self.created_at
-        )
-    }
 }
 
 /// `alloc::sync::Arc<my_crate::Node>` -> `Arc<Node>`: each path keeps its last segment.

@@ -44,14 +44,14 @@ impl Execution {
     }
 
     fn park_state(&mut self, object: ObjectIndex) -> &mut ParkState {
-        match &mut self.objects[object as usize].state {
+        match self.objects.state_mut(object) {
             ObjectState::Park(park) => park,
             _ => unreachable!("object {object} is not a park token"),
         }
     }
 
     fn park_ref(&self, object: ObjectIndex) -> &ParkState {
-        match &self.objects[object as usize].state {
+        match self.objects.state(object) {
             ObjectState::Park(park) => park,
             _ => unreachable!("object {object} is not a park token"),
         }

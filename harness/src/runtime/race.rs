@@ -64,7 +64,7 @@ impl Execution {
             epoch: clocks.epoch(me),
             event,
         };
-        let ObjectState::Cell(cell) = &mut self.objects[object as usize].state else {
+        let ObjectState::Cell(cell) = self.objects.state_mut(object) else {
             unreachable!("object {object} is not a cell");
         };
         let unordered = |other: &CellAccess| {

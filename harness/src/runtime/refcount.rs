@@ -58,7 +58,7 @@ impl Execution {
     }
 
     pub(crate) fn refcount_ref(&self, object: ObjectIndex) -> &RefCountState {
-        match &self.objects[object as usize].state {
+        match self.objects.state(object) {
             ObjectState::RefCount(count) => count,
             _ => unreachable!("object {object} is not a reference count"),
         }
@@ -98,7 +98,7 @@ impl Execution {
         let decisive = self.refcount_decisive(op, object);
         let me = self.current;
         let clocks = &mut self.threads[me].clocks;
-        let ObjectState::RefCount(c) = &mut self.objects[object as usize].state else {
+        let ObjectState::RefCount(c) = self.objects.state_mut(object) else {
             unreachable!("object {object} is not a reference count");
         };
         if matches!(op, CountOp::Drop | CountOp::DropWeak) {

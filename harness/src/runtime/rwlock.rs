@@ -35,7 +35,7 @@ impl Execution {
     }
 
     fn rwlock_ref(&self, object: ObjectIndex) -> &RwLockState {
-        match &self.objects[object as usize].state {
+        match self.objects.state(object) {
             ObjectState::RwLock(lock) => lock,
             _ => unreachable!("object {object} is not a rwlock"),
         }
@@ -84,7 +84,7 @@ impl Execution {
         let me = self.current;
         if taken {
             let clocks = &mut self.threads[me].clocks;
-            let ObjectState::RwLock(lock) = &mut self.objects[object as usize].state else {
+            let ObjectState::RwLock(lock) = self.objects.state_mut(object) else {
                 unreachable!("object {object} is not a rwlock");
             };
             clocks.acquire(&lock.write_released);
@@ -107,7 +107,7 @@ impl Execution {
     pub(crate) fn rwlock_unlock(&mut self, object: ObjectIndex, write: bool, site: Site) {
         let me = self.current;
         let clocks = &mut self.threads[me].clocks;
-        let ObjectState::RwLock(lock) = &mut self.objects[object as usize].state else {
+        let ObjectState::RwLock(lock) = self.objects.state_mut(object) else {
             unreachable!("object {object} is not a rwlock");
         };
         if write {

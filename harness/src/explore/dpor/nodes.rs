@@ -60,6 +60,9 @@ impl Dpor {
         turn: Turn,
         schedulable: &ThreadSet,
     ) -> Decision {
+        if let Some(decision) = self.plain_node(execution, turn, schedulable) {
+            return decision;
+        }
         // An empty sleep set leaves `next_sleep` its allocation for the next node.
         let mut sleep = match self.next_sleep.is_empty() {
             true => Vec::new(),
@@ -255,5 +258,59 @@ impl Dpor {
             }),
         });
         Decision::Run(thread)
+    }
+
+    /// `fresh_node` where nothing constrains the choice (most nodes of an exploration's
+    /// first execution): no split, no bound, no wakeup sequence to follow, no sleeping
+    /// thread, and the thread that ran last did not yield. The rules above then pick the
+    /// thread that ran last if it can go on, else the first schedulable one; this picks it
+    /// without evaluating them. `None` when the node is not such a one.
+    fn plain_node(
+        &mut self,
+        execution: &Execution,
+        turn: Turn,
+        schedulable: &ThreadSet,
+    ) -> Option<Decision> {
+        let plain = self.split.is_none()
+            && self.bound.is_none()
+            && self.guide.first().is_none()
+            && self.next_sleep.is_empty()
+            && turn.last.is_none_or(|p| !execution.threads[p].yielded);
+        if !plain {
+            return None;
+        }
+        let thread =
+            (turn.last.filter(|&p| schedulable.contains(p))).or_else(|| schedulable.first())?;
+        let (preemptions, choices) = match self.nodes.last() {
+            Some(node) => (
+                node.preemptions + usize::from(node.is_preemption(node.thread)),
+                node.choices,
+            ),
+            None => (0, 0),
+        };
+        let ops_start = self.record_waiting(execution, self.nodes.len());
+        self.carried.clear();
+        self.predicted = None;
+        let mut chosen = ThreadSet::default();
+        chosen.insert(thread);
+        self.nodes.push(Node {
+            thread,
+            value: 0,
+            values: 1,
+            value_branch: None,
+            ops_start,
+            threads: execution.threads.len(),
+            explored_start: self.explored.len(),
+            schedulable: schedulable.clone(),
+            backtrack: chosen.clone(),
+            wakeup: Forest::default(),
+            done: chosen,
+            sleep: Vec::new(),
+            turn,
+            preemptions,
+            choices,
+            above: None,
+        });
+        Some(Decision::Run(thread))
     }
 }

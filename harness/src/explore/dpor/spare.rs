@@ -14,7 +14,7 @@ use super::Dpor;
 use crate::explore::split::Split;
 
 std::thread_local! {
-    static SPARE: RefCell<Option<Dpor>> = const { RefCell::new(None) };
+    static SPARE: RefCell<Option<Box<Dpor>>> = const { RefCell::new(None) };
 }
 
 /// The most events a kept explorer may have clocks for: an explorer that ran a huge
@@ -23,7 +23,7 @@ const KEPT_EVENTS: usize = 1 << 14;
 
 impl Dpor {
     /// The explorer the last exploration on this OS thread left, if there is one.
-    pub(super) fn spare() -> Option<Dpor> {
+    pub(super) fn spare() -> Option<Box<Dpor>> {
         SPARE.with(|spare| spare.borrow_mut().take())
     }
 
@@ -33,7 +33,8 @@ impl Dpor {
             nodes,
             replay,
             bound: kept_bound,
-            causality,
+            // Reset by `begin_execution`, before every execution.
+            causality: _,
             pending_ops,
             carried,
             next_sleep,
@@ -57,7 +58,6 @@ impl Dpor {
         nodes.clear();
         *replay = 0;
         *kept_bound = bound;
-        causality.reset();
         pending_ops.clear();
         carried.clear();
         next_sleep.clear();
@@ -81,7 +81,7 @@ impl Dpor {
     }
 
     /// Leaves this explorer's buffers for the next exploration on this OS thread.
-    pub(crate) fn keep(mut self) {
+    pub(crate) fn keep(mut self: Box<Self>) {
         if self.causality.events() > KEPT_EVENTS {
             return;
         }

@@ -1,0 +1,136 @@
+//! The object table of one execution: for every object the model creates, in creation
+//! order, its type and creation site, and its state.
+//!
+//! A mutex is created without a state of its own: until its first lock it reads as a fresh
+//! mutex (no owner, an empty release clock), from one instance the table keeps. So creating
+//! a mutex writes a small record and a tag, and dropping it at the end of the execution
+//! frees nothing: a model that creates many mutexes and locks few (a table of slots, each
+//! behind its own lock) pays little for the rest. Every other object gets its state when
+//! it is created.
+//!
+//! Invariant: index `i` names the `i`th object created in the execution: its record is
+//! `infos[i]` and its state `states[i]`, which is `Slot::Own` or, for a mutex not locked
+//! yet, `Slot::FreshMutex`, read as `FRESH_MUTEX`: exactly the state an eagerly created
+//! mutex would have, so no reader can tell the difference.
+
+use super::clock::VectorClock;
+use super::objects::{MutexState, ObjectState};
+use super::op::{ObjectIndex, Site};
+
+/// Where and as what an object was created.
+#[derive(Clone, Copy)]
+pub(crate) struct ObjectInfo {
+    pub type_name: &'static str,
+    pub created_at: Site,
+}
+
+impl ObjectInfo {
+    /// `#3 AtomicUsize created at src/lib.rs:10:5`.
+    pub(crate) fn describe(&self, index: usize) -> String {
+        format!(
+            "#{index} {} created at {}",
+            super::objects::short_type_name(self.type_name),
+            self.created_at
+        )
+    }
+}
+
+/// An object's state, or the mark of a mutex that has none of its own yet.
+enum Slot {
+    Own(ObjectState),
+    FreshMutex,
+}
+
+/// The state of every mutex not locked yet.
+static FRESH_MUTEX: ObjectState = ObjectState::Mutex(MutexState {
+    owner: None,
+    released: VectorClock::EMPTY,
+});
+
+#[derive(Default)]
+pub(crate) struct Objects {
+    infos: Vec<ObjectInfo>,
+    states: Vec<Slot>,
+    /// Some object can hold values after every thread has finished (a reference count or
+    /// a channel): the end of a clean execution looks for leaks only then.
+    may_leak: bool,
+}
+
+impl Objects {
+    /// A new object in `state`; returns its index. Always inlined: otherwise the state
+    /// (up to 128 bytes) is copied once more on its way into the vector.
+    #[inline(always)]
+    pub(crate) fn add(&mut self, state: ObjectState, info: ObjectInfo) -> ObjectIndex {
+        self.may_leak |= matches!(state, ObjectState::RefCount(_) | ObjectState::Channel(_));
+        self.infos.push(info);
+        self.states.push(Slot::Own(state));
+        (self.infos.len() - 1) as ObjectIndex
+    }
+
+    /// A new mutex, in the fresh state until it is locked; returns its index.
+    #[inline]
+    pub(crate) fn add_mutex(&mut self, info: ObjectInfo) -> ObjectIndex {
+        self.infos.push(info);
+        self.states.push(Slot::FreshMutex);
+        (self.infos.len() - 1) as ObjectIndex
+    }
+
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.infos.len()
+    }
+
+    #[inline]
+    pub(crate) fn info(&self, object: ObjectIndex) -> ObjectInfo {
+        self.infos[object as usize]
+    }
+
+    #[inline]
+    pub(crate) fn state(&self, object: ObjectIndex) -> &ObjectState {
+        match &self.states[object as usize] {
+            Slot::Own(state) => state,
+            Slot::FreshMutex => &FRESH_MUTEX,
+        }
+    }
+
+    /// The object's state, made its own (from the fresh mutex's) if it had none.
+    #[inline]
+    pub(crate) fn state_mut(&mut self, object: ObjectIndex) -> &mut ObjectState {
+        let slot = &mut self.states[object as usize];
+        if let Slot::FreshMutex = slot {
+            *slot = Slot::Own(ObjectState::Mutex(MutexState::default()));
+        }
+        match slot {
+            Slot::Own(state) => state,
+            Slot::FreshMutex => unreachable!("a fresh mutex was just given its state"),
+        }
+    }
+
+    /// Every reference count and channel, by index: the objects that can hold values after
+    /// every thread has finished.
+    pub(crate) fn leak_candidates(&self) -> impl Iterator<Item = (ObjectIndex, &ObjectState)> {
+        let states = if self.may_leak { &self.states[..] } else { &[] };
+        (states.iter().enumerate()).filter_map(|(index, slot)| match slot {
+            Slot::Own(state @ (ObjectState::RefCount(_) | ObjectState::Channel(_))) => {
+                Some((index as ObjectIndex, state))
+            }
+            _ => None,
+        })
+    }
+
+    /// Every object's record, in creation order.
+    pub(crate) fn infos(&self) -> impl Iterator<Item = ObjectInfo> + '_ {
+        self.infos.iter().copied()
+    }
+
+    pub(crate) fn reserve(&mut self, objects: usize) {
+        self.infos.reserve(objects);
+        self.states.reserve(objects);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.may_leak = false;
+        self.infos.clear();
+        self.states.clear();
+    }
+}
