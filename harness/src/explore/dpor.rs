@@ -308,8 +308,10 @@ impl Explorer for Dpor {
     fn after_step(&mut self, execution: &Execution, step: usize, events: Range<usize>) {
         self.nodes[step].values = execution.choice.options;
         let node = &mut self.nodes[step];
-        if let (Some(predicted), true) = (self.predicted, node.value == 0 && node.values > 1) {
-            // Its other value choices follow the same wakeup subtree (see `next`).
+        // A step just taken from a wakeup tree (not one replayed before it): its other value
+        // choices follow the same wakeup subtree (see `next`).
+        let taken = step + 1 >= self.replay && node.value == 0 && node.values > 1;
+        if let (Some(predicted), true) = (self.predicted, taken) {
             let guide = self.guide.copy();
             node.value_branch = Some(Box::new(ValueBranch { guide, predicted }));
         }
