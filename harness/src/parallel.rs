@@ -37,10 +37,11 @@ use crate::shorten;
 /// lastzero(10) at this depth).
 const BASE_DEPTH: usize = 2;
 
-/// What sharding adds to the depth, besides one per doubling of the shard count: shards
-/// cannot share out work as it comes, so their units must be small enough to balance
-/// (largest shard within 1.5x the mean on the benchmark programs for 4 and 8 shards).
-const SHARD_DEPTH: usize = 3;
+/// What sharding adds to the depth, besides two per doubling of the shard count: shards
+/// cannot share out work as it comes, so their units must be small next to a shard's share,
+/// and the first branch's unit, the largest, about halves every two choices deeper
+/// (README, "Parallel, sharded and resumable explorations": 4 and 8 shards).
+const SHARD_DEPTH: usize = 1;
 
 /// How often a checkpoint is rewritten while the exploration runs.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
@@ -63,7 +64,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let shard = Shard { index, count };
     let depth = builder.split_depth.unwrap_or(match count {
         0 | 1 => BASE_DEPTH,
-        _ => BASE_DEPTH + SHARD_DEPTH + count.next_power_of_two().trailing_zeros() as usize,
+        _ => BASE_DEPTH + SHARD_DEPTH + 2 * count.next_power_of_two().trailing_zeros() as usize,
     });
     let probe = probe(builder, &model, site);
     let (header, resumed) = match &builder.checkpoint {
