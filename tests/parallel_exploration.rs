@@ -110,11 +110,9 @@ fn a_bug_is_reported_the_same_way_by_any_number_of_workers() {
 /// shares are exact; a change that unbalances them shows here.
 #[test]
 fn four_shards_share_the_executions_evenly() {
-    let programs: [(&str, StdArc<dyn Fn() + Send + Sync>); 2] = [
-        ("lastzero(8)", StdArc::new(common::lastzero(8))),
-        ("readers(10)", StdArc::new(common::readers(10))),
-    ];
-    for (name, model) in programs {
+    let lastzero: StdArc<dyn Fn() + Send + Sync> = StdArc::new(common::lastzero(8));
+    let readers: StdArc<dyn Fn() + Send + Sync> = StdArc::new(common::readers(10));
+    for (name, model) in [("lastzero(8)", lastzero), ("readers(10)", readers)] {
         let shards: Vec<u64> = (0..4)
             .map(|k| {
                 let model = model.clone();
