@@ -5,11 +5,11 @@
 //! The idea: above a cut, DPOR branches on every thread that is schedulable and not asleep
 //! (sleep sets alone, as in Godefroid's selective search), and races whose earlier event lies
 //! above the cut are not reversed there. The cut lies after scheduling points that have two
-//! or more threads to choose from, `depth` of them on the first branches and fewer on later
-//! ones (`Split::depth`); a thread that has not started
-//! starts above the cut without a choice (its start runs no operation). Below it, each
-//! prefix of choices is a *unit*: optimal DPOR from the state the prefix reaches, with the
-//! sleep set the prefix leaves. A unit's exploration depends only on its prefix, never on
+//! or more threads to choose from, `depth` of them on the first branches and, for shards,
+//! fewer on later ones (`Split::depth`); a thread that has not started starts above the cut
+//! without a choice (its start runs no operation). Below it, each prefix of choices is a
+//! *unit*: optimal DPOR from the state the prefix reaches, with the sleep set the prefix
+//! leaves. A unit's exploration depends only on its prefix, never on
 //! which other units were explored, so units can be explored in any order, by anyone, and
 //! the units together cover every Mazurkiewicz trace, each once.
 //!
@@ -28,9 +28,10 @@
 //!
 //! Units go to shards by a deterministic balancing rule (`balance`): every explorer walks
 //! every unit's prefix in key order and gives each unit to the shard with the least
-//! estimated work so far. Where the cut lies depends on the prefix (`Split::depth`): the
-//! first branches, which hold most executions, are cut deeper than later ones, which hold
-//! fewer and, when cut deep, leave many prefixes sleep-set blocked.
+//! estimated work so far. For shards, where the cut lies depends on the prefix
+//! (`Split::depth`): the first branches, which hold most executions, are cut deeper than
+//! later ones, which hold fewer and, cut as deep, would leave many more prefixes
+//! sleep-set blocked.
 //!
 //! Invariant: a unit is explored by at most one worker of one exploration (`Shared::claim`),
 //! only by the shard `balance` gives it, and never again once a checkpoint lists it done.
