@@ -1,7 +1,8 @@
 //! Parallel exploration and sharding (`Builder::jobs`, `Builder::shard`): for large
 //! programs of BENCHMARKS.md, the wall time of one exhaustive exploration on one worker
 //! without the split, on one worker with it, and on `WEFT_BENCH_JOBS` (default 2) workers;
-//! then how evenly `n` shards divide the executions, and the peak resident memory of one
+//! then how evenly `n` shards divide the executions, their blocked runs and the slowest
+//! shard's wall time (shortest of `WEFT_BENCH_REPEAT`), and the peak resident memory of one
 //! exploration with one worker and with all of them (each in a child process of its own). The three
 //! timed explorations are run in turn, `WEFT_BENCH_REPEAT` times (default 10), and each
 //! keeps its shortest time.
@@ -104,7 +105,8 @@ fn main() {
         .unwrap_or(2);
     println!(
         "| program | executions | 1 worker | 1 worker, split | {jobs} workers | speedup | \
-         blocked (split) | shards n=4: largest/mean | n=8: largest/mean | peak RSS, 1 / {jobs} workers |"
+         blocked (split) | shards n=4: largest/mean (each; blocked; slowest) | n=8: the same | \
+         peak RSS, 1 / {jobs} workers |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for (name, program) in &rows {
@@ -126,9 +128,12 @@ fn main() {
         assert_eq!(parallel, split, "{name}: {jobs} workers");
         let mut balance = Vec::new();
         for n in [4u32, 8] {
-            let shards: Vec<u64> = (0..n)
-                .map(|k| explore(builder().jobs(1).shard(k, n), program).0.executions)
-                .collect();
+            let shard_builders: Vec<weft::Builder> =
+                (0..n).map(|k| builder().jobs(1).shard(k, n)).collect();
+            let runs = explore_in_turn(&shard_builders, program);
+            let shards: Vec<u64> = runs.iter().map(|(stats, _)| stats.executions).collect();
+            let blocked: u64 = runs.iter().map(|(stats, _)| stats.blocked).sum();
+            let slowest = runs.iter().map(|&(_, time)| time).fold(0.0, f64::max);
             assert_eq!(
                 shards.iter().sum::<u64>(),
                 sequential.executions,
@@ -136,7 +141,11 @@ fn main() {
             );
             let mean = sequential.executions as f64 / f64::from(n);
             let largest = *shards.iter().max().unwrap() as f64;
-            balance.push(format!("{:.2} ({shards:?})", largest / mean));
+            balance.push(format!(
+                "{:.2} ({shards:?}; {blocked} blocked; slowest {:.0} ms)",
+                largest / mean,
+                slowest * 1e3
+            ));
         }
         println!(
             "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2}x | {} | {} | {} | {:.1} / {:.1} MiB |",

@@ -5,7 +5,7 @@
 //! small (one line per finished unit), plain text and versioned:
 //!
 //! ```text
-//! weft checkpoint 1
+//! weft checkpoint 2
 //! test tests/my_test.rs:12:5
 //! fingerprint 9c1e02d43a7f6b10
 //! split 9 0/1 -
@@ -15,9 +15,12 @@
 //! ```
 //!
 //! `test` is where the model was explored from, `fingerprint` hashes the operations of the
-//! program's first execution, `split` is the cut's depth, the shard and the preemption
-//! bound. A resumed run must match all of them: otherwise the units would name other
-//! executions, and loading fails with an `InvalidCheckpoint` report saying what differs.
+//! program's first execution, `split` is the cut's depth (`Split::depth`), the shard and the
+//! preemption bound. A resumed run must match all of them: otherwise the units would name
+//! other executions, and loading fails with an `InvalidCheckpoint` report saying what
+//! differs. Version 2 cuts later branches less deep than first ones and gives units to
+//! shards by estimated work (`split::balance`); version 1 files, from a uniform cut with
+//! units hashed to shards, name other units and are refused.
 //!
 //! Invariant: the file on disk is always a whole checkpoint (written beside, then renamed).
 
@@ -31,7 +34,7 @@ use crate::runtime::execution::Execution;
 use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-const MAGIC: &str = "weft checkpoint 1";
+const MAGIC: &str = "weft checkpoint 2";
 
 /// What a checkpoint must agree on with the run that loads it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -273,8 +273,9 @@ impl Builder {
     }
 
     /// Where the cut of a split exploration lies: the scheduling points with a choice above
-    /// it (default 2, plus one per doubling of the shard count). For tests and tuning;
-    /// `WEFT_SPLIT_DEPTH` sets it too.
+    /// it on the first branches (default 2 for one shard; 3 plus two per doubling of the
+    /// shard count for several, whose later branches are cut less deep, see
+    /// `explore::split`). For tests and tuning; `WEFT_SPLIT_DEPTH` sets it too.
     #[doc(hidden)]
     pub fn split_depth(mut self, n: usize) -> Self {
         self.split_depth = Some(n);

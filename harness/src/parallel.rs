@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use crate::checkpoint::{self, Header, Probe, Resumed};
 use crate::config::Builder;
 use crate::explore::dpor::Dpor;
-use crate::explore::split::{Shard, Shared, Split, UnitKey};
+use crate::explore::split::{Balance, Shard, Shared, Split, UnitKey};
 use crate::explore::Explorer;
 use crate::failure::{Failure, Stats};
 use crate::observe;
@@ -31,11 +31,17 @@ use crate::runner::{finish_failure, Model, Runner};
 use crate::runtime::op::Site;
 use crate::shorten;
 
-/// Scheduling points with a choice above the cut for one shard; each doubling of the shard
-/// count adds one. Deeper cuts give more, smaller units, but add sleep-set-blocked prefixes
-/// faster than they even the units out (README, "Parallel, sharded and resumable
-/// explorations": 2 workers reach about 1.9x on lastzero(10) at this depth).
+/// The cut's depth (`Split::depth`) for one shard: workers take units as they come, so a
+/// few units keep them busy, and deeper cuts would only add sleep-set-blocked prefixes
+/// (README, "Parallel, sharded and resumable explorations": 2 workers reach about 1.9x on
+/// lastzero(10) at this depth).
 const BASE_DEPTH: usize = 2;
+
+/// What sharding adds to the depth, besides two per doubling of the shard count: shards
+/// cannot share out work as it comes, so their units must be small next to a shard's share,
+/// and the first branch's unit, the largest, about halves every two choices deeper
+/// (README, "Parallel, sharded and resumable explorations": 4 and 8 shards).
+const SHARD_DEPTH: usize = 1;
 
 /// How often a checkpoint is rewritten while the exploration runs.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
@@ -56,9 +62,10 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let jobs = builder.effective_jobs();
     let (index, count) = builder.shard.unwrap_or((0, 1));
     let shard = Shard { index, count };
-    let depth = builder
-        .split_depth
-        .unwrap_or(BASE_DEPTH + count.next_power_of_two().trailing_zeros() as usize);
+    let depth = builder.split_depth.unwrap_or(match count {
+        0 | 1 => BASE_DEPTH,
+        _ => BASE_DEPTH + SHARD_DEPTH + 2 * count.next_power_of_two().trailing_zeros() as usize,
+    });
     let probe = probe(builder, &model, site);
     let (header, resumed) = match &builder.checkpoint {
         Some(path) => {
@@ -79,6 +86,8 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         depth,
         shard,
         shared: shared.clone(),
+        position_weight: usize::from(count > 1),
+        balance: Balance::new(count),
         contended: Arc::new(probe.contended),
     };
     let totals = Totals::default();

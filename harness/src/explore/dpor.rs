@@ -349,7 +349,7 @@ impl Explorer for Dpor {
     fn execution_ended(&mut self, execution: &Execution) {
         if self.split.is_some() && !self.skipping && self.unit.is_none() {
             // The execution ended above the cut: its prefix is a unit of its own.
-            self.enter_unit(execution);
+            self.enter_unit(execution, &ThreadSet::default(), &[]);
         }
         let races = std::mem::take(&mut self.races);
         // Reversals only take steps after the earliest race's first step.

@@ -4,11 +4,12 @@
 //!
 //! The idea: above a cut, DPOR branches on every thread that is schedulable and not asleep
 //! (sleep sets alone, as in Godefroid's selective search), and races whose earlier event lies
-//! above the cut are not reversed there. The cut lies after the first `depth` scheduling
-//! points that have two or more threads to choose from; a thread that has not started
-//! starts above the cut without a choice (its start runs no operation). Below it, each
-//! prefix of choices is a *unit*: optimal DPOR from the state the prefix reaches, with the
-//! sleep set the prefix leaves. A unit's exploration depends only on its prefix, never on
+//! above the cut are not reversed there. The cut lies after scheduling points that have two
+//! or more threads to choose from, `depth` of them on the first branches and, for shards,
+//! fewer on later ones (`Split::depth`); a thread that has not started starts above the cut
+//! without a choice (its start runs no operation). Below it, each prefix of choices is a
+//! *unit*: optimal DPOR from the state the prefix reaches, with the sleep set the prefix
+//! leaves. A unit's exploration depends only on its prefix, never on
 //! which other units were explored, so units can be explored in any order, by anyone, and
 //! the units together cover every Mazurkiewicz trace, each once.
 //!
@@ -25,27 +26,32 @@
 //! order a single worker explores the units in, so the failure of the least failing key is
 //! the failure one worker would report first, however many workers there are.
 //!
+//! Units go to shards by a deterministic balancing rule (`balance`): every explorer walks
+//! every unit's prefix in key order and gives each unit to the shard with the least
+//! estimated work so far. For shards, where the cut lies depends on the prefix
+//! (`Split::depth`): the first branches, which hold most executions, are cut deeper than
+//! later ones, which hold fewer and, cut as deep, would leave many more prefixes
+//! sleep-set blocked.
+//!
 //! Invariant: a unit is explored by at most one worker of one exploration (`Shared::claim`),
-//! only by the shard its key hashes to, and never again once a checkpoint lists it done.
+//! only by the shard `balance` gives it, and never again once a checkpoint lists it done.
+
+mod balance;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+pub(crate) use balance::{estimate, Balance};
+
 /// The choices above the cut that lead to a unit: one position per node above the cut.
 pub(crate) type UnitKey = Vec<u32>;
 
-/// `k` of `n`: this run explores the units whose key hashes to `k` modulo `n`.
+/// `k` of `n`: this run explores the units `balance` gives shard `k` of `n`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Shard {
     pub index: u32,
     pub count: u32,
-}
-
-impl Shard {
-    pub(crate) fn owns(self, key: &[u32]) -> bool {
-        self.count <= 1 || key_hash(key) % u64::from(self.count) == u64::from(self.index)
-    }
 }
 
 /// FNV-1a's offset basis: the hash of no bytes.
@@ -58,17 +64,6 @@ pub(crate) fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
         hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
     hash
-}
-
-/// FNV-1a over the key's positions, then a finaliser so that keys differing in their last
-/// position spread over the shards.
-fn key_hash(key: &[u32]) -> u64 {
-    let mut hash = key.iter().fold(FNV_START, |hash, position| {
-        fnv1a(hash, &position.to_le_bytes())
-    });
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    hash ^ (hash >> 33)
 }
 
 /// What the workers of one exploration share. Touched once per unit, never per step.
@@ -160,9 +155,18 @@ impl Shared {
 /// Where the cut lies and who this explorer shares units with.
 #[derive(Clone, Debug)]
 pub(crate) struct Split {
-    /// Scheduling points with a choice (two or more threads allowed) above the cut.
+    /// Where the cut lies: each scheduling point with a choice (two or more threads
+    /// allowed) above it counts one plus `position_weight` times the position of the branch
+    /// taken there (0 = the first tried), and the cut lies where they add up to `depth`.
+    /// So the first branches are cut `depth` choices deep, and with a weight, later ones,
+    /// which hold fewer executions (see `balance`), less.
     pub depth: usize,
+    /// 1 for shards, whose units must be even, as they do not share out work as it comes;
+    /// 0 for one shard, whose workers take units as they come and only need enough of them.
+    pub position_weight: usize,
     pub shard: Shard,
+    /// Which shard takes each unit this explorer walks past.
+    pub balance: Balance,
     pub shared: std::sync::Arc<Shared>,
     /// Objects two threads of the program's first execution accessed in conflicting ways.
     /// Above the cut, threads whose next operation is on none of them are tried last: such
@@ -178,31 +182,16 @@ impl Split {
         object.is_none_or(|o| self.contended.get(o as usize).copied().unwrap_or(true))
     }
 
-    /// Whether this explorer takes unit `key`: its shard owns it and it wins the claim.
-    pub(crate) fn take(&self, key: &[u32]) -> bool {
-        self.shard.owns(key) && self.shared.claim(key)
+    /// Whether this explorer takes unit `key`, the next unit in key order, estimated at
+    /// `estimate` (see `balance`): its shard gets it and it wins the claim.
+    pub(crate) fn take(&mut self, key: &[u32], estimate: f64) -> bool {
+        self.balance.assign(estimate) == self.shard.index && self.shared.claim(key)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shards_partition_keys() {
-        let keys: Vec<UnitKey> = (0..200u32).map(|i| vec![i % 3, i / 3, i % 7]).collect();
-        for count in [1, 2, 4, 8] {
-            let owners: Vec<usize> = keys
-                .iter()
-                .map(|k| {
-                    (0..count)
-                        .filter(|&index| Shard { index, count }.owns(k))
-                        .count()
-                })
-                .collect();
-            assert!(owners.iter().all(|&n| n == 1), "{count} shards");
-        }
-    }
 
     #[test]
     fn a_claim_is_taken_once_and_not_after_an_earlier_failure() {

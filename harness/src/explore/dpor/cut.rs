@@ -1,13 +1,16 @@
-//! The explorer's side of a split exploration (see `explore::split`): which unit the current
-//! execution is in, taking it or leaving it to another explorer, and telling the others when
-//! a unit is done.
+//! The explorer's side of a split exploration (see `explore::split`): where the cut lies,
+//! which unit the current execution is in, taking it or leaving it to another explorer, and
+//! telling the others when a unit is done.
 //!
 //! Invariant: `unit` is the key of the unit whose nodes lie below the cut of the stack, and
-//! it is set only once `Split::take` gave it to this explorer.
+//! it is set only once `Split::take` gave it to this explorer. Whether a node lies above the
+//! cut depends only on the choices above it, so every explorer cuts every prefix alike.
 
-use super::{uses_blocking_primitive, Dpor};
-use crate::explore::split::UnitKey;
+use super::{uses_blocking_primitive, Dpor, Sleeper};
+use crate::explore::split::{estimate, UnitKey};
 use crate::runtime::execution::Execution;
+use crate::runtime::op::ThreadId;
+use crate::runtime::thread_set::ThreadSet;
 
 impl Dpor {
     /// The choices made above the cut of the current stack: at each node there, which of
@@ -20,19 +23,51 @@ impl Dpor {
             .collect()
     }
 
-    /// The execution leaves the nodes above the cut: takes the unit it enters, unless it is
-    /// already this explorer's. False when another explorer takes it: the execution is
-    /// then finished without this explorer and not counted.
-    pub(super) fn enter_unit(&mut self, execution: &Execution) -> bool {
+    /// Whether a node opened now lies above the cut: the nodes above it (a prefix of the
+    /// stack) count, at each choice, one plus the position of the branch taken there (times
+    /// `Split::position_weight`), and add up to less than `Split::depth`.
+    pub(super) fn above_cut(&self) -> bool {
+        let Some(split) = &self.split else {
+            return false;
+        };
+        if self.nodes.last().is_some_and(|node| !node.top()) {
+            return false;
+        }
+        let mut choices_before = 0;
+        let cost: usize = (self.nodes.iter())
+            .map(|node| {
+                let choice = node.choices > choices_before;
+                choices_before = node.choices;
+                match choice {
+                    true => 1 + split.position_weight * (node.done.len() - 1),
+                    false => 0,
+                }
+            })
+            .sum();
+        cost < split.depth
+    }
+
+    /// The execution leaves the nodes above the cut at a point where `schedulable` may run
+    /// and `sleep` sleeps: takes the unit it enters, unless it is already this explorer's.
+    /// False when another explorer takes it: the execution is then finished without this
+    /// explorer and not counted.
+    pub(super) fn enter_unit(
+        &mut self,
+        execution: &Execution,
+        schedulable: &ThreadSet,
+        sleep: &[Sleeper],
+    ) -> bool {
         if self.unit.is_some() {
             return true;
         }
         let key = self.position();
+        let positions = key.iter().map(|position| position >> 16).sum();
+        let estimate = estimate(positions, contending(execution, schedulable, sleep));
         let split = self
             .split
-            .as_ref()
+            .as_mut()
             .expect("only split explorations have units");
-        if !split.take(&key) {
+        if !split.take(&key, estimate) {
             self.skipping = true;
             return false;
         }
@@ -73,4 +108,23 @@ impl Dpor {
             .as_ref()
             .is_some_and(|split| split.shared.failed_before(&self.position()))
     }
+}
+
+/// The threads that may run at a unit's root, not asleep, whose next access conflicts with
+/// the next access of another thread that may run (see `split::balance`).
+fn contending(execution: &Execution, schedulable: &ThreadSet, sleep: &[Sleeper]) -> u32 {
+    let access = |t: ThreadId| {
+        let op = execution.threads[t].pending?;
+        execution.pending_access(&op)
+    };
+    let contends = |t: ThreadId| {
+        access(t).is_some_and(|mine| {
+            (schedulable.iter()).any(|u| u != t && access(u).is_some_and(|o| mine.conflicts(o)))
+        })
+    };
+    let awake = |t: ThreadId| sleep.iter().all(|s| s.thread != t);
+    schedulable
+        .iter()
+        .filter(|&t| awake(t) && contends(t))
+        .count() as u32
 }

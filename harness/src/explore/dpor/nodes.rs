@@ -88,15 +88,12 @@ impl Dpor {
             }
         }
         let choices = self.nodes.last().map_or(0, |node| node.choices);
-        let top = self
-            .split
-            .as_ref()
-            .is_some_and(|split| choices < split.depth);
+        let top = self.above_cut();
         if self.split.is_some() && !top && self.nodes.last().is_none_or(|node| node.top()) {
             // The root of a unit: whatever sleeps here sleeps since above the cut.
             sleep.iter_mut().for_each(|s| s.inherited = true);
         }
-        if self.split.is_some() && !top && !self.enter_unit(execution) {
+        if self.split.is_some() && !top && !self.enter_unit(execution, schedulable, &sleep) {
             // Below the cut: the unit is taken before anything is chosen in it, so its
             // choices depend only on its prefix.
             return Decision::Blocked;
@@ -198,7 +195,11 @@ impl Dpor {
             true => schedulable.iter().filter(|&t| allowed(t)).collect(),
             false => ThreadSet::default(),
         };
-        if self.split.is_some() && top && pick.is_none() && !self.enter_unit(execution) {
+        if self.split.is_some()
+            && top
+            && pick.is_none()
+            && !self.enter_unit(execution, schedulable, &sleep)
+        {
             return Decision::Blocked;
         }
         if self.bound.is_some()

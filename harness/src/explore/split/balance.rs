@@ -1,0 +1,78 @@
+//! Which shard takes a unit (`Builder::shard`): the units go, in key order, each to the
+//! shard with the least estimated work so far (greedy list scheduling). Every explorer of
+//! every shard walks every unit's prefix in that order and estimates each unit from its key
+//! and the state its prefix reaches, so all agree on every unit's shard without exploring
+//! the others' units.
+//!
+//! The estimate (`estimate`) is a guess, never needed for soundness: a unit's executions
+//! halve with each position past the first at a node above the cut (each sibling tried
+//! before it sleeps there, and the traces it would start were explored under that sibling),
+//! and grow with the threads that can run at the unit's root and whose next access
+//! conflicts with another thread's next access (two orders each, but not independent of
+//! each other: a factor of √2 each fits the benchmark programs best).
+//!
+//! Invariant: a unit's shard depends only on the units before it in key order (their keys
+//! and the states their prefixes reach), never on what was explored; so the shards
+//! partition the units.
+
+/// Shard loads for the units walked so far, in key order.
+#[derive(Clone, Debug)]
+pub(crate) struct Balance {
+    loads: Vec<f64>,
+}
+
+impl Balance {
+    pub(crate) fn new(count: u32) -> Balance {
+        Balance {
+            loads: vec![0.0; count.max(1) as usize],
+        }
+    }
+
+    /// The shard that takes the next unit in key order, whose estimate is `estimate`: the
+    /// least loaded (the lowest of equals).
+    pub(crate) fn assign(&mut self, estimate: f64) -> u32 {
+        let (shard, load) = (self.loads.iter_mut().enumerate())
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .expect("at least one shard");
+        *load += estimate;
+        shard as u32
+    }
+}
+
+/// A unit's estimated executions, up to a common factor, from the positions of its choices
+/// above the cut (their sum, 0 for the first branch everywhere) and the threads that can run
+/// at its root and contend there (see the module docs). Powers of two and one factor √2 at
+/// most, so the same on every machine.
+pub(crate) fn estimate(positions: u32, contending: u32) -> f64 {
+    let half_bits = i64::from(contending) - 2 * i64::from(positions);
+    let power = (half_bits.div_euclid(2)).clamp(-1000, 1000) as i32;
+    let odd = match half_bits.rem_euclid(2) {
+        1 => std::f64::consts::SQRT_2,
+        _ => 1.0,
+    };
+    2f64.powi(power) * odd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_unit_goes_to_the_least_loaded_shard() {
+        let mut balance = Balance::new(3);
+        let owners: Vec<u32> = [4.0, 1.0, 1.0, 1.0, 2.0, 1.0]
+            .into_iter()
+            .map(|estimate| balance.assign(estimate))
+            .collect();
+        assert_eq!(owners, [0, 1, 2, 1, 2, 1]);
+    }
+
+    #[test]
+    fn estimates_halve_per_position_and_grow_with_contention() {
+        assert_eq!(estimate(0, 0), 1.0);
+        assert_eq!(estimate(1, 0), 0.5);
+        assert_eq!(estimate(0, 2), 2.0);
+        assert_eq!(estimate(1, 1), std::f64::consts::SQRT_2 / 2.0);
+        assert!(estimate(5000, 0) > 0.0, "clamped, never 0");
+    }
+}
