@@ -221,34 +221,43 @@ impl Dpor {
         self.carried.clear();
         self.carried
             .extend(sleep.iter().filter(|s| s.thread != thread));
+        let mut chosen = ThreadSet::default();
+        chosen.insert(thread);
         let alternatives = match starting {
             Some(_) => std::mem::take(&mut every_allowed),
             None => ThreadSet::default(),
         };
-        // Besides the chosen thread (a fresh node's only one otherwise).
         let backtrack = if self.bound.is_some() {
-            Some(schedulable.clone())
+            schedulable.clone()
         } else if top && starting.is_none() {
-            Some(every_allowed)
+            every_allowed
         } else {
-            None
+            chosen.clone()
         };
-        let branches = backtrack.as_ref().map_or(1, ThreadSet::len);
-        let choices = choices + usize::from(top && branches > 1);
-        let places = (ops_start, self.explored.len(), execution.threads.len());
-        let mut node = Node::fresh(thread, schedulable, turn, (preemptions, choices), places);
-        if let Some(backtrack) = backtrack {
-            node.backtrack = backtrack;
-        }
-        node.wakeup = wakeup;
-        node.sleep = sleep;
-        node.above = top.then(|| {
-            Box::new(AboveCut {
-                alternatives,
-                quiet,
-            })
+        let choices = choices + usize::from(top && backtrack.len() > 1);
+        self.nodes.push(Node {
+            thread,
+            value: 0,
+            values: 1,
+            value_branch: None,
+            ops_start,
+            threads: execution.threads.len(),
+            explored_start: self.explored.len(),
+            schedulable: schedulable.clone(),
+            backtrack,
+            wakeup,
+            done: chosen,
+            sleep,
+            turn,
+            preemptions,
+            choices,
+            above: top.then(|| {
+                Box::new(AboveCut {
+                    alternatives,
+                    quiet,
+                })
+            }),
         });
-        self.nodes.push(node);
         Decision::Run(thread)
     }
 
@@ -283,34 +292,19 @@ impl Dpor {
         let ops_start = self.record_waiting(execution, self.nodes.len());
         self.carried.clear();
         self.predicted = None;
-        let places = (ops_start, self.explored.len(), execution.threads.len());
-        let node = Node::fresh(thread, schedulable, turn, (preemptions, choices), places);
-        self.nodes.push(node);
-        Some(Decision::Run(thread))
-    }
-}
-
-impl Node {
-    /// A node that chose `thread`, with nothing else to explore from it yet: no wakeup
-    /// sequence, no sleeper, below the cut. `places`: where its records start in
-    /// `pending_ops` and `explored`, and how many threads the execution had.
-    fn fresh(
-        thread: ThreadId,
-        schedulable: &ThreadSet,
-        turn: Turn,
-        (preemptions, choices): (usize, usize),
-        (ops_start, explored_start, threads): (usize, usize, usize),
-    ) -> Node {
         let mut chosen = ThreadSet::default();
         chosen.insert(thread);
-        Node {
+        // Written out as in `fresh_node`, not shared through a constructor: built in the
+        // push, the node is not moved, and a shared constructor cost indexer(4) 1,700
+        // instructions per exploration (2%) in moves.
+        self.nodes.push(Node {
             thread,
             value: 0,
             values: 1,
             value_branch: None,
             ops_start,
-            threads,
-            explored_start,
+            threads: execution.threads.len(),
+            explored_start: self.explored.len(),
             schedulable: schedulable.clone(),
             backtrack: chosen.clone(),
             wakeup: Forest::default(),
@@ -320,6 +314,7 @@ impl Node {
             preemptions,
             choices,
             above: None,
-        }
+        });
+        Some(Decision::Run(thread))
     }
 }
