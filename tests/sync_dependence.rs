@@ -166,6 +166,43 @@ fn a_failed_try_write_is_an_observation_of_the_reader() {
     assert_eq!(n, 3);
 }
 
+#[test]
+fn failed_try_writes_commute() {
+    // Main holds a read lock until both have run: both fail, in one trace, whichever tries
+    // first (two failed attempts only observe the lock held).
+    let (seen, n) = outcome_set(|seen| {
+        let lock = Arc::new(RwLock::new(0));
+        let guard = lock.read().unwrap();
+        let writers: Vec<_> = (0..2)
+            .map(|_| {
+                let l = lock.clone();
+                thread::spawn(move || l.try_write().is_ok())
+            })
+            .collect();
+        let results: Vec<bool> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+        drop(guard);
+        seen(results);
+    });
+    assert_eq!(seen, BTreeSet::from([vec![false, false]]));
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn a_failed_try_write_and_a_failed_try_read_under_a_writer_commute() {
+    let (seen, n) = outcome_set(|seen| {
+        let lock = Arc::new(RwLock::new(0));
+        let guard = lock.write().unwrap();
+        let (l1, l2) = (lock.clone(), lock.clone());
+        let a = thread::spawn(move || l1.try_write().is_ok());
+        let b = thread::spawn(move || l2.try_read().is_ok());
+        let results = (a.join().unwrap(), b.join().unwrap());
+        drop(guard);
+        seen(results);
+    });
+    assert_eq!(seen, BTreeSet::from([(false, false)]));
+    assert_eq!(n, 1);
+}
+
 /// Waits on a flag under a mutex; a thread sets it and notifies (`inside`: before its
 /// unlock). Returns whether the waiter saw the flag already set.
 fn flag_wait(inside: bool, seen: &dyn Fn(bool)) {

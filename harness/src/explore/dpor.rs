@@ -26,8 +26,7 @@
 //! wakeup tree does less than the tree predicted (a failed exchange where a write was
 //! expected), the sleepers the prediction conflicts with wake all the same: the tree put
 //! the step there for those, and a sleeper that stayed asleep would hide the traces that
-//! need it (tests/atomic_dependence.rs has the program where it lost an outcome). A failed
-//! rwlock `try_*` still conflicts with another failed one.
+//! need it (tests/atomic_dependence.rs has the program where it lost an outcome).
 //!
 //! Blocking primitives (channels, condvars, rwlocks, barriers, park tokens) break the
 //! argument wakeup trees rest on: a step moved before its race may be disabled there, and

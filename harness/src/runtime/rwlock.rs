@@ -7,7 +7,7 @@
 //! lock conflicts with everything, a write unlock with every lock and failed `try_*`, a
 //! read unlock with write locks and failed `try_write`s. A blocking lock races with the
 //! earlier acquisitions, not with the unlocks that let it in (as a mutex lock does); a
-//! failed `try_*` observes the acquisition it saw.
+//! failed `try_*` observes the acquisition it saw, and commutes with other failed ones.
 //!
 //! Happens-before: a write unlock happens before every later lock; a read unlock happens
 //! before the next write lock.

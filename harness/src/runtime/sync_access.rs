@@ -169,11 +169,10 @@ impl SyncAccess {
             (Lock { write: true, .. }, LockProbe { .. } | Unlock { .. }) => true,
             (Lock { write: false, .. }, LockProbe { write: true }) => true,
             (Unlock { write }, LockProbe { write: w }) => write || w,
-            // Failed `try_*`s conflict as the locks they would have been: whether one fails
-            // depends on where it runs, and optimal DPOR's wakeup trees lost executions
-            // while they only observed (a failed compare-exchange is a read only because
-            // DPOR predicts where it fails: `StepAccesses::reversed`).
-            (LockProbe { write }, LockProbe { write: w }) => write || w,
+            // Failed `try_*`s only observe the lock held: they commute. (Optimal DPOR's
+            // wakeup trees lost executions while they did; a rwlock puts the exploration in
+            // source-DPOR mode, whose reversals count a moved `try_*` as a write.)
+            (LockProbe { .. }, LockProbe { .. }) => false,
             // Condvars: a notify and the registrations it marks (or, for `notify_all` and
             // a notify that marked nobody, the next one) or the wait it ends; a wait
             // without notification and every notify.
