@@ -25,7 +25,7 @@ pub(crate) type Steps = [(usize, Range<usize>)];
 /// The reversal is returned as positions in `summaries.0`, which holds the `StepSummary` of
 /// each step from `summaries.1` on (at most `at`) as it ran (`StepSummary::of` without
 /// `reversed`), computed once per execution rather than once per race; the racing step's
-/// widened summary is added to it.
+/// summary as predicted before `e` (`StepAccesses::reversed`) is added to it.
 pub(crate) fn reversal(
     causality: &Causality,
     e: usize,
