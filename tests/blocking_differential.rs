@@ -213,6 +213,8 @@ struct Totals {
     /// programs whose interleavings fit in the budget.
     executions: u64,
     traces: u64,
+    /// weft's sleep-set-blocked runs on those programs.
+    blocked: u64,
     /// Checks under a bound, and those whose bound left out an outcome or the deadlock.
     bounded: u64,
     restricted: u64,
@@ -245,6 +247,7 @@ fn check(
         if let Some(stats) = compare(&context, (outcomes, result), &expected) {
             if let Some(n) = interpreter.traces(&mut budget.clone()) {
                 totals.executions += stats.executions;
+                totals.blocked += stats.blocked;
                 totals.traces += n as u64;
             }
         }
@@ -312,7 +315,9 @@ fn bounded_outcomes_before_a_deadlock() {
 /// cargo test --features permute --test blocking_differential -- --ignored --nocapture`.
 ///
 /// Measured with the defaults (seed 0x5eedb10c00000002, the 1000 programs' deadlock-free
-/// ones): 4683 executions for 10958 traces since failed `try_*`s commute (4693 before);
+/// ones): 4683 executions for 10958 traces since failed `try_*`s commute (4693 before),
+/// besides 428 sleep-set-blocked runs (the source-DPOR fallback's; large programs of seed
+/// 0x77 with `WEFT_DIFF_BUDGET=200000 WEFT_DIFF_CASES=300`: 3470 and 283);
 /// 4693 since the interpreter's steps are weft's (a
 /// condvar wait's registering and unlocking split, a sender's drop folded into the step
 /// before it), which changed the programs that fit in the budget; before, 3815 for 10470 (3812 when measured; 7487 before the blocking primitives' dependence
@@ -354,8 +359,8 @@ fn executions_vs_traces() {
     let cases = from as usize..count as usize;
     let totals = check(seed, cases.clone(), large, budget, bounded);
     println!(
-        "seed {seed:#x}, programs {cases:?}: weft {} executions for {} traces; {} checks \
-         under a bound, {} of them restricted",
-        totals.executions, totals.traces, totals.bounded, totals.restricted
+        "seed {seed:#x}, programs {cases:?}: weft {} executions ({} sleep-set blocked) for {} \
+         traces; {} checks under a bound, {} of them restricted",
+        totals.executions, totals.blocked, totals.traces, totals.bounded, totals.restricted
     );
 }
