@@ -267,7 +267,10 @@ fn compare_bounded(interpreter: &Interpreter, context: &str, all: &Expected, spl
     let mut restricted = 0;
     for (bound, within) in interpreter.bounded().iter().enumerate() {
         let program = interpreter.program;
-        let run = run_on_weft(program, Builder::new().preemption_bound(bound));
+        let run = run_on_weft(
+            program,
+            Builder::new().preemption_bound(bound).strict_bound(true),
+        );
         let context = format!("{context}, bound {bound}");
         if split {
             compare_split(program, &context, (&run.0, &run.1), Some(bound));

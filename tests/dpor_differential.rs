@@ -385,7 +385,10 @@ fn compare(program: &Program, case: usize, bounded: bool) {
         return;
     }
     for (bound, expected) in interpreter.bounded.iter().enumerate() {
-        let (stats, outcomes) = run_on_weft(program, Builder::new().preemption_bound(bound));
+        let (stats, outcomes) = run_on_weft(
+            program,
+            Builder::new().preemption_bound(bound).strict_bound(true),
+        );
         assert!(stats.complete);
         assert_eq!(
             &outcomes, expected,

@@ -74,6 +74,14 @@ fn run_case(case: &str) {
             let stats = Builder::new().explore(common::lost_update).unwrap();
             assert!(stats.complete, "the lost update needs a preemption");
         }
+        // WEFT_STRICT_BOUND=1: the bounded search alone (see tests/bounded_racing.rs).
+        "strict_bound" => {
+            let stats = Builder::new()
+                .preemption_bound(1)
+                .explore(common::readers(4))
+                .unwrap();
+            println!("{RESULT}{}", stats.executions + stats.blocked);
+        }
         "max_steps" => {
             let failure = Builder::new().explore(common::lost_update).unwrap_err();
             assert_eq!(failure.kind(), FailureKind::Livelock);
@@ -146,6 +154,13 @@ fn environment_configures_every_builder() {
     }
     in_child("max_executions", "WEFT_MAX_EXECUTIONS", "3");
     in_child("max_preemptions", "WEFT_MAX_PREEMPTIONS", "0");
+    let runs = |stats: weft::Stats| Some(stats.executions + stats.blocked);
+    let bounded = || Builder::new().preemption_bound(1);
+    let strict = bounded().strict_bound(true).explore(common::readers(4));
+    let raced = bounded().explore(common::readers(4));
+    let from_env = in_child("strict_bound", "WEFT_STRICT_BOUND", "1");
+    assert_eq!(from_env, runs(strict.unwrap()));
+    assert_ne!(from_env, runs(raced.unwrap()));
     in_child("max_steps", "WEFT_MAX_STEPS", "4");
     in_child("max_duration", "WEFT_MAX_DURATION", "0s");
     let failure = Builder::new().explore(common::lost_update).unwrap_err();
@@ -166,6 +181,7 @@ fn environment_configures_every_builder() {
     for (name, value) in [
         ("WEFT_SEED", "lucky"),
         ("WEFT_LOG", "loud"),
+        ("WEFT_STRICT_BOUND", "maybe"),
         ("WEFT_MAX_DURATION", "soon"),
         ("WEFT_SHARD", "3/3"),
     ] {

@@ -299,7 +299,7 @@ fn split_bounded_explorations_agree_and_reach_the_whole_outcomes() {
         let run = |builder: Builder| {
             let seen = StdArc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
             let stats = explore(
-                builder.preemption_bound(bound),
+                builder.preemption_bound(bound).strict_bound(true),
                 reader_between_stores(seen.clone()),
             );
             let values = seen.lock().unwrap().clone();

@@ -77,7 +77,7 @@ fn lock_frees_a_switch(bound: Option<usize>) -> BTreeSet<[usize; 4]> {
     let outcomes = std::sync::Arc::new(StdMutex::new(BTreeSet::new()));
     let sink = outcomes.clone();
     let builder = match bound {
-        Some(bound) => Builder::new().preemption_bound(bound),
+        Some(bound) => Builder::new().preemption_bound(bound).strict_bound(true),
         None => Builder::new(),
     };
     let stats = builder

@@ -138,7 +138,10 @@ fn run_on_weft(program: &Program, builder: Builder) -> BTreeSet<Observation> {
 }
 
 fn compare(program: &Program, case: usize, split: bool) {
-    let everything = run_on_weft(program, Builder::new().preemption_bound(1_000));
+    let everything = run_on_weft(
+        program,
+        Builder::new().preemption_bound(1_000).strict_bound(true),
+    );
     let reduced = run_on_weft(program, Builder::new().jobs(1));
     assert_eq!(reduced, everything, "case {case}: DPOR on {program:?}");
     if split {

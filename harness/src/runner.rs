@@ -33,6 +33,7 @@ use crate::shorten;
 use crate::verdict::{judge, Ending};
 
 mod kept;
+mod racing;
 mod steps;
 
 use kept::Kept;
@@ -90,12 +91,18 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let mut runner = Runner::new(builder, model.clone(), site);
     runner.coverage = coverage.then(Vec::new);
     let mut progress = Progress::new(builder.progress && !replaying);
+    // A bounded exhaustive exploration races an unbounded one (see `racing`).
+    let racing = builder.preemption_bound.is_some() && exhaustive && !builder.strict_bound;
     let ended = observe::log::maybe_with_subscriber(builder.log, || {
-        runner.run_all(explorer.as_mut(), &mut |stats| {
+        let mut tick = |stats: &Stats| {
             progress.tick(stats);
             outgrown = may_outgrow && stats.executions + stats.blocked >= SPLIT_AFTER;
             !outgrown
-        })
+        };
+        match racing {
+            true => runner.run_racing(explorer.as_mut(), &mut tick),
+            false => runner.run_all(explorer.as_mut(), &mut tick),
+        }
     });
     explorer.recycle();
     if outgrown && ended.failure.is_none() {

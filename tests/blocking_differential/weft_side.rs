@@ -187,7 +187,7 @@ pub(crate) fn compare_split(
         let split = || {
             let builder = Builder::new().split_depth(depth);
             match bound {
-                Some(b) => builder.preemption_bound(b),
+                Some(b) => builder.preemption_bound(b).strict_bound(true),
                 None => builder,
             }
         };

@@ -21,6 +21,7 @@ pub(super) enum Var {
     Shard,
     Checkpoint,
     MaxPreemptions,
+    StrictBound,
     MaxExecutions,
     MaxSteps,
     MaxDuration,
@@ -33,13 +34,14 @@ pub(super) enum Var {
 }
 
 /// Each `Var`'s name, in the order of its variants.
-const NAMES: [&str; 13] = [
+const NAMES: [&str; 14] = [
     "WEFT_SPLIT_DEPTH",
     "WEFT_SEED",
     "WEFT_JOBS",
     "WEFT_SHARD",
     "WEFT_CHECKPOINT",
     "WEFT_MAX_PREEMPTIONS",
+    "WEFT_STRICT_BOUND",
     "WEFT_MAX_EXECUTIONS",
     "WEFT_MAX_STEPS",
     "WEFT_MAX_DURATION",
@@ -56,7 +58,7 @@ impl Var {
 
     /// The variable's value when the process first asked for one (`None`: unset).
     pub(super) fn value(self) -> Option<&'static OsString> {
-        static VALUES: OnceLock<[Option<OsString>; 13]> = OnceLock::new();
+        static VALUES: OnceLock<[Option<OsString>; 14]> = OnceLock::new();
         let values = VALUES.get_or_init(|| NAMES.map(std::env::var_os));
         values[self as usize].as_ref()
     }
@@ -76,7 +78,8 @@ pub(super) fn env_parsed<T>(var: Var, parse: fn(&str) -> Option<T>) -> Option<T>
             match var {
                 Var::MaxDuration => "a duration such as 30s, 500ms or 2m",
                 Var::Shard => "k/n with 0 <= k < n, such as 0/4",
-                Var::Log | Var::Progress => "1, true, on, yes, 0, false, off or no",
+                Var::Log | Var::Progress | Var::StrictBound =>
+                    "1, true, on, yes, 0, false, off or no",
                 _ => "a non-negative integer (decimal, or hex after 0x)",
             }
         ),
