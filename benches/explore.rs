@@ -1,6 +1,7 @@
 //! Exploration throughput: for each program of BENCHMARKS.md, the executions one exhaustive
 //! exploration takes and how many executions per second weft runs; rows named `/pbN` run
-//! under `preemption_bound(N)` (their `blocked` column counts the runs cut as repeats).
+//! under `preemption_bound(N)` (their `blocked` column counts the runs cut as repeats), with
+//! the unbounded exploration alongside, and `/pbN strict` with `strict_bound(true)`.
 //!
 //! `cargo bench --features permute --bench explore [-- NAME...]` (release build). Each
 //! exploration is repeated until `WEFT_BENCH_SECONDS` (default 1) have passed, so small
@@ -16,7 +17,12 @@ fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
     measure_bounded(name, None, model)
 }
 
-fn measure_bounded(name: &str, bound: Option<usize>, model: impl Fn() + Send + Sync + 'static) {
+/// `bound`: the preemption bound, and whether it is strict.
+fn measure_bounded(
+    name: &str,
+    bound: Option<(usize, bool)>,
+    model: impl Fn() + Send + Sync + 'static,
+) {
     let filters: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -37,7 +43,7 @@ fn measure_bounded(name: &str, bound: Option<usize>, model: impl Fn() + Send + S
         let shared = model.clone();
         let builder = weft::Builder::new().jobs(1);
         let builder = match bound {
-            Some(bound) => builder.preemption_bound(bound),
+            Some((bound, strict)) => builder.preemption_bound(bound).strict_bound(strict),
             None => builder,
         };
         let stats = builder
@@ -79,6 +85,30 @@ fn fenced_ring(n: usize) -> impl Fn() + Send + Sync + 'static {
     }
 }
 
+/// `threads` threads that each add 1 to one atomic `each` times: C(threads·each, each, ...)
+/// traces (12,870 for 2 threads of 8), of which few need no more than a preemption or two.
+/// The program where a bound pays.
+fn adds(threads: usize, each: usize) -> impl Fn() + Send + Sync + 'static {
+    use weft::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    move || {
+        let x = Arc::new(AtomicUsize::new(0));
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let x = x.clone();
+                weft::thread::spawn(move || {
+                    for _ in 0..each {
+                        x.fetch_add(1, SeqCst);
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+        assert_eq!(x.load(SeqCst), threads * each);
+    }
+}
+
 fn main() {
     println!(
         "{:<14} {:>9} {:>8} {:>17} {:>14}",
@@ -92,8 +122,28 @@ fn main() {
     measure("lastzero(8)", common::lastzero(8));
     measure("fenced_ring(3)", fenced_ring(3));
     measure("fenced_ring(4)", fenced_ring(4));
-    measure_bounded("readers(4)/pb2", Some(2), common::readers(4));
-    measure_bounded("lastzero(4)/pb1", Some(1), common::lastzero(4));
-    measure_bounded("lastzero(4)/pb2", Some(2), common::lastzero(4));
-    measure_bounded("lastzero(5)/pb2", Some(2), common::lastzero(5));
+    for strict in [false, true] {
+        let bounded = |name: &str, bound| {
+            let suffix = if strict { " strict" } else { "" };
+            (format!("{name}/pb{bound}{suffix}"), Some((bound, strict)))
+        };
+        let (name, bound) = bounded("readers(4)", 2);
+        measure_bounded(&name, bound, common::readers(4));
+        let (name, bound) = bounded("lastzero(4)", 1);
+        measure_bounded(&name, bound, common::lastzero(4));
+        let (name, bound) = bounded("lastzero(4)", 2);
+        measure_bounded(&name, bound, common::lastzero(4));
+        let (name, bound) = bounded("lastzero(5)", 2);
+        measure_bounded(&name, bound, common::lastzero(5));
+        let (name, bound) = bounded("readers(8)", 1);
+        measure_bounded(&name, bound, common::readers(8));
+        let (name, bound) = bounded("adds(2,8)", 2);
+        measure_bounded(&name, bound, adds(2, 8));
+        let (name, bound) = bounded("adds(3,4)", 2);
+        measure_bounded(&name, bound, adds(3, 4));
+    }
+    measure("adds(2,8)", adds(2, 8));
+    measure("adds(3,4)", adds(3, 4));
+    // Without the unbounded exploration alongside, 24.7 s.
+    measure_bounded("lastzero(8)/pb1", Some((1, false)), common::lastzero(8));
 }

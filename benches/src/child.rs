@@ -28,6 +28,12 @@ fn min_seconds() -> Duration {
     Duration::from_secs_f64(seconds)
 }
 
+/// `WEFT_BENCH_BOUND`: the preemption bound both checkers explore with, if set
+/// (`Builder::preemption_bound` for weft, loom's `preemption_bound`).
+fn bound() -> Option<usize> {
+    std::env::var("WEFT_BENCH_BOUND").ok()?.parse().ok()
+}
+
 /// `WEFT_BENCH_RUNS`: a fixed number of explorations, if set.
 fn fixed_runs() -> Option<u32> {
     std::env::var("WEFT_BENCH_RUNS").ok()?.parse().ok()
@@ -53,7 +59,11 @@ fn run_weft(spec: &Spec) {
     };
     while more(runs) {
         let program = program.clone();
-        let stats = match weft::Builder::new().jobs(1).explore(move || program()) {
+        let mut builder = weft::Builder::new().jobs(1);
+        if let Some(bound) = bound() {
+            builder = builder.preemption_bound(bound);
+        }
+        let stats = match builder.explore(move || program()) {
             Ok(stats) => stats,
             Err(failure) => {
                 println!("failed {:?}", failure.kind());
@@ -94,7 +104,9 @@ fn run_loom(spec: &Spec) {
     while runs == 0 || started.elapsed() < min_seconds() {
         let program = (spec.loom)(spec.n);
         let before = LOOM_EXECUTIONS.load(Relaxed);
-        loom::model(move || {
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = bound();
+        builder.check(move || {
             LOOM_EXECUTIONS.fetch_add(1, Relaxed);
             program();
         });

@@ -7,7 +7,9 @@
 //! whose name contains one of the filters (all rows without one). Each side of a row runs
 //! in a child process with a time budget of `WEFT_BENCH_TIMEOUT` seconds (default 60);
 //! loom's exploration limits (`LOOM_MAX_PREEMPTIONS` and the like) are removed from the
-//! child's environment so that loom explores exhaustively, and weft's likewise.
+//! child's environment so that loom explores exhaustively, and weft's likewise;
+//! `WEFT_BENCH_BOUND=n` explores both with a preemption bound of `n` instead (weft's
+//! `Builder::preemption_bound`, loom's `Builder::preemption_bound`).
 //! loom 0.7 models at most 5 threads, main included (`MAX_THREADS`, a fixed array size in
 //! its clocks); larger rows run on weft alone.
 
