@@ -134,9 +134,9 @@ impl Execution {
         };
         let epoch = now.get(me);
         let seq = self.threads[me].events + 1;
-        let events: Vec<u32> = self.threads.iter().map(|t| t.events).collect();
+        let events = self.threads.iter().map(|t| t.events);
         self.graph
-            .admits((access, seq), epoch, [now, &after], &key, &events)
+            .admits((access, seq), epoch, [now, &after], &key, events)
     }
 
     /// Reads the store with id `id` with `order`: its value.

@@ -22,7 +22,7 @@
 //! Invariant: events are in the order they ran; the graph without the candidate is
 //! consistent, and an event's clocks are its thread's clocks just before and just after it.
 
-use super::bit_graph::{has_cycle, Bits};
+use super::bit_graph::{BitRows, Cycles};
 use super::clock::VectorClock;
 use super::op::ThreadId;
 
@@ -70,6 +70,37 @@ pub(crate) struct SeqCstGraph {
     /// Whether some access so far was not SeqCst (until then, SeqCst accesses read the
     /// latest store: see `Execution::floor`).
     mixed: bool,
+    /// The buffers of the checks (`acyclic`); boxed, so that lending them out moves a
+    /// pointer.
+    scratch: Option<Box<Scratch>>,
+}
+
+/// The buffers of one `psc` check (see `acyclic`), kept from one check to the next so that
+/// a check allocates nothing once they have grown to the execution's size.
+#[derive(Default)]
+struct Scratch {
+    /// How many events each thread has recorded (atomic or not).
+    recorded: Vec<u32>,
+    /// The SeqCst events, by index: the nodes of `psc`.
+    nodes: Vec<usize>,
+    /// Each thread's events, by index, in order.
+    threads: Vec<Vec<usize>>,
+    ends: SbEnds,
+    /// Row `k`: the sources of node `k` (itself, and for a fence what happens after it),
+    /// and its targets (itself, and for a fence what happens before it).
+    sources: BitRows,
+    targets: BitRows,
+    /// Row 0: every target of some node.
+    any_target: BitRows,
+    /// Row `x`: `scb` from event `x` to the targets, once `computed[x]`.
+    scb: BitRows,
+    computed: Vec<bool>,
+    /// Row `k`: where `scb` reaches from node `k`'s sources, and (for fences) `eco`.
+    reach: BitRows,
+    eco_reach: BitRows,
+    /// `psc` on the nodes.
+    psc: BitRows,
+    cycles: Cycles,
 }
 
 /// The place of a store in modification order, by location and store id: comparable across
@@ -164,13 +195,17 @@ impl SeqCstGraph {
         epoch: u32,
         clocks: [&VectorClock; 2],
         key: MoKey,
-        events: &[u32],
+        events: impl Iterator<Item = u32>,
     ) -> bool {
         let (len, clocks_len) = (self.events.len(), self.clocks.len());
         let before = self.clock(clocks[0]);
         let after = self.clock(clocks[1]);
         self.push(access, (epoch, NONE), before, after);
-        let acyclic = self.acyclic(key, events);
+        let mut scratch = self.scratch.take().unwrap_or_default();
+        scratch.recorded.clear();
+        scratch.recorded.extend(events);
+        let acyclic = self.acyclic(key, &mut scratch);
+        self.scratch = Some(scratch);
         self.events.truncate(len);
         self.clocks.truncate(clocks_len);
         acyclic
@@ -216,15 +251,15 @@ impl SeqCstGraph {
         a.location != NONE && a.location == b.location
     }
 
-    /// For each event, `sb|≠loc`'s far ends in its thread (see `SbEnds`); `events` are how
-    /// many events each thread has recorded.
-    fn sb_ends(&self, events: &[u32]) -> SbEnds {
+    /// For each event, `sb|≠loc`'s far ends in its thread, into `ends` (see `SbEnds`);
+    /// `events` are how many events each thread has recorded, `threads` a buffer.
+    fn sb_ends(&self, events: &[u32], threads: &mut Vec<Vec<usize>>, ends: &mut SbEnds) {
         let n = self.events.len();
-        let mut ends = SbEnds {
-            after: vec![None; n],
-            before: vec![None; n],
-        };
-        let mut threads: Vec<Vec<usize>> = Vec::new();
+        ends.after.clear();
+        ends.after.resize(n, None);
+        ends.before.clear();
+        ends.before.resize(n, None);
+        threads.iter_mut().for_each(Vec::clear);
         for (i, e) in self.events.iter().enumerate() {
             let t = e.thread as usize;
             if threads.len() <= t {
@@ -272,7 +307,6 @@ impl SeqCstGraph {
                 };
             }
         }
-        ends
     }
 
     /// `eco` (`(rf ∪ mo ∪ rb)+`) from `i` to `j`.
@@ -298,70 +332,76 @@ impl SeqCstGraph {
     /// what happens before it. `psc_base` is `scb` from a source of `a` to a target of
     /// `b`; `psc_F` (fences) is `hb` from `a` to `b`, or `eco` from something after `a` to
     /// something before `b`. Only the `scb` rows of sources are computed.
-    fn acyclic(&self, key: MoKey, events: &[u32]) -> bool {
+    fn acyclic(&self, key: MoKey, s: &mut Scratch) -> bool {
         let n = self.events.len();
-        let ends = self.sb_ends(events);
-        let nodes: Vec<usize> = (0..n).filter(|&i| self.events[i].seq_cst).collect();
+        self.sb_ends(&s.recorded, &mut s.threads, &mut s.ends);
+        s.nodes.clear();
+        s.nodes.extend((0..n).filter(|&i| self.events[i].seq_cst));
+        let m = s.nodes.len();
         let fence = |i: usize| self.events[i].location == NONE;
-        let around = |a: usize, after: bool| {
-            let mut set = Bits::new(n);
-            set.set(a);
+        s.sources.reset(m, n);
+        s.targets.reset(m, n);
+        s.any_target.reset(1, n);
+        for (k, &a) in s.nodes.iter().enumerate() {
+            s.sources.set(k, a);
+            s.targets.set(k, a);
             if fence(a) {
                 for x in 0..n {
-                    if (after && self.hb(a, x)) || (!after && self.hb(x, a)) {
-                        set.set(x);
+                    if self.hb(a, x) {
+                        s.sources.set(k, x);
+                    }
+                    if self.hb(x, a) {
+                        s.targets.set(k, x);
                     }
                 }
             }
-            set
-        };
-        let sources: Vec<Bits> = nodes.iter().map(|&a| around(a, true)).collect();
-        let targets: Vec<Bits> = nodes.iter().map(|&b| around(b, false)).collect();
-        let mut any_target = Bits::new(n);
-        targets.iter().for_each(|t| any_target.or(t));
-        let mut rows: Vec<Option<Bits>> = vec![None; n];
-        let mut row = |x: usize| -> Bits {
-            rows[x]
-                .get_or_insert_with(|| {
-                    let mut row = Bits::new(n);
-                    for y in (0..n).filter(|&y| any_target.get(y) && self.scb(x, y, key, &ends)) {
-                        row.set(y);
+            s.any_target.or(0, s.targets.row(k));
+        }
+        s.scb.reset(n, n);
+        s.computed.clear();
+        s.computed.resize(n, false);
+        let fenced = s.nodes.iter().filter(|&&b| fence(b)).count() > 1;
+        s.reach.reset(m, n);
+        s.eco_reach.reset(m, n);
+        for (k, &a) in s.nodes.iter().enumerate() {
+            for x in s.sources.columns(k) {
+                if !s.computed[x] {
+                    for y in s.any_target.columns(0) {
+                        if self.scb(x, y, key, &s.ends) {
+                            s.scb.set(x, y);
+                        }
                     }
-                    row
-                })
-                .clone()
-        };
-        let fenced = nodes.iter().filter(|&&b| fence(b)).count() > 1;
-        let mut reach = Vec::with_capacity(nodes.len());
-        let mut eco_reach = Vec::with_capacity(nodes.len());
-        for (k, &a) in nodes.iter().enumerate() {
-            let mut scb = Bits::new(n);
-            let mut eco = Bits::new(n);
-            for x in (0..n).filter(|&x| sources[k].get(x)) {
-                scb.or(&row(x));
+                    s.computed[x] = true;
+                }
+                s.reach.or(k, s.scb.row(x));
                 if fenced && fence(a) && x != a {
                     for y in (0..n).filter(|&y| self.eco(x, y, key)) {
-                        eco.set(y);
+                        s.eco_reach.set(k, y);
                     }
                 }
             }
-            reach.push(scb);
-            eco_reach.push(eco);
         }
-        let edge = |a: usize, b: usize| -> bool {
-            if reach[a].meets(&targets[b]) {
-                return true;
+        s.psc.reset(m, m);
+        for (a, &ea) in s.nodes.iter().enumerate() {
+            for (b, &eb) in s.nodes.iter().enumerate() {
+                let edge = s.reach.meets(a, s.targets.row(b))
+                    || fenced
+                        && fence(ea)
+                        && fence(eb)
+                        && (self.hb(ea, eb) || s.eco_reach.meets(a, s.targets.row(b)));
+                if edge {
+                    s.psc.set(a, b);
+                }
             }
-            let (ea, eb) = (nodes[a], nodes[b]);
-            fenced && fence(ea) && fence(eb) && (self.hb(ea, eb) || eco_reach[a].meets(&targets[b]))
-        };
-        !has_cycle(&Bits::matrix(nodes.len(), edge))
+        }
+        !s.cycles.any(&s.psc)
     }
 }
 
 /// Where `sb|≠loc` reaches from each event: `after[x]`, the epoch of the first event after
 /// `x` in its thread on another location (`None`: none ran yet); `before[y]`, the clock
 /// after the last event before `y` in its thread on another location.
+#[derive(Default)]
 struct SbEnds {
     after: Vec<Option<u32>>,
     before: Vec<Option<(u32, u32)>>,
