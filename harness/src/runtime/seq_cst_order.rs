@@ -25,6 +25,9 @@
 use super::bit_graph::{BitRows, Cycles};
 use super::clock::VectorClock;
 use super::op::ThreadId;
+use ends::SbEnds;
+
+mod ends;
 
 const NONE: u32 = u32::MAX;
 
@@ -245,70 +248,6 @@ impl SeqCstGraph {
         }
     }
 
-    /// Whether two events are on one location (fences are on none).
-    fn same_location(&self, i: usize, j: usize) -> bool {
-        let (a, b) = (&self.events[i], &self.events[j]);
-        a.location != NONE && a.location == b.location
-    }
-
-    /// For each event, `sb|≠loc`'s far ends in its thread, into `ends` (see `SbEnds`);
-    /// `events` are how many events each thread has recorded, `threads` a buffer.
-    fn sb_ends(&self, events: &[u32], threads: &mut Vec<Vec<usize>>, ends: &mut SbEnds) {
-        let n = self.events.len();
-        ends.after.clear();
-        ends.after.resize(n, None);
-        ends.before.clear();
-        ends.before.resize(n, None);
-        threads.iter_mut().for_each(Vec::clear);
-        for (i, e) in self.events.iter().enumerate() {
-            let t = e.thread as usize;
-            if threads.len() <= t {
-                threads.resize_with(t + 1, Vec::new);
-            }
-            threads[t].push(i);
-        }
-        for (t, list) in threads.iter().enumerate() {
-            let recorded = events.get(t).copied().unwrap_or(0);
-            for (k, &i) in list.iter().enumerate() {
-                // Forward: the first later event of the thread on another location.
-                let mut previous = i;
-                ends.after[i] = loop {
-                    let next = list.get(previous_index(list, previous) + 1).copied();
-                    let seq = self.events[previous].seq;
-                    match next {
-                        Some(j) if self.events[j].seq == seq + 1 => {
-                            if !self.same_location(i, j) {
-                                break Some(self.events[j].epoch);
-                            }
-                            previous = j;
-                        }
-                        // Something else ran next in the thread (or nothing yet).
-                        _ if recorded > seq || next.is_some() => {
-                            break Some(self.events[previous].next_epoch);
-                        }
-                        _ => break None,
-                    }
-                };
-                // Backward: the last earlier event of the thread on another location.
-                let mut current = (k, i);
-                ends.before[i] = loop {
-                    let (at, c) = current;
-                    let seq = self.events[c].seq;
-                    match at.checked_sub(1).map(|p| list[p]) {
-                        Some(p) if self.events[p].seq + 1 == seq => {
-                            if !self.same_location(i, p) {
-                                break Some(self.events[p].after);
-                            }
-                            current = (at - 1, p);
-                        }
-                        // A thread's first event is its start, never an atomic access.
-                        _ => break Some(self.events[c].before),
-                    }
-                };
-            }
-        }
-    }
-
     /// `eco` (`(rf ∪ mo ∪ rb)+`) from `i` to `j`.
     fn eco(&self, i: usize, j: usize, key: MoKey) -> bool {
         let (x, y) = (&self.events[i], &self.events[j]);
@@ -396,19 +335,4 @@ impl SeqCstGraph {
         }
         !s.cycles.any(&s.psc)
     }
-}
-
-/// Where `sb|≠loc` reaches from each event: `after[x]`, the epoch of the first event after
-/// `x` in its thread on another location (`None`: none ran yet); `before[y]`, the clock
-/// after the last event before `y` in its thread on another location.
-#[derive(Default)]
-struct SbEnds {
-    after: Vec<Option<u32>>,
-    before: Vec<Option<(u32, u32)>>,
-}
-
-/// The index in `list` of event `i`.
-fn previous_index(list: &[usize], i: usize) -> usize {
-    list.binary_search(&i)
-        .expect("the event is in its thread's list")
 }
