@@ -124,7 +124,7 @@ pub fn atomic_compare_exchange(
     weak: bool,
 ) -> Result<u64, u64> {
     let site = Location::caller();
-    let index = point_on(OpKind::CompareExchange(expected), object, site);
+    let index = point_on(OpKind::CompareExchange, object, site);
     let (result, raced) = with(|e| {
         let result = e.atomic_compare_exchange(index, expected, new, success, failure, weak, site);
         (result, e.race.is_some())

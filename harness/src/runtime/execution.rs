@@ -217,7 +217,7 @@ impl Execution {
         let state = self.objects.state(object);
         let kind = match (op.kind, state) {
             (OpKind::Load, _) => AccessKind::Read,
-            (OpKind::Store | OpKind::Rmw | OpKind::CompareExchange(_), _) => AccessKind::Write,
+            (OpKind::Store | OpKind::Rmw | OpKind::CompareExchange, _) => AccessKind::Write,
             (OpKind::Lock, _) => AccessKind::Acquire,
             (OpKind::TryLock, ObjectState::Mutex(mutex)) if mutex.owner.is_some() => {
                 AccessKind::Probe
