@@ -1,7 +1,9 @@
 //! Exploration throughput: for each program of BENCHMARKS.md, the executions one exhaustive
 //! exploration takes and how many executions per second weft runs; rows named `/pbN` run
 //! under `preemption_bound(N)` (their `blocked` column counts the runs cut as repeats), with
-//! the unbounded exploration alongside, and `/pbN strict` with `strict_bound(true)`.
+//! the unbounded exploration alongside on the same thread (`jobs(1)`), `/pbN 2 threads` with
+//! the workers left to weft (past 2,000 runs the two sides go on on two threads), and
+//! `/pbN strict` with `strict_bound(true)`.
 //!
 //! `cargo bench --features permute --bench explore [-- NAME...]` (release build). Each
 //! exploration is repeated until `WEFT_BENCH_SECONDS` (default 1) have passed, so small
@@ -17,10 +19,24 @@ fn measure(name: &str, model: impl Fn() + Send + Sync + 'static) {
     measure_bounded(name, None, model)
 }
 
-/// `bound`: the preemption bound, and whether it is strict.
+/// A bounded row: the program's name, the bound, the model.
+type Row = (&'static str, usize, Box<dyn Fn() + Send + Sync>);
+
+/// How a bounded row explores.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Raced on one thread (`jobs(1)`).
+    Raced,
+    /// Raced on two threads (the number of workers left to weft).
+    TwoThreads,
+    /// `strict_bound(true)`.
+    Strict,
+}
+
+/// `bound`: the preemption bound, and how the row explores with it.
 fn measure_bounded(
     name: &str,
-    bound: Option<(usize, bool)>,
+    bound: Option<(usize, Mode)>,
     model: impl Fn() + Send + Sync + 'static,
 ) {
     let filters: Vec<String> = std::env::args()
@@ -41,10 +57,16 @@ fn measure_bounded(
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs_f64(seconds) || runs == 0 {
         let shared = model.clone();
-        let builder = weft::Builder::new().jobs(1);
         let builder = match bound {
-            Some((bound, strict)) => builder.preemption_bound(bound).strict_bound(strict),
-            None => builder,
+            Some((bound, mode)) => {
+                let builder = weft::Builder::new().preemption_bound(bound);
+                match mode {
+                    Mode::Raced => builder.jobs(1),
+                    Mode::TwoThreads => builder,
+                    Mode::Strict => builder.jobs(1).strict_bound(true),
+                }
+            }
+            None => weft::Builder::new().jobs(1),
         };
         let stats = builder
             .explore(move || shared())
@@ -122,28 +144,35 @@ fn main() {
     measure("lastzero(8)", common::lastzero(8));
     measure("fenced_ring(3)", fenced_ring(3));
     measure("fenced_ring(4)", fenced_ring(4));
-    for strict in [false, true] {
-        let bounded = |name: &str, bound| {
-            let suffix = if strict { " strict" } else { "" };
-            (format!("{name}/pb{bound}{suffix}"), Some((bound, strict)))
-        };
-        let (name, bound) = bounded("readers(4)", 2);
-        measure_bounded(&name, bound, common::readers(4));
-        let (name, bound) = bounded("lastzero(4)", 1);
-        measure_bounded(&name, bound, common::lastzero(4));
-        let (name, bound) = bounded("lastzero(4)", 2);
-        measure_bounded(&name, bound, common::lastzero(4));
-        let (name, bound) = bounded("lastzero(5)", 2);
-        measure_bounded(&name, bound, common::lastzero(5));
-        let (name, bound) = bounded("readers(8)", 1);
-        measure_bounded(&name, bound, common::readers(8));
-        let (name, bound) = bounded("adds(2,8)", 2);
-        measure_bounded(&name, bound, adds(2, 8));
-        let (name, bound) = bounded("adds(3,4)", 2);
-        measure_bounded(&name, bound, adds(3, 4));
+    for (mode, suffix) in [(Mode::Raced, ""), (Mode::Strict, " strict")] {
+        let rows: [Row; 7] = [
+            ("readers(4)", 2, Box::new(common::readers(4))),
+            ("lastzero(4)", 1, Box::new(common::lastzero(4))),
+            ("lastzero(4)", 2, Box::new(common::lastzero(4))),
+            ("lastzero(5)", 2, Box::new(common::lastzero(5))),
+            ("readers(8)", 1, Box::new(common::readers(8))),
+            ("adds(2,8)", 2, Box::new(adds(2, 8))),
+            ("adds(3,4)", 2, Box::new(adds(3, 4))),
+        ];
+        for (program, bound, model) in rows {
+            let name = format!("{program}/pb{bound}{suffix}");
+            measure_bounded(&name, Some((bound, mode)), model);
+        }
+    }
+    // Races that outgrow 2,000 runs, on one thread and (by default) on two; lastzero(8)
+    // without the race took 24.7 s.
+    for (mode, suffix) in [(Mode::Raced, ""), (Mode::TwoThreads, " 2 threads")] {
+        let rows: [Row; 3] = [
+            ("lastzero(8)", 1, Box::new(common::lastzero(8))),
+            ("readers(10)", 1, Box::new(common::readers(10))),
+            ("adds(3,5)", 2, Box::new(adds(3, 5))),
+        ];
+        for (program, bound, model) in rows {
+            let name = format!("{program}/pb{bound}{suffix}");
+            measure_bounded(&name, Some((bound, mode)), model);
+        }
     }
     measure("adds(2,8)", adds(2, 8));
     measure("adds(3,4)", adds(3, 4));
-    // Without the unbounded exploration alongside, 24.7 s.
-    measure_bounded("lastzero(8)/pb1", Some((1, false)), common::lastzero(8));
+    measure("adds(3,5)", adds(3, 5));
 }

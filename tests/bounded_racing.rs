@@ -1,7 +1,9 @@
 //! A bounded exploration races an unbounded one (`Builder::preemption_bound`, unless
 //! `strict_bound`): when the unbounded exploration explores every trace first without a
 //! failure, the run passes there, and a failure it finds beyond the bound is never
-//! reported.
+//! reported. The two take turns on the calling thread, so the runs are deterministic;
+//! with the number of workers left to weft, on several cores, a race that outgrows 2,000
+//! runs goes on on two threads, where only the verdict is.
 #![cfg(feature = "permute")]
 
 mod common;
@@ -24,6 +26,7 @@ fn a_bound_that_saves_nothing_costs_at_most_three_unbounded_explorations() {
     let unbounded = Builder::new().explore(common::readers(6)).unwrap();
     assert_eq!((unbounded.executions, unbounded.blocked), (64, 0));
     let raced = Builder::new()
+        .jobs(1)
         .preemption_bound(1)
         .explore(common::readers(6))
         .unwrap();
@@ -72,6 +75,7 @@ fn a_failure_beyond_the_bound_found_alongside_is_not_reported() {
     let calls = Arc::new(AtomicU64::new(0));
     let counted = calls.clone();
     let raced = Builder::new()
+        .jobs(1)
         .preemption_bound(1)
         .explore(move || {
             counted.fetch_add(1, Relaxed);
@@ -88,4 +92,29 @@ fn a_failure_beyond_the_bound_found_alongside_is_not_reported() {
         .unwrap_err();
     assert_eq!(failure.kind(), FailureKind::Panic);
     assert!(failure.to_string().contains("2 preemptions"), "{failure}");
+}
+
+/// readers(10) within one preemption: 1,024 traces, so the race outgrows 2,000 runs and, on
+/// a machine with several cores, goes on with the unbounded exploration on a thread of its
+/// own (the model runs on two OS threads). The verdict is the same, and every run of either
+/// side counts in `Stats`.
+#[test]
+fn a_long_race_goes_on_on_two_threads() {
+    let threads = Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
+    let calls = Arc::new(AtomicU64::new(0));
+    let (seen, counted) = (threads.clone(), calls.clone());
+    let readers = common::readers(10);
+    let stats = Builder::new()
+        .preemption_bound(1)
+        .explore(move || {
+            counted.fetch_add(1, Relaxed);
+            seen.lock().unwrap().insert(std::thread::current().id());
+            readers();
+        })
+        .unwrap();
+    assert!(stats.complete, "{stats:?}");
+    assert_eq!(calls.load(Relaxed), runs(&stats));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let expected = if cores > 1 { 2 } else { 1 };
+    assert_eq!(threads.lock().unwrap().len(), expected, "{stats:?}");
 }

@@ -157,7 +157,7 @@ fn environment_configures_every_builder() {
     let runs = |stats: weft::Stats| Some(stats.executions + stats.blocked);
     let bounded = || Builder::new().preemption_bound(1);
     let strict = bounded().strict_bound(true).explore(common::readers(4));
-    let raced = bounded().explore(common::readers(4));
+    let raced = bounded().jobs(1).explore(common::readers(4));
     let from_env = in_child("strict_bound", "WEFT_STRICT_BOUND", "1");
     assert_eq!(from_env, runs(strict.unwrap()));
     assert_ne!(from_env, runs(raced.unwrap()));

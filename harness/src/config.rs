@@ -396,7 +396,7 @@ impl Builder {
 /// The machine's cores (`std::thread::available_parallelism`), asked once per process: the
 /// question reads cgroup files, too slow to ask per exploration.
 #[cfg(feature = "engine")]
-fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES
         .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))

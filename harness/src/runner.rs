@@ -159,6 +159,10 @@ pub(crate) struct Runner<'a> {
     simplifying: bool,
     /// The concurrency coverage of the last execution, when the strategy reports it.
     coverage: Option<Vec<u32>>,
+    /// When `run_all` goes on with an exploration that already ran (see `racing`): the
+    /// runs made so far, which number its executions and count towards the limits, and
+    /// when it started.
+    resumed: Option<(u64, Instant)>,
 }
 
 impl<'a> Runner<'a> {
@@ -172,6 +176,7 @@ impl<'a> Runner<'a> {
             kept: Kept::take(),
             simplifying: false,
             coverage: None,
+            resumed: None,
         }
     }
 
@@ -183,11 +188,11 @@ impl<'a> Runner<'a> {
         tick: &mut dyn FnMut(&Stats) -> bool,
     ) -> Ended {
         let builder = self.builder;
-        let started = Instant::now();
+        let (before, started) = self.resumed.unwrap_or((0, Instant::now()));
         let mut stats = Stats::default();
         let mut failure = None;
         loop {
-            let number = stats.executions + stats.blocked + 1;
+            let number = before + stats.executions + stats.blocked + 1;
             match self.run_execution(explorer, number) {
                 Outcome::Complete => stats.executions += 1,
                 Outcome::Blocked => stats.blocked += 1,
@@ -206,7 +211,7 @@ impl<'a> Runner<'a> {
             }
             let out_of_runs = builder
                 .max_executions
-                .is_some_and(|n| stats.executions + stats.blocked >= n);
+                .is_some_and(|n| before + stats.executions + stats.blocked >= n);
             let out_of_time = builder.max_duration.is_some_and(|d| started.elapsed() >= d);
             if out_of_runs || out_of_time || !go_on {
                 break;

@@ -7,7 +7,11 @@
 //! whole space (readers(8) with bound 1: 256 executions and 127,643 cut runs, against 256
 //! executions unbounded). So, unless `Builder::strict_bound` asks for the bound alone, an
 //! unbounded DPOR exploration runs alongside it, one of its runs for every
-//! `BOUNDED_PER_UNBOUNDED` of the bounded search's, and whichever ends first decides.
+//! `BOUNDED_PER_UNBOUNDED` of the bounded search's, and whichever ends first decides. On a
+//! machine with several cores, when the number of workers is left to weft, a race that
+//! outgrows `PARALLEL_AFTER` runs hands the unbounded exploration to a thread of its own,
+//! and the two go on at once (before that, a second thread would cost small explorations
+//! more than it saves: its coroutine stacks are mapped afresh every time).
 //!
 //! Invariant: the result is what the bounded search alone would conclude. A failure is
 //! only ever reported from the bounded search, so its interleaving is within the bound;
@@ -16,23 +20,35 @@
 //! so no interleaving, within the bound or not, fails. Once one of its executions fails it
 //! stops, since it can no longer prove anything, and the bounded search goes on alone.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use super::{Ended, Outcome, Runner};
+use super::{Ended, Outcome, Runner, SPLIT_AFTER};
+use crate::config::Builder;
 use crate::explore::dpor::Dpor;
 use crate::explore::Explorer;
 use crate::failure::Stats;
 
-/// Runs of the bounded search per run of the unbounded exploration: where the bound pays,
-/// the race costs it a third more runs; where it does not, the unbounded exploration
-/// finishes after at most three times its own runs.
+/// Runs of the bounded search per run of the unbounded exploration while they take turns:
+/// where the bound pays, the race costs it half as many runs again; where it does not, the
+/// unbounded exploration finishes after at most three times its own runs.
 const BOUNDED_PER_UNBOUNDED: u64 = 2;
 
+/// Runs after which the two sides go on on two threads at once (see the module docs): as
+/// many as an unbounded exploration runs before it is split across the cores.
+const PARALLEL_AFTER: u64 = SPLIT_AFTER;
+
+/// Whether a long race goes on on two threads: the number of workers was left to weft
+/// (`jobs(1)` keeps everything on the calling thread), operations are not logged, and the
+/// machine has several cores.
+fn may_go_parallel(builder: &Builder) -> bool {
+    builder.jobs.is_none() && !builder.log && crate::config::cores() > 1
+}
+
 impl Runner<'_> {
-    /// Runs `bounded`, a bounded search, and an unbounded exploration in turn until one of
-    /// them ends (see the module docs), a limit is reached, or the bounded search fails;
-    /// `tick` sees the counters of both together after each execution and says whether to
-    /// go on.
+    /// Runs `bounded`, a bounded search, and an unbounded exploration until one of them
+    /// ends (see the module docs), a limit is reached, or the bounded search fails; `tick`
+    /// sees the counters of both together after each execution and says whether to go on.
     pub(crate) fn run_racing(
         &mut self,
         bounded: &mut dyn Explorer,
@@ -40,11 +56,11 @@ impl Runner<'_> {
     ) -> Ended {
         let builder = self.builder;
         let started = Instant::now();
+        let go_parallel = may_go_parallel(builder);
         let mut unbounded = Some(Dpor::new(None));
         // Runs of each side, for the turns.
         let (mut bounded_runs, mut unbounded_runs) = (0u64, 0u64);
         let mut stats = Stats::default();
-        let mut failure = None;
         loop {
             let number = stats.executions + stats.blocked + 1;
             let turn = unbounded
@@ -61,15 +77,14 @@ impl Runner<'_> {
                 Outcome::Blocked => stats.blocked += 1,
                 Outcome::Skipped => {}
                 Outcome::Failed(found) if is_bounded => {
-                    failure = Some((found, number));
-                    break;
+                    stats.max_steps = self.steps;
+                    let failure = Some((found, number));
+                    return Ended { stats, failure };
                 }
                 Outcome::Failed(_) => {
                     // Counted: the run happened, and limits count runs.
                     stats.executions += 1;
-                    if let Some(stopped) = unbounded.take() {
-                        stopped.recycle();
-                    }
+                    unbounded = None;
                 }
             }
             stats.max_steps = self.steps;
@@ -83,20 +98,84 @@ impl Runner<'_> {
                 // The bounded search explored its space, or the unbounded exploration
                 // explored every trace without a failure.
                 stats.complete = true;
-                break;
+                return Ended {
+                    stats,
+                    failure: None,
+                };
             }
             let out_of_runs = builder
                 .max_executions
                 .is_some_and(|n| stats.executions + stats.blocked >= n);
             let out_of_time = builder.max_duration.is_some_and(|d| started.elapsed() >= d);
             if out_of_runs || out_of_time || !go_on {
-                break;
+                return Ended {
+                    stats,
+                    failure: None,
+                };
+            }
+            if go_parallel && stats.executions + stats.blocked >= PARALLEL_AFTER {
+                if let Some(unbounded) = unbounded.take() {
+                    let resumed = (stats.executions + stats.blocked, started);
+                    return self.race_in_parallel(bounded, unbounded, (stats, resumed), tick);
+                }
             }
         }
-        if let Some(unbounded) = unbounded {
-            unbounded.recycle();
-        }
-        stats.max_steps = self.steps;
-        Ended { stats, failure }
+    }
+
+    /// Goes on with the race of `run_racing` (which counted `before`, its runs and start
+    /// in `resumed`) on two threads: the unbounded exploration on a scoped thread with a
+    /// runner of its own, the bounded search on this one; the first to finish stops the
+    /// other. The counters `tick` sees are the bounded search's and `before`. Each side
+    /// numbers its executions, and counts its runs towards the limits, from `before` on.
+    fn race_in_parallel(
+        &mut self,
+        bounded: &mut dyn Explorer,
+        mut unbounded: Box<Dpor>,
+        (before, resumed): (Stats, (u64, Instant)),
+        tick: &mut dyn FnMut(&Stats) -> bool,
+    ) -> Ended {
+        let proved = AtomicBool::new(false);
+        let stop = AtomicBool::new(false);
+        let (builder, model, site) = (self.builder, self.model.clone(), self.site);
+        let caller = std::thread::current().name().unwrap_or("main").to_string();
+        let add = |mut stats: Stats, more: &Stats| {
+            stats.executions += more.executions;
+            stats.blocked += more.blocked;
+            stats.max_steps = stats.max_steps.max(more.max_steps);
+            stats
+        };
+        std::thread::scope(|scope| {
+            // Named as the calling thread: a report's replay line names the test by it.
+            let thread = std::thread::Builder::new().name(caller);
+            let other = thread.spawn_scoped(scope, || {
+                let mut runner = Runner::new(builder, model, site);
+                runner.resumed = Some(resumed);
+                let ended =
+                    runner.run_all(unbounded.as_mut(), &mut |_| !stop.load(Ordering::Relaxed));
+                if ended.failure.is_none() && ended.stats.complete {
+                    proved.store(true, Ordering::Relaxed);
+                }
+                // A failing run counts, as when the two take turns.
+                let mut stats = ended.stats;
+                stats.executions += u64::from(ended.failure.is_some());
+                stats
+            });
+            let other =
+                other.unwrap_or_else(|e| panic!("weft: cannot start the unbounded side: {e}"));
+            self.resumed = Some(resumed);
+            let mut ended = self.run_all(bounded, &mut |stats| {
+                tick(&add(stats.clone(), &before)) && !proved.load(Ordering::Relaxed)
+            });
+            self.resumed = None;
+            stop.store(true, Ordering::Relaxed);
+            let other = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let complete = ended.stats.complete;
+            ended.stats = add(add(ended.stats, &before), &other);
+            ended.stats.complete =
+                ended.failure.is_none() && (complete || proved.load(Ordering::Relaxed));
+            ended
+        })
     }
 }
