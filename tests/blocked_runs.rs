@@ -1,7 +1,7 @@
 //! Programs with blocking primitives whose explorations (source-DPOR, see `dpor`'s module
-//! docs) used to end runs sleep-set blocked for races that have no reversal to explore:
-//! each now takes exactly its hand-counted Mazurkiewicz traces and no blocked run, and
-//! finds every outcome.
+//! docs) used to end runs sleep-set blocked for races that have no reversal to explore, or
+//! whose reversal a sleeping thread already stands for: each now takes exactly its
+//! hand-counted Mazurkiewicz traces and no blocked run, and finds every outcome.
 #![cfg(feature = "permute")]
 
 mod common;
@@ -9,7 +9,7 @@ mod common;
 use common::outcome_set;
 use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use weft::sync::mpsc;
-use weft::sync::Arc;
+use weft::sync::{Arc, RwLock};
 use weft::thread;
 
 /// Complete and sleep-set-blocked runs of exploring `f`.
@@ -77,4 +77,33 @@ fn a_step_before_a_send_still_races_with_a_step_after_the_other_senders_drop() {
         results,
         std::collections::BTreeSet::from([(0, Some(1)), (1, Some(1))])
     );
+}
+
+/// A failed `try_read`'s race with the `try_write` before it: the writer, asleep where the
+/// reader's `try_read` ran, stands for the reversal (its `try_write` there is independent
+/// of the reader's earlier `try_send`). Before, DPOR passed over it and ran the adder
+/// there instead, a run that ended with both asleep: 10 executions and 1 blocked run.
+#[test]
+fn a_sleeping_thread_stands_for_an_ordinary_race_of_a_blocking_primitive() {
+    let n = runs(|| {
+        let x = Arc::new(AtomicU64::new(0));
+        let lock = Arc::new(RwLock::new(()));
+        let (tx, rx) = mpsc::sync_channel::<u64>(1);
+        let (l1, x1) = (lock.clone(), x.clone());
+        let writer = thread::spawn(move || l1.try_write().map(|_g| x1.load(SeqCst)).ok());
+        let (l2, x2) = (lock.clone(), x.clone());
+        let reader = thread::spawn(move || {
+            let sent = tx.try_send(1).is_ok();
+            (sent, l2.try_read().map(|_g| x2.load(SeqCst)).ok())
+        });
+        let x3 = x.clone();
+        let adder = thread::spawn(move || x3.fetch_add(1, SeqCst));
+        writer.join().unwrap();
+        reader.join().unwrap();
+        adder.join().unwrap();
+        drop(rx);
+    });
+    // Both try_* succeed (the writer's first or the reader's), each load before, between
+    // or after the add: 3 + 3; one fails, the other's load before or after the add: 2 + 2.
+    assert_eq!(n, (10, 0));
 }
