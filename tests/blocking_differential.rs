@@ -318,9 +318,12 @@ fn bounded_outcomes_before_a_deadlock() {
 /// cargo test --features permute --test blocking_differential -- --ignored --nocapture`.
 ///
 /// Measured with the defaults (seed 0x5eedb10c00000002, the 1000 programs' deadlock-free
-/// ones): 4683 executions for 10958 traces since failed `try_*`s commute (4693 before),
-/// besides 428 sleep-set-blocked runs (the source-DPOR fallback's; large programs of seed
-/// 0x77 with `WEFT_DIFF_BUDGET=200000 WEFT_DIFF_CASES=300`: 3470 and 283);
+/// ones): 4665 executions for 10958 traces, besides 126 sleep-set-blocked runs (the
+/// source-DPOR fallback's; large programs of seed 0x77 with `WEFT_DIFF_BUDGET=200000
+/// WEFT_DIFF_CASES=300`: 3461 and 80). Before, 4683 and 428 (3470 and 283): 177 blocked
+/// once the last sender's drop stopped racing with sends (108), then 4665 and 126 once a
+/// sleeping thread stood for an ordinary race of a blocking primitive again (3461, 80).
+/// 4683 since failed `try_*`s commute (4693 before);
 /// 4693 since the interpreter's steps are weft's (a
 /// condvar wait's registering and unlocking split, a sender's drop folded into the step
 /// before it), which changed the programs that fit in the budget; before, 3815 for 10470 (3812 when measured; 7487 before the blocking primitives' dependence

@@ -37,8 +37,8 @@
 //! backtrack points, and runs may end sleep-set blocked. A sleeping thread's later step may
 //! be what enables a waiting operation whose races are still unseen, so an execution whose
 //! schedulable threads all sleep while one waits on such a primitive goes on with a sleeper
-//! whose next step is elsewhere (repeating an explored trace), and a race of theirs is
-//! reversed from an initial that is neither explored nor asleep.
+//! whose next step is elsewhere (repeating an explored trace), and a race reached through
+//! its enabler too is reversed from an initial neither explored nor asleep (`races`).
 //!
 //! In a split exploration (`split`), the nodes above the cut branch on every thread that is
 //! allowed and not asleep, a thread that has not started starts there without a choice, and

@@ -161,7 +161,14 @@ impl SyncAccess {
             (Recv { ticket, .. }, Full { room, .. }) => ticket == room || room == NONE,
             (Recv { ticket: j, .. }, Taken { ticket }) => j == ticket,
             (Full { room: NONE, .. }, RecvRegister) => true,
-            (DropSender, Send { .. } | Empty { .. } | RecvClosed { .. }) => true,
+            // Not with a send: the last sender is dropped after every send (each is made
+            // through a live sender), so there is no order to reverse. A thread that drops
+            // its sender before another's send drops one that is not the last, which is no
+            // event at all: the race only sent DPOR after that drop, in runs that ended
+            // sleep-set blocked (the sender's step asleep, nothing conflicting with it),
+            // and no edge is needed either: what observes the last drop (`Empty`,
+            // `RecvClosed`) is ordered after the sends it depends on by itself.
+            (DropSender, Empty { .. } | RecvClosed { .. }) => true,
             (DropReceiver, DropSender) => false,
             (DropReceiver, _) => Self::on_channel(b),
             // Rwlocks: readers share.
@@ -303,6 +310,14 @@ mod tests {
         assert_eq!(SyncAccess::depends(try_recv, send(1, 1)), Dependence::Race);
         assert!(SyncAccess::conflict(Empty { next: 2 }, send(2, 2)));
         assert!(!SyncAccess::conflict(Empty { next: 2 }, send(1, 1)));
+    }
+
+    #[test]
+    fn the_last_drop_of_a_sender_commutes_with_sends() {
+        assert!(!SyncAccess::conflict(DropSender, send(3, 3)));
+        assert!(SyncAccess::conflict(DropSender, Empty { next: 3 }));
+        let closed = RecvClosed { blocking: true };
+        assert_eq!(SyncAccess::depends(closed, DropSender), Dependence::Edge);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Source-DPOR's view of a race (Abdulla et al., POPL 2014), kept for executions with
-//! blocking primitives (see `dpor`): the threads that can start its reversal.
+//! blocking primitives (see `dpor`): the threads that can start its reversal, and whether
+//! the later event is reached through the earlier one's successors too.
 //!
 //! Invariant: a thread is an initial when its first event among those after `e` that do not
 //! happen after `e`, then `e2`, has no predecessor among them.
@@ -36,6 +37,20 @@ impl Causality {
             }
         }
         Some(clock)
+    }
+
+    /// Whether `e2` happens after `e` through another event too: an earlier event it
+    /// conflicts with (typically the one that let it go on) happens after `e`. Such a race is
+    /// not one in the usual sense: `Racing::sync_conflicts` keeps it because the enabler
+    /// cannot be reversed with `e2`.
+    pub(crate) fn reached_through_successors(&self, e: usize, e2: usize, trace: &[Event]) -> bool {
+        let Some(access) = trace[e2].access() else {
+            return false;
+        };
+        ((e + 1)..e2).any(|k| {
+            trace[k].access().is_some_and(|a| a.conflicts(access))
+                && self.covers(&self.clocks[k], e, trace)
+        })
     }
 
     /// The threads that can start the reversal of race (`e`, `e2`): the events after `e` that

@@ -10,7 +10,7 @@ use crate::explore::reversal::reversal;
 use crate::explore::step_summary::StepSummary;
 use crate::explore::step_table::StepTable;
 use crate::explore::wakeup::Forest;
-use crate::runtime::op::{Event, EventKind, ThreadId};
+use crate::runtime::op::{Event, EventKind, OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
 impl Dpor {
@@ -91,9 +91,22 @@ impl Dpor {
     pub(super) fn add_backtrack(&mut self, earlier: usize, later: usize, trace: &[Event]) {
         let at = trace[earlier].step;
         let mut initials = self.causality.initials(earlier, later, trace);
+        // As in `add_race`, a sleeping initial does not stand for the reversal of a reference
+        // count's race, nor of a blocking primitive's where `later` happens after `earlier`
+        // through the event that let it go on too (commit 0738300: a send that waited for
+        // the receive that made room, racing with the send that filled the channel). Where
+        // it does not, the race is an ordinary one, and a sleeping initial stands for its
+        // reversal as in source-DPOR (passing over it explored the sleeper's traces again
+        // or, mostly, made runs that ended sleep-set blocked).
+        let sleepers_stand = match trace[later].kind {
+            EventKind::Sync { op, .. } => {
+                !matches!(op, OpKind::RefCount(_))
+                    && !(self.causality).reached_through_successors(earlier, later, trace)
+            }
+            _ => true,
+        };
         let node = &mut self.nodes[at];
-        if matches!(trace[later].kind, EventKind::Sync { .. }) {
-            // As in `add_race`: a sleeping initial does not stand for the reversal.
+        if !sleepers_stand {
             initials = initials.iter().filter(|&t| !node.asleep(t)).collect();
         } else {
             // Nor one asleep since above the cut (see `Sleeper::inherited`).
