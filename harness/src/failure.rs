@@ -52,7 +52,9 @@ impl FailureKind {
 #[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Executions that ran to their end (each one a distinct interleaving under DPOR).
+    /// Executions that ran to their end (each one a distinct interleaving under DPOR; under
+    /// a preemption bound, those of the bounded search and of the unbounded exploration
+    /// raced with it together, see `Builder::preemption_bound`).
     pub executions: u64,
     /// Executions abandoned because every runnable thread was in the sleep set, or (under a
     /// preemption bound) because they reached a state already explored with as few
