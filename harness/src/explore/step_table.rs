@@ -1,4 +1,5 @@
-//! One copy of each distinct step summary of an exploration, for wakeup trees.
+//! One copy of each distinct step summary of an exploration, for wakeup trees and for the
+//! bounded search's record of what steps did (`dpor::repeats`).
 //!
 //! Reversals repeat the steps of the current execution, and executions repeat each other's
 //! steps: a program has few distinct steps (a thread, what it touched), and wakeup trees

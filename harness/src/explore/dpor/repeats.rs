@@ -39,6 +39,7 @@ use std::ops::Range;
 
 use crate::explore::causality::Causality;
 use crate::explore::step_summary::StepSummary;
+use crate::explore::step_table::{StepId, StepTable};
 use crate::explore::Turn;
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{Event, ThreadId};
@@ -48,8 +49,10 @@ use crate::runtime::thread_set::ThreadSet;
 /// Kept only for steps that start with no thread yielded and have a single value choice.
 struct Effect {
     step: u128,
-    /// What the step touched, to tell which later steps it commutes with.
-    summary: StepSummary,
+    /// What the step touched, to tell which later steps it commutes with: an id in
+    /// `Repeats::table` (a bounded search keeps an effect per state and thread it has
+    /// seen, hundreds of thousands of them, and a program has few distinct steps).
+    summary: StepId,
     /// The thread a switch at the next node would preempt.
     preemptible: Option<ThreadId>,
     yielded: Vec<ThreadId>,
@@ -113,6 +116,8 @@ pub(super) struct Repeats {
     steps: Vec<StepSummary>,
     last: Option<LastStep>,
     effects: HashMap<(u128, ThreadId), Effect>,
+    /// The distinct summaries of the effects' steps.
+    table: StepTable,
     seen: HashMap<u128, Visits>,
 }
 
@@ -162,6 +167,7 @@ impl Repeats {
     /// prefix stays).
     pub(super) fn forget_states(&mut self) {
         self.effects.clear();
+        self.table.clear();
         self.seen.clear();
     }
 
@@ -186,7 +192,7 @@ impl Repeats {
         if let Some(last) = self.last.take() {
             let effect = Effect {
                 step: last.step,
-                summary: last.summary,
+                summary: self.table.intern(last.summary),
                 preemptible: preemptible(turn, schedulable),
                 yielded: yielded.clone(),
             };
@@ -263,9 +269,10 @@ impl Repeats {
             let Some(effect) = self.effects.get(&(self.prefixes[earlier].0, thread)) else {
                 continue;
             };
+            let summary = self.table.get(effect.summary);
             let commutes = self.steps[earlier..step]
                 .iter()
-                .all(|later| !later.precedes(&effect.summary) && !effect.summary.precedes(later));
+                .all(|later| !later.precedes(summary) && !summary.precedes(later));
             return commutes && covered(effect, None);
         }
         false
