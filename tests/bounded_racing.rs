@@ -118,3 +118,18 @@ fn a_long_race_goes_on_on_two_threads() {
     let expected = if cores > 1 { 2 } else { 1 };
     assert_eq!(threads.lock().unwrap().len(), expected, "{stats:?}");
 }
+
+/// More workers do not split a raced bound (split, a bounded search runs more than on one
+/// worker): below 2,000 runs `jobs(2)` runs exactly the race `jobs(1)` runs, and only
+/// `strict_bound` splits it.
+#[test]
+fn more_workers_race_a_bound_instead_of_splitting_it() {
+    let bounded = |jobs| Builder::new().jobs(jobs).preemption_bound(2);
+    let one = bounded(1).explore(common::lastzero(4)).unwrap();
+    let two = bounded(2).explore(common::lastzero(4)).unwrap();
+    assert_eq!(two, one);
+    assert!(runs(&one) <= 3 * 28, "{one:?}");
+    let split = bounded(2).strict_bound(true);
+    let split = split.explore(common::lastzero(4)).unwrap();
+    assert!(split.complete && runs(&split) > runs(&one), "{split:?}");
+}

@@ -256,7 +256,11 @@ fn an_unwritable_checkpoint_does_not_stop_the_exploration() {
 #[test]
 fn a_preemption_bound_explores_the_same_executions_when_split() {
     for bound in 0..=2 {
-        let bounded = || Builder::new().preemption_bound(bound).split_depth(3);
+        // Strict: otherwise `jobs(2)` races the bound instead of splitting it.
+        let bounded = || {
+            let builder = Builder::new().preemption_bound(bound).strict_bound(true);
+            builder.split_depth(3)
+        };
         let split = explore(bounded().jobs(1).shard(0, 1), common::lastzero(2)).executions;
         let parallel = explore(bounded().jobs(2), common::lastzero(2)).executions;
         assert_eq!(parallel, split, "bound {bound}: 2 workers");

@@ -206,8 +206,8 @@ impl Builder {
     /// its steps, a state that some explored execution reaches within the bound; a run
     /// that reaches a state already explored with as few preemptions is cut (counted in
     /// `Stats::blocked`). A failure is reported only when an interleaving within the bound
-    /// fails. A bounded exploration stays on one worker unless `jobs` or `shard` split it,
-    /// and split it cuts only repeats within each unit.
+    /// fails. A shard or a checkpoint splits a bounded exploration (so do `jobs(n > 1)`
+    /// with `strict_bound`), and split it cuts only repeats within each unit.
     ///
     /// On one worker, an unbounded exploration runs alongside the bounded search, one run
     /// for every two of the search's (unless `strict_bound`): if it explores every trace
@@ -216,8 +216,8 @@ impl Builder {
     /// orders of magnitude faster; where it does, it costs half as many runs again. Its
     /// failures are never reported (they may lie beyond the bound): it stops, and the
     /// bounded search goes on alone. Its executions count in `Stats` with the bounded
-    /// search's. With `jobs` left unset, on several cores, a race past 2,000 runs goes on
-    /// with the two on two threads at once (then the counts depend on timing).
+    /// search's. Unless `jobs(1)`, on several cores, a race past 2,000 runs goes on with
+    /// the two on two threads at once (then the counts depend on timing).
     pub fn preemption_bound(mut self, n: usize) -> Self {
         self.preemption_bound = Some(n);
         self

@@ -64,7 +64,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let replaying = matches!(strategy, Strategy::Replay(_));
     let coverage = matches!(strategy, Strategy::Bytes(_));
     let mut explorer: Box<dyn Explorer> = match strategy {
-        Strategy::Dpor if builder.splits() => {
+        Strategy::Dpor if builder.splits() && !racing::races(builder) => {
             return crate::parallel::explore(builder, model, site);
         }
         Strategy::Dpor => Dpor::new(builder.preemption_bound),
@@ -92,7 +92,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     runner.coverage = coverage.then(Vec::new);
     let mut progress = Progress::new(builder.progress && !replaying);
     // A bounded exhaustive exploration races an unbounded one (see `racing`).
-    let racing = builder.preemption_bound.is_some() && exhaustive && !builder.strict_bound;
+    let racing = exhaustive && racing::races(builder);
     let ended = observe::log::maybe_with_subscriber(builder.log, || {
         let mut tick = |stats: &Stats| {
             progress.tick(stats);

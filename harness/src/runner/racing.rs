@@ -8,7 +8,7 @@
 //! executions unbounded). So, unless `Builder::strict_bound` asks for the bound alone, an
 //! unbounded DPOR exploration runs alongside it, one of its runs for every
 //! `BOUNDED_PER_UNBOUNDED` of the bounded search's, and whichever ends first decides. On a
-//! machine with several cores, when the number of workers is left to weft, a race that
+//! machine with several cores, unless `jobs(1)` keeps it on one thread, a race that
 //! outgrows `PARALLEL_AFTER` runs hands the unbounded exploration to a thread of its own,
 //! and the two go on at once (before that, a second thread would cost small explorations
 //! more than it saves: its coroutine stacks are mapped afresh every time).
@@ -38,11 +38,21 @@ const BOUNDED_PER_UNBOUNDED: u64 = 2;
 /// many as an unbounded exploration runs before it is split across the cores.
 const PARALLEL_AFTER: u64 = SPLIT_AFTER;
 
-/// Whether a long race goes on on two threads: the number of workers was left to weft
-/// (`jobs(1)` keeps everything on the calling thread), operations are not logged, and the
-/// machine has several cores.
+/// Whether an exhaustive exploration with `builder` is a race: it has a preemption bound,
+/// not `strict_bound`, and neither a shard nor a checkpoint, which need the split. More
+/// workers (`jobs(n)`, `n > 1`) do not split a race: split, a bounded search cuts only the
+/// repeats within each unit and runs more than on one worker (README, "Preemption
+/// bounding"); they let it go on on two threads instead.
+pub(super) fn races(builder: &Builder) -> bool {
+    let split_only = builder.shard.is_some() || builder.checkpoint.is_some();
+    builder.preemption_bound.is_some() && !builder.strict_bound && !split_only
+}
+
+/// Whether a long race goes on on two threads: more than one worker is allowed (`jobs(1)`
+/// keeps everything on the calling thread), operations are not logged, and the machine
+/// has several cores.
 fn may_go_parallel(builder: &Builder) -> bool {
-    builder.jobs.is_none() && !builder.log && crate::config::cores() > 1
+    builder.jobs != Some(1) && !builder.log && crate::config::cores() > 1
 }
 
 impl Runner<'_> {
