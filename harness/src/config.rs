@@ -209,8 +209,8 @@ impl Builder {
     /// fails. A shard or a checkpoint splits a bounded exploration (so do `jobs(n > 1)`
     /// with `strict_bound`), and split it cuts only repeats within each unit.
     ///
-    /// On one worker, an unbounded exploration runs alongside the bounded search, one run
-    /// for every two of the search's (unless `strict_bound`): if it explores every trace
+    /// Unless it is split, an unbounded exploration runs alongside the bounded search, one
+    /// run for every two of the search's: if it explores every trace
     /// without a failure first, the exploration passes there, since no interleaving fails.
     /// Where the bound saves nothing (many independent threads, short executions) that is
     /// orders of magnitude faster; where it does, it costs half as many runs again. Its
