@@ -132,6 +132,13 @@ pub(crate) fn finish_failure(builder: &Builder, mut failure: Failure) -> Failure
     failure
 }
 
+/// Whether `runs` runs of an exploration started at `started` reach `max_executions` or
+/// `max_duration`.
+fn limit_reached(builder: &Builder, runs: u64, started: Instant) -> bool {
+    let out_of_runs = builder.max_executions.is_some_and(|n| runs >= n);
+    out_of_runs || builder.max_duration.is_some_and(|d| started.elapsed() >= d)
+}
+
 /// Runs after which an exhaustive exploration with the default number of workers starts
 /// over split across the machine's cores (see `explore`).
 const SPLIT_AFTER: u64 = 2_000;
@@ -209,11 +216,8 @@ impl<'a> Runner<'a> {
                 stats.interleaving = self.coverage.take().unwrap_or_default();
                 break;
             }
-            let out_of_runs = builder
-                .max_executions
-                .is_some_and(|n| before + stats.executions + stats.blocked >= n);
-            let out_of_time = builder.max_duration.is_some_and(|d| started.elapsed() >= d);
-            if out_of_runs || out_of_time || !go_on {
+            let runs = before + stats.executions + stats.blocked;
+            if !go_on || limit_reached(builder, runs, started) {
                 break;
             }
         }

@@ -23,7 +23,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use super::{Ended, Outcome, Runner, SPLIT_AFTER};
+use super::{limit_reached, Ended, Outcome, Runner, SPLIT_AFTER};
 use crate::config::Builder;
 use crate::explore::dpor::Dpor;
 use crate::explore::Explorer;
@@ -113,11 +113,7 @@ impl Runner<'_> {
                     failure: None,
                 };
             }
-            let out_of_runs = builder
-                .max_executions
-                .is_some_and(|n| stats.executions + stats.blocked >= n);
-            let out_of_time = builder.max_duration.is_some_and(|d| started.elapsed() >= d);
-            if out_of_runs || out_of_time || !go_on {
+            if !go_on || limit_reached(builder, stats.executions + stats.blocked, started) {
                 return Ended {
                     stats,
                     failure: None,

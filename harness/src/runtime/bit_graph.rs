@@ -9,6 +9,7 @@
 /// A matrix of bits, `rows` by `columns`, each row a set of column indices.
 #[derive(Default)]
 pub(crate) struct BitRows {
+    rows: usize,
     words: usize,
     bits: Vec<u64>,
 }
@@ -16,16 +17,14 @@ pub(crate) struct BitRows {
 impl BitRows {
     /// Empties the matrix and sizes it `rows` by `columns`, keeping its allocation.
     pub(crate) fn reset(&mut self, rows: usize, columns: usize) {
+        self.rows = rows;
         self.words = columns.div_ceil(64);
         self.bits.clear();
         self.bits.resize(rows * self.words, 0);
     }
 
     pub(crate) fn rows(&self) -> usize {
-        match self.words {
-            0 => 0,
-            words => self.bits.len() / words,
-        }
+        self.rows
     }
 
     pub(crate) fn row(&self, row: usize) -> &[u64] {
