@@ -125,10 +125,13 @@ pub(crate) fn run_on_weft(program: &Program, builder: Builder) -> Run {
             condvar: Condvar::new(),
         });
         // Thread 0 receives; every other thread holds a sender (the last one the original).
-        let (tx, rx) = sync_channel::<u64>(program.capacity);
-        let mut ends: Vec<Ends> = vec![(Some(rx), None)];
-        ends.extend((2..program.threads.len()).map(|_| (None, Some(tx.clone()))));
-        ends.push((None, Some(tx)));
+        let mut ends: Vec<Ends> = program.threads.iter().map(|_| (None, None)).collect();
+        if program.channel {
+            let (tx, rx) = sync_channel::<u64>(program.capacity);
+            ends = vec![(Some(rx), None)];
+            ends.extend((2..program.threads.len()).map(|_| (None, Some(tx.clone()))));
+            ends.push((None, Some(tx)));
+        }
         let handles: Vec<_> = (program.threads.iter().cloned().zip(ends))
             .map(|(ops, ends)| {
                 let shared = shared.clone();

@@ -15,7 +15,9 @@
 //! Mutexes: blocking acquisitions race with the previous acquisition (reversing a lock with
 //! the unlock before it only makes it wait); a successful `try_lock` races with the previous
 //! unlock (before it, it would have failed); a failed `try_lock` races with the acquisition
-//! it saw, and an unlock with the failed `try_lock`s it would have let succeed.
+//! it saw, and an unlock with the failed `try_lock`s it would have let succeed. A blocking
+//! rwlock acquisition likewise races with earlier acquisitions, except one that a release
+//! by a third thread happens after: it waits for that release, so it cannot run first.
 
 mod initials;
 
@@ -224,6 +226,23 @@ impl Racing<'_> {
         racers.extend(h.all.iter().filter_map(|&(earlier, earlier_kind)| {
             (depends(kind, earlier_kind) == Dependence::Race).then_some(earlier)
         }));
+        if matches!(
+            kind,
+            AccessKind::Sync(SyncAccess::Lock { blocking: true, .. })
+        ) {
+            // A blocking rwlock acquisition waits for every release before it. One by a
+            // third thread that happens after an earlier acquisition keeps it after that
+            // one too: not a race (the reversal could not run it, the lock still held).
+            let (clocks, trace) = (self.clocks, self.trace);
+            let released_after = |racer: usize| {
+                h.all.iter().any(|&(release, release_kind)| {
+                    depends(kind, release_kind) == Dependence::Edge
+                        && trace[release].thread != trace[racer].thread
+                        && covers(clocks, &clocks[release], racer, trace)
+                })
+            };
+            racers.retain(|&racer| !released_after(racer));
+        }
         self.race_with_latest_of(racers, clock);
         for &(earlier, earlier_kind) in &h.all {
             if depends(kind, earlier_kind) != Dependence::None {

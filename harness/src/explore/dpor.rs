@@ -28,11 +28,15 @@
 //! the step there for those, and a sleeper that stayed asleep would hide the traces that
 //! need it (tests/atomic_dependence.rs has the program where it lost an outcome).
 //!
-//! Blocking primitives (channels, condvars, rwlocks, barriers, park tokens) break the
-//! argument wakeup trees rest on: a step moved before its race may be disabled there, and
-//! the large differential runs (tests/blocking_differential.rs) found outcomes missed. So
-//! once an execution uses one, the explorer falls back to source-DPOR (Abdulla et al., POPL
-//! 2014) for the rest of the exploration: each race adds one initial of its reversal
+//! Blocking primitives (channels, condvars, barriers, park tokens, an rwlock's `try_*`s)
+//! break the argument wakeup trees rest on: a step moved before its race may be disabled
+//! there, and the large differential runs (tests/blocking_differential.rs) found outcomes
+//! missed. An rwlock's blocking locks and unlocks do not: as a mutex's, an acquisition races
+//! with the acquisitions before it (not with the releases it waits for), so the reversal
+//! finds the lock as the earlier acquisition found it (`causality`), and a read lock moved
+//! earlier is still a read lock (`StepAccesses::reversed`). Once an execution uses one of
+//! the others, the explorer falls back to source-DPOR (Abdulla et al., POPL 2014) for the
+//! rest of the exploration: each race adds one initial of its reversal
 //! (`causality::initials`) to the node's backtrack set, remaining wakeup branches become
 //! backtrack points, and runs may end sleep-set blocked. A sleeping thread's later step may
 //! be what enables a waiting operation whose races are still unseen, so an execution whose
@@ -61,6 +65,7 @@
 use std::ops::Range;
 
 mod cut;
+mod fallback;
 mod next;
 mod nodes;
 mod races;
@@ -78,38 +83,16 @@ use super::summaries::Summaries;
 use super::wakeup::Forest;
 use super::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
-use crate::runtime::objects::ObjectState;
-use crate::runtime::op::{Event, EventKind, Op, OpKind, ThreadId};
+use crate::runtime::op::{Op, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 use crate::runtime::value_choice::Requested;
+use fallback::{uses_blocking_primitive, waits_on_primitive};
 use repeats::Repeats;
 use sleep::Sleeper;
 
 /// Every thread waiting at a scheduling point, with its operation.
 fn waiting_ops(execution: &Execution) -> impl Iterator<Item = (ThreadId, Op)> + '_ {
     (0..execution.threads.len()).filter_map(|t| execution.threads[t].pending.map(|op| (t, op)))
-}
-
-/// Whether `op` is an operation of a blocking primitive whose races `causality` tracks
-/// with `sync_conflicts` (channels, condvars, rwlocks, barriers, park tokens).
-fn waits_on_primitive(execution: &Execution, op: Op) -> bool {
-    op.object.is_some_and(|object| {
-        matches!(
-            *execution.objects.state(object),
-            ObjectState::Channel(_)
-                | ObjectState::Condvar(_)
-                | ObjectState::RwLock(_)
-                | ObjectState::Barrier(_)
-                | ObjectState::Park(_)
-        )
-    })
-}
-
-/// Whether `events` include an operation of a blocking primitive (not a reference count).
-fn uses_blocking_primitive(events: &[Event]) -> bool {
-    events
-        .iter()
-        .any(|e| matches!(e.kind, EventKind::Sync { op, .. } if !matches!(op, OpKind::RefCount(_))))
 }
 
 struct Node {

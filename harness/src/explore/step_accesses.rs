@@ -11,6 +11,7 @@
 //! summaries share no bit, the accesses themselves are not compared.
 
 use crate::runtime::op::{Access, AccessKind, Event, EventKind, ObjectIndex};
+use crate::runtime::sync_access::SyncAccess;
 
 /// The most accesses of one step a sleeping thread is remembered by; a step with more is
 /// never put to sleep (explored again: conservative).
@@ -93,12 +94,25 @@ impl StepAccesses {
                     ..
                 } => exchange(old),
                 // Moved earlier, a reference count only gets further from zero: an update
-                // stays one.
-                EventKind::Sync { .. } if access.kind != AccessKind::Update => AccessKind::Write,
+                // stays one; a blocking rwlock acquisition or a release does the same
+                // wherever it runs.
+                EventKind::Sync { .. } if !Self::same_when_moved(access.kind) => AccessKind::Write,
                 _ => access.kind,
             };
         }
         self
+    }
+
+    /// Whether an access of a blocking primitive is made the same wherever its operation
+    /// runs: a reference count update, a blocking rwlock acquisition, a release.
+    fn same_when_moved(kind: AccessKind) -> bool {
+        matches!(
+            kind,
+            AccessKind::Update
+                | AccessKind::Sync(
+                    SyncAccess::Lock { blocking: true, .. } | SyncAccess::Unlock { .. }
+                )
+        )
     }
 
     /// The set's one-word summary: a bit per object it touches (see the module docs).

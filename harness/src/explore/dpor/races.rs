@@ -50,7 +50,13 @@ impl Dpor {
             .filter(|s| !s.inherited)
             .map(|s| StepSummary::of_accesses(s.thread, s.accesses))
             .chain(explored);
-        if matches!(trace[later].kind, EventKind::Sync { .. }) {
+        if matches!(
+            trace[later].kind,
+            EventKind::Sync {
+                op: OpKind::RefCount(_),
+                ..
+            }
+        ) {
             // A `Sync` event's race (in this mode only reference counts: an execution with a
             // blocking primitive switches to `add_backtrack`): a sleeping or explored thread
             // does not stand for the reversal. Its step was explored here first, but the reversal may need that

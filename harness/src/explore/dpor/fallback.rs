@@ -1,0 +1,46 @@
+//! Which operations put an exploration in source-DPOR mode (see the parent module): those
+//! of blocking primitives whose reversals wakeup trees cannot run, all but reference counts
+//! and an rwlock's blocking locks and unlocks.
+//!
+//! Invariant: an operation that `optimal_sync` accepts races only as a mutex's or a
+//! reference count's do (`causality`), so every reversal of its races can run.
+
+use crate::runtime::execution::Execution;
+use crate::runtime::objects::ObjectState;
+use crate::runtime::op::{Event, EventKind, Op, OpKind};
+
+/// Whether `op` is an operation of a blocking primitive whose races `causality` tracks
+/// with `sync_conflicts` (channels, condvars, rwlocks, barriers, park tokens).
+pub(super) fn waits_on_primitive(execution: &Execution, op: Op) -> bool {
+    op.object.is_some_and(|object| {
+        matches!(
+            *execution.objects.state(object),
+            ObjectState::Channel(_)
+                | ObjectState::Condvar(_)
+                | ObjectState::RwLock(_)
+                | ObjectState::Barrier(_)
+                | ObjectState::Park(_)
+        )
+    })
+}
+
+/// Whether `events` include an operation of a blocking primitive (not a reference count).
+pub(super) fn uses_blocking_primitive(events: &[Event]) -> bool {
+    events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Sync { op, .. } if !optimal_sync(op)))
+}
+
+/// Whether optimal DPOR handles this `Sync` operation: a reference count, or an rwlock's
+/// blocking lock or unlock (acquisitions race with acquisitions, as a mutex's do; see the
+/// module docs).
+fn optimal_sync(op: OpKind) -> bool {
+    matches!(
+        op,
+        OpKind::RefCount(_)
+            | OpKind::ReadLock
+            | OpKind::WriteLock
+            | OpKind::ReadUnlock
+            | OpKind::WriteUnlock
+    )
+}
