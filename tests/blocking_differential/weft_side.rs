@@ -173,7 +173,7 @@ pub(crate) fn report_number(failure: &weft::Failure, before: &str, after: &str) 
     found.unwrap_or_else(|| panic!("no number between {before:?} and {after:?} in {line}"))
 }
 
-/// Split explorations (cut after 1 and 3 choices; two workers, and three shards) find what
+/// Split explorations (cut after 1, 2 and 3 choices; two workers, and three shards) find what
 /// the whole exploration finds: the same outcomes, or a deadlock. With blocking primitives
 /// neither side is optimal (source-DPOR below the cut), so the execution counts compared
 /// are those of the same units divided two ways: three shards against two shards of two
@@ -186,7 +186,7 @@ pub(crate) fn compare_split(
     (outcomes, whole): (&BTreeSet<Observation>, &WeftResult),
     bound: Option<usize>,
 ) {
-    for depth in [1, 3] {
+    for depth in [1, 2, 3] {
         let split = || {
             let builder = Builder::new().split_depth(depth);
             match bound {

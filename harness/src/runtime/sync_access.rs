@@ -225,15 +225,17 @@ impl SyncAccess {
             return Dependence::None;
         }
         match (later, earlier) {
-            // A lock after a failed `try_*` commutes with it (the lock was held either way;
-            // what made it fail conflicts with the failure, what frees it with both), and
-            // so does a rendezvous receive after a failed `try_send` (no registered receiver
-            // was free either way). An order here would hide the failure's race with what
-            // would have let it succeed (the unlock, the registration).
-            (Lock { .. }, LockProbe { .. }) | (Recv { .. }, Full { room: NONE, .. }) => {
-                Dependence::None
-            }
+            // A rendezvous receive after a failed `try_send` commutes with it (no registered
+            // receiver was free either way). An order here would hide the failure's race
+            // with what would have let it succeed (the registration).
+            (Recv { .. }, Full { room: NONE, .. }) => Dependence::None,
             _ if Self::enabled_by(later, earlier) => Dependence::Edge,
+            // Among the races, a lock after a failed `try_*`. Left unordered (they commute:
+            // the lock was held either way), a reversal of an earlier race could put the
+            // lock before the failure and keep it failing, and split explorations lost
+            // outcomes; ordered without a race, a reversal of the failure with the unlock
+            // that lets it succeed left out the lock it must still follow
+            // (`tests/blocking_differential.rs`, `tests/rwlocks_barriers_parking.rs`).
             _ => Dependence::Race,
         }
     }
@@ -322,7 +324,7 @@ mod tests {
     }
 
     #[test]
-    fn readers_and_unparks_commute_failed_attempts_after_a_lock_do_not_order_it() {
+    fn readers_and_unparks_commute_a_lock_and_a_failed_attempt_race_both_ways() {
         let read = Lock {
             write: false,
             blocking: true,
@@ -340,7 +342,7 @@ mod tests {
         );
         let probe = LockProbe { write: true };
         assert_eq!(SyncAccess::depends(probe, read), Dependence::Race);
-        assert_eq!(SyncAccess::depends(read, probe), Dependence::None);
+        assert_eq!(SyncAccess::depends(read, probe), Dependence::Race);
         let unpark = Unpark {
             epoch: 0,
             first: true,
