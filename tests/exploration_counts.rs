@@ -48,7 +48,7 @@ mod programs {
     include!("../benches/src/programs.rs");
 }
 
-use programs::{indexer, lost_update, mutex_counter};
+use programs::{indexer, lost_update, mutex_counter, rwlock};
 
 #[test]
 fn the_other_benchmark_programs_explore_their_trace_counts() {
@@ -71,6 +71,15 @@ fn the_other_benchmark_programs_explore_their_trace_counts() {
             (stats.executions, stats.blocked),
             (traces, 0),
             "mutex_counter({n})"
+        );
+    }
+    // The writers in either order, each reader before, between or after them: 2 · 3^n.
+    for (n, traces) in [(1, 6), (2, 18), (3, 54)] {
+        let stats = explore(rwlock(n));
+        assert_eq!(
+            (stats.executions, stats.blocked),
+            (traces, 0),
+            "rwlock({n})"
         );
     }
     // No two keys meet below 12 threads; at 12, 3 slots are contended by 2 threads each.

@@ -143,6 +143,17 @@ fn specs() -> Vec<Spec> {
             on_loom::mutex_counter,
         );
     }
+    // The two writers in either order, each reader before, between or after them.
+    for n in [2, 4, 6] {
+        add(
+            "rwlock",
+            n,
+            n + 3,
+            2 * 3u64.pow(n as u32),
+            on_weft::rwlock,
+            on_loom::rwlock,
+        );
+    }
     // With the checkers' own Arc, whose reference counts are events to both. loom's figures
     // in BENCHMARKS.md for ainc(3) with loom's Arc (6,225), the lost update (157,134) and the
     // mutex counter (not done in 580 s) match these rows, not the std-Arc ones.

@@ -7,7 +7,7 @@
 // (An `include!`d file: no inner doc comments here.)
 
 use rt::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use rt::sync::Mutex;
+use rt::sync::{Mutex, RwLock};
 use rt::thread;
 
 /// A model closure, as both `weft::Builder::explore` and `loom::model` take it.
@@ -144,5 +144,24 @@ pub fn mutex_counter(n: usize) -> Program {
             .collect();
         join_all(handles);
         assert_eq!(*counter.lock().unwrap(), n);
+    })
+}
+
+/// rwlock(n): two writers each increment the value an `RwLock` guards; n readers each read
+/// it. Readers share the lock: only where each reader falls among the two writers counts.
+pub fn rwlock(n: usize) -> Program {
+    Box::new(move || {
+        let lock = Arc::new(RwLock::new(0usize));
+        let mut handles = Vec::with_capacity(n + 2);
+        for _ in 0..2 {
+            let lock = lock.clone();
+            handles.push(thread::spawn(move || *lock.write().unwrap() += 1));
+        }
+        for _ in 0..n {
+            let lock = lock.clone();
+            handles.push(thread::spawn(move || assert!(*lock.read().unwrap() <= 2)));
+        }
+        join_all(handles);
+        assert_eq!(*lock.read().unwrap(), 2);
     })
 }
