@@ -314,10 +314,10 @@ fn check(seed: u64, cases: usize, large: bool, bounded: bool) {
     }
 }
 
-/// Split explorations (cut after 1 and 3 choices): two workers, and three shards, run the
+/// Split explorations (cut after 1, 2 and 3 choices): two workers, and three shards, run the
 /// same executions as the whole exploration, with the same outcomes.
 fn compare_split(program: &Program, case: usize, outcomes: &BTreeSet<Observation>, traces: u64) {
-    for depth in [1, 3] {
+    for depth in [1, 2, 3] {
         let split = || Builder::new().split_depth(depth);
         let (stats, found) = run_on_weft(program, split().jobs(2));
         assert_eq!(
@@ -378,7 +378,8 @@ fn compare(program: &Program, case: usize, bounded: bool) {
         stats.blocked
     );
     assert_eq!(stats.blocked, 0, "case {case}: no sleep-set-blocked run");
-    if case % 4 == 0 {
+    // `WEFT_DIFF_SPLIT=1`: on every program.
+    if case % 4 == 0 || std::env::var("WEFT_DIFF_SPLIT").is_ok_and(|v| v == "1") {
         compare_split(program, case, &outcomes, stats.executions);
     }
     if !bounded {

@@ -1,0 +1,138 @@
+//! The random programs of `blocking_differential.rs`: the default mix (a channel, the
+//! rwlock, the condvar-guarded flag, atomics), or with `WEFT_DIFF_ONLY` only the rwlock
+//! (`rwlock`, `blocking-rwlock`) or the condvar and the rwlock's blocking locks (`condvar`).
+//!
+//! Invariant: the same seed gives the same programs (the generators draw from `Rng` alone).
+
+use super::common::Rng;
+use super::{Atomic, Op, Program};
+
+fn atomic(rng: &mut Rng) -> Atomic {
+    let x = rng.below(2) as usize;
+    match rng.below(3) {
+        0 => Atomic::Load(x),
+        1 => Atomic::Add(x),
+        _ => Atomic::Store(x, 5 + rng.below(2)),
+    }
+}
+
+fn set(rng: &mut Rng) -> Op {
+    let (all, inside) = (rng.below(2) == 0, rng.below(2) == 0);
+    Op::Set { all, inside }
+}
+
+/// A program over the rwlock and atomics only (`WEFT_DIFF_ONLY=rwlock`): no channel, no
+/// condvar; `tries`: some lock operations are `try_*`s.
+fn rwlock_program(rng: &mut Rng, large: bool, tries: bool) -> Program {
+    let l = u64::from(large);
+    let threads = (0..2 + rng.below(2 + l))
+        .map(|_| {
+            (0..1 + rng.below(3 + l))
+                .map(|_| match rng.below(3) {
+                    0 | 1 => Op::Lock {
+                        write: rng.below(2) == 0,
+                        try_: rng.below(3) == 0 && tries,
+                        inner: atomic(rng),
+                    },
+                    _ => Op::Atomic(atomic(rng)),
+                })
+                .collect()
+        })
+        .collect();
+    Program {
+        capacity: 0,
+        channel: false,
+        keep_ends: true,
+        threads,
+    }
+}
+
+/// A program over the condvar-guarded flag, the rwlock's blocking locks and atomics
+/// (`WEFT_DIFF_ONLY=condvar`): the last thread sets the flag, thread 0 may set it first, the
+/// others wait for it (two waiters in `large` programs).
+fn condvar_program(rng: &mut Rng, large: bool) -> Program {
+    let l = u64::from(large);
+    let count = 3 + usize::from(large);
+    let threads = (0..count)
+        .map(|t| {
+            let mut ops = Vec::new();
+            if t == 0 && rng.below(2) == 0 {
+                ops.push(set(rng));
+            }
+            for _ in 0..rng.below(2 + l) {
+                ops.push(match rng.below(3) {
+                    0 => Op::Lock {
+                        write: rng.below(2) == 0,
+                        try_: false,
+                        inner: atomic(rng),
+                    },
+                    _ => Op::Atomic(atomic(rng)),
+                });
+            }
+            if t > 0 {
+                let at = rng.below(ops.len() as u64 + 1) as usize;
+                ops.insert(at, if t + 1 < count { Op::Wait } else { set(rng) });
+            }
+            ops
+        })
+        .collect();
+    Program {
+        capacity: 0,
+        channel: false,
+        keep_ends: true,
+        threads,
+    }
+}
+
+/// A random program; `large` ones have more threads and operations.
+pub(crate) fn program(rng: &mut Rng, large: bool) -> Program {
+    match std::env::var("WEFT_DIFF_ONLY").as_deref() {
+        Ok("rwlock") => return rwlock_program(rng, large, true),
+        Ok("blocking-rwlock") => return rwlock_program(rng, large, false),
+        Ok("condvar") => return condvar_program(rng, large),
+        _ => {}
+    }
+    let capacity = rng.below(3) as usize;
+    let l = u64::from(large);
+    let threads = 2 + usize::from(rng.below(2 + 2 * l) != 0);
+    let condvar = threads == 3 && rng.below(3 - l) == 0;
+    let keep_ends = rng.below(4) == 0;
+    let mut next_value = 1;
+    let threads = (0..threads)
+        .map(|t| {
+            let mut ops = Vec::new();
+            if condvar && t == 0 && rng.below(2) == 0 {
+                ops.push(set(rng));
+            }
+            for _ in 0..1 + rng.below(l + if t == 0 { 3 } else { 2 }) {
+                ops.push(match rng.below(7) {
+                    0..=2 if t == 0 => [Op::Recv, Op::TryRecv][rng.below(2) as usize],
+                    0..=2 => {
+                        next_value += 1;
+                        [Op::Send, Op::Send, Op::TrySend][rng.below(3) as usize](next_value - 1)
+                    }
+                    3 | 4 => Op::Lock {
+                        write: rng.below(2) == 0,
+                        try_: rng.below(3) == 0,
+                        inner: atomic(rng),
+                    },
+                    _ => Op::Atomic(atomic(rng)),
+                });
+            }
+            if condvar && t > 0 {
+                let at = rng.below(ops.len() as u64 + 1) as usize;
+                ops.insert(at, if t == 1 { Op::Wait } else { set(rng) });
+            }
+            if !keep_ends {
+                ops.push([Op::DropSender, Op::DropReceiver][usize::from(t == 0)]);
+            }
+            ops
+        })
+        .collect();
+    Program {
+        capacity,
+        channel: true,
+        keep_ends,
+        threads,
+    }
+}
