@@ -336,7 +336,8 @@ fn a_split_exploration_reaches_a_try_write_that_fails_then_succeeds() {
 ///
 /// `WEFT_DIFF_SPLIT=1` compares split explorations with the whole on every program (not
 /// every 5th): about 15 explorations a program, each deadlock shortened, so large condvar
-/// programs run out of memory mappings within a few hundred (see below).
+/// programs ran out of memory mappings within a few hundred (seed 0x1) until reports stopped
+/// being shortened past a budget of leaked stacks (see below).
 /// `WEFT_DIFF_ONLY=condvar` generates programs over the condvar-guarded flag, the rwlock's
 /// blocking locks and atomics (two waiters when large): with the condvar in optimal DPOR
 /// too (tried), 5935 executions and no blocked run instead of 5939 and 103 on the default
@@ -368,9 +369,11 @@ fn a_split_exploration_reaches_a_try_write_that_fails_then_succeeds() {
 /// `WEFT_DIFF_BOUNDED=n` also checks preemption bounds 0, 1 and 2 on every `n`th program
 /// (1: all); `WEFT_DIFF_FROM=k` skips the first `k` programs. Every deadlocking execution
 /// leaks the stacks of its stuck threads (weft abandons them, two memory mappings each), and
-/// the shortener runs up to 300 of them per deadlock reported: a process runs into
-/// `vm.max_map_count` (65530) after about 1800 large programs with bounds, so run them 500
-/// at a time (`WEFT_DIFF_FROM=500 WEFT_DIFF_CASES=1000` and so on). With
+/// the shortener runs up to 300 of them per deadlock reported: a process ran into
+/// `vm.max_map_count` (65530) after about 1800 large programs with bounds. Past an eighth
+/// of it, reports are now kept as found (`runner/abandoned.rs`), so long runs go on; the
+/// runs below were made 500 at a time (`WEFT_DIFF_FROM=500 WEFT_DIFF_CASES=1000` and so
+/// on). With
 /// `WEFT_DIFF_BOUNDED=1 WEFT_DIFF_LARGE=1 WEFT_DIFF_BUDGET=0` and seeds 0x77, 0x5eed and
 /// 0x1, the first 2000 programs of each pass at every bound (6000 checks per seed, 2335,
 /// 2211 and 2205 of them excluding an outcome or the deadlock), in about 4 minutes a seed

@@ -32,6 +32,7 @@ use crate::schedule::Schedule;
 use crate::shorten;
 use crate::verdict::{judge, Ending};
 
+mod abandoned;
 mod kept;
 mod racing;
 mod steps;
@@ -241,7 +242,19 @@ impl<'a> Runner<'a> {
             .lines()
             .find(|line| line.starts_with("strategy: "))
             .map(str::to_string);
+        if !abandoned::may_shorten() {
+            let mut found = found;
+            found.add_note(&format!(
+                "not simplified: this process has left {} stuck threads' stacks mapped \
+                 (WEFT_MAX_LEAKED_STACKS; README: \"Semantics\")",
+                abandoned::count()
+            ));
+            return found;
+        }
         let mut simplest = shorten::shorten(found, |choices| {
+            if !abandoned::may_shorten() {
+                return None;
+            }
             match self.run_execution(&mut Guided::new(choices), number) {
                 Outcome::Failed(failure) => Some(*failure),
                 Outcome::Complete | Outcome::Blocked | Outcome::Skipped => None,

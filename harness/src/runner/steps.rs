@@ -148,6 +148,7 @@ impl Steps<'_> {
         for slot in &mut self.coroutines {
             if let Some(coroutine) = slot.take() {
                 std::mem::forget(coroutine);
+                super::abandoned::add(1);
             }
         }
         for thread in &mut self.execution.borrow_mut().threads {
