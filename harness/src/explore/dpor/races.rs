@@ -57,11 +57,12 @@ impl Dpor {
                 ..
             }
         ) {
-            // A `Sync` event's race (in this mode only reference counts: an execution with a
-            // blocking primitive switches to `add_backtrack`): a sleeping or explored thread
-            // does not stand for the reversal. Its step was explored here first, but the reversal may need that
-            // step after the racing one (which can be disabled until other steps run), so
-            // the sequence starts with another initial, the racing thread's if it can.
+            // A reference count's race (an rwlock's races as a mutex's, below; the other
+            // blocking primitives switch to `add_backtrack`): a sleeping or explored thread
+            // does not stand for the reversal. Its step was explored here first, but the
+            // reversal may need that step after the racing one (which can be disabled until
+            // other steps run), so the sequence starts with another initial, the racing
+            // thread's if it can.
             let taken = |t: ThreadId| node.done.contains(t) || node.asleep(t);
             let racer = trace[later].thread;
             let thread = |i: usize| summaries.get(v[i]).thread;
