@@ -39,6 +39,11 @@ fn rwlock_program(rng: &mut Rng, large: bool, tries: bool) -> Program {
                 .collect()
         })
         .collect();
+    without_channel(threads)
+}
+
+/// A program of `threads` that creates no channel (and so drops no end of it).
+fn without_channel(threads: Vec<Vec<Op>>) -> Program {
     Program {
         capacity: 0,
         channel: false,
@@ -76,12 +81,7 @@ fn condvar_program(rng: &mut Rng, large: bool) -> Program {
             ops
         })
         .collect();
-    Program {
-        capacity: 0,
-        channel: false,
-        keep_ends: true,
-        threads,
-    }
+    without_channel(threads)
 }
 
 /// A random program; `large` ones have more threads and operations.
