@@ -341,8 +341,9 @@ fn a_split_exploration_reaches_a_try_write_that_fails_then_succeeds() {
 /// `WEFT_DIFF_ONLY=condvar` generates programs over the condvar-guarded flag, the rwlock's
 /// blocking locks and atomics (two waiters when large): with the condvar in optimal DPOR
 /// too (tried), 5935 executions and no blocked run instead of 5939 and 103 on the default
-/// 1000, and 3000 large programs with one waiter passed, but two waiters lost outcomes
-/// (seed 0x2, case 169), so a condvar still means source-DPOR.
+/// 1000, 3000 large programs with one waiter passed, and so did the whole explorations of
+/// 2400 with two waiters, but their split explorations lost outcomes (seed 0x2, case 169
+/// with `WEFT_DIFF_SPLIT=1`), so a condvar still means source-DPOR.
 /// `WEFT_DIFF_ONLY=blocking-rwlock` generates programs over the rwlock's blocking locks and
 /// atomics only (no channel, no condvar), `WEFT_DIFF_ONLY=rwlock` with `try_*`s too: the
 /// first keep optimal DPOR. With the defaults otherwise: 18131 executions for 18131 traces
