@@ -155,7 +155,7 @@ fn a_reader_and_a_writer_race_for_the_lock() {
 #[test]
 fn a_writer_between_two_read_sections_takes_one_execution_per_trace() {
     // The writer's section goes before or after the reader thread's, and before, between or
-    // after main's two: 6 traces, 6 outcomes. Optimal DPOR moves a read lock before a write
+    // after the third thread's two: 6 traces, 6 outcomes. Optimal DPOR moves a read lock before a write
     // lock as a read lock (predicted as any write, it woke sleeping readers: 8 executions).
     let seen = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
     let sink = seen.clone();
@@ -166,9 +166,13 @@ fn a_writer_between_two_read_sections_takes_one_execution_per_trace() {
             let w = thread::spawn(move || *l.write().unwrap() = 1);
             let l = lock.clone();
             let r = thread::spawn(move || *l.read().unwrap());
-            let first = *lock.read().unwrap();
-            let second = *lock.read().unwrap();
+            let l = lock.clone();
+            let two = thread::spawn(move || {
+                let first = *l.read().unwrap();
+                (first, *l.read().unwrap())
+            });
             w.join().unwrap();
+            let (first, second) = two.join().unwrap();
             sink.lock()
                 .unwrap()
                 .insert((r.join().unwrap(), first, second));
