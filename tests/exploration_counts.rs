@@ -48,7 +48,14 @@ mod programs {
     include!("../benches/src/programs.rs");
 }
 
-use programs::{indexer, lost_update, mutex_counter, rwlock};
+use programs::{indexer, lost_update, mutex_counter, rwlock, Program};
+
+/// Asserts that exploring `program` runs exactly `traces` complete executions and no
+/// sleep-set-blocked one.
+fn one_per_trace(program: Program, traces: u64, name: &str) {
+    let stats = explore(program);
+    assert_eq!((stats.executions, stats.blocked), (traces, 0), "{name}");
+}
 
 #[test]
 fn the_other_benchmark_programs_explore_their_trace_counts() {
@@ -57,39 +64,19 @@ fn the_other_benchmark_programs_explore_their_trace_counts() {
     // other thread's load goes before or after it: 2 · 2 = 4. n = 3: 36 (the count the
     // benchmark suite records).
     for (n, traces) in [(2, 4), (3, 36)] {
-        let stats = explore(lost_update(n));
-        assert_eq!(
-            (stats.executions, stats.blocked),
-            (traces, 0),
-            "lost_update({n})"
-        );
+        one_per_trace(lost_update(n), traces, &format!("lost_update({n})"));
     }
     // The critical sections in every order: n!.
     for (n, traces) in [(2, 2), (3, 6), (4, 24)] {
-        let stats = explore(mutex_counter(n));
-        assert_eq!(
-            (stats.executions, stats.blocked),
-            (traces, 0),
-            "mutex_counter({n})"
-        );
+        one_per_trace(mutex_counter(n), traces, &format!("mutex_counter({n})"));
     }
     // The writers in either order, each reader before, between or after them: 2 · 3^n.
     for (n, traces) in [(1, 6), (2, 18), (3, 54)] {
-        let stats = explore(rwlock(n));
-        assert_eq!(
-            (stats.executions, stats.blocked),
-            (traces, 0),
-            "rwlock({n})"
-        );
+        one_per_trace(rwlock(n), traces, &format!("rwlock({n})"));
     }
     // No two keys meet below 12 threads; at 12, 3 slots are contended by 2 threads each.
     for (n, traces) in [(4, 1), (11, 1), (12, 8)] {
-        let stats = explore(indexer(n));
-        assert_eq!(
-            (stats.executions, stats.blocked),
-            (traces, 0),
-            "indexer({n})"
-        );
+        one_per_trace(indexer(n), traces, &format!("indexer({n})"));
     }
 }
 

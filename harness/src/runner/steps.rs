@@ -145,12 +145,14 @@ impl Steps<'_> {
     /// Leaks the coroutines and closures of threads that will never run again: unwinding
     /// them would run user code in states the model never reached.
     pub(super) fn abandon(&mut self) {
+        let mut stacks = 0;
         for slot in &mut self.coroutines {
             if let Some(coroutine) = slot.take() {
                 std::mem::forget(coroutine);
-                super::abandoned::add(1);
+                stacks += 1;
             }
         }
+        super::abandoned::add(stacks);
         for thread in &mut self.execution.borrow_mut().threads {
             if let Some(body) = thread.body.take() {
                 std::mem::forget(body);
