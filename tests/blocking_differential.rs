@@ -70,8 +70,12 @@ enum Op {
     TrySend(u64),
     Recv,
     TryRecv,
-    /// `while !flag { wait }`; records whether the flag was set at the first look.
-    Wait,
+    /// `while !flag { wait }`; records whether the flag was set at the first look. With
+    /// `timeout`, one `wait_timeout` instead of the loop (it may return without a
+    /// notification), and the flag after it is recorded too.
+    Wait {
+        timeout: bool,
+    },
     /// `flag = true` under the mutex, then notify inside or after the critical section.
     Set {
         all: bool,

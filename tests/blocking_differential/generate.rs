@@ -76,7 +76,13 @@ fn condvar_program(rng: &mut Rng, large: bool) -> Program {
             }
             if t > 0 {
                 let at = rng.below(ops.len() as u64 + 1) as usize;
-                ops.insert(at, if t + 1 < count { Op::Wait } else { set(rng) });
+                let op = match t + 1 < count {
+                    true => Op::Wait {
+                        timeout: rng.below(3) == 0,
+                    },
+                    false => set(rng),
+                };
+                ops.insert(at, op);
             }
             ops
         })
@@ -121,7 +127,14 @@ pub(crate) fn program(rng: &mut Rng, large: bool) -> Program {
             }
             if condvar && t > 0 {
                 let at = rng.below(ops.len() as u64 + 1) as usize;
-                ops.insert(at, if t == 1 { Op::Wait } else { set(rng) });
+                ops.insert(
+                    at,
+                    if t == 1 {
+                        Op::Wait { timeout: false }
+                    } else {
+                        set(rng)
+                    },
+                );
             }
             if !keep_ends {
                 ops.push([Op::DropSender, Op::DropReceiver][usize::from(t == 0)]);

@@ -157,8 +157,9 @@ impl Interpreter<'_> {
                 vec![(3, u8::from(!s.queue.is_empty()))]
             }
             // Stages: 0 lock, 1 join the waiters, 5 unlock, 2 woken, 4 relock, 3 unlock
-            // (weft's steps: registering and unlocking are two).
-            Op::Wait => match stage {
+            // (weft's steps: registering and unlocking are two). With a timeout, stage 2
+            // may also end the wait without a notification, and stage 4 does not loop.
+            Op::Wait { timeout } => match stage {
                 0 | 4 => {
                     if s.mutex.is_some() {
                         return None;
@@ -167,7 +168,11 @@ impl Interpreter<'_> {
                         n.seen[t].push(u64::from(s.flag));
                     }
                     n.mutex = Some(t);
-                    next = Some(if s.flag { 3 } else { 1 });
+                    next = Some(if s.flag || (timeout && stage == 4) {
+                        3
+                    } else {
+                        1
+                    });
                     vec![(4, 1)]
                 }
                 1 => {
@@ -181,12 +186,17 @@ impl Interpreter<'_> {
                     vec![(4, 1)]
                 }
                 2 => {
-                    let i = s.waiters.iter().position(|&w| w == (t, true))?;
+                    let woken = s.waiters.iter().position(|&w| w == (t, true));
+                    let timed_out = || s.waiters.iter().position(|&w| w == (t, false));
+                    let i = woken.or_else(|| timed_out().filter(|_| timeout))?;
                     n.waiters.remove(i);
                     next = Some(4);
                     vec![(5, 1)]
                 }
                 _ => {
+                    if timeout {
+                        n.seen[t].push(u64::from(s.flag));
+                    }
                     n.mutex = None;
                     vec![(4, 1)]
                 }

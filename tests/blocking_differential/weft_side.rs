@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::{Arc as StdArc, Mutex as StdMutex};
+use std::time::Duration;
 
 use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use weft::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
@@ -83,12 +84,21 @@ fn run_thread(ops: &[Op], shared: &Shared, (mut rx, mut tx): Ends) -> (Vec<u64>,
                 Err(TryRecvError::Empty) => EMPTY,
                 Err(TryRecvError::Disconnected) => DISCONNECTED,
             }),
-            Op::Wait => {
+            Op::Wait { timeout: false } => {
                 let mut guard = flag.lock().unwrap();
                 seen.push(u64::from(*guard));
                 while !*guard {
                     guard = condvar.wait(guard).unwrap();
                 }
+            }
+            Op::Wait { timeout: true } => {
+                let mut guard = flag.lock().unwrap();
+                seen.push(u64::from(*guard));
+                if !*guard {
+                    let wait = Duration::from_millis(1);
+                    guard = condvar.wait_timeout(guard, wait).unwrap().0;
+                }
+                seen.push(u64::from(*guard));
             }
             Op::Set { all, inside } => {
                 let mut guard = flag.lock().unwrap();
