@@ -186,3 +186,54 @@ fn spurious_wakeups_only_when_asked_for() {
     assert_eq!(failure.kind(), FailureKind::Panic);
     assert!(failure.to_string().contains("woke up without the flag"));
 }
+
+/// Two threads raise the flag, one notifying inside its critical section and one after it,
+/// then each adds to a counter; a third waits for the flag. Traces: the waiter locks
+/// first and waits, and is woken by the notifier that locks first, relocking before or
+/// after the other one (4: which one notifies first among two whose locks are ordered is
+/// no trace of its own, as notifications mark waiters oldest first whoever sends them), or
+/// it locks second or third and does not wait (4); times the 2 orders of the adds: 16.
+/// Source-DPOR, which condvars meant before, ran these 16 and 2 sleep-set-blocked runs.
+#[test]
+fn a_waiter_between_two_notifiers_takes_one_execution_per_trace() {
+    use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
+    let seen = std::sync::Arc::new(StdMutex::new(BTreeSet::new()));
+    let sink = seen.clone();
+    let stats = Builder::new()
+        .explore(move || {
+            let (ready, count) = (flag(), Arc::new(AtomicU64::new(0)));
+            let notifier = |inside: bool| {
+                let (ready, count) = (ready.clone(), count.clone());
+                thread::spawn(move || {
+                    let mut raised = ready.0.lock().unwrap();
+                    *raised = true;
+                    if inside {
+                        ready.1.notify_all();
+                    }
+                    drop(raised);
+                    if !inside {
+                        ready.1.notify_all();
+                    }
+                    count.fetch_add(1, SeqCst)
+                })
+            };
+            let after = notifier(false);
+            let r = ready.clone();
+            let waiter = thread::spawn(move || {
+                let mut raised = r.0.lock().unwrap();
+                let waited = !*raised;
+                while !*raised {
+                    raised = r.1.wait(raised).unwrap();
+                }
+                waited
+            });
+            let inside = notifier(true);
+            let outcome = (after.join().unwrap(), waiter.join().unwrap());
+            inside.join().unwrap();
+            sink.lock().unwrap().insert(outcome);
+        })
+        .unwrap();
+    let outcomes = [(0, false), (0, true), (1, false), (1, true)];
+    assert_eq!(*seen.lock().unwrap(), BTreeSet::from(outcomes));
+    assert_eq!((stats.executions, stats.blocked), (16, 0));
+}

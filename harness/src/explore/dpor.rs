@@ -28,27 +28,32 @@
 //! the step there for those, and a sleeper that stayed asleep would hide the traces that
 //! need it (tests/atomic_dependence.rs has the program where it lost an outcome).
 //!
-//! Blocking primitives (channels, condvars, barriers, park tokens, an rwlock's `try_*`s)
-//! break the argument wakeup trees rest on: a step moved before its race may be disabled
-//! there, and the large differential runs (tests/blocking_differential.rs) found outcomes
-//! missed. An rwlock's blocking locks and unlocks do not: as a mutex's, an acquisition races
-//! with the acquisitions before it (not with the releases it waits for), so the reversal
-//! finds the lock as the earlier acquisition found it (`causality`), and a read lock moved
-//! earlier is still a read lock (`StepAccesses::reversed`). Once an execution uses one of
+//! Blocking primitives (channels, barriers, park tokens, an rwlock's `try_*`s) break the
+//! argument wakeup trees rest on: a step moved before its race may be disabled there, and
+//! the large differential runs (tests/blocking_differential.rs) found outcomes missed. An
+//! rwlock's blocking locks and unlocks do not: as a mutex's, an acquisition races with the
+//! acquisitions before it (not with the releases it waits for), so the reversal finds the
+//! lock as the earlier acquisition found it (`causality`), and a read lock moved earlier is
+//! still a read lock (`StepAccesses::reversed`). Nor do a condvar's operations: a wait
+//! joins the waiters and releases the mutex it holds, and its end is ordered after the
+//! notify that ended it, or (with a timeout) races with it. Once an execution uses one of
 //! the others, the explorer falls back to source-DPOR (Abdulla et al., POPL 2014) for the
-//! rest of the exploration: each race adds one initial of its reversal
+//! rest of the exploration (`fallback`): each race adds one initial of its reversal
 //! (`causality::initials`) to the node's backtrack set, remaining wakeup branches become
 //! backtrack points, and runs may end sleep-set blocked. A sleeping thread's later step may
-//! be what enables a waiting operation whose races are still unseen, so an execution whose
-//! schedulable threads all sleep while one waits on such a primitive goes on with a sleeper
-//! whose next step is elsewhere (repeating an explored trace), and a race reached through
-//! its enabler too is reversed from an initial neither explored nor asleep (`races`).
+//! be what enables a waiting operation whose races are still unseen, so in source-DPOR an
+//! execution whose schedulable threads all sleep while one waits on such a primitive goes
+//! on with a sleeper whose next step is elsewhere (repeating an explored trace), and a race
+//! reached through its enabler too is reversed from an initial neither explored nor asleep
+//! (`races`).
 //!
 //! In a split exploration (`split`), the nodes above the cut branch on every thread that is
 //! allowed and not asleep, a thread that has not started starts there without a choice, and
 //! races whose earlier event lies there are not reversed; below the cut each unit is
-//! explored as above, with one change: a thread asleep since above the cut (`inherited`)
-//! does not stand for a reversal unless it would run first in it (`cut`, `races`).
+//! explored as above, with two changes: a thread asleep since above the cut (`inherited`)
+//! does not stand for a reversal unless it would run first in it (`cut`, `races`), and in
+//! optimal DPOR a run whose schedulable threads all sleep ends blocked even while another
+//! waits on a blocking primitive (`nodes`: going on with such a sleeper lost traces).
 //!
 //! A step whose operation has several outcomes under weak memory (its value choices, see
 //! `runtime::value_choice`) explores each of them, in order, as part of its thread's

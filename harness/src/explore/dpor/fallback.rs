@@ -1,6 +1,6 @@
 //! Which operations put an exploration in source-DPOR mode (see the parent module): those
-//! of blocking primitives whose reversals wakeup trees cannot run, all but reference counts
-//! and an rwlock's blocking locks and unlocks.
+//! of blocking primitives whose reversals wakeup trees cannot run, all but reference
+//! counts, an rwlock's blocking locks and unlocks, and a condvar's operations.
 //!
 //! Invariant: an operation that `optimal_sync` accepts races only as a mutex's or a
 //! reference count's do (`causality`), so every reversal of its races can run.
@@ -31,9 +31,9 @@ pub(super) fn uses_blocking_primitive(events: &[Event]) -> bool {
         .any(|e| matches!(e.kind, EventKind::Sync { op, .. } if !optimal_sync(op)))
 }
 
-/// Whether optimal DPOR handles this `Sync` operation: a reference count, or an rwlock's
+/// Whether optimal DPOR handles this `Sync` operation: a reference count, an rwlock's
 /// blocking lock or unlock (acquisitions race with acquisitions, as a mutex's do; see the
-/// module docs).
+/// module docs), or a condvar's registration, wait or notify.
 fn optimal_sync(op: OpKind) -> bool {
     matches!(
         op,
@@ -42,5 +42,8 @@ fn optimal_sync(op: OpKind) -> bool {
             | OpKind::WriteLock
             | OpKind::ReadUnlock
             | OpKind::WriteUnlock
+            | OpKind::CondvarRegister
+            | OpKind::CondvarWait { .. }
+            | OpKind::Notify { .. }
     )
 }

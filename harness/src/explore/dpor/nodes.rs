@@ -167,17 +167,24 @@ impl Dpor {
                     .or_else(|| schedulable.iter().find(|&t| allowed(t)))
             })
             .or_else(|| {
-                if top {
+                if top || (!self.source && self.bound.is_none()) {
                     // Above the cut every thread is tried: a sleeping one stands for its
-                    // continuations.
+                    // continuations. Below it, optimal DPOR ends the run blocked: there,
+                    // only a split's inherited sleepers (`Sleeper::inherited`) can leave
+                    // nothing awake, and going on with one would repeat a sibling unit's
+                    // trace whose races put the sleeper's steps first in their reversals,
+                    // which `add_race` then leaves to that unit, though the traces further
+                    // reversals would reach from them are not its (a condvar program's
+                    // split exploration lost two outcomes so: `tests/blocking_differential.rs`).
                     return None;
                 }
-                // Every schedulable thread sleeps, but a thread waits on a blocking
-                // primitive, and a sleeper's next step is not on it: a later step of that
-                // sleeper may be what lets the waiter go on, and the races of the operation
-                // it waits for show only once it runs. Going on with the sleeper repeats an
-                // explored trace; abandoning the execution would miss those races (a send
-                // waiting for room behind one it races with, until a `try_recv`).
+                // Source-DPOR: every schedulable thread sleeps, but a thread waits on a
+                // blocking primitive, and a sleeper's next step is not on it: a later step
+                // of that sleeper may be what lets the waiter go on, and the races of the
+                // operation it waits for show only once it runs. Going on with the sleeper
+                // repeats an explored trace; abandoning the execution would miss those
+                // races (a send waiting for room behind one it races with, until a
+                // `try_recv`).
                 let waited: Vec<_> = waiting_ops(execution)
                     .filter(|&(t, op)| {
                         !schedulable.contains(t) && waits_on_primitive(execution, op)
