@@ -83,6 +83,16 @@ enum Op {
     },
     DropSender,
     DropReceiver,
+    /// `Barrier::wait` on the barrier of the threads that have an `Arrive` (each has as
+    /// many); records whether this thread led.
+    Arrive,
+    /// `thread::park` (with `timeout`, `park_timeout`, which may return without the
+    /// token); records nothing (std returns nothing either).
+    Park {
+        timeout: bool,
+    },
+    /// Unparks thread `n`, spawned before this one.
+    Unpark(usize),
 }
 
 #[derive(Clone, Debug)]
@@ -93,6 +103,15 @@ struct Program {
     /// The channel ends live until every thread is joined (no drops in the programs).
     keep_ends: bool,
     threads: Vec<Vec<Op>>,
+}
+
+impl Program {
+    /// The barrier's parties: the threads that wait on it.
+    fn parties(&self) -> usize {
+        (self.threads.iter())
+            .filter(|ops| ops.contains(&Op::Arrive))
+            .count()
+    }
 }
 
 /// Each thread's results in order, then the final values of the atomics.

@@ -1,6 +1,7 @@
 //! The random programs of `blocking_differential.rs`: the default mix (a channel, the
 //! rwlock, the condvar-guarded flag, atomics), or with `WEFT_DIFF_ONLY` only the rwlock
-//! (`rwlock`, `blocking-rwlock`) or the condvar and the rwlock's blocking locks (`condvar`).
+//! (`rwlock`, `blocking-rwlock`), the condvar and the rwlock's blocking locks (`condvar`),
+//! or a barrier and park tokens (`park-barrier`).
 //!
 //! Invariant: the same seed gives the same programs (the generators draw from `Rng` alone).
 
@@ -90,12 +91,55 @@ fn condvar_program(rng: &mut Rng, large: bool) -> Program {
     without_channel(threads)
 }
 
+/// A program over a barrier, park tokens and atomics (`WEFT_DIFF_ONLY=park-barrier`): the
+/// threads that wait on the barrier do so equally often; a thread parks at most once, and
+/// a thread spawned after it unparks it (some programs still deadlock, a park before the
+/// barrier that its unparker only reaches after it).
+fn park_barrier_program(rng: &mut Rng, large: bool) -> Program {
+    let l = u64::from(large);
+    let count = 2 + rng.below(2 + l) as usize;
+    let mut threads: Vec<Vec<Op>> = (0..count)
+        .map(|_| {
+            (0..rng.below(2 + l))
+                .map(|_| Op::Atomic(atomic(rng)))
+                .collect()
+        })
+        .collect();
+    let insert = |rng: &mut Rng, ops: &mut Vec<Op>, op: Op| {
+        let at = rng.below(ops.len() as u64 + 1) as usize;
+        ops.insert(at, op);
+    };
+    let waiters: Vec<usize> = (0..count).filter(|_| rng.below(3) != 0).collect();
+    if waiters.len() >= 2 {
+        let times = 1 + rng.below(1 + l);
+        for &t in &waiters {
+            for _ in 0..times {
+                insert(rng, &mut threads[t], Op::Arrive);
+            }
+        }
+    }
+    for t in 0..count - 1 {
+        if rng.below(2) == 0 {
+            let park = Op::Park {
+                timeout: rng.below(3) == 0,
+            };
+            insert(rng, &mut threads[t], park);
+            for _ in 0..1 + rng.below(2) {
+                let u = t + 1 + rng.below((count - t - 1) as u64) as usize;
+                insert(rng, &mut threads[u], Op::Unpark(t));
+            }
+        }
+    }
+    without_channel(threads)
+}
+
 /// A random program; `large` ones have more threads and operations.
 pub(crate) fn program(rng: &mut Rng, large: bool) -> Program {
     match std::env::var("WEFT_DIFF_ONLY").as_deref() {
         Ok("rwlock") => return rwlock_program(rng, large, true),
         Ok("blocking-rwlock") => return rwlock_program(rng, large, false),
         Ok("condvar") => return condvar_program(rng, large),
+        Ok("park-barrier") => return park_barrier_program(rng, large),
         _ => {}
     }
     let capacity = rng.below(3) as usize;

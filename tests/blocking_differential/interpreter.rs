@@ -8,7 +8,8 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use super::{Atomic, Expected, Observation, Op, Program, DISCONNECTED, EMPTY, FULL, OK};
 
 /// An access of one step, for counting traces: objects 0 and 1 are the atomics, 2 the
-/// rwlock, 3 the channel, 4 the mutex, 5 the condvar. Kinds: 0 observes, 1 modifies,
+/// rwlock, 3 the channel, 4 the mutex, 5 the condvar, 6 the barrier, 7 + t thread `t`'s
+/// park token. Kinds: 0 observes, 1 modifies,
 /// 2 modifies commutatively (read locks and unlocks).
 type Access = (usize, u8);
 
@@ -36,6 +37,13 @@ struct State {
     flag: bool,
     /// Condvar waiters in arrival order, and whether a notification woke each.
     waiters: Vec<(usize, bool)>,
+    /// The barrier: threads arrived in this generation, generations passed, and the
+    /// generation each thread waits to pass.
+    arrived: usize,
+    generation: usize,
+    waits_for: Vec<usize>,
+    /// Each thread's park token.
+    tokens: Vec<bool>,
     seen: Vec<Vec<u64>>,
 }
 
@@ -50,6 +58,8 @@ impl Interpreter<'_> {
             pc: vec![0; threads],
             stage: vec![0; threads],
             senders: threads - 1,
+            waits_for: vec![0; threads],
+            tokens: vec![false; threads],
             receiver: true,
             seen: vec![Vec::new(); threads],
             ..State::default()
@@ -231,6 +241,36 @@ impl Interpreter<'_> {
             Op::DropReceiver => {
                 n.receiver = false;
                 vec![(3, 1)]
+            }
+            // Stages: 0 arrive, then (all but the leader) 1 wait for the generation to pass.
+            Op::Arrive if stage == 0 => {
+                n.arrived += 1;
+                let leader = n.arrived == self.program.parties();
+                n.seen[t].push(u64::from(leader));
+                if leader {
+                    (n.arrived, n.generation) = (0, s.generation + 1);
+                } else {
+                    n.waits_for[t] = s.generation;
+                    next = Some(1);
+                }
+                vec![(6, 1)]
+            }
+            Op::Arrive => {
+                if s.generation <= s.waits_for[t] {
+                    return None;
+                }
+                vec![(6, 0)]
+            }
+            Op::Park { timeout } => {
+                if !s.tokens[t] && !timeout {
+                    return None;
+                }
+                n.tokens[t] = false;
+                vec![(7 + t, 1)]
+            }
+            Op::Unpark(u) => {
+                n.tokens[u] = true;
+                vec![(7 + u, 1)]
             }
         };
         n.stage[t] = next.unwrap_or(0);

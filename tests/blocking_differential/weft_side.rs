@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use weft::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
-use weft::sync::{Arc, Condvar, Mutex, RwLock};
+use weft::sync::{Arc, Barrier, Condvar, Mutex, RwLock};
 use weft::{thread, Builder, FailureKind};
 
 use super::{Atomic, Observation, Op, Program, DISCONNECTED, EMPTY, FULL, OK};
@@ -22,6 +22,7 @@ struct Shared {
     lock: RwLock<()>,
     flag: Mutex<bool>,
     condvar: Condvar,
+    barrier: Barrier,
 }
 
 /// A thread's channel ends.
@@ -46,7 +47,13 @@ fn critical<G>(guard: Option<G>, try_: bool, shared: &Shared, inner: Atomic, see
     }
 }
 
-fn run_thread(ops: &[Op], shared: &Shared, (mut rx, mut tx): Ends) -> (Vec<u64>, Ends) {
+/// Runs thread `ops`; `earlier`: the threads spawned before it, which it may unpark.
+fn run_thread(
+    ops: &[Op],
+    shared: &Shared,
+    (mut rx, mut tx): Ends,
+    earlier: &[thread::Thread],
+) -> (Vec<u64>, Ends) {
     let mut seen = Vec::new();
     for &op in ops {
         let (lock, flag, condvar) = (&shared.lock, &shared.flag, &shared.condvar);
@@ -114,6 +121,12 @@ fn run_thread(ops: &[Op], shared: &Shared, (mut rx, mut tx): Ends) -> (Vec<u64>,
             }
             Op::DropSender => drop(tx.take()),
             Op::DropReceiver => drop(rx.take()),
+            Op::Arrive => seen.push(u64::from(shared.barrier.wait().is_leader())),
+            // Without spurious wakeups (the builder's default) a park returns only with
+            // the token, or (`park_timeout`) with or without it: no result to record.
+            Op::Park { timeout: false } => thread::park(),
+            Op::Park { timeout: true } => thread::park_timeout(Duration::from_millis(1)),
+            Op::Unpark(u) => earlier[u].unpark(),
         }
     }
     (seen, (rx, tx))
@@ -133,6 +146,7 @@ pub(crate) fn run_on_weft(program: &Program, builder: Builder) -> Run {
             lock: RwLock::new(()),
             flag: Mutex::new(false),
             condvar: Condvar::new(),
+            barrier: Barrier::new(program.parties().max(1)),
         });
         // Thread 0 receives; every other thread holds a sender (the last one the original).
         let mut ends: Vec<Ends> = program.threads.iter().map(|_| (None, None)).collect();
@@ -142,12 +156,14 @@ pub(crate) fn run_on_weft(program: &Program, builder: Builder) -> Run {
             ends.extend((2..program.threads.len()).map(|_| (None, Some(tx.clone()))));
             ends.push((None, Some(tx)));
         }
-        let handles: Vec<_> = (program.threads.iter().cloned().zip(ends))
-            .map(|(ops, ends)| {
-                let shared = shared.clone();
-                thread::spawn(move || run_thread(&ops, &shared, ends))
-            })
-            .collect();
+        let mut handles: Vec<thread::JoinHandle<_>> = Vec::new();
+        for (ops, ends) in program.threads.iter().cloned().zip(ends) {
+            let shared = shared.clone();
+            let earlier: Vec<_> = handles.iter().map(|h| h.thread().clone()).collect();
+            handles.push(thread::spawn(move || {
+                run_thread(&ops, &shared, ends, &earlier)
+            }));
+        }
         // Every thread is joined before any kept end is dropped.
         let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
         let mut observation: Observation = results.into_iter().map(|r| r.0).collect();
