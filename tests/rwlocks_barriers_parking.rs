@@ -206,6 +206,41 @@ fn park_without_unpark_deadlocks_and_park_timeout_does_not() {
     assert_eq!(stats.executions, 1);
 }
 
+/// A `park_timeout` between two unparks, then an add that a load in one unparker races
+/// with. Traces: the park times out before both unparks, takes the token of one with the
+/// other after it (two), or takes it after both (the order of two unparks is no trace of
+/// its own: the token is a flag); times the 2 orders of the add and the load: 8.
+/// Source-DPOR, which a park meant before, ran these 8 and 3 sleep-set-blocked runs; with
+/// an unpark moved by a reversal predicted as any write (it commutes with the other
+/// unpark), optimal DPOR ran 10.
+#[test]
+fn a_timed_park_between_two_unparks_takes_one_execution_per_trace() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
+    let sink = seen.clone();
+    let stats = Builder::new()
+        .explore(move || {
+            let x = Arc::new(AtomicU64::new(0));
+            let x0 = x.clone();
+            let parked = thread::spawn(move || {
+                thread::park_timeout(Duration::from_millis(1));
+                x0.fetch_add(1, SeqCst);
+            });
+            let target = parked.thread().clone();
+            let unparker = thread::spawn(move || target.unpark());
+            let target = parked.thread().clone();
+            let loader = thread::spawn(move || {
+                target.unpark();
+                x.load(SeqCst)
+            });
+            parked.join().unwrap();
+            unparker.join().unwrap();
+            sink.lock().unwrap().insert(loader.join().unwrap());
+        })
+        .unwrap();
+    assert_eq!(*seen.lock().unwrap(), BTreeSet::from([0, 1]));
+    assert_eq!((stats.executions, stats.blocked), (8, 0));
+}
+
 /// Found by `blocking_differential` with exact dependence: a failed `try_write` (a reader
 /// holds the lock) must not be ordered before a later read lock, which would hide its race
 /// with the unlock that lets it succeed.

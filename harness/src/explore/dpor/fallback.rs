@@ -1,6 +1,7 @@
 //! Which operations put an exploration in source-DPOR mode (see the parent module): those
-//! of blocking primitives whose reversals wakeup trees cannot run, all but reference
-//! counts, an rwlock's blocking locks and unlocks, and a condvar's operations.
+//! of blocking primitives whose reversals wakeup trees cannot run: channels, barriers and
+//! an rwlock's `try_*`s (reference counts, an rwlock's blocking locks and unlocks, a
+//! condvar's and a park token's operations keep optimal DPOR).
 //!
 //! Invariant: an operation that `optimal_sync` accepts races only as a mutex's or a
 //! reference count's do (`causality`), so every reversal of its races can run.
@@ -33,7 +34,7 @@ pub(super) fn uses_blocking_primitive(events: &[Event]) -> bool {
 
 /// Whether optimal DPOR handles this `Sync` operation: a reference count, an rwlock's
 /// blocking lock or unlock (acquisitions race with acquisitions, as a mutex's do; see the
-/// module docs), or a condvar's registration, wait or notify.
+/// module docs), a condvar's registration, wait or notify, or a park or unpark.
 fn optimal_sync(op: OpKind) -> bool {
     matches!(
         op,
@@ -45,5 +46,7 @@ fn optimal_sync(op: OpKind) -> bool {
             | OpKind::CondvarRegister
             | OpKind::CondvarWait { .. }
             | OpKind::Notify { .. }
+            | OpKind::Park { .. }
+            | OpKind::Unpark
     )
 }
