@@ -197,8 +197,9 @@ pub(crate) struct Dpor {
     /// The races of the current execution, reversed once it has ended: a reversal holds
     /// every step that does not happen after the earlier event, to the end of the execution.
     races: Vec<(usize, usize)>,
-    /// An execution used a blocking primitive: from then on, races add source-DPOR's
-    /// backtrack points instead of wakeup sequences (see the module docs).
+    /// An execution used a blocking primitive optimal DPOR does not handle (`fallback`):
+    /// from then on, races add source-DPOR's backtrack points instead of wakeup sequences
+    /// (see the module docs).
     source: bool,
     /// A split exploration: where the cut lies and who takes which unit.
     split: Option<Split>,
