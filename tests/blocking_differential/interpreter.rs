@@ -9,8 +9,8 @@ use super::{Atomic, Expected, Observation, Op, Program, DISCONNECTED, EMPTY, FUL
 
 /// An access of one step, for counting traces: objects 0 and 1 are the atomics, 2 the
 /// rwlock, 3 the channel, 4 the mutex, 5 the condvar, 6 the barrier, 7 + t thread `t`'s
-/// park token. Kinds: 0 observes, 1 modifies,
-/// 2 modifies commutatively (read locks and unlocks).
+/// park token. Kinds: 0 observes, 1 modifies, 2 modifies commutatively (read locks and
+/// unlocks).
 type Access = (usize, u8);
 
 /// The preemption bounds checked: 0, 1 and 2.

@@ -118,7 +118,8 @@ pub(crate) enum SyncAccess {
     Pass {
         generation: u32,
     },
-    /// `unpark` while the token has been taken `epoch` times; `first`: it set the token.
+    /// `unpark` while the token has been taken `epoch` times (`ANY_EPOCH`: a reversal's
+    /// prediction); `first`: it set the token.
     Unpark {
         epoch: u32,
         first: bool,

@@ -3,8 +3,11 @@
 //! an rwlock's `try_*`s (reference counts, an rwlock's blocking locks and unlocks, a
 //! condvar's and a park token's operations keep optimal DPOR).
 //!
-//! Invariant: an operation that `optimal_sync` accepts races only as a mutex's or a
-//! reference count's do (`causality`), so every reversal of its races can run.
+//! Invariant: every reversal of the races of an operation that `optimal_sync` accepts can
+//! run. It races as a mutex's or a reference count's do, or (a condvar's, a park token's)
+//! is ordered after the event that let it go on by an edge, not a race (`causality`), and
+//! its races' reversals leave it enabled; the differential tests check this on random
+//! programs (`tests/blocking_differential.rs`: `condvar`, `park-barrier`).
 
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;

@@ -169,13 +169,13 @@ impl Dpor {
             .or_else(|| {
                 if top || (!self.source && self.bound.is_none()) {
                     // Above the cut every thread is tried: a sleeping one stands for its
-                    // continuations. Below it, optimal DPOR ends the run blocked: there,
-                    // only a split's inherited sleepers (`Sleeper::inherited`) can leave
-                    // nothing awake, and going on with one would repeat a sibling unit's
-                    // trace whose races put the sleeper's steps first in their reversals,
-                    // which `add_race` then leaves to that unit, though the traces further
-                    // reversals would reach from them are not its (a condvar program's
-                    // split exploration lost two outcomes so: `tests/blocking_differential.rs`).
+                    // continuations. Below it, optimal DPOR ends the run blocked. Going on
+                    // with a split's inherited sleeper (`Sleeper::inherited`) repeats a
+                    // sibling unit's trace, whose races put the sleeper's steps first in
+                    // their reversals; `add_race` leaves those to that unit, though the
+                    // traces further reversals reach from them are not its (a condvar
+                    // program's split exploration lost two outcomes so, in
+                    // `tests/blocking_differential/regressions.rs`).
                     return None;
                 }
                 // Source-DPOR: every schedulable thread sleeps, but a thread waits on a
