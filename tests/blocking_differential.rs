@@ -203,7 +203,7 @@ struct Totals {
 /// Checks the programs `cases` of those from `seed`, counting traces within `budget`
 /// interleavings (0: none).
 fn check(
-    seed: u64,
+    (only, seed): (Option<&str>, u64),
     cases: Range<usize>,
     large: bool,
     budget: u64,
@@ -214,7 +214,7 @@ fn check(
     // `WEFT_DIFF_SPLIT=1`: split explorations are checked on every program.
     let split_all = std::env::var("WEFT_DIFF_SPLIT").is_ok_and(|v| v == "1");
     for case in 0..cases.end {
-        let program = program(&mut rng, large);
+        let program = program(only, &mut rng, large);
         if case < cases.start {
             continue;
         }
@@ -273,7 +273,26 @@ fn weft_matches_brute_force_on_blocking_programs() {
         every: 12,
         split: 0,
     };
-    check(0x5eed_b10c_0000_0001, 0..300, false, 0, bounded);
+    check((None, 0x5eed_b10c_0000_0001), 0..300, false, 0, bounded);
+}
+
+/// The generators of the primitives that keep optimal DPOR besides locks: a condvar (waits
+/// with and without a timeout) and park tokens (beside a barrier, which falls back).
+#[test]
+fn weft_matches_brute_force_on_condvar_park_and_barrier_programs() {
+    let bounded = BoundedEvery {
+        every: 12,
+        split: 0,
+    };
+    for only in ["condvar", "park-barrier"] {
+        check(
+            (Some(only), 0x5eed_b10c_0000_0003),
+            0..100,
+            false,
+            0,
+            bounded,
+        );
+    }
 }
 
 /// A rendezvous program that deadlocks at every bound: at bound 0 weft once seemed to reach
@@ -379,7 +398,14 @@ fn executions_vs_traces() {
     let every = var("WEFT_DIFF_BOUNDED", 0) as usize;
     let bounded = BoundedEvery { every, split: 5 };
     let cases = from as usize..count as usize;
-    let totals = check(seed, cases.clone(), large, budget, bounded);
+    let only = std::env::var("WEFT_DIFF_ONLY").ok();
+    let totals = check(
+        (only.as_deref(), seed),
+        cases.clone(),
+        large,
+        budget,
+        bounded,
+    );
     println!(
         "seed {seed:#x}, programs {cases:?}: weft {} executions ({} sleep-set blocked) for {} \
          traces; {} checks under a bound, {} of them restricted",

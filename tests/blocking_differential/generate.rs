@@ -133,14 +133,16 @@ fn park_barrier_program(rng: &mut Rng, large: bool) -> Program {
     without_channel(threads)
 }
 
-/// A random program; `large` ones have more threads and operations.
-pub(crate) fn program(rng: &mut Rng, large: bool) -> Program {
-    match std::env::var("WEFT_DIFF_ONLY").as_deref() {
-        Ok("rwlock") => return rwlock_program(rng, large, true),
-        Ok("blocking-rwlock") => return rwlock_program(rng, large, false),
-        Ok("condvar") => return condvar_program(rng, large),
-        Ok("park-barrier") => return park_barrier_program(rng, large),
-        _ => {}
+/// A random program of generator `only` (`None`: the default mix; else a
+/// `WEFT_DIFF_ONLY` name); `large` ones have more threads and operations.
+pub(crate) fn program(only: Option<&str>, rng: &mut Rng, large: bool) -> Program {
+    match only {
+        Some("rwlock") => return rwlock_program(rng, large, true),
+        Some("blocking-rwlock") => return rwlock_program(rng, large, false),
+        Some("condvar") => return condvar_program(rng, large),
+        Some("park-barrier") => return park_barrier_program(rng, large),
+        Some(other) => panic!("no generator {other:?}"),
+        None => {}
     }
     let capacity = rng.below(3) as usize;
     let l = u64::from(large);
