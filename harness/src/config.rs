@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::failure::{Failure, Stats};
 
-mod env;
+pub(crate) mod env;
 
 use env::{env_parsed, parse_duration, parse_number, parse_shard, parse_switch, Var};
 

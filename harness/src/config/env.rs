@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// The `WEFT_*` variables weft reads.
 #[derive(Clone, Copy)]
-pub(super) enum Var {
+pub(crate) enum Var {
     SplitDepth,
     Seed,
     Jobs,
@@ -28,13 +28,16 @@ pub(super) enum Var {
     Log,
     Progress,
     TraceFile,
+    /// Read by the runner, once, when a report is first shortened (`runner::abandoned`).
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    MaxLeakedStacks,
     /// Read when an exploration starts, which only the engine does.
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     Replay,
 }
 
 /// Each `Var`'s name, in the order of its variants.
-const NAMES: [&str; 14] = [
+const NAMES: [&str; 15] = [
     "WEFT_SPLIT_DEPTH",
     "WEFT_SEED",
     "WEFT_JOBS",
@@ -48,6 +51,7 @@ const NAMES: [&str; 14] = [
     "WEFT_LOG",
     "WEFT_PROGRESS",
     "WEFT_TRACE_FILE",
+    "WEFT_MAX_LEAKED_STACKS",
     "WEFT_REPLAY",
 ];
 
@@ -58,13 +62,13 @@ impl Var {
 
     /// The variable's value when the process first asked for one (`None`: unset).
     pub(super) fn value(self) -> Option<&'static OsString> {
-        static VALUES: OnceLock<[Option<OsString>; 14]> = OnceLock::new();
+        static VALUES: OnceLock<[Option<OsString>; 15]> = OnceLock::new();
         let values = VALUES.get_or_init(|| NAMES.map(std::env::var_os));
         values[self as usize].as_ref()
     }
 }
 
-pub(super) fn env_parsed<T>(var: Var, parse: fn(&str) -> Option<T>) -> Option<T> {
+pub(crate) fn env_parsed<T>(var: Var, parse: fn(&str) -> Option<T>) -> Option<T> {
     // Not Unicode: as unset, like `std::env::var`.
     let value = var.value()?.to_str()?.trim();
     if value.is_empty() {
@@ -103,7 +107,7 @@ pub(super) fn parse_shard(s: &str) -> Option<(u32, u32)> {
 }
 
 /// Decimal, or hexadecimal after `0x`; `_` separators allowed.
-pub(super) fn parse_number(s: &str) -> Option<u64> {
+pub(crate) fn parse_number(s: &str) -> Option<u64> {
     let s = s.replace('_', "");
     match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         Some(hex) => u64::from_str_radix(hex, 16).ok(),

@@ -14,6 +14,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+use crate::config::env::{env_parsed, parse_number, Var};
+
 static ABANDONED: AtomicUsize = AtomicUsize::new(0);
 
 /// Counts `stacks` more abandoned stacks.
@@ -37,14 +39,8 @@ pub(crate) fn may_shorten() -> bool {
 fn budget() -> usize {
     static BUDGET: OnceLock<usize> = OnceLock::new();
     *BUDGET.get_or_init(|| {
-        if let Ok(text) = std::env::var("WEFT_MAX_LEAKED_STACKS") {
-            let parsed = match text.trim().strip_prefix("0x") {
-                Some(hex) => usize::from_str_radix(hex, 16).ok(),
-                None => text.trim().parse().ok(),
-            };
-            return parsed.unwrap_or_else(|| {
-                panic!("weft: WEFT_MAX_LEAKED_STACKS={text:?} is not a number of stacks")
-            });
+        if let Some(stacks) = env_parsed(Var::MaxLeakedStacks, parse_number) {
+            return usize::try_from(stacks).unwrap_or(usize::MAX);
         }
         std::fs::read_to_string("/proc/sys/vm/max_map_count")
             .ok()
