@@ -95,36 +95,30 @@ impl StepAccesses {
                     old,
                     ..
                 } => exchange(old),
-                // An unpark moved before a park may fall in another epoch, but it still
-                // commutes with every other unpark.
-                EventKind::Sync { .. }
-                    if matches!(access.kind, AccessKind::Sync(SyncAccess::Unpark { .. })) =>
-                {
-                    AccessKind::Sync(SyncAccess::Unpark {
-                        epoch: ANY_EPOCH,
-                        first: false,
-                    })
-                }
-                // Moved earlier, a reference count only gets further from zero: an update
-                // stays one; a blocking rwlock acquisition or a release does the same
-                // wherever it runs.
-                EventKind::Sync { .. } if !Self::same_when_moved(access.kind) => AccessKind::Write,
+                EventKind::Sync { .. } => Self::moved_sync(access.kind),
                 _ => access.kind,
             };
         }
         self
     }
 
-    /// Whether an access of a blocking primitive is made the same wherever its operation
-    /// runs: a reference count update, a blocking rwlock acquisition, a release.
-    fn same_when_moved(kind: AccessKind) -> bool {
-        matches!(
-            kind,
+    /// A blocking primitive's or reference count's access as its operation makes it moved
+    /// earlier. A reference count only gets further from zero: an update stays one; a
+    /// blocking rwlock acquisition or a release does the same wherever it runs; an unpark
+    /// may fall in another epoch, but still commutes with every other unpark. Anything else
+    /// may find another state: any write.
+    fn moved_sync(kind: AccessKind) -> AccessKind {
+        match kind {
             AccessKind::Update
-                | AccessKind::Sync(
-                    SyncAccess::Lock { blocking: true, .. } | SyncAccess::Unlock { .. }
-                )
-        )
+            | AccessKind::Sync(
+                SyncAccess::Lock { blocking: true, .. } | SyncAccess::Unlock { .. },
+            ) => kind,
+            AccessKind::Sync(SyncAccess::Unpark { .. }) => AccessKind::Sync(SyncAccess::Unpark {
+                epoch: ANY_EPOCH,
+                first: false,
+            }),
+            _ => AccessKind::Write,
+        }
     }
 
     /// The set's one-word summary: a bit per object it touches (see the module docs).
