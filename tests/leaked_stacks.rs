@@ -6,11 +6,11 @@
 #![cfg(feature = "permute")]
 
 use weft::sync::{Arc, Mutex};
-use weft::{thread, Builder, FailureKind};
+use weft::{thread, Builder, FailureKind, Strategy};
 
 /// Two threads take two locks in opposite orders after a few steps of their own.
-fn lock_order_deadlock() -> weft::Failure {
-    Builder::new()
+fn lock_order_deadlock(builder: Builder) -> weft::Failure {
+    builder
         .explore(|| {
             let a = Arc::new(Mutex::new(0));
             let b = Arc::new(Mutex::new(0));
@@ -34,19 +34,26 @@ fn reports_stop_being_simplified_past_the_budget_of_leaked_stacks() {
     std::env::set_var("WEFT_MAX_LEAKED_STACKS", "3");
     let note = "not simplified: this process has left";
     // The first report is simplified: its exploration left 2 stacks (both threads wait).
-    let first = lock_order_deadlock();
+    let first = lock_order_deadlock(Builder::new());
     assert_eq!(first.kind(), FailureKind::Deadlock);
     assert!(!first.to_string().contains(note), "{first}");
     // Its shortener's failing candidates left more, past the budget of 3.
-    let second = lock_order_deadlock();
+    let second = lock_order_deadlock(Builder::new());
     assert_eq!(second.kind(), FailureKind::Deadlock);
     let report = second.to_string();
     assert!(report.contains(note), "{report}");
     assert!(report.contains("replay: WEFT_REPLAY="), "{report}");
-    // The report as found still replays to the same deadlock.
+    // The report as found still replays to the same deadlock, by the same schedule, in
+    // the replay's one execution (the exploration reached it in its third).
+    assert!(report.contains("interleaving (execution 3,"), "{report}");
     let schedule = second.schedule().to_string();
-    std::env::set_var("WEFT_REPLAY", &schedule);
-    let replayed = lock_order_deadlock();
-    std::env::remove_var("WEFT_REPLAY");
+    let replay = Builder::new().strategy(Strategy::Replay(schedule.clone()));
+    let replayed = lock_order_deadlock(replay);
     assert_eq!(replayed.kind(), FailureKind::Deadlock);
+    assert_eq!(replayed.schedule(), schedule);
+    let replayed = replayed.to_string();
+    assert!(
+        replayed.contains("interleaving (execution 1,"),
+        "{replayed}"
+    );
 }
