@@ -99,6 +99,10 @@ pub struct Builder {
     /// `WEFT_SPLIT_DEPTH`: where a split exploration's cut lies (see `explore::split`).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     pub(crate) split_depth: Option<usize>,
+    /// Objects (a bit per index modulo 64) a split exploration takes for uncontended above
+    /// its cut, whatever its probe execution saw (`Builder::split_quiet`).
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    pub(crate) split_quiet: u64,
     /// `WEFT_SEED`: replaces the seed of a `Random` or `Pct` strategy (read, and checked,
     /// in both modes; only the engine samples).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
@@ -133,6 +137,7 @@ impl Builder {
             shard: None,
             checkpoint: None,
             split_depth: env_parsed(Var::SplitDepth, parse_number).map(|n| n as usize),
+            split_quiet: 0,
             seed: env_parsed(Var::Seed, parse_number),
         };
         if let Some(n) = env_parsed(Var::Jobs, parse_number) {
@@ -306,6 +311,15 @@ impl Builder {
     #[doc(hidden)]
     pub fn split_depth(mut self, n: usize) -> Self {
         self.split_depth = Some(n);
+        self
+    }
+
+    /// Objects (bit `i % 64` for object `i`) a split exploration takes for uncontended
+    /// above its cut besides those its probe execution saw so, which changes how its units
+    /// are made, never what they explore together. For tests.
+    #[doc(hidden)]
+    pub fn split_quiet(mut self, objects: u64) -> Self {
+        self.split_quiet = objects;
         self
     }
 

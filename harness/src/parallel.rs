@@ -89,6 +89,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         position_weight: usize::from(count > 1),
         balance: Balance::new(count),
         contended: Arc::new(probe.contended),
+        quiet: builder.split_quiet,
     };
     let totals = Totals::default();
     let warned = std::sync::atomic::AtomicBool::new(false);
