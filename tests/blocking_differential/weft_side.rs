@@ -212,7 +212,14 @@ pub(crate) fn compare_split(
     (outcomes, whole): (&BTreeSet<Observation>, &WeftResult),
     bound: Option<usize>,
 ) {
-    for depth in [1, 2, 3] {
+    // The shards also take half the objects for uncontended at depths 1 and 2, whatever the
+    // probe saw (`Builder::split_quiet`), so that nodes above the cut end in units of their
+    // own (`RestUnit`).
+    for (depth, quiet) in [
+        (1, 0x5555_5555_5555_5555),
+        (2, !0x5555_5555_5555_5555),
+        (3, 0),
+    ] {
         let split = || {
             let builder = Builder::new().split_depth(depth);
             match bound {
@@ -230,7 +237,8 @@ pub(crate) fn compare_split(
         let mut executions = 0;
         let mut failed = false;
         for k in 0..3 {
-            let (found, result) = run_on_weft(program, split().jobs(1).shard(k, 3));
+            let shard = split().jobs(1).split_quiet(quiet).shard(k, 3);
+            let (found, result) = run_on_weft(program, shard);
             union.extend(found);
             match result {
                 Ok(stats) => executions += stats.executions,
@@ -245,12 +253,13 @@ pub(crate) fn compare_split(
                 assert!(!failed, "{context}: 3 shards, depth {depth}");
                 assert_eq!(&union, outcomes, "{context}: 3 shards, depth {depth}");
                 let two_shards: u64 = (0..2)
-                    .map(
-                        |k| match run_on_weft(program, split().jobs(2).shard(k, 2)).1 {
+                    .map(|k| {
+                        match run_on_weft(program, split().jobs(2).split_quiet(quiet).shard(k, 2)).1
+                        {
                             Ok(stats) => stats.executions,
                             Err(failure) => panic!("{context}: 2 shards: {failure:?}"),
-                        },
-                    )
+                        }
+                    })
                     .sum();
                 assert_eq!(executions, two_shards, "{context}: 3 shards vs 2");
             }

@@ -50,12 +50,14 @@
 //! (`races`).
 //!
 //! In a split exploration (`split`), the nodes above the cut branch on every thread that is
-//! allowed and not asleep, a thread that has not started starts there without a choice, and
-//! races whose earlier event lies there are not reversed; below the cut each unit is
-//! explored as above, with two changes: a thread asleep since above the cut (`inherited`)
-//! does not stand for a reversal unless it would run first in it (`cut`, `races`), and in
-//! optimal DPOR a run whose schedulable threads all sleep ends blocked even while another
-//! waits on a blocking primitive (`nodes`: going on with such a sleeper lost traces).
+//! allowed, not asleep and looks contended (the others' traces are one unit rooted at the
+//! node: `RestUnit`, not under a bound), a thread that has not started starts there
+//! without a choice, and races whose earlier event lies there are not reversed; below the
+//! cut each unit is explored as above, with two changes: a thread asleep since above the
+//! cut (`inherited`), or branched on at a unit's root while it was above the cut, does not
+//! stand for a reversal unless it would run first in it (`cut`, `races`), and in optimal
+//! DPOR a run whose schedulable threads all sleep ends blocked even while another waits on
+//! a blocking primitive (`nodes`: going on with such a sleeper lost traces).
 //!
 //! A step whose operation has several outcomes under weak memory (its value choices, see
 //! `runtime::value_choice`) explores each of them, in order, as part of its thread's
@@ -147,9 +149,24 @@ struct AboveCut {
     /// Where a thread started without a choice: the threads that become this node's
     /// branches if its start step touches an object (see `fresh_node`).
     alternatives: ThreadSet,
-    /// The branches whose next operation looks uncontended, tried last (see
-    /// `Split::contended`).
+    /// The threads whose next operation looks uncontended (see `Split::contended`): not
+    /// branched on one by one; once only they are left, the node's rest is one unit.
     quiet: ThreadSet,
+    /// Set once every branch left is quiet: the node's remaining traces are one unit rooted
+    /// here, and the node is no longer above the cut (see `cut`).
+    rest: Option<RestUnit>,
+}
+
+/// The last unit of a node above the cut, rooted at the node (see `cut`): the traces from it
+/// that none of the threads branched on there starts. All its branches and value choices at
+/// the node are in it (one key), so an explorer that does not take it leaves the node at
+/// once (`next_branch`).
+struct RestUnit {
+    /// Its key's entry: the number of branches taken at the node before it.
+    position: u32,
+    /// The threads branched on at the node, each under units of its own: as an inherited
+    /// sleeper (`Sleeper::inherited`), one stands for a reversal only if it runs first in it.
+    branched: ThreadSet,
 }
 
 impl Node {
@@ -157,12 +174,48 @@ impl Node {
         self.turn.preempts(&self.schedulable, thread)
     }
 
+    /// Above the cut: every allowed thread is a branch, each under units of its own.
     fn top(&self) -> bool {
-        self.above.is_some()
+        self.above.as_ref().is_some_and(|a| a.rest.is_none())
+    }
+
+    /// The unit rooted here, once the node's branches left are one (see `RestUnit`).
+    fn rest(&self) -> Option<&RestUnit> {
+        self.above.as_ref()?.rest.as_ref()
     }
 
     fn asleep(&self, thread: ThreadId) -> bool {
         self.sleep.iter().any(|s| s.thread == thread)
+    }
+
+    /// Makes the node's remaining traces one unit rooted here (`RestUnit`), whose first
+    /// branch is `thread`: from here on the node is explored as below the cut, by races, and
+    /// what sleeps here sleeps since above it.
+    fn make_rest_unit(&mut self, thread: ThreadId) {
+        let above = self
+            .above
+            .as_mut()
+            .expect("only a node above the cut has a rest");
+        debug_assert!(
+            self.wakeup.first().is_none(),
+            "no race is reversed above the cut"
+        );
+        above.rest = Some(RestUnit {
+            position: self.done.len() as u32,
+            branched: self.done.clone(),
+        });
+        self.backtrack = self.done.clone();
+        self.backtrack.insert(thread);
+        self.sleep.iter_mut().for_each(|s| s.inherited = true);
+    }
+
+    /// Whether `thread`'s traces from here lie in a sibling unit: it sleeps here since
+    /// above the cut, or it was branched on here before the node's rest became a unit.
+    fn inherited(&self, thread: ThreadId) -> bool {
+        self.sleep.iter().any(|s| s.thread == thread && s.inherited)
+            || self
+                .rest()
+                .is_some_and(|rest| rest.branched.contains(thread))
     }
 }
 

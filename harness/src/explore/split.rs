@@ -18,8 +18,19 @@
 //! reversal lives is one where the earlier event's thread sleeps since above the cut, so
 //! such an *inherited* sleeper does not stand for a reversal there (`dpor::races`). And a
 //! prefix whose every continuation repeats a trace explored under a sibling ends sleep-set
-//! blocked; threads that look uncontended in a probe execution (`contended`) are tried last
-//! above the cut, since once asleep they may never wake.
+//! blocked.
+//!
+//! Against the second, a node above the cut branches only on the threads whose next
+//! operation looks contended in a probe execution (`contended`), the *loud* ones, first;
+//! once none is left, the node's remaining traces (those that none of its branches so far
+//! starts) are one unit rooted at the node, explored by DPOR from there like any other, its
+//! branches so far taken for inherited sleepers. Branched on one by one, *quiet* threads
+//! would each put the next to sleep for good (nothing conflicts with its step), and all but
+//! the first of their prefixes would end blocked: indexer(13) ran 13 such runs beside its 64
+//! executions, and none now. Whether a thread looks quiet decides only how the traces are
+//! divided into units, never which are explored, so a probe that guesses wrong costs runs,
+//! not traces (the differential tests take arbitrary objects for quiet:
+//! `Builder::split_quiet`).
 //!
 //! A unit is named by its key: at each node above the cut, the position of its choice
 //! among the choices made there (0 = the first tried). Keys in lexicographic order are the
@@ -169,9 +180,10 @@ pub(crate) struct Split {
     pub balance: Balance,
     pub shared: std::sync::Arc<Shared>,
     /// Objects two threads of the program's first execution accessed in conflicting ways.
-    /// Above the cut, threads whose next operation is on none of them are tried last: such
-    /// a thread, once asleep, may never wake, and every prefix tried after it is then a
-    /// sleep-set-blocked unit. (Any order is sound; this one wastes fewer runs.)
+    /// Above the cut, threads whose next operation is on none of them are not branched on
+    /// one by one but make one unit (see the module docs): such a thread, once asleep, may
+    /// never wake, and every prefix tried after it would then be a sleep-set-blocked unit.
+    /// (Any division is sound; this one wastes fewer runs.)
     pub contended: std::sync::Arc<Vec<bool>>,
     /// Objects taken for uncontended whatever `contended` says (bit `i % 64` for object
     /// `i`; `Builder::split_quiet`, for tests).

@@ -16,10 +16,12 @@ impl Dpor {
     /// The choices made above the cut of the current stack: at each node there, which of
     /// its threads (high bits) and which value choice of its step (low 16 bits).
     pub(super) fn position(&self) -> UnitKey {
-        self.nodes
-            .iter()
-            .filter(|node| node.top())
-            .map(|node| (node.done.len() as u32 - 1) << 16 | node.value.min(0xffff))
+        (self.nodes.iter())
+            .filter_map(|node| match (node.top(), node.rest()) {
+                (true, _) => Some((node.done.len() as u32 - 1) << 16 | node.value.min(0xffff)),
+                (false, Some(rest)) => Some(rest.position << 16),
+                (false, None) => None,
+            })
             .collect()
     }
 
@@ -94,7 +96,17 @@ impl Dpor {
     /// After the next branch is chosen: when it lies above the cut (or nothing is left),
     /// the unit the stack was in is done.
     pub(super) fn leave_finished_unit(&mut self) {
-        if self.nodes.last().is_none_or(|node| node.top()) {
+        // A node's rest unit starts with the branch that made it one: the node's first
+        // branch that is not one it had above the cut, with its first value choice.
+        let rest_starts = |node: &super::Node| {
+            node.rest()
+                .is_some_and(|rest| node.done.len() == rest.branched.len() + 1 && node.value == 0)
+        };
+        if self
+            .nodes
+            .last()
+            .is_none_or(|node| node.top() || rest_starts(node))
+        {
             if let (Some(unit), Some(split)) = (self.unit.take(), &self.split) {
                 split.shared.finish(unit, self.unit_runs);
             }

@@ -1,7 +1,8 @@
 //! Moving to the next execution: the deepest node with a branch left (the next value choice
 //! of its thread's step, else a backtrack point in bounded, source-DPOR or above-the-cut
 //! nodes, else the next wakeup-tree branch) becomes the last node to replay; nodes with
-//! nothing left are popped.
+//! nothing left are popped. A node above the cut whose branches left all look uncontended
+//! becomes the root of one unit there (`RestUnit`).
 //!
 //! A node's value choices all lie in its thread's branch, and only when the last is done
 //! does the thread count as explored for the node's other branches and sleep sets. Each
@@ -21,6 +22,17 @@ impl Dpor {
     /// Moves to the next branch to explore: false when none is left.
     pub(super) fn next_branch(&mut self) -> bool {
         self.predicted = None;
+        if self.skipping {
+            // Another explorer's unit: when it is rooted at a node of the stack (a node's
+            // rest, `RestUnit`), that node's other value choices and branches are all in it.
+            if let Some(root) = self.nodes.iter().rposition(|node| node.rest().is_some()) {
+                let node = &self.nodes[root];
+                let (ops_start, explored_start) = (node.ops_start, node.explored_start);
+                self.nodes.truncate(root);
+                self.pending_ops.truncate(ops_start);
+                self.explored.truncate(explored_start);
+            }
+        }
         while let Some(index) = self.nodes.len().checked_sub(1) {
             let node = &mut self.nodes[index];
             if node.value + 1 < node.values {
@@ -57,11 +69,17 @@ impl Dpor {
                             && !node.top()
                             && repeats.predicts_seen(index, t, preemptions))
                 };
-                // Above the cut, quiet threads last (see `Node::quiet`).
+                // Above the cut, loud threads first (see `AboveCut::quiet`); once only quiet
+                // ones are left, the node's rest is one unit (`RestUnit`), except under a
+                // bound, where every node tries every thread the bound allows.
+                let quiet = |t| node.above.as_ref().is_some_and(|a| a.quiet.contains(t));
                 let next = (node.backtrack.iter())
-                    .find(|&t| open(t) && !node.above.as_ref().is_some_and(|a| a.quiet.contains(t)))
+                    .find(|&t| open(t) && !quiet(t))
                     .or_else(|| node.backtrack.iter().find(|&t| open(t)));
                 if let Some(thread) = next {
+                    if node.top() && quiet(thread) && bound.is_none() {
+                        node.make_rest_unit(thread);
+                    }
                     node.done.insert(thread);
                     node.thread = thread;
                     self.replay = self.nodes.len();

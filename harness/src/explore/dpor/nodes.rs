@@ -6,7 +6,7 @@
 //! module's docs say (a waiter on a blocking primitive below the cut).
 
 use super::races::add_every_thread;
-use super::{waiting_ops, waits_on_primitive, AboveCut, Dpor, Node, Sleeper};
+use super::{waiting_ops, waits_on_primitive, AboveCut, Dpor, Node, RestUnit, Sleeper};
 use crate::explore::step_accesses::StepAccesses;
 use crate::explore::wakeup::Forest;
 use crate::explore::{Decision, Turn};
@@ -46,7 +46,7 @@ impl Dpor {
                     self.carried.push(Sleeper {
                         thread,
                         accesses,
-                        inherited: false,
+                        inherited: node.inherited(thread),
                     });
                 }
             }
@@ -221,6 +221,14 @@ impl Dpor {
             self.blocked_run = true;
             return Decision::Blocked;
         };
+        // Above the cut, a node where every thread allowed looks uncontended (the loud ones
+        // are picked first) is the root of one unit instead (`RestUnit`): its first branch
+        // would hold its traces, and branching on the others would mostly leave prefixes
+        // that end sleep-set blocked.
+        let rest_root = top && self.bound.is_none() && starting.is_none() && quiet.contains(thread);
+        if rest_root {
+            sleep.iter_mut().for_each(|s| s.inherited = true);
+        }
         self.predicted = guided
             .filter(|&(guide, _)| guide == thread)
             .map(|(_, accesses)| accesses);
@@ -236,12 +244,12 @@ impl Dpor {
         };
         let backtrack = if self.bound.is_some() {
             schedulable.clone()
-        } else if top && starting.is_none() {
+        } else if top && starting.is_none() && !rest_root {
             every_allowed
         } else {
             chosen.clone()
         };
-        let choices = choices + usize::from(top && backtrack.len() > 1);
+        let choices = choices + usize::from(top && !rest_root && backtrack.len() > 1);
         self.nodes.push(Node {
             thread,
             value: 0,
@@ -262,6 +270,10 @@ impl Dpor {
                 Box::new(AboveCut {
                     alternatives,
                     quiet,
+                    rest: rest_root.then(|| RestUnit {
+                        position: 0,
+                        branched: ThreadSet::default(),
+                    }),
                 })
             }),
         });

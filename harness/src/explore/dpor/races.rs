@@ -42,7 +42,7 @@ impl Dpor {
             .map_or(self.explored.len(), |next| next.explored_start);
         let explored = self.explored[node.explored_start..end]
             .iter()
-            .filter(|&&(t, _)| t != node.thread && !node.asleep(t))
+            .filter(|&&(t, _)| t != node.thread && !node.asleep(t) && !node.inherited(t))
             .filter_map(|&(t, accesses)| accesses.map(|a| StepSummary::of_accesses(t, a)));
         let mut covered = node
             .sleep
@@ -80,13 +80,10 @@ impl Dpor {
             v.insert(0, step);
         } else if covered.any(|c| summaries.weak_initial(&c, &v)) {
             return;
-        } else if node.sleep.iter().filter(|s| s.inherited).any(|s| {
-            summaries
-                .initials(&v)
-                .any(|i| summaries.get(v[i]).thread == s.thread)
-        }) {
-            // An inherited sleeper that would run first in the reversal: the reversed trace
-            // starts with its step, and that is the sibling unit's.
+        } else if (summaries.initials(&v)).any(|i| node.inherited(summaries.get(v[i]).thread)) {
+            // An inherited sleeper (or a thread branched on above the cut here) that would
+            // run first in the reversal: the reversed trace starts with its step, and that
+            // is the sibling unit's.
             return;
         }
         let (summaries, table) = (&mut self.summaries, &mut self.table);
@@ -114,11 +111,13 @@ impl Dpor {
         };
         let node = &mut self.nodes[at];
         if !sleepers_stand {
-            initials = initials.iter().filter(|&t| !node.asleep(t)).collect();
+            initials = (initials.iter())
+                .filter(|&t| !node.asleep(t) && !node.inherited(t))
+                .collect();
         } else {
-            // Nor one asleep since above the cut (see `Sleeper::inherited`).
-            let inherited = |t| node.sleep.iter().any(|s| s.thread == t && s.inherited);
-            initials = initials.iter().filter(|&t| !inherited(t)).collect();
+            // Nor one asleep since above the cut, or branched on there (see
+            // `Node::inherited`).
+            initials = initials.iter().filter(|&t| !node.inherited(t)).collect();
         }
         if initials.intersects(&node.backtrack) {
             return;
