@@ -342,6 +342,15 @@ fn bounded_outcomes_before_a_deadlock() {
 /// large case 472 lost an outcome (shrunk: threads 0 and 1 wait on the barrier twice,
 /// thread 0 then parks and loads; thread 2 parks; thread 3 unparks 0 and 2, adds, unparks
 /// 0 again; the outcome where thread 0 leads both generations and loads before the add).
+/// Traced later the same day on that program written out (12 traces; optimal DPOR ran 10):
+/// the reversal that puts thread 0's park before the last unpark, found where thread 0
+/// leads both generations, is taken as covered by a wakeup-tree leaf at the unpark's node
+/// (thread 2's park, then thread 1's first arrival, left there by an earlier reversal).
+/// Exploring that leaf, thread 0 arrives first at the second generation, and the reversal
+/// of that arrival race is dropped because the last unpark sleeps there and commutes with
+/// both arrivals: each defers to the other. Which property of a barrier (an arrival's
+/// place decides its leader flag; a non-leader's pass waits for the leader) breaks the
+/// wakeup-tree argument is still open.
 /// `WEFT_DIFF_ONLY=blocking-rwlock` generates programs over the rwlock's blocking locks and
 /// atomics only (no channel, no condvar), `WEFT_DIFF_ONLY=rwlock` with `try_*`s too: the
 /// first keep optimal DPOR. With the defaults otherwise: 18131 executions for 18131 traces
