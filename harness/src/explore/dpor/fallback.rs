@@ -1,13 +1,15 @@
 //! Which operations put an exploration in source-DPOR mode (see the parent module): those
-//! of blocking primitives whose reversals wakeup trees cannot run: channels, barriers and
-//! an rwlock's `try_*`s (reference counts, an rwlock's blocking locks and unlocks, a
-//! condvar's and a park token's operations keep optimal DPOR).
+//! of blocking primitives whose reversals wakeup trees cannot run: channels, barriers, park
+//! tokens and an rwlock's `try_*`s (reference counts, an rwlock's blocking locks and
+//! unlocks and a condvar's operations keep optimal DPOR).
 //!
 //! Invariant: every reversal of the races of an operation that `optimal_sync` accepts can
-//! run. It races as a mutex's or a reference count's do, or (a condvar's, a park token's)
-//! is ordered after the event that let it go on by an edge, not a race (`causality`), and
-//! its races' reversals leave it enabled; the differential tests check this on random
-//! programs (`tests/blocking_differential.rs`: `condvar`, `park-barrier`).
+//! run. It races as a mutex's or a reference count's do, or (a condvar's) is ordered after
+//! the event that let it go on by an edge, not a race (`causality`), and its races'
+//! reversals leave it enabled; the differential tests check this on random programs
+//! (`tests/blocking_differential.rs`: `condvar`). Park tokens kept optimal DPOR for a
+//! while and lost an outcome (`tests/rwlocks_barriers_parking.rs`:
+//! `a_park_unparked_twice_beside_a_parked_thread_reaches_every_outcome`).
 
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
@@ -37,7 +39,7 @@ pub(super) fn uses_blocking_primitive(events: &[Event]) -> bool {
 
 /// Whether optimal DPOR handles this `Sync` operation: a reference count, an rwlock's
 /// blocking lock or unlock (acquisitions race with acquisitions, as a mutex's do; see the
-/// module docs), a condvar's registration, wait or notify, or a park or unpark.
+/// module docs), or a condvar's registration, wait or notify.
 fn optimal_sync(op: OpKind) -> bool {
     matches!(
         op,
@@ -49,7 +51,5 @@ fn optimal_sync(op: OpKind) -> bool {
             | OpKind::CondvarRegister
             | OpKind::CondvarWait { .. }
             | OpKind::Notify { .. }
-            | OpKind::Park { .. }
-            | OpKind::Unpark
     )
 }
