@@ -75,6 +75,7 @@ use std::ops::Range;
 mod cut;
 mod fallback;
 mod next;
+mod node;
 mod nodes;
 mod races;
 mod repeats;
@@ -95,127 +96,13 @@ use crate::runtime::op::{Op, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 use crate::runtime::value_choice::Requested;
 use fallback::{uses_blocking_primitive, waits_on_primitive};
+use node::{AboveCut, Node, RestUnit, ValueBranch};
 use repeats::Repeats;
 use sleep::Sleeper;
 
 /// Every thread waiting at a scheduling point, with its operation.
 fn waiting_ops(execution: &Execution) -> impl Iterator<Item = (ThreadId, Op)> + '_ {
     (0..execution.threads.len()).filter_map(|t| execution.threads[t].pending.map(|op| (t, op)))
-}
-
-struct Node {
-    thread: ThreadId,
-    /// The value choice the chosen thread's step takes (see `runtime::value_choice`), and
-    /// how many it had: each is explored, in order, before the node's next thread.
-    value: u32,
-    values: u32,
-    /// The wakeup subtree and prediction the step came with from a wakeup tree, kept when
-    /// it has several value choices: each choice follows it (see `next`).
-    value_branch: Option<Box<ValueBranch>>,
-    /// Where this node's record of the threads that moved since the last node starts in
-    /// `pending_ops` (see `same_state`).
-    ops_start: usize,
-    /// How many threads the execution had here.
-    threads: usize,
-    /// Where the accesses of the steps explored from this node start in `explored`.
-    explored_start: usize,
-    schedulable: ThreadSet,
-    /// Bounded search: every thread the bound may run here.
-    backtrack: ThreadSet,
-    /// Unbounded: the sequences still to explore from here, in order.
-    wakeup: Forest,
-    done: ThreadSet,
-    sleep: Vec<Sleeper>,
-    turn: Turn,
-    /// Preemptions before this node's choice.
-    preemptions: usize,
-    /// Nodes with a choice above the cut, this one included.
-    choices: usize,
-    /// Above the cut of a split exploration (see `split`): every allowed thread is a
-    /// branch. Boxed: most nodes lie below the cut, and nodes are pushed at every step.
-    above: Option<Box<AboveCut>>,
-}
-
-/// What a step taken from a wakeup tree came with: the sequences to follow after it and
-/// the accesses the tree predicted for it.
-struct ValueBranch {
-    guide: Forest,
-    predicted: Option<StepAccesses>,
-}
-
-/// What a node above the cut keeps besides the others' fields.
-struct AboveCut {
-    /// Where a thread started without a choice: the threads that become this node's
-    /// branches if its start step touches an object (see `fresh_node`).
-    alternatives: ThreadSet,
-    /// The threads whose next operation looks uncontended (see `Split::contended`): not
-    /// branched on one by one; once only they are left, the node's rest is one unit.
-    quiet: ThreadSet,
-    /// Set once every branch left is quiet: the node's remaining traces are one unit rooted
-    /// here, and the node is no longer above the cut (see `cut`).
-    rest: Option<RestUnit>,
-}
-
-/// The last unit of a node above the cut, rooted at the node (see `cut`): the traces from it
-/// that none of the threads branched on there starts. All its branches and value choices at
-/// the node are in it (one key), so an explorer that does not take it leaves the node at
-/// once (`next_branch`).
-struct RestUnit {
-    /// Its key's entry: the number of branches taken at the node before it.
-    position: u32,
-    /// The threads branched on at the node, each under units of its own: as an inherited
-    /// sleeper (`Sleeper::inherited`), one stands for a reversal only if it runs first in it.
-    branched: ThreadSet,
-}
-
-impl Node {
-    fn is_preemption(&self, thread: ThreadId) -> bool {
-        self.turn.preempts(&self.schedulable, thread)
-    }
-
-    /// Above the cut: every allowed thread is a branch, each under units of its own.
-    fn top(&self) -> bool {
-        self.above.as_ref().is_some_and(|a| a.rest.is_none())
-    }
-
-    /// The unit rooted here, once the node's branches left are one (see `RestUnit`).
-    fn rest(&self) -> Option<&RestUnit> {
-        self.above.as_ref()?.rest.as_ref()
-    }
-
-    fn asleep(&self, thread: ThreadId) -> bool {
-        self.sleep.iter().any(|s| s.thread == thread)
-    }
-
-    /// Makes the node's remaining traces one unit rooted here (`RestUnit`), whose first
-    /// branch is `thread`: from here on the node is explored as below the cut, by races, and
-    /// what sleeps here sleeps since above it.
-    fn make_rest_unit(&mut self, thread: ThreadId) {
-        let above = self
-            .above
-            .as_mut()
-            .expect("only a node above the cut has a rest");
-        debug_assert!(
-            self.wakeup.first().is_none(),
-            "no race is reversed above the cut"
-        );
-        above.rest = Some(RestUnit {
-            position: self.done.len() as u32,
-            branched: self.done.clone(),
-        });
-        self.backtrack = self.done.clone();
-        self.backtrack.insert(thread);
-        self.sleep.iter_mut().for_each(|s| s.inherited = true);
-    }
-
-    /// Whether `thread`'s traces from here lie in a sibling unit: it sleeps here since
-    /// above the cut, or it was branched on here before the node's rest became a unit.
-    fn inherited(&self, thread: ThreadId) -> bool {
-        self.sleep.iter().any(|s| s.thread == thread && s.inherited)
-            || self
-                .rest()
-                .is_some_and(|rest| rest.branched.contains(thread))
-    }
 }
 
 pub(crate) struct Dpor {
