@@ -117,6 +117,11 @@ impl Node {
         self.sleep.iter_mut().for_each(|s| s.inherited = true);
     }
 
+    /// Whether some thread's traces from here lie in a sibling unit (`inherited`).
+    pub(super) fn inherits(&self) -> bool {
+        self.rest().is_some() || self.sleep.iter().any(|s| s.inherited)
+    }
+
     /// Whether `thread`'s traces from here lie in a sibling unit: it sleeps here since
     /// above the cut, or it was branched on here before the node's rest became a unit.
     pub(super) fn inherited(&self, thread: ThreadId) -> bool {

@@ -46,7 +46,8 @@ impl Dpor {
                     self.carried.push(Sleeper {
                         thread,
                         accesses,
-                        inherited: node.inherited(thread),
+                        // Not asleep here: inherited only if branched on above the cut.
+                        inherited: node.rest().is_some_and(|r| r.branched.contains(thread)),
                     });
                 }
             }

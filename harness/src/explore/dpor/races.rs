@@ -36,13 +36,16 @@ impl Dpor {
         );
         let summaries = &self.summaries;
         let node = &self.nodes[at];
+        // Only split explorations have inherited threads: without, nothing below is asked.
+        let inherits = node.inherits();
         let end = self
             .nodes
             .get(at + 1)
             .map_or(self.explored.len(), |next| next.explored_start);
         let explored = self.explored[node.explored_start..end]
             .iter()
-            .filter(|&&(t, _)| t != node.thread && !node.asleep(t) && !node.inherited(t))
+            .filter(|&&(t, _)| t != node.thread && !node.asleep(t))
+            .filter(|&&(t, _)| !(inherits && node.inherited(t)))
             .filter_map(|&(t, accesses)| accesses.map(|a| StepSummary::of_accesses(t, a)));
         let mut covered = node
             .sleep
@@ -80,7 +83,9 @@ impl Dpor {
             v.insert(0, step);
         } else if covered.any(|c| summaries.weak_initial(&c, &v)) {
             return;
-        } else if (summaries.initials(&v)).any(|i| node.inherited(summaries.get(v[i]).thread)) {
+        } else if inherits
+            && (summaries.initials(&v)).any(|i| node.inherited(summaries.get(v[i]).thread))
+        {
             // An inherited sleeper (or a thread branched on above the cut here) that would
             // run first in the reversal: the reversed trace starts with its step, and that
             // is the sibling unit's.
