@@ -54,7 +54,7 @@ impl StepAccesses {
     pub(crate) fn of(events: &[Event]) -> Option<StepAccesses> {
         let mut list = [None; STEP_ACCESSES];
         let mut mask = 0;
-        for (n, access) in events.iter().filter_map(Event::access).enumerate() {
+        for (n, access) in events.iter().filter_map(Event::keyed_access).enumerate() {
             *list.get_mut(n)? = Some(access);
             mask |= bit(access);
         }

@@ -235,6 +235,12 @@ impl Execution {
         Some(Access::new(object, kind))
     }
 
+    /// `pending_access`, naming the object by its key (see `Event::keyed_access`).
+    pub(crate) fn pending_keyed_access(&self, op: &Op) -> Option<Access> {
+        let access = self.pending_access(op)?;
+        Some(Access::new(self.objects.key(access.object), access.kind))
+    }
+
     /// Whether some thread may have yielded since an event last woke the spinners.
     pub(crate) fn spinning(&self) -> bool {
         self.spinning
@@ -252,6 +258,7 @@ impl Execution {
             step: self.step,
             kind,
             object,
+            key: object.map_or(0, |object| self.objects.key(object)),
             site,
         };
         if self.spinning && event.wakes_spinners() {
@@ -314,11 +321,39 @@ impl Execution {
         type_name: &'static str,
         created_at: Site,
     ) -> ObjectIndex {
+        let key = self.object_key();
+        self.add_keyed_object(state, type_name, created_at, key)
+    }
+
+    /// `add_object` with the key given (see `object_key`).
+    #[inline(always)]
+    pub(crate) fn add_keyed_object(
+        &mut self,
+        state: ObjectState,
+        type_name: &'static str,
+        created_at: Site,
+        key: u32,
+    ) -> ObjectIndex {
         let info = ObjectInfo {
             type_name,
             created_at,
+            key,
         };
         self.objects.add(state, info)
+    }
+
+    /// The key of an object the current thread creates now: the thread and how many objects
+    /// it created before. Indices are the order of creation in the whole execution, which
+    /// depends on the interleaving when two threads create objects; DPOR's sleep sets and
+    /// wakeup trees compare accesses of different executions, so they name objects by key
+    /// (`StepAccesses::of`). Two objects may share a key past 65,536 objects of one thread:
+    /// they are then taken for one, which costs executions, never traces.
+    pub(crate) fn object_key(&mut self) -> u32 {
+        let me = self.current;
+        let created = &mut self.threads[me].objects_created;
+        let key = (me as u32) << 16 | (*created & 0xffff);
+        *created += 1;
+        key
     }
 
     pub(crate) fn thread_label(&self, id: ThreadId) -> String {

@@ -47,6 +47,8 @@ pub(crate) struct ModelThread {
     pub clocks: ThreadClocks,
     /// Its `park` token object, once it parked or was unparked.
     pub park_token: Option<ObjectIndex>,
+    /// How many objects it has created: the next one's place in its key (`object_key`).
+    pub objects_created: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +73,7 @@ impl ModelThread {
             parent,
             yielded: false,
             spins: 0,
+            objects_created: 0,
             events: 0,
             failed_spuriously: false,
             unwinding: false,

@@ -18,6 +18,7 @@ impl Execution {
         let info = ObjectInfo {
             type_name,
             created_at: site,
+            key: self.object_key(),
         };
         self.objects.add_mutex(info)
     }

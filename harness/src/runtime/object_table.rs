@@ -22,6 +22,9 @@ use super::op::{ObjectIndex, Site};
 pub(crate) struct ObjectInfo {
     pub type_name: &'static str,
     pub created_at: Site,
+    /// The object's name across executions (`Execution::object_key`), which its index, the
+    /// order of creation in this execution, is not.
+    pub key: u32,
 }
 
 impl ObjectInfo {
@@ -83,6 +86,12 @@ impl Objects {
     #[inline]
     pub(crate) fn info(&self, object: ObjectIndex) -> ObjectInfo {
         self.infos[object as usize]
+    }
+
+    /// The object's key: its name across executions (see `ObjectInfo::key`).
+    #[inline]
+    pub(crate) fn key(&self, object: ObjectIndex) -> u32 {
+        self.infos[object as usize].key
     }
 
     #[inline]

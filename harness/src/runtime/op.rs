@@ -333,10 +333,20 @@ pub(crate) struct Event {
     pub step: usize,
     pub kind: EventKind,
     pub object: Option<ObjectIndex>,
+    /// `object`'s key, its name across executions (`Execution::object_key`); 0 without one.
+    pub key: u32,
     pub site: Site,
 }
 
 impl Event {
+    /// `access`, naming the object by its key: for what outlives the execution (DPOR's
+    /// sleep sets and wakeup trees), where an index, the order of creation in one
+    /// execution, may name another object in the next.
+    pub(crate) fn keyed_access(&self) -> Option<Access> {
+        self.access()
+            .map(|access| Access::new(self.key, access.kind))
+    }
+
     pub(crate) fn access(&self) -> Option<Access> {
         let kind = match self.kind {
             EventKind::Load { .. }

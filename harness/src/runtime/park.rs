@@ -32,13 +32,18 @@ pub(crate) struct ParkState {
 }
 
 impl Execution {
-    /// The park token object of `thread`, created on first use.
+    /// The park token object of `thread`, created on first use. Whichever thread comes
+    /// first creates it (a park, or an unpark from another thread), so its key names its
+    /// owner, not its creator (see `Execution::object_key`): the thread whose `park` created
+    /// it in one execution may find it created by an `unpark` in another.
     pub(crate) fn park_token(&mut self, thread: ThreadId) -> ObjectIndex {
         if let Some(object) = self.threads[thread].park_token {
             return object;
         }
         let site = self.threads[thread].start_site;
-        let object = self.add_object(ObjectState::Park(ParkState::default()), "park token", site);
+        let state = ObjectState::Park(ParkState::default());
+        let key = u32::MAX - thread as u32;
+        let object = self.add_keyed_object(state, "park token", site, key);
         self.threads[thread].park_token = Some(object);
         object
     }

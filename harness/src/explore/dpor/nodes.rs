@@ -39,7 +39,7 @@ impl Dpor {
                     None => Some(StepAccesses::one(
                         execution.threads[thread]
                             .pending
-                            .and_then(|op| execution.pending_access(&op)),
+                            .and_then(|op| execution.pending_keyed_access(&op)),
                     )),
                 };
                 if let Some(accesses) = accesses {
@@ -190,7 +190,7 @@ impl Dpor {
                     .filter(|&(t, op)| {
                         !schedulable.contains(t) && waits_on_primitive(execution, op)
                     })
-                    .filter_map(|(_, op)| op.object)
+                    .filter_map(|(_, op)| op.object.map(|o| execution.objects.key(o)))
                     .collect();
                 let bound = |t| self.bound_allows(turn.preempts(schedulable, t), preemptions);
                 sleep.iter().find_map(|s| {

@@ -36,7 +36,7 @@ impl Dpor {
             let woken = match &accesses {
                 Some(done) => sleeper.accesses.conflicts_with(done),
                 None => step_events.iter().any(|e| {
-                    e.access()
+                    e.keyed_access()
                         .is_some_and(|done| sleeper.accesses.conflicts(done))
                 }),
             };
