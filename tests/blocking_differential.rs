@@ -276,8 +276,8 @@ fn weft_matches_brute_force_on_blocking_programs() {
     check((None, 0x5eed_b10c_0000_0001), 0..300, false, 0, bounded);
 }
 
-/// The generators of the condvar (waits with and without a timeout), which keeps optimal
-/// DPOR, and of park tokens beside a barrier (source-DPOR).
+/// The generators of the primitives that keep optimal DPOR besides locks: a condvar (waits
+/// with and without a timeout), and park tokens beside a barrier.
 #[test]
 fn weft_matches_brute_force_on_condvar_park_and_barrier_programs() {
     let bounded = BoundedEvery {
@@ -333,24 +333,18 @@ fn bounded_outcomes_before_a_deadlock() {
 /// first lost outcomes (seed 0x2, case 169, with `WEFT_DIFF_SPLIT=1`: see
 /// `a_split_exploration_does_not_go_on_with_a_thread_asleep_since_above_the_cut`).
 /// `WEFT_DIFF_ONLY=park-barrier` generates programs over a barrier, park tokens and
-/// atomics: 3835 executions and 4 blocked runs on the default 1000 (source-DPOR: every
-/// program has a barrier). With the barrier in optimal DPOR too (tried), the whole
-/// exploration of seed 0x1's large case 472 lost an outcome (shrunk: threads 0 and 1 wait
-/// on the barrier twice, thread 0 then parks and loads; thread 2 parks; thread 3 unparks 0
-/// and 2, adds, unparks 0 again; the outcome where thread 0 leads both generations and
-/// loads before the add). Traced later the same day on that program written out (12
-/// traces; optimal DPOR ran 10): the reversal that puts thread 0's park before the last
-/// unpark, found where thread 0 leads both generations, is taken as covered by a
-/// wakeup-tree leaf at the unpark's node (thread 2's park, then thread 1's first arrival,
-/// left there by an earlier reversal). Exploring that leaf, thread 0 arrives first at the
-/// second generation, and the reversal of that arrival race is dropped because the last
-/// unpark sleeps there and commutes with both arrivals: each defers to the other. With
-/// atomic counters in place of the barrier the same program lost an outcome too, with park
-/// tokens in optimal DPOR and no barrier at all: park tokens went back to source-DPOR
-/// (`tests/rwlocks_barriers_parking.rs`:
-/// `a_park_unparked_twice_beside_a_parked_thread_reaches_every_outcome`). Which property
-/// of a park token breaks the wakeup-tree argument, and whether a barrier alone does, is
-/// open.
+/// atomics: 3835 executions and no blocked run on the default 1000, where source-DPOR,
+/// which both meant before, ran the same 3835 and 4 blocked runs. With both in optimal DPOR
+/// but objects named by index across executions, the whole exploration of seed 0x1's large
+/// case 472 lost an outcome (shrunk: threads 0 and 1 wait on the barrier twice, thread 0
+/// then parks and loads; thread 2 parks; thread 3 unparks 0 and 2, adds, unparks 0 again;
+/// the outcome where thread 0 leads both generations and loads before the add): park
+/// tokens are created by whoever touches them first, so the two tokens' indices swapped
+/// between executions, and a sleeping unpark, remembered by index, slept through the park
+/// it conflicts with. Objects are named by key now (`Event::keyed_access`; the shrunk
+/// program with atomics in place of the barrier is
+/// `a_park_unparked_twice_beside_a_parked_thread_reaches_every_outcome` in
+/// `tests/rwlocks_barriers_parking.rs`).
 /// `WEFT_DIFF_ONLY=blocking-rwlock` generates programs over the rwlock's blocking locks and
 /// atomics only (no channel, no condvar), `WEFT_DIFF_ONLY=rwlock` with `try_*`s too: the
 /// first keep optimal DPOR. With the defaults otherwise: 18131 executions for 18131 traces

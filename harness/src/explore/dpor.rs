@@ -28,18 +28,21 @@
 //! the step there for those, and a sleeper that stayed asleep would hide the traces that
 //! need it (tests/atomic_dependence.rs has the program where it lost an outcome).
 //!
-//! Blocking primitives (channels, barriers, park tokens, an rwlock's `try_*`s) break the
-//! argument wakeup trees rest on: a step moved before its race may be disabled there, and
-//! the large differential runs (tests/blocking_differential.rs) found outcomes missed (with
-//! barriers, even in a whole exploration). An rwlock's blocking locks and unlocks do not: as a
-//! mutex's, an acquisition races with the acquisitions before it (not with the releases it
-//! waits for), so the reversal finds the lock as the earlier acquisition found it
-//! (`causality`), and a read lock moved earlier is still a read lock
-//! (`StepAccesses::reversed`). Nor do a condvar's operations (a wait's end is ordered
-//! after the notify that ended it, or with a timeout races with it). Park tokens did not
-//! look as if they did either, and lost an outcome (`fallback`). Once an execution uses
-//! one of the others, the explorer falls back to source-DPOR (Abdulla et al., POPL 2014) for the
-//! rest of the exploration (`fallback`): each race adds one initial of its reversal
+//! Some blocking primitives (channels, an rwlock's `try_*`s) break the argument wakeup
+//! trees rest on: a step moved before its race may be disabled there, and the large
+//! differential runs (tests/blocking_differential.rs) found outcomes missed. An rwlock's
+//! blocking locks and unlocks do not: as a mutex's, an acquisition races with the
+//! acquisitions before it (not with the releases it waits for), so the reversal finds the
+//! lock as the earlier acquisition found it (`causality`), and a read lock moved earlier is
+//! still a read lock (`StepAccesses::reversed`). Nor do a condvar's operations (a wait's
+//! end is ordered after the notify that ended it, or with a timeout races with it), a
+//! barrier's (a pass is ordered after the arrival that completed its generation) or a
+//! park token's (a park races with the unparks of its epoch, or is ordered after the one
+//! that let it go on; an unpark moved earlier still commutes with unparks); barriers and
+//! park tokens lost outcomes only while objects were named by index across executions
+//! (`Event::keyed_access`). Once an execution uses one of the others, the explorer falls
+//! back to source-DPOR (Abdulla et al., POPL 2014) for the rest of the exploration
+//! (`fallback`): each race adds one initial of its reversal
 //! (`causality::initials`) to the node's backtrack set, remaining wakeup branches become
 //! backtrack points, and runs may end sleep-set blocked. A sleeping thread's later step may
 //! be what enables a waiting operation whose races are still unseen, so in source-DPOR an

@@ -11,7 +11,7 @@
 //! summaries share no bit, the accesses themselves are not compared.
 
 use crate::runtime::op::{Access, AccessKind, Event, EventKind, ObjectIndex};
-use crate::runtime::sync_access::SyncAccess;
+use crate::runtime::sync_access::{SyncAccess, ANY_EPOCH};
 
 /// The most accesses of one step a sleeping thread is remembered by; a step with more is
 /// never put to sleep (explored again: conservative).
@@ -66,9 +66,11 @@ impl StepAccesses {
     /// the acquisition it saw) and one that succeeded finds it held (before the release it
     /// followed); a compare-exchange on that event's location reads the value the location
     /// held before it, when that is known (`MovedBefore`), so it succeeds exactly when that
-    /// is the value it expects, and otherwise counts as a write; another blocking
-    /// primitive's operation, or a reference count's other than a commuting update, may
-    /// find another state, so it counts as a write (conservative).
+    /// is the value it expects, and otherwise counts as a write; an unpark may fall in
+    /// another epoch, so it counts as an unpark of any (`ANY_EPOCH`: it conflicts with
+    /// every park, and still with no unpark); another blocking primitive's operation, or a
+    /// reference count's other than a commuting update, may find another state, so it
+    /// counts as a write (conservative).
     ///
     /// A prediction may do more than the step will (DPOR then wakes the sleepers the
     /// prediction conflicts with: `dpor::sleep`), never less: a write predicted as a read
@@ -102,14 +104,19 @@ impl StepAccesses {
 
     /// A blocking primitive's or reference count's access as its operation makes it moved
     /// earlier. A reference count only gets further from zero: an update stays one; a
-    /// blocking rwlock acquisition or a release does the same wherever it runs. Anything
-    /// else may find another state: any write.
+    /// blocking rwlock acquisition or a release does the same wherever it runs; an unpark
+    /// may fall in another epoch, but still commutes with every other unpark. Anything else
+    /// may find another state: any write.
     fn moved_sync(kind: AccessKind) -> AccessKind {
         match kind {
             AccessKind::Update
             | AccessKind::Sync(
                 SyncAccess::Lock { blocking: true, .. } | SyncAccess::Unlock { .. },
             ) => kind,
+            AccessKind::Sync(SyncAccess::Unpark { .. }) => AccessKind::Sync(SyncAccess::Unpark {
+                epoch: ANY_EPOCH,
+                first: false,
+            }),
             _ => AccessKind::Write,
         }
     }

@@ -17,6 +17,10 @@
 /// No ticket (a send that needs no room, a full channel with nothing queued).
 pub(crate) const NONE: u32 = u32::MAX;
 
+/// The epoch of an `unpark` that a reversal moves, which may be any (`StepAccesses::
+/// reversed`): it conflicts with every park.
+pub(crate) const ANY_EPOCH: u32 = u32::MAX;
+
 /// What an earlier event is to a later one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dependence {
@@ -114,7 +118,8 @@ pub(crate) enum SyncAccess {
     Pass {
         generation: u32,
     },
-    /// `unpark` while the token has been taken `epoch` times; `first`: it set the token.
+    /// `unpark` while the token has been taken `epoch` times (`ANY_EPOCH`: a reversal's
+    /// prediction); `first`: it set the token.
     Unpark {
         epoch: u32,
         first: bool,
@@ -197,7 +202,7 @@ impl SyncAccess {
             // Park tokens: a park and the unparks of its epoch, and those right after it.
             (Park { .. }, Park { .. }) => true,
             (Park { epoch, took, .. }, Unpark { epoch: e, .. }) => {
-                e == epoch || (took && e == epoch + 1)
+                e == epoch || (took && e == epoch + 1) || e == ANY_EPOCH
             }
             _ => false,
         }
@@ -348,6 +353,18 @@ mod tests {
             first: true,
         };
         assert!(!SyncAccess::conflict(unpark, unpark));
+        let moved = Unpark {
+            epoch: ANY_EPOCH,
+            first: false,
+        };
+        let park = |epoch| Park {
+            epoch,
+            took: false,
+            waited: false,
+        };
+        assert!(SyncAccess::conflict(moved, park(0)));
+        assert!(SyncAccess::conflict(park(3), moved));
+        assert!(!SyncAccess::conflict(moved, unpark));
     }
 
     #[test]

@@ -1,14 +1,16 @@
 //! Which operations put an exploration in source-DPOR mode (see the parent module): those
-//! of blocking primitives whose reversals wakeup trees cannot run: channels, barriers, park
-//! tokens and an rwlock's `try_*`s (reference counts, an rwlock's blocking locks and
-//! unlocks and a condvar's operations keep optimal DPOR).
+//! of blocking primitives whose reversals wakeup trees cannot run: channels and an
+//! rwlock's `try_*`s (reference counts, an rwlock's blocking locks and unlocks, and a
+//! condvar's, a barrier's and a park token's operations keep optimal DPOR).
 //!
 //! Invariant: every reversal of the races of an operation that `optimal_sync` accepts can
-//! run. It races as a mutex's or a reference count's do, or (a condvar's) is ordered after
-//! the event that let it go on by an edge, not a race (`causality`), and its races'
-//! reversals leave it enabled; the differential tests check this on random programs
-//! (`tests/blocking_differential.rs`: `condvar`). Park tokens kept optimal DPOR for a
-//! while and lost an outcome (`tests/rwlocks_barriers_parking.rs`:
+//! run. It races as a mutex's or a reference count's do, or (a condvar's, a barrier's, a
+//! park token's) is ordered after the event that let it go on by an edge, not a race
+//! (`causality`), and its races' reversals leave it enabled; the differential tests check
+//! this on random programs (`tests/blocking_differential.rs`: `condvar`, `park-barrier`).
+//! Park tokens and barriers lost outcomes here until objects were named by key across
+//! executions (`Event::keyed_access`: a park token's index depended on who touched it
+//! first; `tests/rwlocks_barriers_parking.rs`:
 //! `a_park_unparked_twice_beside_a_parked_thread_reaches_every_outcome`).
 
 use crate::runtime::execution::Execution;
@@ -39,7 +41,8 @@ pub(super) fn uses_blocking_primitive(events: &[Event]) -> bool {
 
 /// Whether optimal DPOR handles this `Sync` operation: a reference count, an rwlock's
 /// blocking lock or unlock (acquisitions race with acquisitions, as a mutex's do; see the
-/// module docs), or a condvar's registration, wait or notify.
+/// module docs), a condvar's registration, wait or notify, a barrier's arrival or pass,
+/// or a park or unpark.
 fn optimal_sync(op: OpKind) -> bool {
     matches!(
         op,
@@ -51,5 +54,9 @@ fn optimal_sync(op: OpKind) -> bool {
             | OpKind::CondvarRegister
             | OpKind::CondvarWait { .. }
             | OpKind::Notify { .. }
+            | OpKind::BarrierArrive
+            | OpKind::BarrierWait(_)
+            | OpKind::Park { .. }
+            | OpKind::Unpark
     )
 }
