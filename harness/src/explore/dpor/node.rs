@@ -125,9 +125,13 @@ impl Node {
     /// Whether `thread`'s traces from here lie in a sibling unit: it sleeps here since
     /// above the cut, or it was branched on here before the node's rest became a unit.
     pub(super) fn inherited(&self, thread: ThreadId) -> bool {
-        self.sleep.iter().any(|s| s.thread == thread && s.inherited)
-            || self
-                .rest()
-                .is_some_and(|rest| rest.branched.contains(thread))
+        self.sleep.iter().any(|s| s.thread == thread && s.inherited) || self.branched_above(thread)
+    }
+
+    /// Whether `thread` was branched on here while the node lay above the cut, before its
+    /// rest became a unit (`RestUnit::branched`).
+    pub(super) fn branched_above(&self, thread: ThreadId) -> bool {
+        self.rest()
+            .is_some_and(|rest| rest.branched.contains(thread))
     }
 }

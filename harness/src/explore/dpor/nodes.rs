@@ -47,7 +47,7 @@ impl Dpor {
                         thread,
                         accesses,
                         // Not asleep here: inherited only if branched on above the cut.
-                        inherited: node.rest().is_some_and(|r| r.branched.contains(thread)),
+                        inherited: node.branched_above(thread),
                     });
                 }
             }
