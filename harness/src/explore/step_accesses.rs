@@ -11,7 +11,7 @@
 //! summaries share no bit, the accesses themselves are not compared.
 
 use crate::runtime::op::{Access, AccessKind, Event, EventKind, ObjectIndex};
-use crate::runtime::sync_access::{SyncAccess, ANY_EPOCH};
+use crate::runtime::sync_access::{SyncAccess, ANY_EPOCH, ANY_TICKET, NONE};
 
 /// The most accesses of one step a sleeping thread is remembered by; a step with more is
 /// never put to sleep (explored again: conservative).
@@ -68,9 +68,11 @@ impl StepAccesses {
     /// held before it, when that is known (`MovedBefore`), so it succeeds exactly when that
     /// is the value it expects, and otherwise counts as a write; an unpark may fall in
     /// another epoch, so it counts as an unpark of any (`ANY_EPOCH`: it conflicts with
-    /// every park, and still with no unpark); another blocking primitive's operation, or a
-    /// reference count's other than a commuting update, may find another state, so it
-    /// counts as a write (conservative).
+    /// every park, and still with no unpark); a channel's send or receive may take another
+    /// message, so it counts as one of any (`ANY_TICKET`), and a send that found the
+    /// receiver gone as a send (moved before the drop); another blocking primitive's
+    /// operation, or a reference count's other than a commuting update, may find another
+    /// state, so it counts as a write (conservative).
     ///
     /// A prediction may do more than the step will (DPOR then wakes the sleepers the
     /// prediction conflicts with: `dpor::sleep`), never less: a write predicted as a read
@@ -104,19 +106,50 @@ impl StepAccesses {
 
     /// A blocking primitive's or reference count's access as its operation makes it moved
     /// earlier. A reference count only gets further from zero: an update stays one; a
-    /// blocking rwlock acquisition or a release does the same wherever it runs; an unpark
-    /// may fall in another epoch, but still commutes with every other unpark. Anything else
-    /// may find another state: any write.
+    /// blocking rwlock acquisition or a release, a rendezvous sender's return (its message
+    /// was taken), a receiver's registration and a drop of a channel's end do the same
+    /// wherever they run (a sender's drop moved earlier may not be the last: it does less);
+    /// an unpark may fall in another epoch, but still commutes with every other unpark; a
+    /// send or receive may take another message. Anything else may find another state: any
+    /// write.
     fn moved_sync(kind: AccessKind) -> AccessKind {
         match kind {
             AccessKind::Update
             | AccessKind::Sync(
-                SyncAccess::Lock { blocking: true, .. } | SyncAccess::Unlock { .. },
+                SyncAccess::Lock { blocking: true, .. }
+                | SyncAccess::Unlock { .. }
+                | SyncAccess::Taken { .. }
+                | SyncAccess::RecvRegister
+                | SyncAccess::DropSender { .. }
+                | SyncAccess::DropReceiver,
             ) => kind,
             AccessKind::Sync(SyncAccess::Unpark { .. }) => AccessKind::Sync(SyncAccess::Unpark {
                 epoch: ANY_EPOCH,
                 first: false,
             }),
+            AccessKind::Sync(SyncAccess::Send {
+                blocking, handoff, ..
+            }) => AccessKind::Sync(SyncAccess::Send {
+                ticket: ANY_TICKET,
+                room: NONE,
+                since: 0,
+                blocking,
+                handoff,
+            }),
+            // Moved before the receiver's drop, it sends after all.
+            AccessKind::Sync(SyncAccess::SendClosed { .. }) => AccessKind::Sync(SyncAccess::Send {
+                ticket: ANY_TICKET,
+                room: NONE,
+                since: 0,
+                blocking: true,
+                handoff: true,
+            }),
+            AccessKind::Sync(SyncAccess::Recv { blocking, .. }) => {
+                AccessKind::Sync(SyncAccess::Recv {
+                    ticket: ANY_TICKET,
+                    blocking,
+                })
+            }
             _ => AccessKind::Write,
         }
     }

@@ -131,7 +131,7 @@ pub fn channel_drop_sender(channel: ObjectId, site: Site) {
         return;
     };
     if with(|e| e.channel_last_sender(index)) {
-        scheduling_point(OpKind::DropSender, Some(index), site);
+        scheduling_point(OpKind::DropSender { last: true }, Some(index), site);
     }
     with(|e| e.channel_drop_sender(index, site));
 }

@@ -182,7 +182,9 @@ impl Execution {
             OpKind::AwaitTaken(t) => SyncAccess::Taken { ticket: ticket(t) },
             OpKind::RecvRegister => SyncAccess::RecvRegister,
             OpKind::DropReceiver => SyncAccess::DropReceiver,
-            _ => SyncAccess::DropSender,
+            _ => SyncAccess::DropSender {
+                last: c.senders == 1,
+            },
         };
         AccessKind::Sync(access)
     }
@@ -326,7 +328,8 @@ impl Execution {
     }
 
     /// A sender goes away. Only the last one is an operation others can observe (and a
-    /// scheduling point); dropping any other just counts down.
+    /// scheduling point); dropping any other counts down, an event inside the current step
+    /// that a receive seeing the channel closed is ordered after.
     pub(crate) fn channel_drop_sender(&mut self, object: ObjectIndex, site: Site) {
         let me = self.current;
         let mut clock = std::mem::take(&mut self.channel(object).disconnected);
@@ -336,11 +339,10 @@ impl Execution {
         let c = self.channel(object);
         c.disconnected = clock;
         c.senders -= 1;
-        if c.senders == 0 {
-            let op = OpKind::DropSender;
-            let access = AccessKind::Sync(SyncAccess::DropSender);
-            self.record_sync(op, object, access, SyncOutcome::Done, site);
-        }
+        let last = c.senders == 0;
+        let op = OpKind::DropSender { last };
+        let access = AccessKind::Sync(SyncAccess::DropSender { last });
+        self.record_sync(op, object, access, SyncOutcome::Done, site);
     }
 
     pub(crate) fn channel_drop_receiver(&mut self, object: ObjectIndex, site: Site) {

@@ -58,8 +58,12 @@ pub(crate) enum OpKind {
     Recv,
     TryRecv,
     RecvTimeout,
-    /// The last `Sender` of a channel goes away.
-    DropSender,
+    /// A `Sender` of a channel goes away: the last one (a scheduling point), or one of
+    /// several (an event inside the step, so that the receive that sees the channel closed
+    /// happens after it).
+    DropSender {
+        last: bool,
+    },
     DropReceiver,
     ReadLock,
     TryReadLock,
@@ -144,7 +148,8 @@ impl OpKind {
             OpKind::Recv => "recv".into(),
             OpKind::TryRecv => "try_recv".into(),
             OpKind::RecvTimeout => "recv_timeout".into(),
-            OpKind::DropSender => "drop the last Sender".into(),
+            OpKind::DropSender { last: true } => "drop the last Sender".into(),
+            OpKind::DropSender { last: false } => "drop a Sender".into(),
             OpKind::DropReceiver => "drop the Receiver".into(),
             OpKind::ReadLock => "read lock".into(),
             OpKind::TryReadLock => "try_read".into(),

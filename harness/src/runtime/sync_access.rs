@@ -3,8 +3,8 @@
 //! ticket it sent or took, the registration a notify woke, the park token's epoch), so that
 //! two accesses conflict exactly when the operations do not commute.
 //!
-//! Invariant (what sleep sets rely on): an access computed for a pending operation stays the
-//! operation's access until an event whose access conflicts with it runs. So every
+//! Invariant (what sleep sets rely on): an access computed for a pending operation that can
+//! run stays the operation's access until an event whose access conflicts with it runs. So every
 //! parameter of an access (a ticket, an epoch, a leader flag) changes only through
 //! conflicting operations; `Unpark::first` and `Park::waited` are only read by `enabled_by`,
 //! never by `conflict`.
@@ -20,6 +20,11 @@ pub(crate) const NONE: u32 = u32::MAX;
 /// The epoch of an `unpark` that a reversal moves, which may be any (`StepAccesses::
 /// reversed`): it conflicts with every park.
 pub(crate) const ANY_EPOCH: u32 = u32::MAX;
+
+/// The message of a send or receive that a reversal moves earlier, which may be any
+/// (`StepAccesses::reversed`): it conflicts with every send or receive of the channel, as
+/// the operation might with whichever message it gets there.
+pub(crate) const ANY_TICKET: u32 = u32::MAX - 1;
 
 /// What an earlier event is to a later one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +82,10 @@ pub(crate) enum SyncAccess {
     SendClosed {
         waited: u32,
     },
-    DropSender,
+    /// A sender goes away: the last one closes the channel.
+    DropSender {
+        last: bool,
+    },
     DropReceiver,
     /// A read (`write: false`) or write lock acquisition.
     Lock {
@@ -151,11 +159,15 @@ impl SyncAccess {
             // the send, so that reversing this send with an earlier one (where it takes an
             // earlier ticket and needs an earlier room) does not count that receive among
             // what must run first (`Causality::initials`).
-            (Send { ticket, since, .. }, Recv { ticket: j, .. }) => (since..=ticket).contains(&j),
-            (Send { ticket, .. }, Empty { next }) => ticket == next,
-            (Send { ticket, .. }, Full { filled, .. }) => ticket == filled,
+            (Send { ticket, since, .. }, Recv { ticket: j, .. }) => {
+                (since..=ticket).contains(&j) || [ticket, j].contains(&ANY_TICKET)
+            }
+            (Send { ticket, .. }, Empty { next }) => ticket == next || ticket == ANY_TICKET,
+            (Send { ticket, .. }, Full { filled, .. }) => ticket == filled || ticket == ANY_TICKET,
             // The send that filled the channel disabled the one that then saw it closed.
-            (Send { ticket, .. }, SendClosed { waited }) => ticket == waited,
+            (Send { ticket, .. }, SendClosed { waited }) => {
+                ticket == waited || ticket == ANY_TICKET
+            }
             (Send { handoff, .. }, RecvRegister) => handoff,
             (Recv { .. } | Empty { .. } | RecvClosed { .. }, Recv { .. } | RecvClosed { .. }) => {
                 true
@@ -163,8 +175,10 @@ impl SyncAccess {
             (Recv { .. }, Empty { .. } | RecvRegister) => true,
             // A rendezvous receive clears the registration a `try_send` needs: a failed one
             // after it would, before it, have failed for the message it took instead.
-            (Recv { ticket, .. }, Full { room, .. }) => ticket == room || room == NONE,
-            (Recv { ticket: j, .. }, Taken { ticket }) => j == ticket,
+            (Recv { ticket, .. }, Full { room, .. }) => {
+                ticket == room || room == NONE || ticket == ANY_TICKET
+            }
+            (Recv { ticket: j, .. }, Taken { ticket }) => j == ticket || j == ANY_TICKET,
             (Full { room: NONE, .. }, RecvRegister) => true,
             // Not with a send: the last sender is dropped after every send (each is made
             // through a live sender), so there is no order to reverse. A thread that drops
@@ -173,8 +187,14 @@ impl SyncAccess {
             // sleep-set blocked (the sender's step asleep, nothing conflicting with it),
             // and no edge is needed either: what observes the last drop (`Empty`,
             // `RecvClosed`) is ordered after the sends it depends on by itself.
-            (DropSender, Empty { .. } | RecvClosed { .. }) => true,
-            (DropReceiver, DropSender) => false,
+            (DropSender { last: true }, Empty { .. } | RecvClosed { .. }) => true,
+            // Another sender's drop only orders the receive that sees the channel closed
+            // after it (`enabled_by`): before it, that receive would have found the channel
+            // open, as before the last drop, which it races with.
+            (DropSender { last: false }, RecvClosed { .. }) => true,
+            // A rendezvous sender whose message was taken returns whether the receiver is
+            // still there or not.
+            (DropReceiver, DropSender { .. } | Taken { .. }) => false,
             (DropReceiver, _) => Self::on_channel(b),
             // Rwlocks: readers share.
             (Lock { write, .. } | Unlock { write }, Lock { write: w, .. }) => write || w,
@@ -252,7 +272,7 @@ impl SyncAccess {
             (Recv { ticket, blocking }, Send { ticket: t, .. }) => blocking && t == ticket,
             (Send { room, blocking, .. }, Recv { ticket, .. }) => blocking && room == ticket,
             (Taken { .. }, Recv { .. }) => true,
-            (RecvClosed { blocking }, DropSender) => blocking,
+            (RecvClosed { blocking }, DropSender { last }) => blocking || !last,
             (SendClosed { waited }, DropReceiver) => waited != NONE,
             // A blocking lock waits for unlocks and does not race with them (as a mutex
             // lock races with the previous acquisition, not with the unlock before it).
@@ -281,108 +301,4 @@ impl SyncAccess {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn send(ticket: u32, since: u32) -> SyncAccess {
-        Send {
-            ticket,
-            room: NONE,
-            since,
-            blocking: true,
-            handoff: false,
-        }
-    }
-
-    fn recv(ticket: u32) -> SyncAccess {
-        Recv {
-            ticket,
-            blocking: true,
-        }
-    }
-
-    #[test]
-    fn a_receive_depends_on_the_send_of_its_message_only() {
-        assert!(SyncAccess::conflict(send(0, 0), send(1, 1)));
-        assert!(SyncAccess::conflict(send(1, 1), recv(1)));
-        assert!(!SyncAccess::conflict(send(1, 1), recv(0)), "unbounded");
-        assert!(
-            SyncAccess::conflict(send(1, 0), recv(0)),
-            "capacity 1: its room"
-        );
-        assert_eq!(SyncAccess::depends(recv(1), send(1, 1)), Dependence::Edge);
-        let try_recv = Recv {
-            ticket: 1,
-            blocking: false,
-        };
-        assert_eq!(SyncAccess::depends(try_recv, send(1, 1)), Dependence::Race);
-        assert!(SyncAccess::conflict(Empty { next: 2 }, send(2, 2)));
-        assert!(!SyncAccess::conflict(Empty { next: 2 }, send(1, 1)));
-    }
-
-    #[test]
-    fn the_last_drop_of_a_sender_commutes_with_sends() {
-        assert!(!SyncAccess::conflict(DropSender, send(3, 3)));
-        assert!(SyncAccess::conflict(DropSender, Empty { next: 3 }));
-        let closed = RecvClosed { blocking: true };
-        assert_eq!(SyncAccess::depends(closed, DropSender), Dependence::Edge);
-    }
-
-    #[test]
-    fn readers_and_unparks_commute_a_lock_and_a_failed_attempt_race_both_ways() {
-        let read = Lock {
-            write: false,
-            blocking: true,
-        };
-        let write = Lock {
-            write: true,
-            blocking: true,
-        };
-        assert!(!SyncAccess::conflict(read, read));
-        assert!(!SyncAccess::conflict(read, Unlock { write: false }));
-        assert!(SyncAccess::conflict(read, write));
-        assert_eq!(
-            SyncAccess::depends(write, Unlock { write: false }),
-            Dependence::Edge
-        );
-        let probe = LockProbe { write: true };
-        assert_eq!(SyncAccess::depends(probe, read), Dependence::Race);
-        assert_eq!(SyncAccess::depends(read, probe), Dependence::Race);
-        let unpark = Unpark {
-            epoch: 0,
-            first: true,
-        };
-        assert!(!SyncAccess::conflict(unpark, unpark));
-        let moved = Unpark {
-            epoch: ANY_EPOCH,
-            first: false,
-        };
-        let park = |epoch| Park {
-            epoch,
-            took: false,
-            waited: false,
-        };
-        assert!(SyncAccess::conflict(moved, park(0)));
-        assert!(SyncAccess::conflict(park(3), moved));
-        assert!(!SyncAccess::conflict(moved, unpark));
-    }
-
-    #[test]
-    fn a_notify_conflicts_with_the_registrations_it_marks() {
-        let one = Notify {
-            lo: 1,
-            hi: 2,
-            all: false,
-        };
-        assert!(SyncAccess::conflict(one, Register { ticket: 1 }));
-        assert!(!SyncAccess::conflict(one, Register { ticket: 2 }));
-        let nobody = Notify {
-            lo: 2,
-            hi: 2,
-            all: false,
-        };
-        assert!(SyncAccess::conflict(nobody, Register { ticket: 2 }));
-        assert!(!SyncAccess::conflict(nobody, nobody));
-        assert!(SyncAccess::conflict(one, one));
-    }
-}
+mod tests;
