@@ -1,7 +1,7 @@
 //! The random programs of `blocking_differential.rs`: the default mix (a channel, the
-//! rwlock, the condvar-guarded flag, atomics), or with `WEFT_DIFF_ONLY` only the rwlock
-//! (`rwlock`, `blocking-rwlock`), the condvar and the rwlock's blocking locks (`condvar`),
-//! or a barrier and park tokens (`park-barrier`).
+//! rwlock, the condvar-guarded flag, atomics), or with `WEFT_DIFF_ONLY` the same without
+//! `try_*`s (`channel`), only the rwlock (`rwlock`, `blocking-rwlock`), the condvar and the
+//! rwlock's blocking locks (`condvar`), or a barrier and park tokens (`park-barrier`).
 //!
 //! Invariant: the same seed gives the same programs (the generators draw from `Rng` alone).
 
@@ -141,9 +141,12 @@ pub(crate) fn program(only: Option<&str>, rng: &mut Rng, large: bool) -> Program
         Some("blocking-rwlock") => return rwlock_program(rng, large, false),
         Some("condvar") => return condvar_program(rng, large),
         Some("park-barrier") => return park_barrier_program(rng, large),
+        Some("channel") | None => {}
         Some(other) => panic!("no generator {other:?}"),
-        None => {}
     }
+    // `channel`: the default mix's programs with every `try_*` made blocking (the same
+    // draws, so the same shapes).
+    let blocking = only == Some("channel");
     let capacity = rng.below(3) as usize;
     let l = u64::from(large);
     let threads = 2 + usize::from(rng.below(2 + 2 * l) != 0);
@@ -158,14 +161,21 @@ pub(crate) fn program(only: Option<&str>, rng: &mut Rng, large: bool) -> Program
             }
             for _ in 0..1 + rng.below(l + if t == 0 { 3 } else { 2 }) {
                 ops.push(match rng.below(7) {
-                    0..=2 if t == 0 => [Op::Recv, Op::TryRecv][rng.below(2) as usize],
+                    0..=2 if t == 0 => match rng.below(2) {
+                        0 => Op::Recv,
+                        _ if blocking => Op::Recv,
+                        _ => Op::TryRecv,
+                    },
                     0..=2 => {
                         next_value += 1;
-                        [Op::Send, Op::Send, Op::TrySend][rng.below(3) as usize](next_value - 1)
+                        match rng.below(3) {
+                            2 if !blocking => Op::TrySend(next_value - 1),
+                            _ => Op::Send(next_value - 1),
+                        }
                     }
                     3 | 4 => Op::Lock {
                         write: rng.below(2) == 0,
-                        try_: rng.below(3) == 0,
+                        try_: rng.below(3) == 0 && !blocking,
                         inner: atomic(rng),
                     },
                     _ => Op::Atomic(atomic(rng)),

@@ -5,7 +5,7 @@
 use weft::Builder;
 
 use super::interpreter::Interpreter;
-use super::weft_side::run_on_weft;
+use super::weft_side::{compare_split, run_on_weft};
 use super::{compare, Atomic, Op, Program};
 
 /// Blocking rwlock operations keep optimal DPOR (wakeup trees): one execution per trace, no
@@ -101,4 +101,41 @@ fn a_split_exploration_does_not_go_on_with_a_thread_asleep_since_above_the_cut()
     assert_eq!(expected.0.len(), 14);
     let split = Builder::new().shard(0, 1).split_depth(2);
     compare("split", run_on_weft(&program, split), &expected);
+}
+
+/// A unit of a split exploration, over a full channel: its first branch (thread 1's send)
+/// fills the channel, so thread 2's send waits, and the only thread that could go on sleeps
+/// since above the cut (thread 0, whose later drop of the receiver would let that send
+/// fail and show its race with the one that filled the channel). Optimal DPOR ended the
+/// run blocked there, and no unit ran thread 2's send first: 2 of the 10 outcomes (thread 0
+/// loading the 5 thread 2 stores after its send, twice) were lost on 3 shards. Such a unit
+/// now goes on as source-DPOR. Shrunk from case 823 of `WEFT_DIFF_SPLIT=1` (default seed,
+/// once channels kept optimal DPOR).
+#[test]
+fn a_unit_where_a_send_waits_behind_a_full_channel_reverses_the_send_that_filled_it() {
+    use Atomic::{Load, Store};
+    let program = Program {
+        capacity: 1,
+        channel: true,
+        keep_ends: false,
+        threads: vec![
+            vec![Op::Atomic(Load(0)), Op::Atomic(Load(0)), Op::DropReceiver],
+            vec![Op::Send(1), Op::Wait { timeout: false }, Op::DropSender],
+            vec![
+                Op::Send(2),
+                Op::Atomic(Store(0, 5)),
+                Op::Set {
+                    all: false,
+                    inside: true,
+                },
+                Op::DropSender,
+            ],
+        ],
+    };
+    let interpreter = Interpreter { program: &program };
+    let expected = interpreter.outcomes();
+    let (outcomes, whole) = run_on_weft(&program, Builder::new());
+    compare_split(&program, "full channel", (&outcomes, &whole), None);
+    let stats = compare("full channel", (outcomes, whole), &expected).expect("no deadlock");
+    assert_eq!(stats.blocked, 0);
 }

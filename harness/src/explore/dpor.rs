@@ -28,9 +28,15 @@
 //! the step there for those, and a sleeper that stayed asleep would hide the traces that
 //! need it (tests/atomic_dependence.rs has the program where it lost an outcome).
 //!
-//! Some blocking primitives (channels, an rwlock's `try_*`s) break the argument wakeup
-//! trees rest on: a step moved before its race may be disabled there, and the large
-//! differential runs (tests/blocking_differential.rs) found outcomes missed. An rwlock's
+//! Some blocking operations (a channel's `try_send`, `try_recv` and `recv_timeout`, an
+//! rwlock's `try_*`s) break the argument wakeup trees rest on: a step moved before its race
+//! may be disabled there, and the large differential runs (tests/blocking_differential.rs)
+//! found outcomes missed. A channel's blocking operations do not: a receive is ordered
+//! after the send of its message, a send that waited for room after the receive that made
+//! it, a rendezvous sender's return after the receive of its message, and a receive that
+//! sees the channel closed after every sender's drop (edges, not races); sends race with
+//! sends and receives with receives, and one moved earlier is predicted as a send or
+//! receive of any message (`StepAccesses::reversed`). An rwlock's
 //! blocking locks and unlocks do not: as a mutex's, an acquisition races with the
 //! acquisitions before it (not with the releases it waits for), so the reversal finds the
 //! lock as the earlier acquisition found it (`causality`), and a read lock moved earlier is
@@ -59,7 +65,10 @@
 //! cut (`inherited`), or branched on at a unit's root while it was above the cut, does not
 //! stand for a reversal unless it would run first in it (`cut`, `races`), and in optimal
 //! DPOR a run whose schedulable threads all sleep ends blocked even while another waits on
-//! a blocking primitive (`nodes`: going on with such a sleeper lost traces).
+//! a blocking primitive (`nodes`: going on with such a sleeper lost traces), unless it waits
+//! on a channel and an inherited sleeper could go on: then the unit goes on as source-DPOR
+//! (a send waiting behind a full channel races with the send that filled it, which shows
+//! only once it runs).
 //!
 //! A step whose operation has several outcomes under weak memory (its value choices, see
 //! `runtime::value_choice`) explores each of them, in order, as part of its thread's

@@ -1,13 +1,19 @@
 //! Which operations put an exploration in source-DPOR mode (see the parent module): those
-//! of blocking primitives whose reversals wakeup trees cannot run: channels and an
-//! rwlock's `try_*`s (reference counts, an rwlock's blocking locks and unlocks, and a
-//! condvar's, a barrier's and a park token's operations keep optimal DPOR).
+//! of blocking primitives whose reversals wakeup trees cannot run: a channel's `try_send`,
+//! `try_recv` and `recv_timeout`, and an rwlock's `try_*`s (reference counts, an rwlock's
+//! blocking locks and unlocks, a condvar's, a barrier's and a park token's operations, and
+//! a channel's blocking sends and receives and drops keep optimal DPOR).
 //!
 //! Invariant: every reversal of the races of an operation that `optimal_sync` accepts can
 //! run. It races as a mutex's or a reference count's do, or (a condvar's, a barrier's, a
-//! park token's) is ordered after the event that let it go on by an edge, not a race
-//! (`causality`), and its races' reversals leave it enabled; the differential tests check
-//! this on random programs (`tests/blocking_differential.rs`: `condvar`, `park-barrier`).
+//! park token's, a channel's) is ordered after the event that let it go on by an edge, not
+//! a race (`causality`), and its races' reversals leave it enabled; the differential tests
+//! check this on random programs (`tests/blocking_differential.rs`: `channel`, `condvar`,
+//! `park-barrier`). Channels kept optimal DPOR once a rendezvous sender's return commuted
+//! with the receiver's later drop, a moved send or receive was predicted as one of any
+//! message (`StepAccesses::reversed`) and every sender's drop was an event (repeated traces
+//! and blocked runs before), and a split's unit that waits behind a full channel goes on as
+//! source-DPOR (`nodes`).
 //! Park tokens and barriers lost outcomes here until objects were named by key across
 //! executions (`Event::keyed_access`: a park token's index depended on who touched it
 //! first; `tests/rwlocks_barriers_parking.rs`:
@@ -42,7 +48,8 @@ pub(super) fn uses_blocking_primitive(events: &[Event]) -> bool {
 /// Whether optimal DPOR handles this `Sync` operation: a reference count, an rwlock's
 /// blocking lock or unlock (acquisitions race with acquisitions, as a mutex's do; see the
 /// module docs), a condvar's registration, wait or notify, a barrier's arrival or pass,
-/// or a park or unpark.
+/// a park or unpark, or a channel's blocking send or receive (with a rendezvous sender's
+/// wait and a receiver's registration) or drop of an end.
 fn optimal_sync(op: OpKind) -> bool {
     matches!(
         op,
@@ -58,5 +65,11 @@ fn optimal_sync(op: OpKind) -> bool {
             | OpKind::BarrierWait(_)
             | OpKind::Park { .. }
             | OpKind::Unpark
+            | OpKind::Send
+            | OpKind::AwaitTaken(_)
+            | OpKind::RecvRegister
+            | OpKind::Recv
+            | OpKind::DropSender { .. }
+            | OpKind::DropReceiver
     )
 }

@@ -11,6 +11,7 @@ use crate::explore::step_accesses::StepAccesses;
 use crate::explore::wakeup::Forest;
 use crate::explore::{Decision, Turn};
 use crate::runtime::execution::Execution;
+use crate::runtime::objects::ObjectState;
 use crate::runtime::op::{OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
@@ -166,43 +167,42 @@ impl Dpor {
                 turn.last
                     .filter(|&p| schedulable.contains(p) && allowed(p))
                     .or_else(|| schedulable.iter().find(|&t| allowed(t)))
-            })
-            .or_else(|| {
-                if top || (!self.source && self.bound.is_none()) {
-                    // Above the cut every thread is tried: a sleeping one stands for its
-                    // continuations. Below it, optimal DPOR ends the run blocked. Going on
-                    // with a split's inherited sleeper (`Sleeper::inherited`) repeats a
-                    // sibling unit's trace, whose races put the sleeper's steps first in
-                    // their reversals; `add_race` leaves those to that unit, though the
-                    // traces further reversals reach from them are not its (a condvar
-                    // program's split exploration lost two outcomes so, in
-                    // `tests/blocking_differential/regressions.rs`).
-                    return None;
-                }
-                // Source-DPOR: every schedulable thread sleeps, but a thread waits on a
-                // blocking primitive, and a sleeper's next step is not on it: a later step
-                // of that sleeper may be what lets the waiter go on, and the races of the
-                // operation it waits for show only once it runs. Going on with the sleeper
-                // repeats an explored trace; abandoning the execution would miss those
-                // races (a send waiting for room behind one it races with, until a
-                // `try_recv`).
-                let waited: Vec<_> = waiting_ops(execution)
-                    .filter(|&(t, op)| {
-                        !schedulable.contains(t) && waits_on_primitive(execution, op)
-                    })
-                    .filter_map(|(_, op)| op.object.map(|o| execution.objects.key(o)))
-                    .collect();
-                let bound = |t| self.bound_allows(turn.preempts(schedulable, t), preemptions);
-                sleep.iter().find_map(|s| {
-                    let elsewhere = s.accesses.iter().all(|a| !waited.contains(&a.object));
-                    let go = !waited.is_empty() && elsewhere && schedulable.contains(s.thread);
-                    (go && bound(s.thread)).then_some(s.thread)
-                })
             });
+        // Every thread that could run sleeps (or the bound forbids it).
+        let mut to_source = false;
+        let pick = pick.or_else(|| {
+            if top {
+                // Above the cut every thread is tried: a sleeping one stands for its
+                // continuations.
+                return None;
+            }
+            let bound = |t| self.bound_allows(turn.preempts(schedulable, t), preemptions);
+            let sleepers = sleepers_for_waiter(execution, schedulable, &sleep, bound);
+            let first = sleepers.first()?.thread;
+            if self.source || self.bound.is_some() {
+                return Some(first);
+            }
+            // Optimal DPOR ends the run blocked. Going on with a split's inherited sleeper
+            // (`Sleeper::inherited`) repeats a sibling unit's trace, whose races put the
+            // sleeper's steps first in their reversals; `add_race` leaves those to that
+            // unit, though the traces further reversals reach from them are not its (a
+            // condvar program's split exploration lost two outcomes so, in
+            // `tests/blocking_differential/regressions.rs`). But a send that waits for room
+            // races with the send that filled the channel, and that race shows only once it
+            // runs: when only an inherited sleeper can get there (its later step drops the
+            // receiver), the unit goes on as source-DPOR, which reverses the race the
+            // sibling unit leaves to this one (the same file's split over a full channel).
+            to_source =
+                sleepers.iter().any(|s| s.inherited) && waits_on_channel(execution, schedulable);
+            to_source.then_some(first)
+        });
         let mut every_allowed: ThreadSet = match top {
             true => schedulable.iter().filter(|&t| allowed(t)).collect(),
             false => ThreadSet::default(),
         };
+        if to_source {
+            self.source = true;
+        }
         if self.split.is_some()
             && top
             && pick.is_none()
@@ -337,4 +337,41 @@ impl Dpor {
         });
         Some(Decision::Run(thread))
     }
+}
+
+/// Source-DPOR: every schedulable thread sleeps, but a thread waits on a blocking
+/// primitive, and a sleeper's next step is not on it: a later step of that sleeper may be
+/// what lets the waiter go on, and the races of the operation it waits for show only once
+/// it runs. Going on with the sleeper repeats an explored trace; abandoning the execution
+/// would miss those races (a send waiting for room behind one it races with, until a
+/// `try_recv`). The sleepers that may go on, in the order they sleep.
+fn sleepers_for_waiter<'a>(
+    execution: &Execution,
+    schedulable: &ThreadSet,
+    sleep: &'a [Sleeper],
+    bound: impl Fn(ThreadId) -> bool,
+) -> Vec<&'a Sleeper> {
+    let waited: Vec<_> = waiting_ops(execution)
+        .filter(|&(t, op)| !schedulable.contains(t) && waits_on_primitive(execution, op))
+        .filter_map(|(_, op)| op.object.map(|o| execution.objects.key(o)))
+        .collect();
+    if waited.is_empty() {
+        return Vec::new();
+    }
+    (sleep.iter())
+        .filter(|s| {
+            let elsewhere = s.accesses.iter().all(|a| !waited.contains(&a.object));
+            elsewhere && schedulable.contains(s.thread) && bound(s.thread)
+        })
+        .collect()
+}
+
+/// Whether a thread that cannot run waits on a channel.
+fn waits_on_channel(execution: &Execution, schedulable: &ThreadSet) -> bool {
+    waiting_ops(execution).any(|(t, op)| {
+        !schedulable.contains(t)
+            && op
+                .object
+                .is_some_and(|o| matches!(*execution.objects.state(o), ObjectState::Channel(_)))
+    })
 }
