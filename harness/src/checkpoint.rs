@@ -204,12 +204,22 @@ fn invalid(path: &Path, reason: &str) -> Failure {
 }
 
 /// Runs the program's first execution (lowest thread first, no preemption) and hashes its
-/// operations: the fingerprint a checkpoint is checked against. It also notes which objects
-/// two threads accessed in conflicting ways (`contended`), for the split's order of branches.
+/// operations: the fingerprint a checkpoint is checked against. It also notes the objects it
+/// accessed that no two threads accessed in conflicting ways (`uncontended`), for the
+/// split's order of branches: by key, sorted, since an object's index may name another
+/// object in another execution (`ObjectInfo::key`).
 #[derive(Default)]
 pub(crate) struct Probe {
     pub fingerprint: u64,
-    pub contended: Vec<bool>,
+    pub uncontended: Vec<u32>,
+}
+
+/// An object the probe saw accessed: its key, whether two threads accessed it in
+/// conflicting ways, and the distinct accesses so far (thread, access).
+struct Probed {
+    key: u32,
+    contended: bool,
+    accesses: Vec<(usize, Access)>,
 }
 
 impl Explorer for Probe {
@@ -226,27 +236,31 @@ impl Explorer for Probe {
             let text = format!("{} {name} {}", event.thread, event.site);
             fnv1a(hash, text.as_bytes())
         });
-        let mut seen: Vec<Vec<(usize, Access)>> = Vec::new();
+        let mut seen: Vec<Option<Probed>> = Vec::new();
         for event in &execution.events {
             let Some(access) = event.access() else {
                 continue;
             };
             let object = access.object as usize;
             if seen.len() <= object {
-                seen.resize_with(object + 1, Vec::new);
-                self.contended.resize(object + 1, false);
+                seen.resize_with(object + 1, || None);
             }
-            let others = &mut seen[object];
-            if others
-                .iter()
-                .any(|&(t, a)| t != event.thread && a.conflicts(access))
-            {
-                self.contended[object] = true;
-            }
-            if !others.contains(&(event.thread, access)) {
-                others.push((event.thread, access));
+            let probed = seen[object].get_or_insert_with(|| Probed {
+                key: event.key,
+                contended: false,
+                accesses: Vec::new(),
+            });
+            probed.contended |=
+                (probed.accesses.iter()).any(|&(t, a)| t != event.thread && a.conflicts(access));
+            if !probed.accesses.contains(&(event.thread, access)) {
+                probed.accesses.push((event.thread, access));
             }
         }
+        self.uncontended = (seen.iter().flatten())
+            .filter(|probed| !probed.contended)
+            .map(|probed| probed.key)
+            .collect();
+        self.uncontended.sort_unstable();
     }
 
     fn next_execution(&mut self) -> bool {

@@ -99,7 +99,7 @@ pub struct Builder {
     /// `WEFT_SPLIT_DEPTH`: where a split exploration's cut lies (see `explore::split`).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     pub(crate) split_depth: Option<usize>,
-    /// Objects (a bit per index modulo 64) a split exploration takes for uncontended above
+    /// Objects (a bit per key modulo 64) a split exploration takes for uncontended above
     /// its cut, whatever its probe execution saw (`Builder::split_quiet`).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     pub(crate) split_quiet: u64,
@@ -314,9 +314,10 @@ impl Builder {
         self
     }
 
-    /// Objects (bit `i % 64` for object `i`) a split exploration takes for uncontended
-    /// above its cut besides those its probe execution saw so, which changes how its units
-    /// are made, never what they explore together. For tests.
+    /// Objects (bit `k % 64` for the object of key `k`: its creating thread's index times
+    /// 65,536 plus how many objects that thread created before it) a split exploration
+    /// takes for uncontended above its cut besides those its probe execution saw so, which
+    /// changes how its units are made, never what they explore together. For tests.
     #[doc(hidden)]
     pub fn split_quiet(mut self, objects: u64) -> Self {
         self.split_quiet = objects;

@@ -88,7 +88,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         shared: shared.clone(),
         position_weight: usize::from(count > 1),
         balance: Balance::new(count),
-        contended: Arc::new(probe.contended),
+        uncontended: Arc::new(probe.uncontended),
         quiet: builder.split_quiet,
     };
     let totals = Totals::default();

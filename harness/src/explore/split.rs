@@ -179,24 +179,24 @@ pub(crate) struct Split {
     /// Which shard takes each unit this explorer walks past.
     pub balance: Balance,
     pub shared: std::sync::Arc<Shared>,
-    /// Objects two threads of the program's first execution accessed in conflicting ways.
-    /// Above the cut, threads whose next operation is on none of them are not branched on
-    /// one by one but make one unit (see the module docs): such a thread, once asleep, may
-    /// never wake, and every prefix tried after it would then be a sleep-set-blocked unit.
-    /// (Any division is sound; this one wastes fewer runs.)
-    pub contended: std::sync::Arc<Vec<bool>>,
-    /// Objects taken for uncontended whatever `contended` says (bit `i % 64` for object
-    /// `i`; `Builder::split_quiet`, for tests).
+    /// The keys (`ObjectInfo::key`, sorted) of the objects the program's first execution
+    /// accessed that no two of its threads accessed in conflicting ways. Above the cut,
+    /// threads whose next operation is on one of them are not branched on one by one but
+    /// make one unit (see the module docs): such a thread, once asleep, may never wake, and
+    /// every prefix tried after it would then be a sleep-set-blocked unit. (Any division is
+    /// sound; this one wastes fewer runs.)
+    pub uncontended: std::sync::Arc<Vec<u32>>,
+    /// Objects taken for uncontended whatever `uncontended` says (bit `k % 64` for the
+    /// object of key `k`; `Builder::split_quiet`, for tests).
     pub quiet: u64,
 }
 
 impl Split {
-    /// Whether an operation on `object` (none: not an object's) may be in a race, as far as
-    /// the first execution tells.
-    pub(crate) fn contended(&self, object: Option<u32>) -> bool {
-        object.is_none_or(|o| {
-            self.quiet & (1 << (o % 64)) == 0
-                && self.contended.get(o as usize).copied().unwrap_or(true)
+    /// Whether an operation on the object of key `key` (none: not an object's) may be in a
+    /// race, as far as the first execution tells (one it did not access may be).
+    pub(crate) fn contended(&self, key: Option<u32>) -> bool {
+        key.is_none_or(|k| {
+            self.quiet & (1 << (k % 64)) == 0 && self.uncontended.binary_search(&k).is_err()
         })
     }
 

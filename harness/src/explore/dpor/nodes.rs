@@ -131,8 +131,9 @@ impl Dpor {
             (Some(split), true) => schedulable
                 .iter()
                 .filter(|&t| {
-                    let object = execution.threads[t].pending.and_then(|op| op.object);
-                    allowed(t) && !split.contended(object)
+                    let op = execution.threads[t].pending;
+                    let key = op.and_then(|op| op.object.map(|o| execution.objects.key(o)));
+                    allowed(t) && !split.contended(key)
                 })
                 .collect(),
             _ => ThreadSet::default(),
