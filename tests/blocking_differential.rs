@@ -201,11 +201,14 @@ struct Totals {
 }
 
 /// The generators whose programs optimal DPOR explores (no `try_*`): no sleep-set-blocked
-/// run.
+/// run in their small programs. A large one may outgrow 2,000 runs, and an exploration
+/// that does starts over split across the cores, whose units may end blocked (seed 0x22
+/// case 174 of `park-barrier`: 2304 executions, 6 blocked runs; none with `jobs(1)`).
 const OPTIMAL: [&str; 4] = ["channel", "condvar", "park-barrier", "blocking-rwlock"];
 
 /// Checks the programs `cases` of those from `seed`, counting traces within `budget`
-/// interleavings (0: none); for `OPTIMAL` generators, that no run ends sleep-set blocked.
+/// interleavings (0: none); for `OPTIMAL` generators' small programs, that no run ends
+/// sleep-set blocked.
 fn check(
     (only, seed): (Option<&str>, u64),
     cases: Range<usize>,
@@ -231,7 +234,7 @@ fn check(
             compare_split(&program, &context, (&outcomes, &result), None);
         }
         if let Some(stats) = compare(&context, (outcomes, result), &expected) {
-            if only.is_some_and(|g| OPTIMAL.contains(&g)) {
+            if !large && only.is_some_and(|g| OPTIMAL.contains(&g)) {
                 assert_eq!(stats.blocked, 0, "{context}: a sleep-set-blocked run");
             }
             if let Some(n) = interpreter.traces(&mut budget.clone()) {
