@@ -362,17 +362,18 @@ fn bounded_outcomes_before_a_deadlock() {
 /// and no blocked run (source-DPOR: 18298 and 420); with `try_*`s, 28045 executions and 666
 /// blocked runs (28076 and 770 before).
 ///
-/// `WEFT_DIFF_ONLY=channel` generates the default mix with every `try_*` made blocking, all
-/// of which keeps optimal DPOR: 2800 executions and no blocked run on the default 1000,
-/// where source-DPOR, which channels meant before, ran 2820 and 39 (its surplus repeats
-/// traces: it goes on with a sleeper while a thread waits on the channel).
+/// `WEFT_DIFF_ONLY=channel` generates the default mix with every `try_send` and rwlock
+/// `try_*` made blocking, all of which keeps optimal DPOR: 3945 executions and no blocked
+/// run on the default 1000, where source-DPOR, which channels meant before, ran 3950 and
+/// 61.
 ///
 /// Measured with the defaults (seed 0x5eedb10c00000002, the 1000 programs' deadlock-free
-/// ones): 4460 executions for 10958 traces, besides 96 sleep-set-blocked runs, all in
-/// programs with a `try_*` (the source-DPOR fallback's; large programs of seed 0x77 with
-/// `WEFT_DIFF_BUDGET=200000 WEFT_DIFF_CASES=300`: 3361 and 65). Before channels kept
-/// optimal DPOR, 4665 and 126 (3461 and 80), of which 204 executions were a rendezvous
-/// sender's return and the receiver's later drop in both orders (they commute). Earlier:
+/// ones): 4460 executions for 10958 traces, besides 81 sleep-set-blocked runs, all in
+/// programs with a `try_send` or rwlock `try_*` (the source-DPOR fallback's; large programs
+/// of seed 0x77 with `WEFT_DIFF_BUDGET=200000 WEFT_DIFF_CASES=300`: 3351 and 60). Before
+/// channels kept optimal DPOR, 4665 and 126 (3461 and 80), of which 204 executions were a
+/// rendezvous sender's return and the receiver's later drop in both orders (they
+/// commute). Earlier:
 /// 4683 and 428 (3470 and 283) before the last sender's drop stopped racing with sends and
 /// a sleeping thread stood for an ordinary race of a blocking primitive again; 3815 for
 /// 10470 before the interpreter's steps were weft's, 7487 before the blocking primitives'

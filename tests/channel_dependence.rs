@@ -102,3 +102,30 @@ fn two_rendezvous_senders_one_receive_and_a_condvar_take_eight_executions() {
     });
     assert_eq!((stats.executions, stats.blocked), (8, 0));
 }
+
+/// A receiver's `try_recv`, then its drop, beside one thread that sends and one that only
+/// drops its sender: the try comes before the send (empty; the send then fails or is
+/// queued, before or after the drop) or after it (the message): 3 traces. `try_recv` keeps
+/// optimal DPOR (it races as a receive does, or, finding nothing, with the send it missed);
+/// source-DPOR, which it meant before, ran a sleep-set-blocked run beside them.
+#[test]
+fn a_try_recv_racing_a_send_before_the_receivers_drop_takes_three_executions() {
+    let stats = explore(|| {
+        let (tx, rx) = mpsc::sync_channel::<u32>(2);
+        let counter = StdArc::new(AtomicU64::new(0));
+        let (other_tx, other_counter) = (tx.clone(), counter.clone());
+        let sender = thread::spawn(move || {
+            let _ = tx.send(1);
+        });
+        let dropper = thread::spawn(move || {
+            other_counter.fetch_add(1, SeqCst);
+            drop(other_tx);
+        });
+        let _ = rx.try_recv();
+        drop(rx);
+        for t in [sender, dropper] {
+            t.join().unwrap();
+        }
+    });
+    assert_eq!((stats.executions, stats.blocked), (3, 0));
+}

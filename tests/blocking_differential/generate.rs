@@ -1,6 +1,6 @@
 //! The random programs of `blocking_differential.rs`: the default mix (a channel, the
 //! rwlock, the condvar-guarded flag, atomics), or with `WEFT_DIFF_ONLY` the same without
-//! `try_*`s (`channel`), only the rwlock (`rwlock`, `blocking-rwlock`), the condvar and the
+//! `try_send`s and rwlock `try_*`s (`channel`), only the rwlock (`rwlock`, `blocking-rwlock`), the condvar and the
 //! rwlock's blocking locks (`condvar`), or a barrier and park tokens (`park-barrier`).
 //!
 //! Invariant: the same seed gives the same programs (the generators draw from `Rng` alone).
@@ -144,8 +144,8 @@ pub(crate) fn program(only: Option<&str>, rng: &mut Rng, large: bool) -> Program
         Some("channel") | None => {}
         Some(other) => panic!("no generator {other:?}"),
     }
-    // `channel`: the default mix's programs with every `try_*` made blocking (the same
-    // draws, so the same shapes).
+    // `channel`: the default mix's programs with every `try_send` and rwlock `try_*` made
+    // blocking (the same draws, so the same shapes).
     let blocking = only == Some("channel");
     let capacity = rng.below(3) as usize;
     let l = u64::from(large);
@@ -161,11 +161,7 @@ pub(crate) fn program(only: Option<&str>, rng: &mut Rng, large: bool) -> Program
             }
             for _ in 0..1 + rng.below(l + if t == 0 { 3 } else { 2 }) {
                 ops.push(match rng.below(7) {
-                    0..=2 if t == 0 => match rng.below(2) {
-                        0 => Op::Recv,
-                        _ if blocking => Op::Recv,
-                        _ => Op::TryRecv,
-                    },
+                    0..=2 if t == 0 => [Op::Recv, Op::TryRecv][rng.below(2) as usize],
                     0..=2 => {
                         next_value += 1;
                         match rng.below(3) {

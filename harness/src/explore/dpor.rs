@@ -28,10 +28,11 @@
 //! the step there for those, and a sleeper that stayed asleep would hide the traces that
 //! need it (tests/atomic_dependence.rs has the program where it lost an outcome).
 //!
-//! Some blocking operations (a channel's `try_send`, `try_recv` and `recv_timeout`, an
-//! rwlock's `try_*`s) break the argument wakeup trees rest on: a step moved before its race
-//! may be disabled there, and the large differential runs (tests/blocking_differential.rs)
-//! found outcomes missed. A channel's blocking operations do not: a receive is ordered
+//! Some blocking operations (a channel's `try_send`, an rwlock's `try_*`s) break the
+//! argument wakeup trees rest on: a step moved before its race may be disabled there, and
+//! the large differential runs (tests/blocking_differential.rs) found outcomes missed. A
+//! channel's other operations do not (`try_recv` and `recv_timeout` race as a receive
+//! does, or, finding nothing, with the send they missed): a receive is ordered
 //! after the send of its message, a send that waited for room after the receive that made
 //! it, a rendezvous sender's return after the receive of its message, and a receive that
 //! sees the channel closed after every sender's drop (edges, not races); sends race with

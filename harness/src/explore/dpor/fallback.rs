@@ -1,8 +1,9 @@
 //! Which operations put an exploration in source-DPOR mode (see the parent module): those
-//! of blocking primitives whose reversals wakeup trees cannot run: a channel's `try_send`,
-//! `try_recv` and `recv_timeout`, and an rwlock's `try_*`s (reference counts, an rwlock's
-//! blocking locks and unlocks, a condvar's, a barrier's and a park token's operations, and
-//! a channel's blocking sends and receives and drops keep optimal DPOR).
+//! of blocking primitives whose reversals wakeup trees cannot run: a channel's `try_send`
+//! and an rwlock's `try_*`s (reference counts, an rwlock's blocking locks and unlocks, a
+//! condvar's, a barrier's and a park token's operations, and a channel's sends, receives
+//! (`try_recv` and `recv_timeout` too: they make the same accesses) and drops keep optimal
+//! DPOR).
 //!
 //! Invariant: every reversal of the races of an operation that `optimal_sync` accepts can
 //! run. It races as a mutex's or a reference count's do, or (a condvar's, a barrier's, a
@@ -48,7 +49,7 @@ pub(super) fn uses_blocking_primitive(events: &[Event]) -> bool {
 /// Whether optimal DPOR handles this `Sync` operation: a reference count, an rwlock's
 /// blocking lock or unlock (acquisitions race with acquisitions, as a mutex's do; see the
 /// module docs), a condvar's registration, wait or notify, a barrier's arrival or pass,
-/// a park or unpark, or a channel's blocking send or receive (with a rendezvous sender's
+/// a park or unpark, or a channel's blocking send, any receive (with a rendezvous sender's
 /// wait and a receiver's registration) or drop of an end.
 fn optimal_sync(op: OpKind) -> bool {
     matches!(
@@ -69,6 +70,8 @@ fn optimal_sync(op: OpKind) -> bool {
             | OpKind::AwaitTaken(_)
             | OpKind::RecvRegister
             | OpKind::Recv
+            | OpKind::TryRecv
+            | OpKind::RecvTimeout
             | OpKind::DropSender { .. }
             | OpKind::DropReceiver
     )
