@@ -200,10 +200,11 @@ struct Totals {
     restricted: u64,
 }
 
-/// The generators whose programs optimal DPOR explores (no `try_*`): no sleep-set-blocked
-/// run in their small programs. A large one may outgrow 2,000 runs, and an exploration
-/// that does starts over split across the cores, whose units may end blocked (seed 0x22
-/// case 174 of `park-barrier`: 2304 executions, 6 blocked runs; none with `jobs(1)`).
+/// The generators whose programs optimal DPOR explores (no `try_send`, no rwlock `try_*`):
+/// no sleep-set-blocked run in their small programs. A large one may outgrow 2,000 runs,
+/// and an exploration that does starts over split across the cores, whose units may end
+/// blocked (seed 0x22 case 174 of `park-barrier`: 2304 executions, 6 blocked runs; none
+/// with `jobs(1)`).
 const OPTIMAL: [&str; 4] = ["channel", "condvar", "park-barrier", "blocking-rwlock"];
 
 /// Checks the programs `cases` of those from `seed`, counting traces within `budget`
@@ -287,7 +288,7 @@ fn weft_matches_brute_force_on_blocking_programs() {
 }
 
 /// The generators of the primitives that keep optimal DPOR besides locks: channels (the
-/// default mix without `try_*`s), a condvar (waits with and without a timeout), and park
+/// default mix without `try_send`s and rwlock `try_*`s), a condvar (waits with and without a timeout), and park
 /// tokens beside a barrier. No run ends sleep-set blocked.
 #[test]
 fn weft_matches_brute_force_on_channel_condvar_park_and_barrier_programs() {
@@ -373,11 +374,10 @@ fn bounded_outcomes_before_a_deadlock() {
 /// of seed 0x77 with `WEFT_DIFF_BUDGET=200000 WEFT_DIFF_CASES=300`: 3351 and 60). Before
 /// channels kept optimal DPOR, 4665 and 126 (3461 and 80), of which 204 executions were a
 /// rendezvous sender's return and the receiver's later drop in both orders (they
-/// commute). Earlier:
-/// 4683 and 428 (3470 and 283) before the last sender's drop stopped racing with sends and
-/// a sleeping thread stood for an ordinary race of a blocking primitive again; 3815 for
-/// 10470 before the interpreter's steps were weft's, 7487 before the blocking primitives'
-/// dependence was exact. The interpreter's dependence is coarse (every lock step, a condvar
+/// commute). Earlier: 4683 and 428 (3470 and 283) before the last sender's drop stopped
+/// racing with sends and a sleeping thread stood for an ordinary race of a blocking
+/// primitive again; 3815 for 10470 before the interpreter's steps were weft's, 7487 before
+/// the blocking primitives' dependence was exact. The interpreter's dependence is coarse (every lock step, a condvar
 /// registration or a rendezvous `recv`'s start conflicts with every modification of its
 /// object), so its trace count is an upper bound: the ratio shows no redundancy, it only
 /// tracks changes.

@@ -1,7 +1,8 @@
 //! The random programs of `blocking_differential.rs`: the default mix (a channel, the
 //! rwlock, the condvar-guarded flag, atomics), or with `WEFT_DIFF_ONLY` the same without
-//! `try_send`s and rwlock `try_*`s (`channel`), only the rwlock (`rwlock`, `blocking-rwlock`), the condvar and the
-//! rwlock's blocking locks (`condvar`), or a barrier and park tokens (`park-barrier`).
+//! `try_send`s and rwlock `try_*`s (`channel`), only the rwlock (`rwlock`,
+//! `blocking-rwlock`), the condvar and the rwlock's blocking locks (`condvar`), or a
+//! barrier and park tokens (`park-barrier`).
 //!
 //! Invariant: the same seed gives the same programs (the generators draw from `Rng` alone).
 

@@ -4,8 +4,8 @@
 //! two accesses conflict exactly when the operations do not commute.
 //!
 //! Invariant (what sleep sets rely on): an access computed for a pending operation that can
-//! run stays the operation's access until an event whose access conflicts with it runs. So every
-//! parameter of an access (a ticket, an epoch, a leader flag) changes only through
+//! run stays the operation's access until an event whose access conflicts with it runs. So
+//! every parameter of an access (a ticket, an epoch, a leader flag) changes only through
 //! conflicting operations; `Unpark::first` and `Park::waited` are only read by `enabled_by`,
 //! never by `conflict`.
 //!

@@ -2,8 +2,8 @@
 //! of blocking primitives whose reversals wakeup trees cannot run: a channel's `try_send`
 //! and an rwlock's `try_*`s (reference counts, an rwlock's blocking locks and unlocks, a
 //! condvar's, a barrier's and a park token's operations, and a channel's sends, receives
-//! (`try_recv` and `recv_timeout` too: they make the same accesses) and drops keep optimal
-//! DPOR).
+//! (`try_recv` and `recv_timeout` too, which race as a receive does or, finding nothing,
+//! with the send they missed) and drops keep optimal DPOR).
 //!
 //! Invariant: every reversal of the races of an operation that `optimal_sync` accepts can
 //! run. It races as a mutex's or a reference count's do, or (a condvar's, a barrier's, a
