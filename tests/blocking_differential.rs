@@ -200,12 +200,18 @@ struct Totals {
     restricted: u64,
 }
 
-/// The generators whose programs optimal DPOR explores (no `try_send`, no rwlock `try_*`):
-/// no sleep-set-blocked run in their small programs. A large one may outgrow 2,000 runs,
+/// The generators whose programs optimal DPOR explores (no `try_send`): no sleep-set-blocked
+/// run in their small programs. A large one may outgrow 2,000 runs,
 /// and an exploration that does starts over split across the cores, whose units may end
 /// blocked (seed 0x22 case 174 of `park-barrier`: 2304 executions, 6 blocked runs; none
 /// with `jobs(1)`).
-const OPTIMAL: [&str; 4] = ["channel", "condvar", "park-barrier", "blocking-rwlock"];
+const OPTIMAL: [&str; 5] = [
+    "channel",
+    "condvar",
+    "park-barrier",
+    "blocking-rwlock",
+    "rwlock",
+];
 
 /// Checks the programs `cases` of those from `seed`, counting traces within `budget`
 /// interleavings (0: none); for `OPTIMAL` generators' small programs, that no run ends
@@ -287,16 +293,16 @@ fn weft_matches_brute_force_on_blocking_programs() {
     check((None, 0x5eed_b10c_0000_0001), 0..300, false, 0, bounded);
 }
 
-/// The generators of the primitives that keep optimal DPOR besides locks: channels (the
-/// default mix without `try_send`s and rwlock `try_*`s), a condvar (waits with and without a timeout), and park
-/// tokens beside a barrier. No run ends sleep-set blocked.
+/// The generators whose programs optimal DPOR explores: channels (the default mix without
+/// `try_send`s and rwlock `try_*`s), an rwlock with `try_*`s, a condvar (waits with and
+/// without a timeout), and park tokens beside a barrier. No run ends sleep-set blocked.
 #[test]
-fn weft_matches_brute_force_on_channel_condvar_park_and_barrier_programs() {
+fn weft_matches_brute_force_without_blocked_runs_where_optimal_dpor_applies() {
     let bounded = BoundedEvery {
         every: 12,
         split: 0,
     };
-    for only in ["channel", "condvar", "park-barrier"] {
+    for only in ["channel", "rwlock", "condvar", "park-barrier"] {
         check(
             (Some(only), 0x5eed_b10c_0000_0003),
             0..100,
@@ -305,6 +311,31 @@ fn weft_matches_brute_force_on_channel_condvar_park_and_barrier_programs() {
             bounded,
         );
     }
+}
+
+/// Over an rwlock (blocking locks and `try_*`s) and atomics, the interpreter's trace count
+/// is exact, and optimal DPOR runs one execution per trace: a `try_*` moved by a reversal
+/// counted as an acquisition repeated traces (28,319 executions for the 28,034 traces of
+/// `executions_vs_traces`' 1,000 `rwlock` programs).
+#[test]
+fn rwlock_programs_take_one_execution_per_trace() {
+    let mut rng = Rng(0x5eed_b10c_0000_0004);
+    let mut counted = 0;
+    for case in 0..60 {
+        let program = program(Some("rwlock"), &mut rng, false);
+        let interpreter = Interpreter { program: &program };
+        let expected = interpreter.outcomes();
+        let context = format!("case {case}: {program:?}");
+        let stats = compare(&context, run_on_weft(&program, Builder::new()), &expected)
+            .expect("rwlock programs do not deadlock");
+        // A few programs have too many interleavings to count.
+        if let Some(traces) = interpreter.traces(&mut 20_000) {
+            let counts = (stats.executions, stats.blocked);
+            assert_eq!(counts, (traces as u64, 0), "{context}");
+            counted += 1;
+        }
+    }
+    assert!(counted >= 45, "only {counted} programs counted");
 }
 
 /// A rendezvous program that deadlocks at every bound: at bound 0 weft once seemed to reach
@@ -358,10 +389,11 @@ fn bounded_outcomes_before_a_deadlock() {
 /// `a_park_unparked_twice_beside_a_parked_thread_reaches_every_outcome` in
 /// `tests/rwlocks_barriers_parking.rs`).
 /// `WEFT_DIFF_ONLY=blocking-rwlock` generates programs over the rwlock's blocking locks and
-/// atomics only (no channel, no condvar), `WEFT_DIFF_ONLY=rwlock` with `try_*`s too: the
-/// first keep optimal DPOR. With the defaults otherwise: 18131 executions for 18131 traces
-/// and no blocked run (source-DPOR: 18298 and 420); with `try_*`s, 28045 executions and 666
-/// blocked runs (28076 and 770 before).
+/// atomics only (no channel, no condvar), `WEFT_DIFF_ONLY=rwlock` with `try_*`s too: both
+/// keep optimal DPOR. With the defaults otherwise: 18131 executions for 18131 traces and no
+/// blocked run (source-DPOR: 18298 and 420); with `try_*`s, 28034 executions for 28034
+/// traces and no blocked run (source-DPOR, which `try_*`s meant before: 28045 and 666; in
+/// optimal DPOR with a moved `try_*` counted as an acquisition, 28319 and none).
 ///
 /// `WEFT_DIFF_ONLY=channel` generates the default mix with every `try_send` and rwlock
 /// `try_*` made blocking, all of which keeps optimal DPOR: 3945 executions and no blocked
@@ -369,18 +401,18 @@ fn bounded_outcomes_before_a_deadlock() {
 /// 91 (3950 and 61 with only `try_recv` falling back).
 ///
 /// Measured with the defaults (seed 0x5eedb10c00000002, the 1000 programs' deadlock-free
-/// ones): 4460 executions for 10958 traces, besides 81 sleep-set-blocked runs, all in
-/// programs with a `try_send` or rwlock `try_*` (the source-DPOR fallback's; large programs
-/// of seed 0x77 with `WEFT_DIFF_BUDGET=200000 WEFT_DIFF_CASES=300`: 3351 and 60). Before
-/// channels kept optimal DPOR, 4665 and 126 (3461 and 80), of which 204 executions were a
-/// rendezvous sender's return and the receiver's later drop in both orders (they
-/// commute). Earlier: 4683 and 428 (3470 and 283) before the last sender's drop stopped
-/// racing with sends and a sleeping thread stood for an ordinary race of a blocking
-/// primitive again; 3815 for 10470 before the interpreter's steps were weft's, 7487 before
-/// the blocking primitives' dependence was exact. The interpreter's dependence is coarse (every lock step, a condvar
-/// registration or a rendezvous `recv`'s start conflicts with every modification of its
-/// object), so its trace count is an upper bound: the ratio shows no redundancy, it only
-/// tracks changes.
+/// ones): 4455 executions for 10958 traces, besides 53 sleep-set-blocked runs, all in
+/// programs with a `try_send` (the source-DPOR fallback's; large programs of seed 0x77 with
+/// `WEFT_DIFF_BUDGET=200000 WEFT_DIFF_CASES=300`: 3331 and 33). Before rwlock `try_*`s kept
+/// optimal DPOR, 4460 and 81 (3351 and 60); before channels kept optimal DPOR, 4665 and 126
+/// (3461 and 80), of which 204 executions were a rendezvous sender's return and the
+/// receiver's later drop in both orders (they commute). Earlier: 4683 and 428 (3470 and
+/// 283) before the last sender's drop stopped racing with sends and a sleeping thread stood
+/// for an ordinary race of a blocking primitive again; 3815 for 10470 before the
+/// interpreter's steps were weft's, 7487 before the blocking primitives' dependence was
+/// exact. The interpreter's dependence is coarse (every lock step, a condvar registration
+/// or a rendezvous `recv`'s start conflicts with every modification of its object), so its
+/// trace count is an upper bound: the ratio shows no redundancy, it only tracks changes.
 ///
 /// `WEFT_DIFF_BOUNDED=n` also checks preemption bounds 0, 1 and 2 on every `n`th program
 /// (1: all); `WEFT_DIFF_FROM=k` skips the first `k` programs. Every deadlocking execution

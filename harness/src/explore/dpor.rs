@@ -28,35 +28,31 @@
 //! the step there for those, and a sleeper that stayed asleep would hide the traces that
 //! need it (tests/atomic_dependence.rs has the program where it lost an outcome).
 //!
-//! Some blocking operations (a channel's `try_send`, an rwlock's `try_*`s) break the
-//! argument wakeup trees rest on: a step moved before its race may be disabled there, and
-//! the large differential runs (tests/blocking_differential.rs) found outcomes missed. A
-//! channel's other operations do not (`try_recv` and `recv_timeout` race as a receive
-//! does, or, finding nothing, with the send they missed): a receive is ordered
-//! after the send of its message, a send that waited for room after the receive that made
-//! it, a rendezvous sender's return after the receive of its message, and a receive that
-//! sees the channel closed after every sender's drop (edges, not races); sends race with
-//! sends and receives with receives, and one moved earlier is predicted as a send or
-//! receive of any message (`StepAccesses::reversed`). An rwlock's
-//! blocking locks and unlocks do not: as a mutex's, an acquisition races with the
-//! acquisitions before it (not with the releases it waits for), so the reversal finds the
-//! lock as the earlier acquisition found it (`causality`), and a read lock moved earlier is
-//! still a read lock (`StepAccesses::reversed`). Nor do a condvar's operations (a wait's
-//! end is ordered after the notify that ended it, or with a timeout races with it), a
-//! barrier's (a pass is ordered after the arrival that completed its generation) or a
-//! park token's (a park races with the unparks of its epoch, or is ordered after the one
-//! that let it go on; an unpark moved earlier still commutes with unparks); barriers and
-//! park tokens lost outcomes only while objects were named by index across executions
-//! (`Event::keyed_access`). Once an execution uses one of the others, the explorer falls
-//! back to source-DPOR (Abdulla et al., POPL 2014) for the rest of the exploration
-//! (`fallback`): each race adds one initial of its reversal
-//! (`causality::initials`) to the node's backtrack set, remaining wakeup branches become
-//! backtrack points, and runs may end sleep-set blocked. A sleeping thread's later step may
-//! be what enables a waiting operation whose races are still unseen, so in source-DPOR an
-//! execution whose schedulable threads all sleep while one waits on such a primitive goes
-//! on with a sleeper whose next step is elsewhere (repeating an explored trace), and a race
-//! reached through its enabler too is reversed from an initial neither explored nor asleep
-//! (`races`).
+//! A channel's `try_send` breaks the argument wakeup trees rest on: the large differential runs
+//! (tests/blocking_differential.rs) found outcomes missed. A channel's other operations do not
+//! (`try_recv` and `recv_timeout` race as a receive does, or, finding nothing, with the send they
+//! missed): a receive is ordered after the send of its message, a send that waited for room after
+//! the receive that made it, a rendezvous sender's return after the receive of its message, and a
+//! receive that sees the channel closed after every sender's drop (edges, not races); sends race
+//! with sends and receives with receives, and one moved earlier is predicted as a send or receive
+//! of any message (`StepAccesses::reversed`). An rwlock's operations do not either: as a mutex's,
+//! an acquisition races with the acquisitions before it (not with the releases it waits for), so
+//! the reversal finds the lock as the earlier acquisition found it (`causality`), a read lock moved
+//! earlier is still a read lock, and a `try_*` moved before a release (the lock still held) fails
+//! (`StepAccesses::reversed`). Nor do a condvar's operations (a wait's end is ordered after the
+//! notify that ended it, or with a timeout races with it), a barrier's (a pass is ordered after the
+//! arrival that completed its generation) or a park token's (a park races with the unparks of its
+//! epoch, or is ordered after the one that let it go on; an unpark moved earlier still commutes
+//! with unparks); barriers and park tokens lost outcomes only while objects were named by index
+//! across executions (`Event::keyed_access`). Once an execution uses a `try_send`, the explorer
+//! falls back to source-DPOR (Abdulla et al., POPL 2014) for the rest of the exploration
+//! (`fallback`): each race adds one initial of its reversal (`causality::initials`) to the node's
+//! backtrack set, remaining wakeup branches become backtrack points, and runs may end sleep-set
+//! blocked. A sleeping thread's later step may be what enables a waiting operation whose races are
+//! still unseen, so in source-DPOR an execution whose schedulable threads all sleep while one waits
+//! on such a primitive goes on with a sleeper whose next step is elsewhere (repeating an explored
+//! trace), and a race reached through its enabler too is reversed from an initial neither explored
+//! nor asleep (`races`).
 //!
 //! In a split exploration (`split`), the nodes above the cut branch on every thread that is
 //! allowed, not asleep and looks contended (the others' traces are one unit rooted at the

@@ -97,7 +97,16 @@ impl StepAccesses {
                     old,
                     ..
                 } => exchange(old),
-                EventKind::Sync { .. } => Self::moved_sync(access.kind),
+                EventKind::Sync { .. } => match access.kind {
+                    AccessKind::Sync(
+                        SyncAccess::LockProbe { write }
+                        | SyncAccess::Lock {
+                            write,
+                            blocking: false,
+                        },
+                    ) => AccessKind::Sync(moved.lock_try(event.object, write)),
+                    kind => Self::moved_sync(kind),
+                },
                 _ => access.kind,
             };
         }
@@ -193,6 +202,8 @@ pub(crate) struct MovedBefore {
     /// The value its location held just before it, when certain to be what an access moved
     /// there reads.
     value: Option<u64>,
+    /// Its access, when it is a blocking primitive's.
+    sync: Option<SyncAccess>,
 }
 
 impl MovedBefore {
@@ -212,9 +223,36 @@ impl MovedBefore {
             EventKind::CompareExchangeFailed { actual, .. } => Some(actual),
             _ => None,
         };
+        let sync = match earlier.access().map(|a| a.kind) {
+            Some(AccessKind::Sync(access)) => Some(access),
+            _ => None,
+        };
         MovedBefore {
             object: earlier.object,
             value,
+            sync,
+        }
+    }
+
+    /// What an rwlock `try_*` (`write`: `try_write`) on `object` moved before the event
+    /// does: nothing the reversal runs before it touches the lock (it would conflict with
+    /// the event, so happen after it), so it finds the lock as the event did. Before a
+    /// write lock's release the lock was held: the attempt fails, and so does a `try_write`
+    /// before a read lock's release. Otherwise it may succeed, and an acquisition conflicts
+    /// with all a failed attempt does.
+    fn lock_try(self, object: Option<ObjectIndex>, write: bool) -> SyncAccess {
+        let held = object.is_some()
+            && object == self.object
+            && match self.sync {
+                Some(SyncAccess::Unlock { write: released }) => released || write,
+                _ => false,
+            };
+        match held {
+            true => SyncAccess::LockProbe { write },
+            false => SyncAccess::Lock {
+                write,
+                blocking: false,
+            },
         }
     }
 

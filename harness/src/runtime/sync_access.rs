@@ -202,9 +202,8 @@ impl SyncAccess {
             (Lock { write: false, .. }, LockProbe { write: true }) => true,
             (Unlock { write }, LockProbe { write: w }) => write || w,
             // Failed `try_*`s only observe the lock held: they commute. (Optimal DPOR's
-            // wakeup trees lost executions while they did; an rwlock's `try_*` puts the
-            // exploration in source-DPOR mode, whose reversals count a moved `try_*` as a
-            // write.)
+            // wakeup trees lost executions while they did and a moved `try_*` counted as
+            // any write; it is predicted from the event it moves before now.)
             (LockProbe { .. }, LockProbe { .. }) => false,
             // Condvars: a notify and the registrations it marks (or, for `notify_all` and
             // a notify that marked nobody, the next one) or the wait it ends; a wait

@@ -1,20 +1,22 @@
 //! Which operations put an exploration in source-DPOR mode (see the parent module): those
-//! of blocking primitives whose reversals wakeup trees cannot run: a channel's `try_send`
-//! and an rwlock's `try_*`s (reference counts, an rwlock's blocking locks and unlocks, a
-//! condvar's, a barrier's and a park token's operations, and a channel's sends, receives
-//! (`try_recv` and `recv_timeout` too, which race as a receive does or, finding nothing,
-//! with the send they missed) and drops keep optimal DPOR).
+//! whose reversals wakeup trees cannot run: a channel's `try_send` (reference counts, an
+//! rwlock's locks, `try_*`s and unlocks, a condvar's, a barrier's and a park token's
+//! operations, and a channel's sends, receives (`try_recv` and `recv_timeout` too, which
+//! race as a receive does or, finding nothing, with the send they missed) and drops keep
+//! optimal DPOR).
 //!
 //! Invariant: every reversal of the races of an operation that `optimal_sync` accepts can
 //! run. It races as a mutex's or a reference count's do, or (a condvar's, a barrier's, a
 //! park token's, a channel's) is ordered after the event that let it go on by an edge, not
 //! a race (`causality`), and its races' reversals leave it enabled; the differential tests
 //! check this on random programs (`tests/blocking_differential.rs`: `channel`, `condvar`,
-//! `park-barrier`). Channels kept optimal DPOR once a rendezvous sender's return commuted
-//! with the receiver's later drop, a moved send or receive was predicted as one of any
-//! message (`StepAccesses::reversed`) and every sender's drop was an event (repeated traces
-//! and blocked runs before), and a split's unit that waits behind a full channel goes on as
-//! source-DPOR (`nodes`).
+//! `park-barrier`, `rwlock`). An rwlock's `try_*` moved by a reversal is predicted from the
+//! event it moves before (`StepAccesses::reversed`): counted as an acquisition, it woke
+//! sleepers the failed attempt commutes with and repeated traces. Channels kept optimal
+//! DPOR once a rendezvous sender's return commuted with the receiver's later drop, a moved
+//! send or receive was predicted as one of any message (`StepAccesses::reversed`) and every
+//! sender's drop was an event (repeated traces and blocked runs before), and a split's unit
+//! that waits behind a full channel goes on as source-DPOR (`nodes`).
 //! Park tokens and barriers lost outcomes here until objects were named by key across
 //! executions (`Event::keyed_access`: a park token's index depended on who touched it
 //! first; `tests/rwlocks_barriers_parking.rs`:
@@ -47,7 +49,7 @@ pub(super) fn uses_blocking_primitive(events: &[Event]) -> bool {
 }
 
 /// Whether optimal DPOR handles this `Sync` operation: a reference count, an rwlock's
-/// blocking lock or unlock (acquisitions race with acquisitions, as a mutex's do; see the
+/// lock, `try_*` or unlock (acquisitions race with acquisitions, as a mutex's do; see the
 /// module docs), a condvar's registration, wait or notify, a barrier's arrival or pass,
 /// a park or unpark, or a channel's blocking send, any receive (with a rendezvous sender's
 /// wait and a receiver's registration) or drop of an end.
@@ -57,6 +59,8 @@ fn optimal_sync(op: OpKind) -> bool {
         OpKind::RefCount(_)
             | OpKind::ReadLock
             | OpKind::WriteLock
+            | OpKind::TryReadLock
+            | OpKind::TryWriteLock
             | OpKind::ReadUnlock
             | OpKind::WriteUnlock
             | OpKind::CondvarRegister
