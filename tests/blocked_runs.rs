@@ -1,7 +1,8 @@
-//! Programs with blocking primitives whose explorations (source-DPOR, see `dpor`'s module
-//! docs) used to end runs sleep-set blocked for races that have no reversal to explore, or
-//! whose reversal a sleeping thread already stands for: each now takes exactly its
-//! hand-counted Mazurkiewicz traces and no blocked run, and finds every outcome.
+//! Programs with blocking primitives whose explorations (source-DPOR then, which channels
+//! and an rwlock's `try_*`s meant; optimal DPOR now, see `dpor`'s module docs) used to end
+//! runs sleep-set blocked for races that have no reversal to explore, or whose reversal a
+//! sleeping thread already stands for: each now takes exactly its hand-counted Mazurkiewicz
+//! traces and no blocked run, and finds every outcome.
 #![cfg(feature = "permute")]
 
 mod common;
