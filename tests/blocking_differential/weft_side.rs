@@ -201,7 +201,8 @@ pub(crate) fn report_number(failure: &weft::Failure, before: &str, after: &str) 
 
 /// Split explorations (cut after 1, 2 and 3 choices; two workers, and three shards) find what
 /// the whole exploration finds: the same outcomes, or a deadlock. With blocking primitives
-/// neither side is optimal (source-DPOR below the cut), so the execution counts compared
+/// a split's count depends on its cut (a unit may end blocked, or go on as source-DPOR: a
+/// `try_send`, a send waiting behind a full channel), so the execution counts compared
 /// are those of the same units divided two ways: three shards against two shards of two
 /// workers each (shards cut later branches less deep than one shard's workers, see
 /// `Split::position_weight`, so their units are not the workers'). Under a preemption
