@@ -177,10 +177,15 @@ impl Dpor {
                 // continuations.
                 return None;
             }
+            let source = self.source || self.bound.is_some();
+            if !source && !sleep.iter().any(|s| s.inherited) {
+                // Optimal DPOR without an inherited sleeper: the run ends blocked (below).
+                return None;
+            }
             let bound = |t| self.bound_allows(turn.preempts(schedulable, t), preemptions);
             let sleepers = sleepers_for_waiter(execution, schedulable, &sleep, bound);
             let first = sleepers.first()?.thread;
-            if self.source || self.bound.is_some() {
+            if source {
                 return Some(first);
             }
             // Optimal DPOR ends the run blocked. Going on with a split's inherited sleeper
