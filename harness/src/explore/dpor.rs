@@ -273,7 +273,11 @@ impl Explorer for Dpor {
         self.source |= uses_blocking_primitive(&trace[events.clone()]);
         let node = &mut self.nodes[step];
         if let Some(above) = node.above.as_mut().filter(|a| !a.alternatives.is_empty()) {
-            if trace[events.clone()].iter().any(|e| e.access().is_some()) {
+            // A spawn counts: spawns by different threads conflict (`op::SPAWNS`).
+            if trace[events.clone()]
+                .iter()
+                .any(|e| e.keyed_access().is_some())
+            {
                 node.backtrack = std::mem::take(&mut above.alternatives);
                 node.choices += 1;
             }

@@ -10,7 +10,7 @@
 //! object (its index modulo 64). Two accesses conflict only on the same object; when the
 //! summaries share no bit, the accesses themselves are not compared.
 
-use crate::runtime::op::{Access, AccessKind, Event, EventKind, ObjectIndex};
+use crate::runtime::op::{Access, AccessKind, Event, EventKind, ObjectIndex, SPAWNS};
 use crate::runtime::sync_access::{SyncAccess, ANY_EPOCH, ANY_TICKET, NONE};
 
 /// The most accesses of one step a sleeping thread is remembered by; a step with more is
@@ -25,6 +25,22 @@ pub(crate) struct StepAccesses {
     list: [Option<Access>; STEP_ACCESSES],
     /// `bit(a)` of every access `a` in `list`.
     mask: u64,
+}
+
+/// The events of a step that a sleeper is remembered by, with their keyed accesses: every
+/// event with an access, and the step's first spawn (its others add nothing: a main thread
+/// that spawns its workers in a loop spawns them all in one step).
+fn recorded(events: &[Event]) -> impl Iterator<Item = (&Event, Access)> {
+    let mut spawned = false;
+    events.iter().filter_map(move |event| {
+        let access = event.keyed_access()?;
+        if let EventKind::Spawn { .. } = event.kind {
+            if std::mem::replace(&mut spawned, true) {
+                return None;
+            }
+        }
+        Some((event, access))
+    })
 }
 
 /// An access's bit in a mask: one per object, by its index modulo 64.
@@ -44,9 +60,19 @@ impl StepAccesses {
         StepAccesses { list, mask }
     }
 
+    #[cfg(test)]
     pub(crate) fn one(access: Option<Access>) -> StepAccesses {
         let mut list = [None; STEP_ACCESSES];
         list[0] = access;
+        StepAccesses::new(list)
+    }
+
+    /// A step known only by its scheduling point's operation (`pending`, its access): the
+    /// events after it are not known, and one may be a spawn, so it counts as one too.
+    pub(crate) fn of_operation(pending: Option<Access>) -> StepAccesses {
+        let mut list = [None; STEP_ACCESSES];
+        list[0] = pending;
+        list[1] = Some(Access::new(SPAWNS, AccessKind::Write));
         StepAccesses::new(list)
     }
 
@@ -54,7 +80,7 @@ impl StepAccesses {
     pub(crate) fn of(events: &[Event]) -> Option<StepAccesses> {
         let mut list = [None; STEP_ACCESSES];
         let mut mask = 0;
-        for (n, access) in events.iter().filter_map(Event::keyed_access).enumerate() {
+        for (n, (_, access)) in recorded(events).enumerate() {
             *list.get_mut(n)? = Some(access);
             mask |= bit(access);
         }
@@ -78,9 +104,8 @@ impl StepAccesses {
     /// prediction conflicts with: `dpor::sleep`), never less: a write predicted as a read
     /// would let a sleeping reader stand for a reversal it does not cover.
     pub(crate) fn reversed(mut self, events: &[Event], moved: MovedBefore) -> StepAccesses {
-        let placed = events.iter().filter(|e| e.access().is_some());
         // Only kinds change: objects, SeqCst and so the mask stay.
-        for (slot, event) in self.list.iter_mut().zip(placed) {
+        for (slot, (event, _)) in self.list.iter_mut().zip(recorded(events)) {
             let Some(access) = slot.as_mut() else {
                 continue;
             };

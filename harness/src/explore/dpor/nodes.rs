@@ -37,7 +37,7 @@ impl Dpor {
                 }
                 let accesses = match explored.iter().find(|(t, _)| *t == thread) {
                     Some(&(_, recorded)) => recorded,
-                    None => Some(StepAccesses::one(
+                    None => Some(StepAccesses::of_operation(
                         execution.threads[thread]
                             .pending
                             .and_then(|op| execution.pending_keyed_access(&op)),
