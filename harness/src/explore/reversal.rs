@@ -5,8 +5,9 @@
 //! only the steps up to `e2`: a thread that commutes with the steps up to `e2` but not with
 //! a later one must not be taken to stand for the reversal.
 //!
-//! Invariant: a step is left out exactly when one of its events happens after `e` (then so
-//! does every later step of its thread); the racing step is summarised as it will behave
+//! Invariant: a step is left out exactly when one of its events happens after an event of
+//! `e`'s step, which the sequence runs instead of (then so does every later step of its
+//! thread); the racing step is summarised as it will behave
 //! before `e` where that is known, else widened (never as doing less than it will:
 //! `StepAccesses::reversed`).
 
@@ -36,6 +37,10 @@ pub(crate) fn reversal(
     sequentially_consistent: bool,
 ) -> Vec<Pos> {
     let at = trace[e].step;
+    // The sequence runs instead of `e`'s whole step: a step that happens after an earlier
+    // event of it (a child its spawns started, say, when `e` is its last spawn) cannot run
+    // without it. Every event of the step happens after its first.
+    let step_start = steps[at].1.start;
     let last = trace[e2].step;
     let mut after_e = ThreadSet::default();
     let mut v = Vec::with_capacity(steps.len() - at);
@@ -46,7 +51,7 @@ pub(crate) fn reversal(
         let follows = events
             .clone()
             .last()
-            .is_some_and(|k| causality.happens_after(k, e, trace));
+            .is_some_and(|k| causality.happens_after(k, step_start, trace));
         if follows {
             after_e.insert(*thread);
         } else {
