@@ -18,8 +18,10 @@ pub(crate) struct StepSummary {
     pub thread: ThreadId,
     /// Every access of the step; `None`: too many to remember (depends on everything).
     pub accesses: Option<StepAccesses>,
-    /// The thread this step spawned.
-    pub spawns: Option<ThreadId>,
+    /// The threads this step spawned, first and last: a step spawns consecutive ids (no
+    /// other thread runs inside it), and may spawn several (a thread that spawns workers
+    /// in a loop spawns them all in one step).
+    pub spawns: Option<(ThreadId, ThreadId)>,
     /// The thread this step joined.
     pub joins: Option<ThreadId>,
 }
@@ -44,7 +46,10 @@ impl StepSummary {
         }
         for event in events {
             match event.kind {
-                EventKind::Spawn { child } => summary.spawns = Some(child),
+                EventKind::Spawn { child } => {
+                    let first = summary.spawns.map_or(child, |(first, _)| first);
+                    summary.spawns = Some((first, child));
+                }
                 EventKind::Join { target } => summary.joins = Some(target),
                 _ => {}
             }
@@ -76,7 +81,9 @@ impl StepSummary {
     #[inline(always)]
     pub(crate) fn precedes(&self, later: &StepSummary) -> bool {
         if self.thread == later.thread
-            || self.spawns == Some(later.thread)
+            || self
+                .spawns
+                .is_some_and(|(first, last)| (first..=last).contains(&later.thread))
             || later.joins == Some(self.thread)
         {
             return true;
@@ -95,7 +102,8 @@ impl Hash for StepSummary {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let thread = |t: Option<ThreadId>| t.map_or(u64::MAX, |t| t as u64);
         state.write_u64(self.thread as u64);
-        state.write_u64(thread(self.spawns));
+        state.write_u64(thread(self.spawns.map(|(first, _)| first)));
+        state.write_u64(thread(self.spawns.map(|(_, last)| last)));
         state.write_u64(thread(self.joins));
         state.write_u64(self.accesses.as_ref().map_or(0, StepAccesses::mask));
     }
