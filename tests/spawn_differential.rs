@@ -87,12 +87,12 @@ fn run(
     }
 }
 
-/// weft's outcomes and executions.
-fn on_weft(program: &[Vec<Item>]) -> (BTreeSet<Observation>, u64) {
+/// weft's outcomes and executions with `builder`.
+fn on_weft(program: &[Vec<Item>], builder: weft::Builder) -> (BTreeSet<Observation>, u64) {
     let seen = Arc::new(StdMutex::new(BTreeSet::new()));
     let sink = seen.clone();
     let program = program.to_vec();
-    let stats = weft::Builder::new()
+    let stats = builder
         .explore(move || {
             let xs = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
             let out = Arc::new(StdMutex::new(Vec::new()));
@@ -292,19 +292,47 @@ fn check(seed: u64, cases: std::ops::Range<u64>) {
         if case < cases.start {
             continue;
         }
-        agree(&program, &format!("case {case}"));
+        agree(&program, &format!("case {case}"), case % 4 == 0);
     }
 }
 
-/// weft's outcomes are the interpreter's, with one execution per trace.
-fn agree(program: &[Vec<Item>], context: &str) {
+/// weft's outcomes are the interpreter's, with one execution per trace; with `split`, also
+/// on two workers and on three shards, cut after 1, 2 and 3 choices (the shards taking
+/// half the objects for uncontended at depths 1 and 2, as in `tests/dpor_differential.rs`).
+fn agree(program: &[Vec<Item>], context: &str, split: bool) {
     let (expected, traces) = brute_force(program);
-    let (outcomes, executions) = on_weft(program);
+    let traces = traces as u64;
+    let (outcomes, executions) = on_weft(program, weft::Builder::new());
     assert_eq!(outcomes, expected, "{context}: outcomes of {program:?}");
-    assert_eq!(
-        executions, traces as u64,
-        "{context}: executions of {program:?}"
-    );
+    assert_eq!(executions, traces, "{context}: executions of {program:?}");
+    if !split {
+        return;
+    }
+    for (depth, quiet) in [
+        (1, 0x5555_5555_5555_5555),
+        (2, !0x5555_5555_5555_5555),
+        (3, 0),
+    ] {
+        let cut = || weft::Builder::new().split_depth(depth);
+        let two = on_weft(program, cut().jobs(2));
+        assert_eq!(
+            two,
+            (expected.clone(), traces),
+            "{context}: 2 workers, depth {depth}"
+        );
+        let (mut union, mut runs) = (BTreeSet::new(), 0);
+        for k in 0..3 {
+            let (found, executions) =
+                on_weft(program, cut().jobs(1).split_quiet(quiet).shard(k, 3));
+            union.extend(found);
+            runs += executions;
+        }
+        assert_eq!(
+            (union, runs),
+            (expected.clone(), traces),
+            "{context}: 3 shards, depth {depth}"
+        );
+    }
 }
 
 #[test]
@@ -322,7 +350,7 @@ fn a_reversal_replaces_a_step_that_spawns_twice_whole() {
         ],
     ];
     assert_eq!(brute_force(&program).1, 36);
-    agree(&program, "shrunk");
+    agree(&program, "shrunk", true);
 }
 
 #[test]
