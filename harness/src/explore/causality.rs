@@ -202,10 +202,19 @@ struct Racing<'a> {
 }
 
 impl Racing<'_> {
+    /// A race, unless `pos` (of `clock`) happens after `earlier`'s step: after `earlier`
+    /// or an event before it in the same step. Steps run whole, so a step that happens
+    /// after an earlier event of `earlier`'s step (a lock that waited for the unlock before
+    /// a spawn, say) cannot run before `earlier`: no reversal of it can run.
     fn race_unless_ordered(&mut self, earlier: usize, clock: &VectorClock) {
         let (trace, pos) = (self.trace, self.pos);
-        if trace[earlier].thread != trace[pos].thread && !covers(self.clocks, clock, earlier, trace)
-        {
+        let step = trace[earlier].step;
+        let first = (0..earlier)
+            .rev()
+            .take_while(|&k| trace[k].step == step)
+            .last()
+            .unwrap_or(earlier);
+        if trace[earlier].thread != trace[pos].thread && !covers(self.clocks, clock, first, trace) {
             self.races.push((earlier, pos));
         }
     }

@@ -6,8 +6,8 @@
 //! a later one must not be taken to stand for the reversal.
 //!
 //! Invariant: a step is left out exactly when one of its events happens after an event of
-//! `e`'s step, which the sequence runs instead of (then so does every later step of its
-//! thread); the racing step is summarised as it will behave
+//! `e`'s step, which the sequence runs instead of, or, after `e2`, after an event of `e2`'s
+//! step, which the sequence runs last (then so does every later step of its thread); the racing step is summarised as it will behave
 //! before `e` where that is known, else widened (never as doing less than it will:
 //! `StepAccesses::reversed`).
 
@@ -42,16 +42,20 @@ pub(crate) fn reversal(
     // without it. Every event of the step happens after its first.
     let step_start = steps[at].1.start;
     let last = trace[e2].step;
+    // Likewise, the racing step runs last in the sequence and whole: a later step that
+    // happens after an event of it before `e2` (a lock that waited for its unlock, when
+    // `e2` is a spawn after that unlock) cannot run before it.
+    let racing_start = steps[last].1.start;
     let mut after_e = ThreadSet::default();
     let mut v = Vec::with_capacity(steps.len() - at);
     for (s, (thread, events)) in steps.iter().enumerate().skip(at + 1) {
         if s == last || after_e.contains(*thread) {
             continue;
         }
-        let follows = events
-            .clone()
-            .last()
-            .is_some_and(|k| causality.happens_after(k, step_start, trace));
+        let follows = events.clone().last().is_some_and(|k| {
+            causality.happens_after(k, step_start, trace)
+                || (s > last && causality.happens_after(k, racing_start, trace))
+        });
         if follows {
             after_e.insert(*thread);
         } else {
