@@ -208,12 +208,10 @@ impl Racing<'_> {
     /// a spawn, say) cannot run before `earlier`: no reversal of it can run.
     fn race_unless_ordered(&mut self, earlier: usize, clock: &VectorClock) {
         let (trace, pos) = (self.trace, self.pos);
-        let step = trace[earlier].step;
-        let first = (0..earlier)
-            .rev()
-            .take_while(|&k| trace[k].step == step)
-            .last()
-            .unwrap_or(earlier);
+        let mut first = earlier;
+        while first > 0 && trace[first - 1].step == trace[earlier].step {
+            first -= 1;
+        }
         if trace[earlier].thread != trace[pos].thread && !covers(self.clocks, clock, first, trace) {
             self.races.push((earlier, pos));
         }

@@ -21,7 +21,7 @@ pub(crate) struct StepSummary {
     /// The threads this step spawned, first and last: a step spawns consecutive ids (no
     /// other thread runs inside it), and may spawn several (a thread that spawns workers
     /// in a loop spawns them all in one step).
-    pub spawns: Option<(ThreadId, ThreadId)>,
+    pub spawns: Option<(u32, u32)>,
     /// The thread this step joined.
     pub joins: Option<ThreadId>,
 }
@@ -47,6 +47,7 @@ impl StepSummary {
         for event in events {
             match event.kind {
                 EventKind::Spawn { child } => {
+                    let child = child as u32;
                     let first = summary.spawns.map_or(child, |(first, _)| first);
                     summary.spawns = Some((first, child));
                 }
@@ -83,7 +84,7 @@ impl StepSummary {
         if self.thread == later.thread
             || self
                 .spawns
-                .is_some_and(|(first, last)| (first..=last).contains(&later.thread))
+                .is_some_and(|(first, last)| (first..=last).contains(&(later.thread as u32)))
             || later.joins == Some(self.thread)
         {
             return true;
@@ -102,8 +103,9 @@ impl Hash for StepSummary {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let thread = |t: Option<ThreadId>| t.map_or(u64::MAX, |t| t as u64);
         state.write_u64(self.thread as u64);
-        state.write_u64(thread(self.spawns.map(|(first, _)| first)));
-        state.write_u64(thread(self.spawns.map(|(_, last)| last)));
+        let spawned = |t: Option<u32>| t.map_or(u64::MAX, u64::from);
+        state.write_u64(spawned(self.spawns.map(|(first, _)| first)));
+        state.write_u64(spawned(self.spawns.map(|(_, last)| last)));
         state.write_u64(thread(self.joins));
         state.write_u64(self.accesses.as_ref().map_or(0, StepAccesses::mask));
     }

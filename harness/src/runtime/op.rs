@@ -356,11 +356,11 @@ impl Event {
     /// sleep sets and wakeup trees), where an index, the order of creation in one
     /// execution, may name another object in the next. A spawn writes `SPAWNS`.
     pub(crate) fn keyed_access(&self) -> Option<Access> {
-        if let EventKind::Spawn { .. } = self.kind {
-            return Some(Access::new(SPAWNS, AccessKind::Write));
+        match self.access() {
+            Some(access) => Some(Access::new(self.key, access.kind)),
+            None => matches!(self.kind, EventKind::Spawn { .. })
+                .then(|| Access::new(SPAWNS, AccessKind::Write)),
         }
-        self.access()
-            .map(|access| Access::new(self.key, access.kind))
     }
 
     pub(crate) fn access(&self) -> Option<Access> {
