@@ -260,8 +260,8 @@ impl Access {
 /// A child's id is the number of threads spawned before it in the execution, so two spawns
 /// by different threads cannot be swapped without renumbering the children, the objects
 /// they create (their keys hold the creating thread) and every later step that names them:
-/// a reversal computed in one execution would name other threads in the next. No object
-/// has this key (it would be the 65,536th object of thread 65,535).
+/// a reversal computed in one execution would name other threads in the next. Objects'
+/// keys (`Execution::object_key`) reach it only at thread 65,535's 65,536th object.
 pub(crate) const SPAWNS: u32 = u32::MAX;
 
 /// What a thread did.
