@@ -21,7 +21,8 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+use std::hash::{DefaultHasher, Hasher};
 use std::sync::{Arc, Mutex as StdMutex};
 
 use common::Rng;
@@ -208,10 +209,25 @@ struct Search<'a> {
     acquisitions: Vec<(Vec<usize>, usize)>,
     accesses: [Vec<(bool, Vec<usize>, usize)>; 2],
     outcomes: BTreeSet<Observation>,
-    traces: BTreeSet<String>,
-    /// The states reached so far (`state`).
-    seen: std::collections::HashSet<String>,
+    /// The traces of the complete interleavings, and the states reached so far (`state`),
+    /// by 128-bit fingerprints (the texts of large programs would not fit in memory).
+    traces: HashSet<(u64, u64)>,
+    seen: HashSet<(u64, u64)>,
 }
+
+/// A 128-bit fingerprint of `text`: two 64-bit hashes, salted apart.
+fn fingerprint(text: &str) -> (u64, u64) {
+    let hash = |salt: u8| {
+        let mut hasher = DefaultHasher::new();
+        hasher.write_u8(salt);
+        hasher.write(text.as_bytes());
+        hasher.finish()
+    };
+    (hash(0), hash(1))
+}
+
+/// States past which the interpreter gives up on a program (`brute_force`).
+const STATES: usize = 2_000_000;
 
 impl Search<'_> {
     fn explore(&mut self) {
@@ -225,7 +241,7 @@ impl Search<'_> {
             .collect();
         // Interleavings that differ only in the order of commuting steps reach the same
         // state with the same trace so far: their continuations are explored once.
-        if !self.seen.insert(self.state()) {
+        if self.seen.len() > STATES || !self.seen.insert(fingerprint(&self.state())) {
             return;
         }
         if runnable.is_empty() {
@@ -234,7 +250,7 @@ impl Search<'_> {
             observation.push((Vec::new(), 0, self.values[0]));
             observation.push((Vec::new(), 1, self.values[1]));
             self.outcomes.insert(observation);
-            self.traces.insert(self.trace());
+            self.traces.insert(fingerprint(&self.trace()));
             return;
         }
         for t in runnable {
@@ -331,8 +347,8 @@ impl Search<'_> {
     }
 }
 
-/// Every interleaving's outcome, and the number of traces.
-fn brute_force(program: &[Vec<Item>]) -> (BTreeSet<Observation>, usize) {
+/// Every interleaving's outcome, and the number of traces; `None` past `STATES` states.
+fn brute_force(program: &[Vec<Item>]) -> Option<(BTreeSet<Observation>, usize)> {
     let mut threads = Vec::new();
     let tops: Vec<usize> = (program.iter().enumerate())
         .map(|(t, items)| cut(items, vec![t], &mut threads))
@@ -351,11 +367,11 @@ fn brute_force(program: &[Vec<Item>]) -> (BTreeSet<Observation>, usize) {
         acquisitions: Vec::new(),
         accesses: [Vec::new(), Vec::new()],
         outcomes: BTreeSet::new(),
-        traces: BTreeSet::new(),
-        seen: std::collections::HashSet::new(),
+        traces: HashSet::new(),
+        seen: HashSet::new(),
     };
     search.explore();
-    (search.outcomes, search.traces.len())
+    (search.seen.len() <= STATES).then_some((search.outcomes, search.traces.len()))
 }
 
 /// Checks programs `cases` of those from `seed` (`agree`); with `exact`, one execution per
@@ -380,7 +396,10 @@ fn check(seed: u64, cases: std::ops::Range<u64>, exact: bool) -> (u64, u64) {
 /// `tests/dpor_differential.rs`), which run the same executions. Returns weft's executions
 /// and the traces.
 fn agree(program: &[Vec<Item>], context: &str, exact: bool, split: bool) -> (u64, u64) {
-    let (expected, traces) = brute_force(program);
+    let Some((expected, traces)) = brute_force(program) else {
+        println!("{context}: more than {STATES} states, left out");
+        return (0, 0);
+    };
     let traces = traces as u64;
     let (outcomes, executions) = on_weft(program, weft::Builder::new());
     assert_eq!(outcomes, expected, "{context}: outcomes of {program:?}");
@@ -428,7 +447,7 @@ fn a_reversal_replaces_a_step_that_spawns_twice_whole() {
             Spawn(vec![Spawn(vec![Load(0)]), Load(0)]),
         ],
     ];
-    assert_eq!(brute_force(&program).1, 36);
+    assert_eq!(brute_force(&program).expect("small").1, 36);
     agree(&program, "shrunk", true, true);
 }
 
@@ -453,7 +472,7 @@ fn a_step_that_waited_for_an_unlock_is_no_race_with_a_spawn_after_it() {
         ],
         vec![Load(1)],
     ];
-    assert_eq!(brute_force(&program).1, 6);
+    assert_eq!(brute_force(&program).expect("small").1, 6);
     agree(&program, "shrunk", true, true);
 }
 
@@ -471,7 +490,7 @@ fn a_reversal_leaves_out_what_waited_for_the_racing_step() {
             Locked(1),
         ],
     ];
-    assert_eq!(brute_force(&program).1, 24);
+    assert_eq!(brute_force(&program).expect("small").1, 24);
     agree(&program, "shrunk", true, true);
 }
 
