@@ -7,7 +7,8 @@
 //!
 //! Invariant: a step is left out exactly when one of its events happens after an event of
 //! `e`'s step, which the sequence runs instead of, or, after `e2`, after an event of `e2`'s
-//! step, which the sequence runs last (then so does every later step of its thread); the
+//! step, which the sequence runs last, or after an event of a step left out (then so does
+//! every later step of its thread); the
 //! racing step is summarised as it will behave before `e` where that is known, else
 //! widened (never as doing less than it will: `StepAccesses::reversed`).
 
@@ -47,6 +48,10 @@ pub(crate) fn reversal(
     // `e2` is a spawn after that unlock) cannot run before it.
     let racing_start = steps[last].1.start;
     let mut after_e = ThreadSet::default();
+    // The first event of each thread's first step left out: a step that happens after an
+    // event of a step left out cannot run without it either (a lock that waits for the
+    // unlock of a step left out for its spawn, say).
+    let mut left_out: Vec<usize> = Vec::new();
     let mut v = Vec::with_capacity(steps.len() - at);
     for (s, (thread, events)) in steps.iter().enumerate().skip(at + 1) {
         if s == last || after_e.contains(*thread) {
@@ -55,9 +60,11 @@ pub(crate) fn reversal(
         let follows = events.clone().last().is_some_and(|k| {
             causality.happens_after(k, step_start, trace)
                 || (s > last && causality.happens_after(k, racing_start, trace))
+                || (left_out.iter()).any(|&first| causality.happens_after(k, first, trace))
         });
         if follows {
             after_e.insert(*thread);
+            left_out.push(events.start);
         } else {
             v.push(Pos::try_from(s - summaries.1).expect("fewer than 2^32 steps"));
         }
