@@ -8,9 +8,9 @@
 //! Invariant: a step is left out exactly when one of its events happens after an event of
 //! `e`'s step, which the sequence runs instead of, or, after `e2`, after an event of `e2`'s
 //! step, which the sequence runs last, or after an event of a step left out (then so does
-//! every later step of its thread); the
-//! racing step is summarised as it will behave before `e` where that is known, else
-//! widened (never as doing less than it will: `StepAccesses::reversed`).
+//! every later step of its thread); the racing step is summarised as it will behave before
+//! `e` where that is known, else widened (never as doing less than it will:
+//! `StepAccesses::reversed`).
 
 use std::ops::Range;
 
