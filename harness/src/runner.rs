@@ -28,6 +28,7 @@ use crate::runtime::happens_before::ThreadClocks;
 use crate::runtime::model_thread::ModelThread;
 use crate::runtime::op::{Op, OpKind, Site};
 use crate::runtime::panic_capture;
+use crate::runtime::thread_keys::ThreadKey;
 use crate::schedule::Schedule;
 use crate::shorten;
 use crate::verdict::{judge, Ending};
@@ -175,13 +176,15 @@ pub(crate) struct Runner<'a> {
 
 impl<'a> Runner<'a> {
     pub(crate) fn new(builder: &'a Builder, model: Model, site: Site) -> Runner<'a> {
+        let mut kept = Kept::take();
+        kept.buffers.thread_keys.clear();
         Runner {
             model,
             builder,
             site,
             pool: StackPool::reuse(builder.stack_size),
             steps: 0,
-            kept: Kept::take(),
+            kept,
             simplifying: false,
             coverage: None,
             resumed: None,
@@ -283,7 +286,7 @@ impl<'a> Runner<'a> {
         let body: Box<dyn FnOnce()> = Box::new(move || main());
         execution.borrow_mut().threads.push(ModelThread::new(
             None,
-            None,
+            (None, ThreadKey::MAIN),
             body,
             start,
             ThreadClocks::started(0, None),

@@ -74,12 +74,11 @@ struct Search<'a> {
     next: Vec<Option<usize>>,
     values: [u64; 2],
     observation: Observation,
-    /// The trace so far: spawning steps in order (by thread name), and per location its
-    /// events (a write's thread name and step, or a read's).
-    spawn_order: Vec<(Vec<usize>, usize)>,
     /// Whether the mutex is held, and its acquisitions in order.
     held: bool,
     acquisitions: Vec<(Vec<usize>, usize)>,
+    /// The trace so far per location: its events (a write's thread name and step, or a
+    /// read's). Spawns commute with everything but their children's steps.
     accesses: [Vec<(bool, Vec<usize>, usize)>; 2],
     outcomes: BTreeSet<Observation>,
     /// The traces of the complete interleavings, and the states reached so far (`state`),
@@ -130,7 +129,7 @@ impl Search<'_> {
             let thread = &self.threads[t];
             let s = self.next[t].expect("runnable");
             let step = &thread.steps[s];
-            let saved = (self.values, self.observation.len(), self.spawn_order.len());
+            let saved = (self.values, self.observation.len());
             let saved_accesses = [self.accesses[0].len(), self.accesses[1].len()];
             let saved_lock = (self.held, self.acquisitions.len());
             if let Some(lock) = step.mutex {
@@ -158,9 +157,6 @@ impl Search<'_> {
                 }
                 self.accesses[x].push((write, thread.name.clone(), s));
             }
-            if !step.spawns.is_empty() {
-                self.spawn_order.push((thread.name.clone(), s));
-            }
             for &child in &step.spawns {
                 self.next[child] = Some(0);
             }
@@ -172,7 +168,6 @@ impl Search<'_> {
             }
             self.values = saved.0;
             self.observation.truncate(saved.1);
-            self.spawn_order.truncate(saved.2);
             self.held = saved_lock.0;
             self.acquisitions.truncate(saved_lock.1);
             self.accesses[0].truncate(saved_accesses[0]);
@@ -196,10 +191,7 @@ impl Search<'_> {
 
     /// The Mazurkiewicz trace of the current interleaving, as text.
     fn trace(&self) -> String {
-        let mut text = format!(
-            "spawns {:?}; locks {:?}",
-            self.spawn_order, self.acquisitions
-        );
+        let mut text = format!("locks {:?}", self.acquisitions);
         for events in &self.accesses {
             let mut writes = 0;
             let mut reads: Vec<(usize, &Vec<usize>, usize)> = Vec::new();
@@ -235,7 +227,6 @@ pub(super) fn brute_force(program: &[Vec<Item>]) -> Option<(BTreeSet<Observation
         next,
         values: [0, 0],
         observation: Vec::new(),
-        spawn_order: Vec::new(),
         held: false,
         acquisitions: Vec::new(),
         accesses: [Vec::new(), Vec::new()],

@@ -1,6 +1,6 @@
 //! Happens-before for DPOR: program order, spawn and join, plus an edge between every two
-//! conflicting events in the order they ran, tracked with one vector clock per event. Two
-//! spawns conflict (they number the children: `op::SPAWNS`).
+//! conflicting events in the order they ran, tracked with one vector clock per event. Spawns
+//! by different threads commute (DPOR names threads by key: `runtime::thread_keys`).
 //! Finds races: conflicting events of different threads with no path between them other
 //! than their own edge.
 //!
@@ -67,8 +67,6 @@ pub(crate) struct Causality {
     threads: Vec<VectorClock>,
     clocks: Vec<VectorClock>,
     objects: Vec<History>,
-    /// The spawns so far, as writes of one object (see `op::SPAWNS`).
-    spawns: History,
     /// Races found by `process`, as (earlier event, later event).
     pub races: Vec<(usize, usize)>,
     /// Scratch for `sync_conflicts`: the earlier events an event may race with.
@@ -81,7 +79,6 @@ impl Causality {
     pub(crate) fn reset(&mut self) {
         self.threads.iter_mut().for_each(VectorClock::clear);
         self.objects.iter_mut().for_each(History::reset);
-        self.spawns.reset();
         self.races.clear();
     }
 
@@ -154,15 +151,6 @@ impl Causality {
             } else {
                 racing.conflicts(access.kind, history, clock);
             }
-        }
-        if let EventKind::Spawn { .. } = event.kind {
-            let mut racing = Racing {
-                clocks: &self.clocks,
-                races: &mut self.races,
-                trace,
-                pos,
-            };
-            racing.conflicts(AccessKind::Write, &mut self.spawns, clock);
         }
         self.clocks[pos].assign(clock);
         if let EventKind::Spawn { child } = event.kind {

@@ -102,12 +102,18 @@ use super::wakeup::Forest;
 use super::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{Op, ThreadId};
+use crate::runtime::thread_keys::ThreadKey;
 use crate::runtime::thread_set::ThreadSet;
 use crate::runtime::value_choice::Requested;
 use fallback::{uses_blocking_primitive, waits_on_primitive};
 use node::{AboveCut, Node, RestUnit, ValueBranch};
 use repeats::Repeats;
 use sleep::Sleeper;
+
+/// The id of the thread with key `key`, where `keys` are an execution's threads' keys.
+fn thread_of(keys: &[ThreadKey], key: ThreadKey) -> Option<ThreadId> {
+    keys.iter().position(|k| k.id == key.id)
+}
 
 /// Every thread waiting at a scheduling point, with its operation.
 fn waiting_ops(execution: &Execution) -> impl Iterator<Item = (ThreadId, Op)> + '_ {
@@ -160,6 +166,10 @@ pub(crate) struct Dpor {
     blocked_run: bool,
     /// Complete and blocked executions of the current unit so far.
     unit_runs: (u64, u64),
+    /// Each thread's key in the current execution, once it has ended (by id). A thread that
+    /// exists at a node has the same id in every execution through the node, so the ids of
+    /// a node's wakeup-tree roots are found here after its last execution.
+    keys: Vec<ThreadKey>,
     /// Under a bound: the states explored (see `repeats`).
     repeats: Repeats,
     /// The last replayed step that found the recorded state (see `same_state`).
@@ -200,6 +210,7 @@ impl Dpor {
             skipping: false,
             blocked_run: false,
             unit_runs: (0, 0),
+            keys: Vec::new(),
             repeats: Repeats::default(),
             checked: None,
         })
@@ -262,7 +273,9 @@ impl Explorer for Dpor {
             self.causality.races.clear();
             let node = &self.nodes[step];
             let (thread, value) = ((step, node.thread), (node.value, node.values));
-            (self.repeats).add_step(thread, value, (events, trace), &self.causality);
+            let keys = |t: ThreadId| execution.threads[t].key;
+            let causality = (&self.causality, &keys as _);
+            (self.repeats).add_step(thread, value, (events, trace), causality);
             return;
         }
         self.steps.push((self.nodes[step].thread, events.clone()));
@@ -273,11 +286,7 @@ impl Explorer for Dpor {
         self.source |= uses_blocking_primitive(&trace[events.clone()]);
         let node = &mut self.nodes[step];
         if let Some(above) = node.above.as_mut().filter(|a| !a.alternatives.is_empty()) {
-            // A spawn counts: spawns by different threads conflict (`op::SPAWNS`).
-            if trace[events.clone()]
-                .iter()
-                .any(|e| e.keyed_access().is_some())
-            {
+            if trace[events.clone()].iter().any(|e| e.access().is_some()) {
                 node.backtrack = std::mem::take(&mut above.alternatives);
                 node.choices += 1;
             }
@@ -293,6 +302,8 @@ impl Explorer for Dpor {
             // The execution ended above the cut: its prefix is a unit of its own.
             self.enter_unit(execution, &ThreadSet::default(), &[]);
         }
+        self.keys.clear();
+        (self.keys).extend(execution.threads.iter().map(|t| t.key));
         let races = std::mem::take(&mut self.races);
         // Reversals only take steps after the earliest race's first step.
         let trace = &execution.events;
@@ -302,8 +313,9 @@ impl Explorer for Dpor {
             false => races.iter().map(|&(earlier, _)| trace[earlier].step).min(),
         };
         if let Some(first) = self.summarised_from {
+            let keys = &self.keys;
             let summary = |(thread, events): &(ThreadId, Range<usize>)| {
-                StepSummary::of(*thread, &trace[events.clone()], None)
+                StepSummary::of(&|t| keys[t], *thread, &trace[events.clone()], None)
             };
             self.summaries
                 .extend(self.steps[first..].iter().map(summary));

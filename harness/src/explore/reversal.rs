@@ -19,12 +19,14 @@ use super::step_accesses::MovedBefore;
 use super::step_summary::StepSummary;
 use super::summaries::{Pos, Summaries};
 use crate::runtime::op::Event;
+use crate::runtime::thread_keys::ThreadKey;
 use crate::runtime::thread_set::ThreadSet;
 
 /// Each step of the current execution: the thread that ran it and its events in the trace.
 pub(crate) type Steps = [(usize, Range<usize>)];
 
-/// The reversal is returned as positions in `summaries.0`, which holds the `StepSummary` of
+/// `keys` are the execution's threads' keys. The reversal is returned as positions in
+/// `summaries.0`, which holds the `StepSummary` of
 /// each step from `summaries.1` on (at most `at`) as it ran (`StepSummary::of` without
 /// `reversed`), computed once per execution rather than once per race; the racing step's
 /// summary as predicted before `e` (`StepAccesses::reversed`) is added to it.
@@ -32,7 +34,7 @@ pub(crate) fn reversal(
     causality: &Causality,
     e: usize,
     e2: usize,
-    trace: &[Event],
+    (trace, keys): (&[Event], &[ThreadKey]),
     steps: &Steps,
     summaries: (&mut Summaries, usize),
     sequentially_consistent: bool,
@@ -72,6 +74,7 @@ pub(crate) fn reversal(
     let (thread, events) = &steps[last];
     let moved = MovedBefore::new(&trace[e], sequentially_consistent);
     v.push(summaries.0.push(StepSummary::of(
+        &|t| keys[t],
         *thread,
         &trace[events.clone()],
         Some(moved),

@@ -10,7 +10,7 @@
 //! object (its index modulo 64). Two accesses conflict only on the same object; when the
 //! summaries share no bit, the accesses themselves are not compared.
 
-use crate::runtime::op::{Access, AccessKind, Event, EventKind, ObjectIndex, SPAWNS};
+use crate::runtime::op::{Access, AccessKind, Event, EventKind, ObjectIndex};
 use crate::runtime::sync_access::{SyncAccess, ANY_EPOCH, ANY_TICKET, NONE};
 
 /// The most accesses of one step a sleeping thread is remembered by; a step with more is
@@ -27,20 +27,9 @@ pub(crate) struct StepAccesses {
     mask: u64,
 }
 
-/// The events of a step that a sleeper is remembered by, with their keyed accesses: every
-/// event with an access, and the step's first spawn (its others add nothing: a main thread
-/// that spawns its workers in a loop spawns them all in one step).
+/// The events of a step that a sleeper is remembered by, with their keyed accesses.
 fn recorded(events: &[Event]) -> impl Iterator<Item = (&Event, Access)> {
-    let mut spawned = false;
-    events.iter().filter_map(move |event| {
-        let access = event.keyed_access()?;
-        if let EventKind::Spawn { .. } = event.kind {
-            if std::mem::replace(&mut spawned, true) {
-                return None;
-            }
-        }
-        Some((event, access))
-    })
+    (events.iter()).filter_map(|event| Some((event, event.keyed_access()?)))
 }
 
 /// An access's bit in a mask: one per object, by its index modulo 64.
@@ -60,19 +49,10 @@ impl StepAccesses {
         StepAccesses { list, mask }
     }
 
-    #[cfg(test)]
+    /// A step known only by one access (its scheduling point's operation's), or by none.
     pub(crate) fn one(access: Option<Access>) -> StepAccesses {
         let mut list = [None; STEP_ACCESSES];
         list[0] = access;
-        StepAccesses::new(list)
-    }
-
-    /// A step known only by its scheduling point's operation (`pending`, its access): the
-    /// events after it are not known, and one may be a spawn, so it counts as one too.
-    pub(crate) fn of_operation(pending: Option<Access>) -> StepAccesses {
-        let mut list = [None; STEP_ACCESSES];
-        list[0] = pending;
-        list[1] = Some(Access::new(SPAWNS, AccessKind::Write));
         StepAccesses::new(list)
     }
 

@@ -95,9 +95,13 @@ mod tests {
     use super::*;
     use crate::explore::step_accesses::StepAccesses;
     use crate::runtime::op::{Access, AccessKind, ThreadId};
+    use crate::runtime::thread_keys::ThreadKey;
 
     fn step(thread: ThreadId, object: u32, kind: AccessKind) -> StepSummary {
-        StepSummary::of_accesses(thread, StepAccesses::one(Some(Access::new(object, kind))))
+        StepSummary::of_accesses(
+            ThreadKey::nth(thread),
+            StepAccesses::one(Some(Access::new(object, kind))),
+        )
     }
 
     #[test]

@@ -240,16 +240,20 @@ mod tests {
     use crate::explore::step_accesses::StepAccesses;
     use crate::explore::step_summary::StepSummary;
     use crate::runtime::op::{Access, AccessKind, ThreadId};
+    use crate::runtime::thread_keys::ThreadKey;
 
     /// A one-access step of `thread` on `object`, by its position in `pool`.
     fn step(pool: &mut Summaries, thread: ThreadId, object: u32, kind: AccessKind) -> Pos {
         let accesses = StepAccesses::one(Some(Access::new(object, kind)));
-        pool.push(StepSummary::of_accesses(thread, accesses))
+        pool.push(StepSummary::of_accesses(ThreadKey::nth(thread), accesses))
     }
 
     /// The root steps of `forest`, by thread.
     fn roots(forest: &Forest, table: &StepTable) -> Vec<ThreadId> {
-        forest.roots().map(|s| table.get(s).thread).collect()
+        forest
+            .roots()
+            .map(|s| table.get(s).thread.id as usize)
+            .collect()
     }
 
     #[test]
@@ -279,15 +283,18 @@ mod tests {
         assert!(forest.insert(vec![b], pool, &mut table));
         assert_eq!(roots(&forest, &table), [1, 2]);
         let (first, rest) = forest.split_first().expect("two trees");
-        assert_eq!(table.get(first).thread, 1);
+        assert_eq!(table.get(first).thread, ThreadKey::nth(1));
         assert_eq!(roots(&rest, &table), [2]);
         // What is left is the subtree of thread 1's step: `2 3`, then `3 2`.
         assert_eq!(roots(&forest, &table), [2, 3]);
         let mut children = Forest::default();
         forest.pop_first(Some(&mut children));
         assert_eq!(roots(&children, &table), [3]);
-        assert_eq!(forest.first().map(|s| table.get(s).thread), Some(3));
-        forest.retain_roots(|s| table.get(s).thread != 3);
+        assert_eq!(
+            forest.first().map(|s| table.get(s).thread),
+            Some(ThreadKey::nth(3))
+        );
+        forest.retain_roots(|s| table.get(s).thread != ThreadKey::nth(3));
         assert_eq!(forest.first(), None);
     }
 }

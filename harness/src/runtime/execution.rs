@@ -19,6 +19,7 @@ use super::op::{
 };
 use super::race::Race;
 use super::seq_cst_order::SeqCstGraph;
+use super::thread_keys::ThreadKeys;
 use super::value_choice::StepChoice;
 
 const OUTSIDE_MODEL: &str = "weft: a weft primitive was used outside weft::model. With the \
@@ -29,6 +30,8 @@ pub(crate) struct Execution {
     /// Distinguishes this execution's objects from those of every other execution.
     pub id: u64,
     pub threads: Vec<ModelThread>,
+    /// Every thread key handed out in this exploration (see `thread_keys`).
+    pub thread_keys: ThreadKeys,
     pub objects: Objects,
     pub events: Vec<Event>,
     /// The thread that runs (or ran last).
@@ -103,6 +106,8 @@ pub(crate) struct Sizes {
 #[derive(Default)]
 pub(crate) struct Buffers {
     threads: Vec<ModelThread>,
+    /// Kept across executions, unlike the rest (see `thread_keys`).
+    pub thread_keys: ThreadKeys,
     objects: Objects,
     events: Vec<Event>,
     observations: Observations,
@@ -114,6 +119,7 @@ impl Execution {
     pub(crate) fn new(id: u64, sizes: Sizes, buffers: Buffers) -> Execution {
         let Buffers {
             mut threads,
+            thread_keys,
             mut objects,
             mut events,
             mut observations,
@@ -127,6 +133,7 @@ impl Execution {
         Execution {
             id,
             threads,
+            thread_keys,
             objects,
             events,
             current: 0,
@@ -145,6 +152,7 @@ impl Execution {
     pub(crate) fn into_buffers(self) -> Buffers {
         let Execution {
             mut threads,
+            thread_keys,
             mut objects,
             mut events,
             mut observations,
@@ -158,6 +166,7 @@ impl Execution {
         observations.clear();
         Buffers {
             threads,
+            thread_keys,
             objects,
             events,
             observations,
@@ -342,18 +351,22 @@ impl Execution {
         self.objects.add(state, info)
     }
 
-    /// The key of an object the current thread creates now: the thread and how many objects
-    /// it created before. Indices are the order of creation in the whole execution, which
+    /// The key of an object the current thread creates now: the thread's key and how many
+    /// objects it created before. Indices are the order of creation in the whole execution, which
     /// depends on the interleaving when two threads create objects; DPOR's sleep sets and
     /// wakeup trees compare accesses of different executions, so they name objects by key
-    /// (`StepAccesses::of`). Two objects may share a key past 65,536 objects of one thread:
-    /// they are then taken for one, which costs executions, never traces.
+    /// (`StepAccesses::of`). Two objects may share a key past 65,536 objects of one thread or
+    /// 65,536 thread keys: they are then taken for one, which costs executions, never traces.
     pub(crate) fn object_key(&mut self) -> u32 {
-        let me = self.current;
-        let created = &mut self.threads[me].objects_created;
-        let key = (me as u32) << 16 | (*created & 0xffff);
-        *created += 1;
+        let me = &mut self.threads[self.current];
+        let key = me.key.id << 16 | (me.objects_created & 0xffff);
+        me.objects_created += 1;
         key
+    }
+
+    /// The thread of this execution whose key is `key`, if it was spawned.
+    pub(crate) fn thread_with_key(&self, key: u32) -> Option<ThreadId> {
+        self.threads.iter().position(|t| t.key.id == key)
     }
 
     pub(crate) fn thread_label(&self, id: ThreadId) -> String {

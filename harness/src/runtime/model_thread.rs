@@ -11,6 +11,7 @@ use corosensei::Yielder;
 
 use super::happens_before::ThreadClocks;
 use super::op::{ObjectIndex, Op, Site, ThreadId};
+use super::thread_keys::ThreadKey;
 use super::thread_locals::ThreadLocals;
 
 pub(crate) struct ModelThread {
@@ -49,6 +50,10 @@ pub(crate) struct ModelThread {
     pub park_token: Option<ObjectIndex>,
     /// How many objects it has created: the next one's place in its key (`object_key`).
     pub objects_created: u32,
+    /// Its name across executions (see `thread_keys`).
+    pub key: ThreadKey,
+    /// How many threads it has spawned: the next one's rank in its key.
+    pub spawned: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -60,7 +65,7 @@ pub(crate) struct PanicRecord {
 impl ModelThread {
     pub(crate) fn new(
         name: Option<String>,
-        parent: Option<ThreadId>,
+        (parent, key): (Option<ThreadId>, ThreadKey),
         body: Box<dyn FnOnce()>,
         start: Op,
         clocks: ThreadClocks,
@@ -74,6 +79,8 @@ impl ModelThread {
             yielded: false,
             spins: 0,
             objects_created: 0,
+            key,
+            spawned: 0,
             events: 0,
             failed_spuriously: false,
             unwinding: false,

@@ -256,14 +256,6 @@ impl Access {
     }
 }
 
-/// The key DPOR names the thread numbering by: every spawn writes it (`Event::keyed_access`).
-/// A child's id is the number of threads spawned before it in the execution, so two spawns
-/// by different threads cannot be swapped without renumbering the children, the objects
-/// they create (their keys hold the creating thread) and every later step that names them:
-/// a reversal computed in one execution would name other threads in the next. Objects'
-/// keys (`Execution::object_key`) reach it only at thread 65,535's 65,536th object.
-pub(crate) const SPAWNS: u32 = u32::MAX;
-
 /// What a thread did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EventKind {
@@ -354,13 +346,10 @@ pub(crate) struct Event {
 impl Event {
     /// `access`, naming the object by its key: for what outlives the execution (DPOR's
     /// sleep sets and wakeup trees), where an index, the order of creation in one
-    /// execution, may name another object in the next. A spawn writes `SPAWNS`.
+    /// execution, may name another object in the next.
     pub(crate) fn keyed_access(&self) -> Option<Access> {
-        match self.access() {
-            Some(access) => Some(Access::new(self.key, access.kind)),
-            None => matches!(self.kind, EventKind::Spawn { .. })
-                .then(|| Access::new(SPAWNS, AccessKind::Write)),
-        }
+        self.access()
+            .map(|access| Access::new(self.key, access.kind))
     }
 
     pub(crate) fn access(&self) -> Option<Access> {

@@ -29,9 +29,13 @@ impl Execution {
         };
         let parent = self.current;
         let clocks = ThreadClocks::started(child, Some(&self.threads[parent].clocks.now));
-        self.threads[parent].clocks.now.tick(parent);
+        let spawner = &mut self.threads[parent];
+        spawner.clocks.now.tick(parent);
+        let key = self.thread_keys.child(spawner.key, spawner.spawned);
+        spawner.spawned += 1;
+        let parentage = (Some(parent), key);
         self.threads
-            .push(ModelThread::new(name, Some(parent), body, start, clocks));
+            .push(ModelThread::new(name, parentage, body, start, clocks));
         self.record(EventKind::Spawn { child }, None, site);
         child
     }

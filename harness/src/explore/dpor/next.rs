@@ -16,7 +16,7 @@
 //! again.
 
 use super::races::add_every_thread;
-use super::Dpor;
+use super::{thread_of, Dpor};
 
 impl Dpor {
     /// Moves to the next branch to explore: false when none is left.
@@ -51,7 +51,13 @@ impl Dpor {
                 // Source-DPOR from here on: the sequences still to explore become
                 // backtrack points.
                 for step in std::mem::take(&mut node.wakeup).roots() {
-                    node.backtrack.insert(self.table.get(step).thread);
+                    match thread_of(&self.keys, self.table.get(step).thread) {
+                        Some(thread) => node.backtrack.insert(thread),
+                        None => node
+                            .schedulable
+                            .iter()
+                            .for_each(|t| node.backtrack.insert(t)),
+                    }
                 }
             }
             if self.bound.is_some() || self.source || node.top() {
@@ -86,21 +92,26 @@ impl Dpor {
                     return true;
                 }
             }
+            let keys = &self.keys;
             while let Some(step) = node.wakeup.first() {
-                let thread = self.table.get(step).thread;
-                if node.done.contains(thread) || node.asleep(thread) {
+                let thread = thread_of(keys, self.table.get(step).thread);
+                if thread.is_some_and(|t| node.done.contains(t) || node.asleep(t)) {
                     node.wakeup.pop_first(None);
                     continue;
                 }
-                if !node.schedulable.contains(thread) {
+                let Some(thread) = thread.filter(|&t| node.schedulable.contains(t)) else {
                     // It yielded here: every thread that can run stands in for it.
                     node.wakeup.pop_first(None);
                     let table = &mut self.table;
-                    add_every_thread(&mut node.wakeup, &node.schedulable, &node.sleep, table);
+                    let key = |t: usize| keys[t];
+                    let threads = (&node.schedulable, &key as _);
+                    add_every_thread(&mut node.wakeup, threads, &node.sleep, table);
                     let done = &node.done;
-                    (node.wakeup).retain_roots(|s| !done.contains(table.get(s).thread));
+                    let explored =
+                        |key| thread_of(keys, key).is_some_and(|t: usize| done.contains(t));
+                    (node.wakeup).retain_roots(|s| !explored(table.get(s).thread));
                     continue;
-                }
+                };
                 node.done.insert(thread);
                 node.thread = thread;
                 self.predicted = Some(self.table.get(step).accesses);

@@ -37,7 +37,7 @@ impl Dpor {
                 }
                 let accesses = match explored.iter().find(|(t, _)| *t == thread) {
                     Some(&(_, recorded)) => recorded,
-                    None => Some(StepAccesses::of_operation(
+                    None => Some(StepAccesses::one(
                         execution.threads[thread]
                             .pending
                             .and_then(|op| execution.pending_keyed_access(&op)),
@@ -79,14 +79,19 @@ impl Dpor {
         // The guide keeps its first branch's subtree, to follow from the next node.
         if let Some((first, rest)) = self.guide.split_first() {
             wakeup = rest;
-            let thread = self.table.get(first).thread;
-            if schedulable.contains(thread) {
-                guided = Some((thread, self.table.get(first).accesses));
-            } else {
-                // The sequence cannot go on here (its thread yielded or waits): every
-                // thread that can run becomes an alternative instead.
-                self.guide.clear();
-                add_every_thread(&mut wakeup, schedulable, &sleep, &mut self.table);
+            let step = self.table.get(first);
+            match execution.thread_with_key(step.thread.id) {
+                Some(thread) if schedulable.contains(thread) => {
+                    guided = Some((thread, step.accesses));
+                }
+                _ => {
+                    // The sequence cannot go on here (its thread yielded or waits): every
+                    // thread that can run becomes an alternative instead.
+                    self.guide.clear();
+                    let key = |t: ThreadId| execution.threads[t].key;
+                    let table = &mut self.table;
+                    add_every_thread(&mut wakeup, (schedulable, &key), &sleep, table);
+                }
             }
         }
         let choices = self.nodes.last().map_or(0, |node| node.choices);

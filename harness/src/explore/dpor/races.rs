@@ -5,12 +5,13 @@
 //! Invariant: a race is dropped only when an explored or sleeping thread, or a branch or
 //! backtrack point already at its node, stands for its reversal.
 
-use super::{Dpor, Sleeper};
+use super::{thread_of, Dpor, Sleeper};
 use crate::explore::reversal::reversal;
 use crate::explore::step_summary::StepSummary;
 use crate::explore::step_table::StepTable;
 use crate::explore::wakeup::Forest;
 use crate::runtime::op::{Event, EventKind, OpKind, ThreadId};
+use crate::runtime::thread_keys::ThreadKey;
 use crate::runtime::thread_set::ThreadSet;
 
 impl Dpor {
@@ -29,12 +30,12 @@ impl Dpor {
             &self.causality,
             earlier,
             later,
-            trace,
+            (trace, &self.keys),
             &self.steps,
             (&mut self.summaries, self.summarised_from.unwrap_or(0)),
             sequentially_consistent,
         );
-        let summaries = &self.summaries;
+        let (summaries, keys) = (&self.summaries, &self.keys);
         let node = &self.nodes[at];
         // Only split explorations have inherited threads: without, nothing below is asked.
         let inherits = node.inherits();
@@ -46,12 +47,12 @@ impl Dpor {
             .iter()
             .filter(|&&(t, _)| t != node.thread && !node.asleep(t))
             .filter(|&&(t, _)| !(inherits && node.inherited(t)))
-            .filter_map(|&(t, accesses)| accesses.map(|a| StepSummary::of_accesses(t, a)));
+            .filter_map(|&(t, accesses)| accesses.map(|a| StepSummary::of_accesses(keys[t], a)));
         let mut covered = node
             .sleep
             .iter()
             .filter(|s| !s.inherited)
-            .map(|s| StepSummary::of_accesses(s.thread, s.accesses))
+            .map(|s| StepSummary::of_accesses(keys[s.thread], s.accesses))
             .chain(explored);
         if matches!(
             trace[later].kind,
@@ -66,8 +67,10 @@ impl Dpor {
             // reversal may need that step after the racing one (which can be disabled until
             // other steps run), so the sequence starts with another initial, the racing
             // thread's if it can.
-            let taken = |t: ThreadId| node.done.contains(t) || node.asleep(t);
-            let racer = trace[later].thread;
+            let taken = |key: ThreadKey| {
+                thread_of(keys, key).is_some_and(|t| node.done.contains(t) || node.asleep(t))
+            };
+            let racer = keys[trace[later].thread];
             let thread = |i: usize| summaries.get(v[i]).thread;
             let candidates: Vec<usize> = (summaries.initials(&v))
                 .filter(|&i| !taken(thread(i)))
@@ -84,7 +87,9 @@ impl Dpor {
         } else if covered.any(|c| summaries.weak_initial(&c, &v)) {
             return;
         } else if inherits
-            && (summaries.initials(&v)).any(|i| node.inherited(summaries.get(v[i]).thread))
+            && (summaries.initials(&v)).any(|i| {
+                thread_of(keys, summaries.get(v[i]).thread).is_some_and(|t| node.inherited(t))
+            })
         {
             // An inherited sleeper (or a thread branched on above the cut here) that would
             // run first in the reversal: the reversed trace starts with its step, and that
@@ -147,17 +152,17 @@ impl Dpor {
 }
 
 /// Every schedulable thread not asleep, as a one-step branch that depends on everything
-/// (its step is not known here).
+/// (its step is not known here); `key` gives a thread's key.
 pub(super) fn add_every_thread(
     wakeup: &mut Forest,
-    schedulable: &ThreadSet,
+    (schedulable, key): (&ThreadSet, &dyn Fn(ThreadId) -> ThreadKey),
     sleep: &[Sleeper],
     table: &mut StepTable,
 ) {
     for thread in schedulable.iter() {
-        let listed = wakeup.roots().any(|s| table.get(s).thread == thread);
+        let listed = wakeup.roots().any(|s| table.get(s).thread == key(thread));
         if !listed && !sleep.iter().any(|s| s.thread == thread) {
-            wakeup.push(table.intern(StepSummary::unknown(thread)));
+            wakeup.push(table.intern(StepSummary::unknown(key(thread))));
         }
     }
 }

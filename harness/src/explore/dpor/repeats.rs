@@ -43,6 +43,7 @@ use crate::explore::step_table::{StepId, StepTable};
 use crate::explore::Turn;
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{Event, ThreadId};
+use crate::runtime::thread_keys::ThreadKey;
 use crate::runtime::thread_set::ThreadSet;
 
 /// What a thread's step from a state did, as far as the next node's key and cost go.
@@ -112,8 +113,8 @@ pub(super) struct Repeats {
     /// Each node of the current execution: the fingerprint of the prefix before it, and
     /// whether no thread had yielded there.
     prefixes: Vec<(u128, bool)>,
-    /// Each step of the current execution, summarised.
-    steps: Vec<StepSummary>,
+    /// Each step of the current execution: its thread, and it summarised.
+    steps: Vec<(ThreadId, StepSummary)>,
     last: Option<LastStep>,
     effects: HashMap<(u128, ThreadId), Effect>,
     /// The distinct summaries of the effects' steps.
@@ -208,12 +209,12 @@ impl Repeats {
         (step, thread): (usize, ThreadId),
         (value, values): (u32, u32),
         (events, trace): (Range<usize>, &[Event]),
-        causality: &Causality,
+        (causality, keys): (&Causality, &dyn Fn(ThreadId) -> ThreadKey),
     ) {
         let clocks = Clocks(causality, events.clone());
         let hash = hash128((thread, value, clocks));
-        let summary = StepSummary::of(thread, &trace[events], None);
-        self.steps.push(summary);
+        let summary = StepSummary::of(keys, thread, &trace[events], None);
+        self.steps.push((thread, summary));
         let (prefix, quiet) = self.prefixes[step];
         self.last = (quiet && values == 1).then_some(LastStep {
             prefix,
@@ -262,8 +263,7 @@ impl Repeats {
             return covered(effect, effect.preemptible);
         }
         for earlier in (step.saturating_sub(TRANSFER)..step).rev() {
-            let ran = &self.steps[earlier];
-            if ran.thread == thread || !self.prefixes[earlier].1 {
+            if self.steps[earlier].0 == thread || !self.prefixes[earlier].1 {
                 return false;
             }
             let Some(effect) = self.effects.get(&(self.prefixes[earlier].0, thread)) else {
@@ -272,7 +272,7 @@ impl Repeats {
             let summary = self.table.get(effect.summary);
             let commutes = self.steps[earlier..step]
                 .iter()
-                .all(|later| !later.precedes(summary) && !summary.precedes(later));
+                .all(|(_, later)| !later.precedes(summary) && !summary.precedes(later));
             return commutes && covered(effect, None);
         }
         false

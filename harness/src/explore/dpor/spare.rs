@@ -52,6 +52,7 @@ impl Dpor {
             skipping,
             blocked_run,
             unit_runs,
+            keys,
             repeats,
             checked,
         } = self;
@@ -75,6 +76,7 @@ impl Dpor {
         *skipping = false;
         *blocked_run = false;
         *unit_runs = (0, 0);
+        keys.clear();
         repeats.forget_states();
         repeats.begin_execution();
         *checked = None;
