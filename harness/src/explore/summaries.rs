@@ -79,14 +79,18 @@ impl Summaries {
     /// The indices in `v` of the threads whose first step in `v` has no dependent step
     /// before it.
     pub(crate) fn initials<'a>(&'a self, v: &'a [Pos]) -> impl Iterator<Item = usize> + 'a {
-        (0..v.len()).filter(move |&i| {
-            let step = self.get(v[i]);
-            let first = v[..i].iter().all(|&s| self.get(s).thread != step.thread);
-            first
-                && !v[..i]
-                    .iter()
-                    .any(|&earlier| self.get(earlier).precedes(step))
-        })
+        (0..v.len()).filter(move |&i| self.initial(v, i))
+    }
+
+    /// Whether `v[i]` is an initial of `v`: no step before it in `v` precedes it (an earlier
+    /// step of its thread does, so it is its thread's first). Linear in `i`: a caller that
+    /// asks only about some threads' steps should filter by thread first.
+    #[inline]
+    pub(crate) fn initial(&self, v: &[Pos], i: usize) -> bool {
+        let step = self.get(v[i]);
+        !v[..i]
+            .iter()
+            .any(|&earlier| self.get(earlier).precedes(step))
     }
 }
 

@@ -128,6 +128,16 @@ impl Node {
         self.sleep.iter().any(|s| s.thread == thread && s.inherited) || self.branched_above(thread)
     }
 
+    /// Every thread `inherited` holds for, once or more.
+    pub(super) fn inherited_threads(&self) -> impl Iterator<Item = ThreadId> + '_ {
+        let asleep = self.sleep.iter().filter(|s| s.inherited).map(|s| s.thread);
+        asleep.chain(
+            self.rest()
+                .into_iter()
+                .flat_map(|rest| rest.branched.iter()),
+        )
+    }
+
     /// Whether `thread` was branched on here while the node lay above the cut, before its
     /// rest became a unit (`RestUnit::branched`).
     pub(super) fn branched_above(&self, thread: ThreadId) -> bool {
