@@ -351,15 +351,18 @@ impl Execution {
         self.objects.add(state, info)
     }
 
-    /// The key of an object the current thread creates now: the thread's key and how many
-    /// objects it created before. Indices are the order of creation in the whole execution, which
+    /// The key of an object the current thread creates now: the thread's path (see
+    /// `thread_keys`: the same in every worker and shard, which a split's probe needs) and
+    /// how many objects it created before. Indices are the order of creation in the whole execution, which
     /// depends on the interleaving when two threads create objects; DPOR's sleep sets and
     /// wakeup trees compare accesses of different executions, so they name objects by key
-    /// (`StepAccesses::of`). Two objects may share a key past 65,536 objects of one thread or
-    /// 65,536 thread keys: they are then taken for one, which costs executions, never traces.
+    /// (`StepAccesses::of`). Two objects may share a key past 65,536 objects of one thread,
+    /// or when two threads' paths agree in their low 16 bits (never for the main thread's
+    /// first 65,535 children): they are then taken for one, which costs executions, never
+    /// traces.
     pub(crate) fn object_key(&mut self) -> u32 {
         let me = &mut self.threads[self.current];
-        let key = me.key.id << 16 | (me.objects_created & 0xffff);
+        let key = me.key.path << 16 | (me.objects_created & 0xffff);
         me.objects_created += 1;
         key
     }

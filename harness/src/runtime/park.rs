@@ -42,7 +42,7 @@ impl Execution {
         }
         let site = self.threads[thread].start_site;
         let state = ObjectState::Park(ParkState::default());
-        let key = u32::MAX - self.threads[thread].key.id;
+        let key = u32::MAX - self.threads[thread].key.path;
         let object = self.add_keyed_object(state, "park token", site, key);
         self.threads[thread].park_token = Some(object);
         object

@@ -5,9 +5,15 @@
 //! so that spawns by different threads commute: a reversal that reorders them still names
 //! the threads it means.
 //!
+//! A key's id is handed out in the order threads are first seen, so it depends on what the
+//! explorer ran before: workers of one exploration number threads apart. What is compared
+//! across workers and processes (objects' keys, which the split's probe lists) uses the
+//! thread's `path` instead, a function of its place in the program alone.
+//!
 //! Invariant: the table gives one key per (parent key, rank) for as long as it lives, and
 //! lives across the executions of an exploration on one OS thread (`Buffers`), so equal
-//! keys name the same thread in every execution an explorer compares.
+//! key ids name the same thread in every execution an explorer compares; equal threads
+//! have equal paths in every exploration.
 
 use std::collections::HashMap;
 
@@ -19,6 +25,11 @@ pub(crate) struct ThreadKey {
     pub parent: u32,
     /// How many threads its parent spawned before it.
     pub rank: u32,
+    /// Its place in the program: 0 for the main thread, `rank + 1` for the main thread's
+    /// children, a mix of the parent's path and the rank below. Distinct for the main
+    /// thread's first 2^32 - 1 children; deeper threads may share one (their objects are
+    /// then taken for one another now and then: `Execution::object_key`).
+    pub path: u32,
 }
 
 /// The main thread's parent.
@@ -29,7 +40,14 @@ impl ThreadKey {
         id: 0,
         parent: NO_PARENT,
         rank: 0,
+        path: 0,
     };
+
+    /// The path of this thread's child of rank `rank`.
+    fn child_path(&self, rank: u32) -> u32 {
+        // An odd multiplier keeps a parent's children apart; the shift spreads small paths.
+        (self.path.wrapping_mul(0x9e37_79b1) ^ (self.path >> 15)).wrapping_add(rank.wrapping_add(1))
+    }
 }
 
 #[cfg(test)]
@@ -42,6 +60,7 @@ impl ThreadKey {
                 id: id as u32,
                 parent: 0,
                 rank: id as u32 - 1,
+                path: id as u32,
             },
         }
     }
@@ -62,6 +81,7 @@ impl ThreadKeys {
             id,
             parent: parent.id,
             rank,
+            path: parent.child_path(rank),
         }
     }
 
@@ -88,5 +108,20 @@ mod tests {
         assert_ne!(a_child.id, b_child.id);
         assert_eq!((a_child.parent, a_child.rank), (a.id, 0));
         assert!(![a, b, a_child, b_child].iter().any(|k| k.id == 0));
+        assert_eq!((a.path, b.path), (1, 2));
+        assert_ne!(a_child.path, b_child.path);
+    }
+
+    #[test]
+    fn paths_do_not_depend_on_the_order_threads_are_first_seen() {
+        let (mut first, mut second) = (ThreadKeys::default(), ThreadKeys::default());
+        let a = first.child(ThreadKey::MAIN, 0);
+        let b = first.child(ThreadKey::MAIN, 1);
+        let b_child = first.child(b, 0);
+        let b2 = second.child(ThreadKey::MAIN, 1);
+        let b2_child = second.child(b2, 0);
+        assert_eq!((b2.path, b2_child.path), (b.path, b_child.path));
+        assert_ne!(b2_child.id, b_child.id, "ids follow the order");
+        assert_ne!(a.path, b_child.path);
     }
 }
