@@ -139,3 +139,95 @@ fn a_unit_where_a_send_waits_behind_a_full_channel_reverses_the_send_that_filled
     let stats = compare("full channel", (outcomes, whole), &expected).expect("no deadlock");
     assert_eq!(stats.blocked, 0);
 }
+
+/// A `try_send` keeps optimal DPOR. Here thread 0 adds to `y` and then to `x` under the
+/// rwlock's write lock (the second a `try_write`) and drops the receiver of a rendezvous
+/// channel it never receives on; thread 1 `try_send`s and adds to `x`; thread 2 stores to `y`
+/// under the write lock, then `try_send`s and `send`s. Thread 2's blocking send queued its
+/// message with no receiver registered, and thread 1's `try_send` after it counted that send
+/// as what filled the channel, a conflict it did not have before the send: the sleep set took
+/// thread 2, asleep at its send, to stand for reversing the two adds, while the lost trace
+/// needs its send after the drop. With wakeup trees it lost thread 2's store first, thread 1's
+/// add before thread 0's and both of thread 2's attempts after the drop; a `try_send` made the
+/// exploration source-DPOR until then. Shrunk from case 202 of `WEFT_DIFF_SEED=0x3
+/// WEFT_DIFF_LARGE=1`.
+#[test]
+fn a_try_send_that_found_no_receiver_commutes_with_a_waiting_send() {
+    use Atomic::{Add, Store};
+    let lock = |write, try_, inner| Op::Lock { write, try_, inner };
+    let program = Program {
+        capacity: 0,
+        channel: true,
+        keep_ends: false,
+        threads: vec![
+            vec![
+                lock(true, false, Add(1)),
+                lock(true, true, Add(0)),
+                Op::DropReceiver,
+            ],
+            vec![Op::TrySend(1), Op::Atomic(Add(0))],
+            vec![lock(true, false, Store(1, 6)), Op::TrySend(2), Op::Send(3)],
+        ],
+    };
+    let interpreter = Interpreter { program: &program };
+    let expected = interpreter.outcomes();
+    assert!(
+        expected.0.contains(&vec![
+            vec![6, 1, 1],
+            vec![102, 0],
+            vec![100, 100],
+            vec![2, 7]
+        ]),
+        "the lost outcome"
+    );
+    let (outcomes, whole) = run_on_weft(&program, Builder::new());
+    compare_split(&program, "rendezvous", (&outcomes, &whole), None);
+    let stats = compare("rendezvous", (outcomes, whole), &expected).expect("no deadlock");
+    assert_eq!((stats.executions, stats.blocked), (37, 0));
+}
+
+/// The rule above must not go too far: a rendezvous `try_send` that failed because another
+/// `try_send` took the registered receiver (its message queued, not awaited) was filled by
+/// that one. Counting it filled by nothing (as when no receiver is registered) lost the trace
+/// where thread 2's `try_send` takes the receiver's first registration and thread 1's the
+/// second. Case 555 of `WEFT_DIFF_SEED=0x3 WEFT_DIFF_LARGE=1`.
+#[test]
+fn a_try_send_that_found_the_receiver_taken_races_with_the_send_that_took_it() {
+    use Atomic::Store;
+    let program = Program {
+        capacity: 0,
+        channel: true,
+        keep_ends: false,
+        threads: vec![
+            vec![Op::Recv, Op::TryRecv, Op::Recv, Op::DropReceiver],
+            vec![
+                Op::TrySend(1),
+                Op::Send(2),
+                Op::Atomic(Store(1, 5)),
+                Op::DropSender,
+            ],
+            vec![
+                Op::Lock {
+                    write: false,
+                    try_: true,
+                    inner: Store(1, 6),
+                },
+                Op::TrySend(3),
+                Op::Atomic(Store(0, 5)),
+                Op::DropSender,
+            ],
+        ],
+    };
+    let interpreter = Interpreter { program: &program };
+    let expected = interpreter.outcomes();
+    assert!(
+        expected
+            .0
+            .contains(&vec![vec![3, 101, 1], vec![0, 100], vec![1, 0], vec![5, 5]]),
+        "the outcome lost"
+    );
+    let (outcomes, whole) = run_on_weft(&program, Builder::new());
+    compare_split(&program, "two try_sends", (&outcomes, &whole), None);
+    let stats = compare("two try_sends", (outcomes, whole), &expected).expect("no deadlock");
+    assert_eq!(stats.blocked, 0);
+}

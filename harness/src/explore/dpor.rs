@@ -28,14 +28,18 @@
 //! the step there for those, and a sleeper that stayed asleep would hide the traces that
 //! need it (tests/atomic_dependence.rs has the program where it lost an outcome).
 //!
-//! A channel's `try_send` breaks the argument wakeup trees rest on: the large differential runs
-//! (tests/blocking_differential.rs) found outcomes missed. A channel's other operations do not
-//! (`try_recv` and `recv_timeout` race as a receive does, or, finding nothing, with the send they
-//! missed): a receive is ordered after the send of its message, a send that waited for room after
+//! Blocking primitives keep optimal DPOR. A channel's operations (`try_recv` and `recv_timeout`
+//! race as a receive does, or, finding nothing, with the send they missed; a failed `try_send`
+//! races with the send that took the free receiver or room, and with what would free one): a
+//! receive is ordered after the send of its message, a send that waited for room after
 //! the receive that made it, a rendezvous sender's return after the receive of its message, and a
 //! receive that sees the channel closed after every sender's drop (edges, not races); sends race
 //! with sends and receives with receives, and one moved earlier is predicted as a send or receive
-//! of any message (`StepAccesses::reversed`). An rwlock's operations do not either: as a mutex's,
+//! of any message (`StepAccesses::reversed`). A `try_send` fell back to source-DPOR until a
+//! rendezvous `try_send` that failed for want of a registered receiver stopped counting a
+//! blocking sender's queued message as what filled the channel: that conflict held in one order
+//! and not the other, and a sleeping sender stood for reversals it did not cover
+//! (`tests/blocking_differential/regressions.rs`). An rwlock's operations keep it too: as a mutex's,
 //! an acquisition races with the acquisitions before it (not with the releases it waits for), so
 //! the reversal finds the lock as the earlier acquisition found it (`causality`), a read lock moved
 //! earlier is still a read lock, and a `try_*` moved before a release (the lock still held) fails
@@ -44,15 +48,15 @@
 //! arrival that completed its generation) or a park token's (a park races with the unparks of its
 //! epoch, or is ordered after the one that let it go on; an unpark moved earlier still commutes
 //! with unparks); barriers and park tokens lost outcomes only while objects were named by index
-//! across executions (`Event::keyed_access`). Once an execution uses a `try_send`, the explorer
-//! falls back to source-DPOR (Abdulla et al., POPL 2014) for the rest of the exploration
-//! (`fallback`): each race adds one initial of its reversal (`causality::initials`) to the node's
-//! backtrack set, remaining wakeup branches become backtrack points, and runs may end sleep-set
-//! blocked. A sleeping thread's later step may be what enables a waiting operation whose races are
-//! still unseen, so in source-DPOR an execution whose schedulable threads all sleep while one waits
-//! on such a primitive goes on with a sleeper whose next step is elsewhere (repeating an explored
-//! trace), and a race reached through its enabler too is reversed from an initial neither explored
-//! nor asleep (`races`).
+//! across executions (`Event::keyed_access`). Source-DPOR (Abdulla et al., POPL 2014) remains for
+//! one case, a split's unit that waits behind a full channel (below, and `fallback`): each race
+//! adds one initial of its reversal (`causality::initials`) to the node's backtrack set, remaining
+//! wakeup branches become backtrack points, and runs may end sleep-set blocked. A sleeping
+//! thread's later step may be what enables a waiting operation whose races are still unseen, so in
+//! source-DPOR an execution whose schedulable threads all sleep while one waits on such a
+//! primitive goes on with a sleeper whose next step is elsewhere (repeating an explored trace),
+//! and a race reached through its enabler too is reversed from an initial neither explored nor
+//! asleep (`races`).
 //!
 //! In a split exploration (`split`), the nodes above the cut branch on every thread that is
 //! allowed, not asleep and looks contended (the others' traces are one unit rooted at the
@@ -105,7 +109,7 @@ use crate::runtime::op::{Op, ThreadId};
 use crate::runtime::thread_keys::ThreadKey;
 use crate::runtime::thread_set::ThreadSet;
 use crate::runtime::value_choice::Requested;
-use fallback::{uses_blocking_primitive, waits_on_primitive};
+use fallback::waits_on_primitive;
 use node::{AboveCut, Node, RestUnit, ValueBranch};
 use repeats::Repeats;
 use sleep::Sleeper;
@@ -151,9 +155,9 @@ pub(crate) struct Dpor {
     /// The races of the current execution, reversed once it has ended: a reversal holds
     /// every step that does not happen after the earlier event, to the end of the execution.
     races: Vec<(usize, usize)>,
-    /// An execution used a blocking primitive optimal DPOR does not handle (`fallback`):
-    /// from then on, races add source-DPOR's backtrack points instead of wakeup sequences
-    /// (see the module docs).
+    /// The current unit of a split went on as source-DPOR (`nodes`, `fallback`): from then
+    /// on, races add source-DPOR's backtrack points instead of wakeup sequences (see the
+    /// module docs).
     source: bool,
     /// A split exploration: where the cut lies and who takes which unit.
     split: Option<Split>,
@@ -283,7 +287,6 @@ impl Explorer for Dpor {
             self.causality.process(pos, trace);
         }
         self.races.append(&mut self.causality.races);
-        self.source |= uses_blocking_primitive(&trace[events.clone()]);
         let node = &mut self.nodes[step];
         if let Some(above) = node.above.as_mut().filter(|a| !a.alternatives.is_empty()) {
             if trace[events.clone()].iter().any(|e| e.access().is_some()) {

@@ -153,8 +153,15 @@ impl Execution {
                 blocking,
                 handoff: !blocking && c.capacity == Some(0),
             },
+            // A rendezvous `try_send` fails for want of a free receiver. A send filled it
+            // only if it took the one registered: its message is queued while a receiver
+            // waits, or was handed to it (a `try_send`'s, not awaited). A blocking sender's
+            // message queued with no receiver registered took none.
             OpKind::TrySend if c.capacity == Some(0) => SyncAccess::Full {
-                filled: if c.queue.is_empty() { NONE } else { front },
+                filled: match c.queue.front() {
+                    Some(m) if c.receiver_waiting || !m.awaited => front,
+                    _ => NONE,
+                },
                 room: NONE,
             },
             OpKind::TrySend => SyncAccess::Full {

@@ -6,7 +6,7 @@
 //! it is set only once `Split::take` gave it to this explorer. Whether a node lies above the
 //! cut depends only on the choices above it, so every explorer cuts every prefix alike.
 
-use super::{uses_blocking_primitive, Dpor, Sleeper};
+use super::{Dpor, Sleeper};
 use crate::explore::split::{estimate, UnitKey};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::ThreadId;
@@ -77,9 +77,9 @@ impl Dpor {
         self.unit_runs = (0, 0);
         // Nor does it share states with other units (`repeats`).
         self.repeats.forget_states();
-        // A unit is explored as if it were the whole exploration: only its own prefix
-        // decides whether it starts in source-DPOR mode.
-        self.source = uses_blocking_primitive(&execution.events);
+        // A unit is explored as if it were the whole exploration: it starts in optimal DPOR
+        // whatever another unit went on as (`nodes`).
+        self.source = false;
         true
     }
 
