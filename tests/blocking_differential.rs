@@ -394,9 +394,10 @@ fn bounded_outcomes_before_a_deadlock() {
 /// 91 (3950 and 61 with only `try_recv` falling back).
 ///
 /// Measured with the defaults (seed 0x5eedb10c00000002, the 1000 programs' deadlock-free
-/// ones): 4455 executions for 10958 traces, besides 53 sleep-set-blocked runs, all in
-/// programs with a `try_send` (the source-DPOR fallback's; large programs of seed 0x77 with
-/// `WEFT_DIFF_BUDGET=200000 WEFT_DIFF_CASES=300`: 3331 and 33). Before rwlock `try_*`s kept
+/// ones): 4498 executions for 10958 traces and no sleep-set-blocked run (large programs of
+/// seed 0x77 with `WEFT_DIFF_BUDGET=200000 WEFT_DIFF_CASES=300`: 3361 and none). While a
+/// `try_send` made the exploration source-DPOR, 4455 and 53 blocked runs, all in programs
+/// with a `try_send` (3331 and 33). Before rwlock `try_*`s kept
 /// optimal DPOR, 4460 and 81 (3351 and 60); before channels kept optimal DPOR, 4665 and 126
 /// (3461 and 80), of which 204 executions were a rendezvous sender's return and the
 /// receiver's later drop in both orders (they commute). Earlier: 4683 and 428 (3470 and
