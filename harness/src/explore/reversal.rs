@@ -26,10 +26,10 @@ use crate::runtime::thread_set::ThreadSet;
 pub(crate) type Steps = [(usize, Range<usize>)];
 
 /// `keys` are the execution's threads' keys. The reversal is returned as positions in
-/// `summaries.0`, which holds the `StepSummary` of
-/// each step from `summaries.1` on (at most `at`) as it ran (`StepSummary::of` without
-/// `reversed`), computed once per execution rather than once per race; the racing step's
-/// summary as predicted before `e` (`StepAccesses::reversed`) is added to it.
+/// `summaries.0`, which holds the `StepSummary` of each step from `summaries.1` on (at most
+/// `at`) as it ran (`StepSummary::of` without `reversed`), computed once per execution
+/// rather than once per race; the racing step's summary as predicted before `e`
+/// (`StepAccesses::reversed`) is added to it.
 pub(crate) fn reversal(
     causality: &Causality,
     e: usize,
