@@ -106,6 +106,16 @@ impl ThreadSet {
         self.iter().next()
     }
 
+    /// Adds every member of `other`.
+    pub(crate) fn union_with(&mut self, other: &ThreadSet) {
+        self.low |= other.low;
+        if other.high().iter().any(|w| *w != 0) {
+            for thread in other.iter().filter(|&t| t >= 64) {
+                self.insert(thread);
+            }
+        }
+    }
+
     /// Whether the two sets share a thread.
     pub(crate) fn intersects(&self, other: &ThreadSet) -> bool {
         self.low & other.low != 0
