@@ -172,4 +172,12 @@ mod tests {
         assert!(set.contains(64) && !set.contains(65));
         assert_eq!(set.len(), 4);
     }
+
+    #[test]
+    fn a_union_keeps_both_sides_words() {
+        let mut set: ThreadSet = [1, 70].into_iter().collect();
+        set.union_with(&[2, 130].into_iter().collect());
+        set.union_with(&ThreadSet::default());
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![1, 2, 70, 130]);
+    }
 }
