@@ -51,8 +51,8 @@ pub(crate) enum SyncAccess {
         handoff: bool,
     },
     /// `try_send` found no room: it would have succeeded before the send of message `filled`
-    /// (`NONE`: none queued) and after the receive of message `room` (`NONE`: rendezvous,
-    /// after a receiver registers).
+    /// (`NONE`: no send took the room, or, rendezvous, the registered receiver) and after the
+    /// receive of message `room` (`NONE`: rendezvous, after a receiver registers).
     Full {
         filled: u32,
         room: u32,
