@@ -201,8 +201,7 @@ struct Totals {
 }
 
 /// Checks the programs `cases` of those from `seed`, counting traces within `budget`
-/// interleavings (0: none); for `OPTIMAL` generators' small programs, that no run ends
-/// sleep-set blocked.
+/// interleavings (0: none); for small programs, that no run ends sleep-set blocked.
 fn check(
     (only, seed): (Option<&str>, u64),
     cases: Range<usize>,
