@@ -10,6 +10,7 @@
 pub(crate) mod bytes;
 pub(crate) mod causality;
 pub(crate) mod dpor;
+mod fingerprint;
 pub(crate) mod guided;
 pub(crate) mod pct;
 pub(crate) mod random;

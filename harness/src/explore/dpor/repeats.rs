@@ -33,11 +33,11 @@
 //! is cut, since a prefix is never its own ancestor (they differ in length). Above the cut
 //! nothing is cut or skipped, so that units depend on their prefix alone.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 use crate::explore::causality::Causality;
+use crate::explore::fingerprint::{fingerprint, FingerprintMap};
 use crate::explore::step_summary::StepSummary;
 use crate::explore::step_table::{StepId, StepTable};
 use crate::explore::Turn;
@@ -116,21 +116,10 @@ pub(super) struct Repeats {
     /// Each step of the current execution: its thread, and it summarised.
     steps: Vec<(ThreadId, StepSummary)>,
     last: Option<LastStep>,
-    effects: HashMap<(u128, ThreadId), Effect>,
+    effects: FingerprintMap<(u128, ThreadId), Effect>,
     /// The distinct summaries of the effects' steps.
     table: StepTable,
-    seen: HashMap<u128, Visits>,
-}
-
-/// A 128-bit hash of `value`: two SipHash runs with different leading tags.
-fn hash128(value: impl Hash) -> u128 {
-    let half = |tag: u8| {
-        let mut hasher = DefaultHasher::new();
-        tag.hash(&mut hasher);
-        value.hash(&mut hasher);
-        hasher.finish()
-    };
-    (u128::from(half(0)) << 64) | u128::from(half(1))
+    seen: FingerprintMap<u128, Visits>,
 }
 
 /// The dependence-order clocks of a step's events, hashed without collecting them (a clock's
@@ -149,7 +138,7 @@ impl Hash for Clocks<'_> {
 
 /// The key of a state: its prefix's fingerprint and the threads that yielded.
 fn key(trace: u128, yielded: &[ThreadId]) -> u128 {
-    hash128((trace, yielded))
+    fingerprint((trace, yielded))
 }
 
 /// The thread a switch after `turn` preempts, if any.
@@ -212,7 +201,7 @@ impl Repeats {
         (causality, keys): (&Causality, &dyn Fn(ThreadId) -> ThreadKey),
     ) {
         let clocks = Clocks(causality, events.clone());
-        let hash = hash128((thread, value, clocks));
+        let hash = fingerprint((thread, value, clocks));
         let summary = StepSummary::of(keys, thread, &trace[events], None);
         self.steps.push((thread, summary));
         let (prefix, quiet) = self.prefixes[step];
