@@ -86,7 +86,7 @@ impl ThreadKeys {
     }
 
     /// Empties the table, for a new exploration: no key of the last one is compared with
-    /// its keys, and keys stay small (object keys hold 16 bits of them).
+    /// its keys, so the table holds only the threads of the exploration under way.
     pub(crate) fn clear(&mut self) {
         self.ids.clear();
     }
