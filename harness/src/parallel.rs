@@ -188,7 +188,10 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
 /// The program's first execution: its fingerprint and contended objects (see `Probe`).
 fn probe(builder: &Builder, model: &Model, site: Site) -> Probe {
     let mut runner = Runner::new(builder, model.clone(), site);
-    let mut probe = Probe::default();
+    let mut probe = Probe {
+        fingerprinting: builder.checkpoint.is_some(),
+        ..Probe::default()
+    };
     runner.run_all(&mut probe, &mut |_| true);
     runner.keep_stacks();
     probe
