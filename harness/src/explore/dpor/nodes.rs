@@ -293,17 +293,19 @@ impl Dpor {
     }
 
     /// `fresh_node` where nothing constrains the choice (most nodes of an exploration's
-    /// first execution): no split, no bound, no wakeup sequence to follow, no sleeping
-    /// thread, and the thread that ran last did not yield. The rules above then pick the
-    /// thread that ran last if it can go on, else the first schedulable one; this picks it
-    /// without evaluating them. `None` when the node is not such a one.
+    /// first execution, and of a unit's): no bound, no wakeup sequence to follow, no
+    /// sleeping thread, the thread that ran last did not yield, and no split or a node
+    /// inside a unit already taken, below its root. The rules above then pick the thread
+    /// that ran last if it can go on, else the first schedulable one; this picks it without
+    /// evaluating them. `None` when the node is not such a one.
     fn plain_node(
         &mut self,
         execution: &Execution,
         turn: Turn,
         schedulable: &ThreadSet,
     ) -> Option<Decision> {
-        let plain = self.split.is_none()
+        let in_unit = || self.unit.is_some() && self.nodes.last().is_some_and(|n| !n.top());
+        let plain = (self.split.is_none() || in_unit())
             && self.bound.is_none()
             && self.guide.first().is_none()
             && self.next_sleep.is_empty()
