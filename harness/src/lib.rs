@@ -35,6 +35,8 @@ mod schedule;
 mod shorten;
 #[cfg(feature = "engine")]
 mod verdict;
+#[cfg(feature = "engine")]
+mod worker_pool;
 
 pub use config::{Builder, Strategy, DEFAULT_MAX_STEPS, DEFAULT_STACK_SIZE};
 pub use failure::{Failure, FailureKind, Stats};

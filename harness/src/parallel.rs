@@ -30,6 +30,7 @@ use crate::observe::progress::Progress;
 use crate::runner::{finish_failure, Model, Runner};
 use crate::runtime::op::Site;
 use crate::shorten;
+use crate::worker_pool;
 
 /// The cut's depth (`Split::depth`) for one shard: workers take units as they come, so a
 /// few units keep them busy, and deeper cuts would only add sleep-set-blocked prefixes
@@ -108,45 +109,28 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         // Written at once, so that a path that cannot be written is reported at the start.
         save(path, header);
     }
-    let caller = std::thread::current().name().unwrap_or("main").to_string();
     let checkpoint = builder.checkpoint.as_deref().zip(header.as_ref());
-    let worker_checkpoint = || {
+    let totals = Arc::new(totals);
+    // Helpers come from the kept pool (`worker_pool`): each keeps its coroutine stacks and
+    // buffers from one exploration to the next, as the calling thread does.
+    let helpers: Vec<_> = (1..jobs)
+        .map(|worker| {
+            let (builder, model, split) = (builder.clone(), model.clone(), split.clone());
+            let totals = totals.clone();
+            worker_pool::run(move || {
+                run_worker(&builder, model, site, split, &totals, worker, |_| {})
+            })
+        })
+        .collect();
+    // Worker 0 is the calling thread, the one that writes checkpoints.
+    let first = run_worker(builder, model.clone(), site, split, &totals, 0, |_| {
         if let Some((path, header)) = checkpoint {
             save(path, header);
         }
-    };
-    let ends: Vec<WorkerEnd> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..jobs)
-            .map(|worker| {
-                let (split, model, totals) = (split.clone(), model.clone(), &totals);
-                let worker_checkpoint = &worker_checkpoint;
-                // Named as the calling thread: a report's replay line names the test by it.
-                let thread = std::thread::Builder::new().name(caller.clone());
-                let spawned = thread.spawn_scoped(scope, move || {
-                    run_worker(builder, model, site, split, totals, worker, |_| {
-                        worker_checkpoint()
-                    })
-                });
-                spawned.unwrap_or_else(|e| panic!("weft: cannot start worker {worker}: {e}"))
-            })
-            .collect();
-        // Worker 0 is the calling thread, which keeps its coroutine stacks from one
-        // exploration to the next.
-        let first = run_worker(
-            builder,
-            model.clone(),
-            site,
-            split.clone(),
-            &totals,
-            0,
-            |_| worker_checkpoint(),
-        );
-        let rest = helpers.into_iter().map(|w| {
-            w.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
-        std::iter::once(first).chain(rest).collect()
     });
+    let ends: Vec<WorkerEnd> = std::iter::once(first)
+        .chain(helpers.into_iter().map(worker_pool::Pending::join))
+        .collect();
     let mut stats = Stats {
         executions: resumed.runs.0,
         blocked: resumed.runs.1,

@@ -299,12 +299,40 @@ fn origins(e: &Execution) -> String {
     }
 }
 
+std::thread_local! {
+    /// The test a helper thread's job runs for (`as_test`).
+    static TEST_NAME: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The name of the test running on this thread: libtest names each test's thread after
+/// it; a helper thread takes its caller's (`as_test`). `None` outside a test.
+pub(crate) fn test_name() -> Option<String> {
+    TEST_NAME.with_borrow(Clone::clone).or_else(|| {
+        let current = std::thread::current();
+        current.name().filter(|n| *n != "main").map(str::to_string)
+    })
+}
+
+/// Runs `f` on this (helper) thread as part of test `name` (see `test_name`).
+pub(crate) fn as_test<T>(name: Option<String>, f: impl FnOnce() -> T) -> T {
+    /// Puts the name back however `f` ends.
+    struct Restore(Option<String>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let before = self.0.take();
+            let _ = TEST_NAME.try_with(|n| n.replace(before));
+        }
+    }
+    let _restore = Restore(TEST_NAME.replace(name));
+    f()
+}
+
 /// The one-line command that replays `schedule` in the program running now.
 pub(crate) fn replay_command(schedule: &str) -> String {
     let env = format!("WEFT_REPLAY={schedule}");
     let program = std::env::args().next().unwrap_or_default();
     let path = Path::new(&program);
-    if let Some(test) = std::thread::current().name().filter(|n| *n != "main") {
+    if let Some(test) = test_name() {
         return format!("{env} cargo test --features permute -- {test} --exact");
     }
     if cfg!(fuzzing) {

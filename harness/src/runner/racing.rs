@@ -21,6 +21,7 @@
 //! stops, since it can no longer prove anything, and the bounded search goes on alone.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::{limit_reached, Ended, Outcome, Runner, SPLIT_AFTER};
@@ -28,6 +29,7 @@ use crate::config::Builder;
 use crate::explore::dpor::Dpor;
 use crate::explore::Explorer;
 use crate::failure::Stats;
+use crate::worker_pool;
 
 /// Runs of the bounded search per run of the unbounded exploration while they take turns:
 /// where the bound pays, the race costs it half as many runs again; where it does not, the
@@ -129,7 +131,7 @@ impl Runner<'_> {
     }
 
     /// Goes on with the race of `run_racing` (which counted `before`, its runs and start
-    /// in `resumed`) on two threads: the unbounded exploration on a scoped thread with a
+    /// in `resumed`) on two threads: the unbounded exploration on a helper thread with a
     /// runner of its own, the bounded search on this one; the first to finish stops the
     /// other. The counters `tick` sees are the bounded search's and `before`. Each side
     /// numbers its executions, and counts its runs towards the limits, from `before` on.
@@ -140,48 +142,45 @@ impl Runner<'_> {
         (before, resumed): (Stats, (u64, Instant)),
         tick: &mut dyn FnMut(&Stats) -> bool,
     ) -> Ended {
-        let proved = AtomicBool::new(false);
-        let stop = AtomicBool::new(false);
-        let (builder, model, site) = (self.builder, self.model.clone(), self.site);
-        let caller = std::thread::current().name().unwrap_or("main").to_string();
+        let proved = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (builder, model, site) = (self.builder.clone(), self.model.clone(), self.site);
         let add = |mut stats: Stats, more: &Stats| {
             stats.executions += more.executions;
             stats.blocked += more.blocked;
             stats.max_steps = stats.max_steps.max(more.max_steps);
             stats
         };
-        std::thread::scope(|scope| {
-            // Named as the calling thread: a report's replay line names the test by it.
-            let thread = std::thread::Builder::new().name(caller);
-            let other = thread.spawn_scoped(scope, || {
-                let mut runner = Runner::new(builder, model, site);
+        // On a kept helper thread (`worker_pool`), with a runner of its own.
+        let other = {
+            let (proved, stop) = (proved.clone(), stop.clone());
+            worker_pool::run(move || {
+                let mut runner = Runner::new(&builder, model, site);
                 runner.resumed = Some(resumed);
                 let ended =
                     runner.run_all(unbounded.as_mut(), &mut |_| !stop.load(Ordering::Relaxed));
                 if ended.failure.is_none() && ended.stats.complete {
                     proved.store(true, Ordering::Relaxed);
                 }
+                runner.keep_stacks();
+                unbounded.keep();
                 // A failing run counts, as when the two take turns.
                 let mut stats = ended.stats;
                 stats.executions += u64::from(ended.failure.is_some());
                 stats
-            });
-            let other =
-                other.unwrap_or_else(|e| panic!("weft: cannot start the unbounded side: {e}"));
-            self.resumed = Some(resumed);
-            let mut ended = self.run_all(bounded, &mut |stats| {
-                tick(&add(stats.clone(), &before)) && !proved.load(Ordering::Relaxed)
-            });
-            self.resumed = None;
-            stop.store(true, Ordering::Relaxed);
-            let other = other
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            let complete = ended.stats.complete;
-            ended.stats = add(add(ended.stats, &before), &other);
-            ended.stats.complete =
-                ended.failure.is_none() && (complete || proved.load(Ordering::Relaxed));
-            ended
-        })
+            })
+        };
+        self.resumed = Some(resumed);
+        let mut ended = self.run_all(bounded, &mut |stats| {
+            tick(&add(stats.clone(), &before)) && !proved.load(Ordering::Relaxed)
+        });
+        self.resumed = None;
+        stop.store(true, Ordering::Relaxed);
+        let other = other.join();
+        let complete = ended.stats.complete;
+        ended.stats = add(add(ended.stats, &before), &other);
+        ended.stats.complete =
+            ended.failure.is_none() && (complete || proved.load(Ordering::Relaxed));
+        ended
     }
 }
