@@ -16,6 +16,14 @@ mod programs {
     include!("../benches/src/programs.rs");
 }
 
+/// The same programs sharing through std's `Arc`, whose clones and drops are no events.
+#[allow(dead_code)]
+mod programs_std {
+    use std::sync::Arc;
+    use weft as rt;
+    include!("../benches/src/programs.rs");
+}
+
 fn explore(builder: Builder, model: impl Fn() + Send + Sync + 'static) -> Stats {
     let stats = builder
         .progress(false)
@@ -135,6 +143,31 @@ fn threads_that_look_uncontended_make_one_unit_without_blocked_runs() {
     assert_eq!((stats.executions, stats.blocked), (64, 0));
 }
 
+/// Above the cut, a join that can run runs at once, as a thread's start does: the thread it
+/// waits for has ended and nothing else conflicts with it. Branched on, it put the sibling
+/// branches' prefixes to sleep for good: with std's `Arc` (no reference-count event ends a
+/// thread), the split ran 6 blocked runs beside mutex_counter(4)'s 24 executions and 2 beside
+/// ainc(3)'s 6, on one shard.
+#[test]
+fn a_join_that_can_run_is_not_a_branch_above_the_cut() {
+    let mutex_counter: StdArc<dyn Fn() + Send + Sync> =
+        StdArc::from(programs_std::mutex_counter(4));
+    let ainc: StdArc<dyn Fn() + Send + Sync> = StdArc::from(programs_std::ainc(3));
+    for (name, model, traces) in [
+        ("mutex_counter(4)", mutex_counter, 24),
+        ("ainc(3)", ainc, 6),
+    ] {
+        for count in [1, 4] {
+            let runs = (0..count).fold((0, 0), |(executions, blocked), k| {
+                let model = model.clone();
+                let stats = explore(Builder::new().jobs(1).shard(k, count), move || model());
+                (executions + stats.executions, blocked + stats.blocked)
+            });
+            assert_eq!(runs, (traces, 0), "{name}, {count} shards");
+        }
+    }
+}
+
 /// Explores with a checkpoint, always from this one call site: a checkpoint belongs to the
 /// place a model is explored from.
 fn with_checkpoint(
@@ -163,7 +196,7 @@ fn a_stopped_exploration_resumes_from_its_checkpoint() {
     .expect("a correct program");
     assert!(!stopped.complete);
     let text = std::fs::read_to_string(&path).expect("the checkpoint was written");
-    assert!(text.starts_with("weft checkpoint 3\n"), "{text}");
+    assert!(text.starts_with("weft checkpoint 4\n"), "{text}");
     assert!(text.contains("\ndone "), "some units are done: {text}");
     let resumed = with_checkpoint(Builder::new(), &path, common::lastzero(5)).unwrap();
     assert!(resumed.complete);
@@ -199,7 +232,7 @@ fn a_stopped_shard_resumes_to_the_executions_of_an_uninterrupted_one() {
 #[test]
 fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
     let path = checkpoint_path("damaged");
-    std::fs::write(&path, "weft checkpoint 3\ntest x\nfingerprint zz\n").unwrap();
+    std::fs::write(&path, "weft checkpoint 4\ntest x\nfingerprint zz\n").unwrap();
     let err = with_checkpoint(Builder::new(), &path, common::lastzero(3))
         .expect_err("a damaged checkpoint");
     assert_eq!(err.kind(), FailureKind::InvalidCheckpoint);
@@ -229,7 +262,7 @@ fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
     );
     // A version 2 file named other units (quiet threads were branched on one by one).
     let text = std::fs::read_to_string(&path).unwrap();
-    let old = text.replacen("weft checkpoint 3", "weft checkpoint 2", 1);
+    let old = text.replacen("weft checkpoint 4", "weft checkpoint 3", 1);
     std::fs::write(&path, old).unwrap();
     let older = with_checkpoint(Builder::new(), &path, common::lastzero(4))
         .expect_err("a checkpoint of an earlier version");

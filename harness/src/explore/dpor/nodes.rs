@@ -119,8 +119,11 @@ impl Dpor {
         };
         // Above the cut, a thread that has not started starts at once, not as a choice: its
         // start step runs no operation, so every trace has an execution where it starts
-        // right away, and branching on starts would only add sleep-set-blocked runs. (A
-        // start step that does touch an object makes its node a choice after all, in
+        // right away, and branching on starts would only add sleep-set-blocked runs. So
+        // does a join that can run: the thread it waits for has ended, and nothing else
+        // conflicts with it (branched on, it left the sibling branches' prefixes blocked: a
+        // split ainc(3) with std's `Arc` ran 2 blocked runs beside its 6 executions). (A
+        // step that does touch an object makes its node a choice after all, in
         // `after_step`.)
         let starting = top
             .then(|| {
@@ -128,7 +131,7 @@ impl Dpor {
                     allowed(t)
                         && execution.threads[t]
                             .pending
-                            .is_some_and(|op| op.kind == OpKind::Start)
+                            .is_some_and(|op| matches!(op.kind, OpKind::Start | OpKind::Join(_)))
                 })
             })
             .flatten();
