@@ -300,14 +300,16 @@ fn origins(e: &Execution) -> String {
 }
 
 std::thread_local! {
-    /// The test a helper thread's job runs for (`as_test`).
-    static TEST_NAME: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    /// The test a helper thread's job runs for, once `as_test` set it (`None` inside: the
+    /// job's caller ran outside a test).
+    static TEST_NAME: std::cell::RefCell<Option<Option<String>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// The name of the test running on this thread: libtest names each test's thread after
 /// it; a helper thread takes its caller's (`as_test`). `None` outside a test.
 pub(crate) fn test_name() -> Option<String> {
-    TEST_NAME.with_borrow(Clone::clone).or_else(|| {
+    TEST_NAME.with_borrow(Clone::clone).unwrap_or_else(|| {
         let current = std::thread::current();
         current.name().filter(|n| *n != "main").map(str::to_string)
     })
@@ -316,14 +318,14 @@ pub(crate) fn test_name() -> Option<String> {
 /// Runs `f` on this (helper) thread as part of test `name` (see `test_name`).
 pub(crate) fn as_test<T>(name: Option<String>, f: impl FnOnce() -> T) -> T {
     /// Puts the name back however `f` ends.
-    struct Restore(Option<String>);
+    struct Restore(Option<Option<String>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             let before = self.0.take();
             let _ = TEST_NAME.try_with(|n| n.replace(before));
         }
     }
-    let _restore = Restore(TEST_NAME.replace(name));
+    let _restore = Restore(TEST_NAME.replace(Some(name)));
     f()
 }
 

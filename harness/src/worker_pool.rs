@@ -1,10 +1,10 @@
 //! Helper OS threads kept from one exploration to the next, for parallel explorations
 //! (`Builder::jobs`) and a bounded race's unbounded side.
 //!
-//! Starting a thread per exploration cost more than its instructions: a fresh thread
-//! maps new coroutine stacks, grows its buffers and malloc arena from nothing and touches
-//! cold memory, about 1 ms of CPU per exploration on indexer(13) with 2 workers (a 6 ms
-//! exploration). A kept helper keeps its coroutine stacks and DPOR buffers in its
+//! A thread started per exploration mapped new coroutine stacks and grew its buffers and
+//! malloc arena from nothing each time: 20 explorations of indexer(13) (a few ms each) on 2
+//! workers made 336 `mmap`, 320 `munmap` and 21 `clone3` calls, against 51, 20 and 2 with
+//! kept helpers. A kept helper keeps its coroutine stacks and DPOR buffers in its
 //! thread-locals, like the calling thread does, and starts a job with one channel message.
 //!
 //! A job is a `'static` closure; its result (or its panic) comes back through a
