@@ -13,20 +13,29 @@
 //!
 //! Invariant: a helper is idle (its job sender in `IDLE`) only between jobs, and it goes
 //! back there before it hands its result over, so a caller that starts the next
-//! exploration right away finds it idle. A helper whose job panicked is not reused (its
-//! thread-locals may be half updated): it ends.
+//! exploration right away finds it idle. At most one helper per core is kept idle (tests
+//! exploring at once on a large machine may have started many more: each keeps coroutine
+//! stacks, two memory mappings apiece); the others end after their job, as does a helper
+//! whose job panicked (its thread-locals may be half updated).
 
 use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// A job as a helper receives it: it runs the work, calls `idle` once the helper may
-/// take another job, then hands the result over.
+/// take another job (which keeps it, unless enough helpers wait already), then hands the
+/// result over.
 type Job = Box<dyn FnOnce(&dyn Fn()) + Send>;
 
 /// The job senders of the helpers waiting for a job.
 static IDLE: Mutex<Vec<Sender<Job>>> = Mutex::new(Vec::new());
+
+/// How many helpers wait for a job at most: one per core.
+fn most_idle() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
 
 /// The result of a job a helper runs.
 pub(crate) struct Pending<T> {
@@ -83,12 +92,15 @@ fn start_helper(first: Job) {
         .name("weft-helper".to_string())
         .spawn(move || {
             while let Ok(job) = jobs.recv() {
-                let ran = std::cell::Cell::new(false);
+                let kept = std::cell::Cell::new(false);
                 job(&|| {
-                    ran.set(true);
-                    (IDLE.lock().unwrap_or_else(PoisonError::into_inner)).push(sender.clone());
+                    let mut idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner);
+                    if idle.len() < most_idle() {
+                        idle.push(sender.clone());
+                        kept.set(true);
+                    }
                 });
-                if !ran.get() {
+                if !kept.get() {
                     return;
                 }
             }
@@ -129,6 +141,17 @@ mod tests {
         let second = run(|| std::thread::current().id()).join();
         assert_eq!(first, second);
         assert_ne!(first, std::thread::current().id());
+    }
+
+    #[test]
+    fn at_most_one_helper_per_core_waits_for_a_job() {
+        let _turn = turn();
+        let jobs: Vec<_> = (0..most_idle() + 3)
+            .map(|_| run(|| std::thread::sleep(std::time::Duration::from_millis(20))))
+            .collect();
+        jobs.into_iter().for_each(Pending::join);
+        let idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner).len();
+        assert!(idle <= most_idle(), "{idle} idle helpers");
     }
 
     #[test]
