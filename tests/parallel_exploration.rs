@@ -260,7 +260,7 @@ fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
         other_shard.to_string().contains("other settings"),
         "{other_shard}"
     );
-    // A version 2 file named other units (quiet threads were branched on one by one).
+    // A version 3 file named other units (joins that could run were branched on).
     let text = std::fs::read_to_string(&path).unwrap();
     let old = text.replacen("weft checkpoint 4", "weft checkpoint 3", 1);
     std::fs::write(&path, old).unwrap();
