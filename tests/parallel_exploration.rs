@@ -168,6 +168,19 @@ fn a_join_that_can_run_is_not_a_branch_above_the_cut() {
     }
 }
 
+/// On one shard, a node above the cut tries last the threads whose next access conflicts
+/// with its first branch's (`AboveCut::late`): tried second, lastzero's scanner and the
+/// thread about to write the slot it reads left each other asleep in every later sibling's
+/// units, whose runs all ended blocked. With std's `Arc` the split lastzero(6) ran 25 blocked
+/// runs beside its 144 executions.
+#[test]
+fn one_shard_tries_a_conflicting_pair_of_branches_last() {
+    for builder in [Builder::new().jobs(1).shard(0, 1), Builder::new().jobs(2)] {
+        let stats = explore(builder, programs_std::lastzero(6));
+        assert_eq!((stats.executions, stats.blocked), (144, 5));
+    }
+}
+
 /// Explores with a checkpoint, always from this one call site: a checkpoint belongs to the
 /// place a model is explored from.
 fn with_checkpoint(

@@ -19,7 +19,8 @@
 //! preemption bound. A resumed run must match all of them: otherwise the units would name
 //! other executions, and loading fails with an `InvalidCheckpoint` report saying what
 //! differs. Version 4 runs a join that can run above the cut at once, as a start, instead
-//! of branching on it; version 3 makes the branches of a node above the cut that look uncontended one
+//! of branching on it, and on one shard tries a node's branches in another order
+//! (`AboveCut::late`); version 3 makes the branches of a node above the cut that look uncontended one
 //! unit rooted at the node (`dpor::RestUnit`); version 2 cut later branches less deep than
 //! first ones and gave units to shards by estimated work (`split::balance`), version 1 used
 //! a uniform cut and hashed units to shards. Files of earlier versions name other units and

@@ -75,12 +75,15 @@ impl Dpor {
                             && !node.top()
                             && repeats.predicts_seen(index, t, preemptions))
                 };
-                // Above the cut, loud threads first (see `AboveCut::quiet`); once only quiet
-                // ones are left, the node's rest is one unit (`RestUnit`), except under a
-                // bound, where every node tries every thread the bound allows.
+                // Above the cut, loud threads first (see `AboveCut::quiet`), late ones last
+                // among them (`AboveCut::late`); once only quiet ones are left, the node's
+                // rest is one unit (`RestUnit`), except under a bound, where every node tries
+                // every thread the bound allows.
                 let quiet = |t| node.above.as_ref().is_some_and(|a| a.quiet.contains(t));
+                let late = |t| node.above.as_ref().is_some_and(|a| a.late.contains(t));
                 let next = (node.backtrack.iter())
-                    .find(|&t| open(t) && !quiet(t))
+                    .find(|&t| open(t) && !quiet(t) && !late(t))
+                    .or_else(|| node.backtrack.iter().find(|&t| open(t) && !quiet(t)))
                     .or_else(|| node.backtrack.iter().find(|&t| open(t)));
                 if let Some(thread) = next {
                     if node.top() && quiet(thread) && bound.is_none() {

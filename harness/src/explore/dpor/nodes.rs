@@ -265,6 +265,11 @@ impl Dpor {
             chosen.clone()
         };
         let choices = choices + usize::from(top && !rest_root && backtrack.len() > 1);
+        let one_shard = self.split.as_ref().is_some_and(|s| s.position_weight == 0);
+        let late = match top && !rest_root && one_shard {
+            true => super::cut::conflicting_with(execution, thread, &backtrack, &quiet),
+            false => ThreadSet::default(),
+        };
         self.nodes.push(Node {
             thread,
             value: 0,
@@ -285,6 +290,7 @@ impl Dpor {
                 Box::new(AboveCut {
                     alternatives,
                     quiet,
+                    late,
                     rest: rest_root.then(|| RestUnit {
                         position: 0,
                         branched: ThreadSet::default(),
