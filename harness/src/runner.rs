@@ -109,7 +109,8 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     explorer.recycle();
     if outgrown && ended.failure.is_none() {
         runner.keep_stacks();
-        return crate::parallel::explore(builder, model, site);
+        // One worker per core (left to weft, the number of workers would be one).
+        return crate::parallel::explore(&builder.clone().jobs(0), model, site);
     }
     progress.finish(&ended.stats);
     let result = match ended.failure {
