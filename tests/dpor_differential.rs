@@ -384,7 +384,10 @@ fn compare(program: &Program, case: usize, bounded: bool) {
         "case {case}: one complete execution per trace of {program:?} ({} blocked)",
         stats.blocked
     );
-    assert_eq!(stats.blocked, 0, "case {case}: no sleep-set-blocked run");
+    // (`WEFT_WAKEUP_MEMORY`, set tiny, runs every program in source-DPOR instead.)
+    if std::env::var_os("WEFT_WAKEUP_MEMORY").is_none() {
+        assert_eq!(stats.blocked, 0, "case {case}: no sleep-set-blocked run");
+    }
     // `WEFT_DIFF_SPLIT=1`: on every program.
     if case % 4 == 0 || std::env::var("WEFT_DIFF_SPLIT").is_ok_and(|v| v == "1") {
         compare_split(program, case, &outcomes, stats.executions);

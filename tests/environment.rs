@@ -143,6 +143,12 @@ fn run_case(case: &str) {
             let stats = Builder::new().explore(common::lastzero(3)).unwrap();
             println!("{RESULT}{}", stats.executions);
         }
+        // WEFT_WAKEUP_MEMORY=1K: lastzero(4)'s trees outgrow it, and it goes on as source-DPOR.
+        "wakeup_memory" => {
+            let stats = Builder::new().jobs(1).explore(common::lastzero(4)).unwrap();
+            assert!(stats.wakeup_over_budget, "{stats:?}");
+            println!("{RESULT}{}", stats.executions);
+        }
         malformed => check_malformed(malformed.strip_prefix("malformed ").unwrap()),
     }
 }
@@ -178,8 +184,14 @@ fn environment_configures_every_builder() {
         .sum();
     assert_eq!(shards, whole.executions);
 
+    let within = Builder::new().jobs(1).explore(common::lastzero(4)).unwrap();
+    assert!(!within.wakeup_over_budget);
+    let over = in_child("wakeup_memory", "WEFT_WAKEUP_MEMORY", "1K");
+    assert_eq!(over, Some(within.executions));
+
     for (name, value) in [
         ("WEFT_SEED", "lucky"),
+        ("WEFT_WAKEUP_MEMORY", "lots"),
         ("WEFT_LOG", "loud"),
         ("WEFT_STRICT_BOUND", "maybe"),
         ("WEFT_MAX_DURATION", "soon"),

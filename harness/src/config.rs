@@ -15,7 +15,7 @@ use crate::failure::{Failure, Stats};
 
 pub(crate) mod env;
 
-use env::{env_parsed, parse_duration, parse_number, parse_shard, parse_switch, Var};
+use env::{env_parsed, parse_bytes, parse_duration, parse_number, parse_shard, parse_switch, Var};
 
 /// How the scheduler picks the executions to run.
 ///
@@ -68,6 +68,9 @@ pub enum Strategy {
 
 /// Scheduling points one execution may take before it is a livelock.
 pub const DEFAULT_MAX_STEPS: usize = 20_000;
+/// Bytes the wakeup trees of an exhaustive exploration may take, all workers together,
+/// before it goes on as source-DPOR (see `Builder::wakeup_memory`).
+pub const DEFAULT_WAKEUP_MEMORY: usize = 1 << 30;
 /// Bytes of stack each model thread gets (reserved lazily by the OS).
 pub const DEFAULT_STACK_SIZE: usize = 1 << 20;
 
@@ -107,6 +110,8 @@ pub struct Builder {
     /// in both modes; only the engine samples).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     pub(crate) seed: Option<u64>,
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    pub(crate) wakeup_memory: usize,
 }
 
 impl Default for Builder {
@@ -139,6 +144,8 @@ impl Builder {
             split_depth: env_parsed(Var::SplitDepth, parse_number).map(|n| n as usize),
             split_quiet: 0,
             seed: env_parsed(Var::Seed, parse_number),
+            wakeup_memory: env_parsed(Var::WakeupMemory, parse_bytes)
+                .unwrap_or(DEFAULT_WAKEUP_MEMORY),
         };
         if let Some(n) = env_parsed(Var::Jobs, parse_number) {
             builder.jobs = Some(n as usize);
@@ -321,6 +328,19 @@ impl Builder {
     #[doc(hidden)]
     pub fn split_quiet(mut self, objects: u64) -> Self {
         self.split_quiet = objects;
+        self
+    }
+
+    /// The most memory, in bytes, the wakeup trees of an exhaustive exploration may take,
+    /// all its workers together (default 1 GiB; `WEFT_WAKEUP_MEMORY=512M` sets it too).
+    /// Optimal DPOR keeps every sequence still to explore, and on some programs they grow
+    /// with the exploration (lastzero(n): about 75 bytes per execution). Past the budget the
+    /// exploration goes on as source-DPOR: the same executions, each trace once, with memory
+    /// that no longer grows, but runs that end sleep-set blocked besides (counted in
+    /// `Stats::blocked`; lastzero(12) would run ten for each execution). `Stats` says how
+    /// much the trees took and whether they reached the budget.
+    pub fn wakeup_memory(mut self, bytes: usize) -> Self {
+        self.wakeup_memory = bytes;
         self
     }
 

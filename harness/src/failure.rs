@@ -73,6 +73,12 @@ pub struct Stats {
     /// (`fuzz/fuzz_targets/treiber_aba_orders.rs`), so that inputs reaching new orders of
     /// racing operations are kept even when they run no new code.
     pub interleaving: Vec<u32>,
+    /// The most memory, in bytes, the wakeup trees of an exhaustive exploration took at
+    /// once (measured after each execution; with several workers, the largest worker's).
+    pub wakeup_bytes: usize,
+    /// The wakeup trees reached `Builder::wakeup_memory`, and the exploration went on as
+    /// source-DPOR, whose runs may end sleep-set blocked.
+    pub wakeup_over_budget: bool,
 }
 
 /// The first failing execution of an exploration.

@@ -143,6 +143,8 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         stats.blocked += end.stats.blocked;
         stats.max_steps = stats.max_steps.max(end.stats.max_steps);
         stats.complete &= end.stats.complete;
+        stats.wakeup_bytes = stats.wakeup_bytes.max(end.stats.wakeup_bytes);
+        stats.wakeup_over_budget |= end.stats.wakeup_over_budget;
         if let Some(found) = end.failure {
             if first.as_ref().is_none_or(|(key, ..)| found.0 < *key) {
                 first = Some(found);
@@ -196,6 +198,7 @@ fn run_worker(
     let shared = split.shared.clone();
     let mut runner = Runner::new(builder, model, site);
     let mut explorer = Dpor::split(builder.preemption_bound, Some(split));
+    explorer.limit_wakeup_memory(builder.wakeup_memory / builder.effective_jobs().max(1));
     let mut progress = Progress::new(builder.progress && worker == 0);
     let mut seen = (0, 0);
     let mut saved = Instant::now();

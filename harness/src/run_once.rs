@@ -12,10 +12,7 @@ pub(crate) fn run_once<F: Fn()>(_builder: &Builder, f: F) -> Result<Stats, Failu
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(()) => Ok(Stats {
             executions: 1,
-            blocked: 0,
-            complete: false,
-            max_steps: 0,
-            interleaving: Vec::new(),
+            ..Stats::default()
         }),
         Err(payload) => {
             let message = crate::panic_message(payload.as_ref());

@@ -69,7 +69,11 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         Strategy::Dpor if builder.splits() && !racing::races(builder) => {
             return crate::parallel::explore(builder, model, site);
         }
-        Strategy::Dpor => Dpor::new(builder.preemption_bound),
+        Strategy::Dpor => {
+            let mut dpor = Dpor::new(builder.preemption_bound);
+            dpor.limit_wakeup_memory(builder.wakeup_memory);
+            dpor
+        }
         Strategy::Random { executions: 0, .. } | Strategy::Pct { executions: 0, .. } => {
             return Ok(Stats::default());
         }
@@ -216,7 +220,11 @@ impl<'a> Runner<'a> {
             }
             stats.max_steps = self.steps;
             let go_on = tick(&stats);
-            if !explorer.next_execution() {
+            let more = explorer.next_execution();
+            let memory = explorer.wakeup_memory();
+            stats.wakeup_bytes = memory.peak_bytes;
+            stats.wakeup_over_budget = memory.over_budget;
+            if !more {
                 stats.complete = explorer.exhaustive();
                 stats.interleaving = self.coverage.take().unwrap_or_default();
                 break;

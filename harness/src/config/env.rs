@@ -34,10 +34,11 @@ pub(crate) enum Var {
     /// Read when an exploration starts, which only the engine does.
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     Replay,
+    WakeupMemory,
 }
 
 /// Each `Var`'s name, in the order of its variants.
-const NAMES: [&str; 15] = [
+const NAMES: [&str; 16] = [
     "WEFT_SPLIT_DEPTH",
     "WEFT_SEED",
     "WEFT_JOBS",
@@ -53,6 +54,7 @@ const NAMES: [&str; 15] = [
     "WEFT_TRACE_FILE",
     "WEFT_MAX_LEAKED_STACKS",
     "WEFT_REPLAY",
+    "WEFT_WAKEUP_MEMORY",
 ];
 
 impl Var {
@@ -62,7 +64,7 @@ impl Var {
 
     /// The variable's value when the process first asked for one (`None`: unset).
     pub(super) fn value(self) -> Option<&'static OsString> {
-        static VALUES: OnceLock<[Option<OsString>; 15]> = OnceLock::new();
+        static VALUES: OnceLock<[Option<OsString>; 16]> = OnceLock::new();
         let values = VALUES.get_or_init(|| NAMES.map(std::env::var_os));
         values[self as usize].as_ref()
     }
@@ -82,6 +84,7 @@ pub(crate) fn env_parsed<T>(var: Var, parse: fn(&str) -> Option<T>) -> Option<T>
             match var {
                 Var::MaxDuration => "a duration such as 30s, 500ms or 2m",
                 Var::Shard => "k/n with 0 <= k < n, such as 0/4",
+                Var::WakeupMemory => "bytes, or a size such as 512M or 2G",
                 Var::Log | Var::Progress | Var::StrictBound =>
                     "1, true, on, yes, 0, false, off or no",
                 _ => "a non-negative integer (decimal, or hex after 0x)",
@@ -113,6 +116,23 @@ pub(crate) fn parse_number(s: &str) -> Option<u64> {
         Some(hex) => u64::from_str_radix(hex, 16).ok(),
         None => s.parse().ok(),
     }
+}
+
+/// A number of bytes, or of KiB, MiB or GiB after `K`, `M` or `G` (`512M`, `2GiB`).
+pub(super) fn parse_bytes(s: &str) -> Option<usize> {
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '_')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => return None,
+    };
+    let number = usize::try_from(parse_number(number)?).ok()?;
+    number.checked_mul(1 << shift)
 }
 
 /// `90`, `90s`, `1500ms`, `2m`, `1h`: a plain number means seconds.
@@ -152,6 +172,19 @@ mod tests {
         assert_eq!(parse_number("18446744073709551615"), Some(u64::MAX));
         assert_eq!(parse_number("-1"), None);
         assert_eq!(parse_number("0xg"), None);
+    }
+
+    #[test]
+    fn sizes_parse_in_bytes_and_binary_units() {
+        assert_eq!(parse_bytes("4096"), Some(4096));
+        assert_eq!(parse_bytes("64K"), Some(64 << 10));
+        assert_eq!(parse_bytes("512M"), Some(512 << 20));
+        assert_eq!(parse_bytes("2 GiB"), Some(2 << 30));
+        assert_eq!(parse_bytes("1_000mb"), Some(1000 << 20));
+        assert_eq!(parse_bytes("G"), None);
+        assert_eq!(parse_bytes("5T"), None);
+        assert_eq!(parse_bytes("-1"), None);
+        assert_eq!(parse_bytes("99999999999999999999G"), None);
     }
 
     #[test]

@@ -87,6 +87,7 @@ use std::ops::Range;
 
 mod cut;
 mod fallback;
+mod memory;
 mod next;
 mod node;
 mod nodes;
@@ -110,6 +111,7 @@ use crate::runtime::thread_keys::ThreadKey;
 use crate::runtime::thread_set::ThreadSet;
 use crate::runtime::value_choice::Requested;
 use fallback::waits_on_primitive;
+pub(crate) use memory::WakeupMemory;
 use node::{AboveCut, Node, RestUnit, ValueBranch};
 use repeats::Repeats;
 use sleep::Sleeper;
@@ -176,6 +178,10 @@ pub(crate) struct Dpor {
     keys: Vec<ThreadKey>,
     /// Under a bound: the states explored (see `repeats`).
     repeats: Repeats,
+    /// The most bytes the wakeup trees may take before the exploration goes on as
+    /// source-DPOR, and what they took (see `memory`).
+    wakeup_budget: usize,
+    wakeup_memory: WakeupMemory,
     /// The last replayed step that found the recorded state (see `same_state`).
     checked: Option<usize>,
 }
@@ -216,6 +222,8 @@ impl Dpor {
             unit_runs: (0, 0),
             keys: Vec::new(),
             repeats: Repeats::default(),
+            wakeup_budget: usize::MAX,
+            wakeup_memory: WakeupMemory::default(),
             checked: None,
         })
     }
@@ -341,6 +349,7 @@ impl Explorer for Dpor {
 
     fn next_execution(&mut self) -> bool {
         self.guide.clear();
+        self.watch_wakeup_memory();
         self.count_unit_run();
         if self.stop_for_earlier_failure() {
             return false;
@@ -348,6 +357,10 @@ impl Explorer for Dpor {
         let more = self.next_branch();
         self.leave_finished_unit();
         more
+    }
+
+    fn wakeup_memory(&self) -> WakeupMemory {
+        self.wakeup_memory
     }
 
     fn skipped(&self) -> bool {

@@ -100,6 +100,11 @@ pub(crate) trait Explorer {
         None
     }
 
+    /// What the explorer's wakeup trees took (see `dpor::memory`); nothing for samplers.
+    fn wakeup_memory(&self) -> dpor::WakeupMemory {
+        dpor::WakeupMemory::default()
+    }
+
     /// Prepares the next execution; false when nothing is left to explore.
     fn next_execution(&mut self) -> bool;
 

@@ -38,6 +38,13 @@ impl StepTable {
         &self.summaries[id as usize]
     }
 
+    /// The bytes the table takes (its hash map's control bytes left out).
+    pub(crate) fn bytes(&self) -> usize {
+        let summary = std::mem::size_of::<StepSummary>();
+        let entry = std::mem::size_of::<(StepSummary, StepId)>();
+        self.summaries.capacity() * summary + self.ids.capacity() * entry
+    }
+
     pub(crate) fn clear(&mut self) {
         self.summaries.clear();
         self.ids.clear();

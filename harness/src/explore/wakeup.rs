@@ -48,6 +48,11 @@ impl Forest {
         }
     }
 
+    /// The bytes the forest's vector takes.
+    pub(crate) fn bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<Entry>()
+    }
+
     /// Empties the forest and gives back its room.
     pub(crate) fn clear(&mut self) {
         *self = Forest::default();

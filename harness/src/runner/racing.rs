@@ -70,6 +70,9 @@ impl Runner<'_> {
         let started = Instant::now();
         let go_parallel = may_go_parallel(builder);
         let mut unbounded = Some(Dpor::new(None));
+        if let Some(dpor) = &mut unbounded {
+            dpor.limit_wakeup_memory(builder.wakeup_memory);
+        }
         // Runs of each side, for the turns.
         let (mut bounded_runs, mut unbounded_runs) = (0u64, 0u64);
         let mut stats = Stats::default();

@@ -15,6 +15,7 @@
 //! Invariant: a thread explored from a node (in `done`) or asleep there is never chosen there
 //! again.
 
+use super::memory::wakeup_to_backtrack;
 use super::races::add_every_thread;
 use super::{thread_of, Dpor};
 
@@ -48,17 +49,7 @@ impl Dpor {
             node.values = 1;
             node.value_branch = None;
             if self.source {
-                // Source-DPOR from here on: the sequences still to explore become
-                // backtrack points.
-                for step in std::mem::take(&mut node.wakeup).roots() {
-                    match thread_of(&self.keys, self.table.get(step).thread) {
-                        Some(thread) => node.backtrack.insert(thread),
-                        None => node
-                            .schedulable
-                            .iter()
-                            .for_each(|t| node.backtrack.insert(t)),
-                    }
-                }
+                wakeup_to_backtrack(node, &self.keys, &self.table);
             }
             if self.bound.is_some() || self.source || node.top() {
                 let (bound, repeats) = (self.bound, &self.repeats);

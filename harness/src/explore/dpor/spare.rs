@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 
-use super::Dpor;
+use super::{Dpor, WakeupMemory};
 use crate::explore::split::Split;
 
 std::thread_local! {
@@ -54,6 +54,8 @@ impl Dpor {
             unit_runs,
             keys,
             repeats,
+            wakeup_budget,
+            wakeup_memory,
             checked,
         } = self;
         nodes.clear();
@@ -79,6 +81,8 @@ impl Dpor {
         keys.clear();
         repeats.forget_states();
         repeats.begin_execution();
+        *wakeup_budget = usize::MAX;
+        *wakeup_memory = WakeupMemory::default();
         *checked = None;
     }
 

@@ -1,0 +1,61 @@
+//! The wakeup trees' memory budget (`Builder::wakeup_memory`): an exploration whose trees
+//! outgrow it goes on as source-DPOR, exploring the same executions with its trees kept
+//! near the budget, and still finds a bug.
+#![cfg(feature = "permute")]
+
+mod common;
+
+use weft::{Builder, FailureKind, Stats};
+
+fn explore(builder: Builder, model: impl Fn() + Send + Sync + 'static) -> Stats {
+    let stats = builder
+        .progress(false)
+        .explore(model)
+        .expect("a correct program");
+    assert!(stats.complete);
+    stats
+}
+
+/// lastzero's trees grow with the exploration (see `explore/dpor/memory.rs`).
+#[test]
+fn trees_over_the_budget_go_on_as_source_dpor_with_the_same_executions() {
+    let free = explore(Builder::new().jobs(1), common::lastzero(8));
+    assert_eq!((free.executions, free.blocked), (704, 0));
+    assert!(!free.wakeup_over_budget);
+    let budget = free.wakeup_bytes / 8;
+    let limited = explore(
+        Builder::new().jobs(1).wakeup_memory(budget),
+        common::lastzero(8),
+    );
+    assert!(limited.wakeup_over_budget);
+    assert_eq!(limited.executions, 704, "each trace once, as before");
+    assert!(
+        limited.blocked > 0,
+        "source-DPOR ends runs sleep-set blocked"
+    );
+    assert!(
+        limited.wakeup_bytes < free.wakeup_bytes / 2,
+        "trees of at most {} bytes with a budget of {budget}, {} without",
+        limited.wakeup_bytes,
+        free.wakeup_bytes
+    );
+    // Each worker of a split exploration gets its share of the budget.
+    let split = explore(
+        Builder::new().jobs(2).wakeup_memory(budget),
+        common::lastzero(8),
+    );
+    assert!(split.wakeup_over_budget);
+    assert_eq!(split.executions, 704);
+}
+
+#[test]
+fn a_bug_is_found_after_the_trees_outgrow_the_budget() {
+    let failure = Builder::new()
+        .jobs(1)
+        .wakeup_memory(1)
+        .progress(false)
+        .explore(common::lost_update)
+        .expect_err("the lost update is found");
+    assert_eq!(failure.kind(), FailureKind::Panic);
+    assert!(failure.to_string().contains("lost update"), "{failure}");
+}
