@@ -13,7 +13,12 @@ use std::time::Duration;
 
 use crate::failure::{Failure, Stats};
 
+#[cfg(feature = "engine")]
+mod engine;
 pub(crate) mod env;
+
+#[cfg(feature = "engine")]
+pub(crate) use engine::cores;
 
 use env::{env_parsed, parse_bytes, parse_duration, parse_number, parse_shard, parse_switch, Var};
 
@@ -344,57 +349,10 @@ impl Builder {
         self
     }
 
-    /// The workers an exhaustive exploration gets.
-    #[cfg(feature = "engine")]
-    pub(crate) fn effective_jobs(&self) -> usize {
-        match self.jobs {
-            None => 1,
-            Some(0) => cores(),
-            Some(n) => n,
-        }
-    }
-
-    /// Whether an exhaustive exploration that outgrows a few thousand runs on one worker
-    /// starts over split across the cores: the number of workers was left to weft
-    /// (`WEFT_JOBS` unset), nothing else splits it, the machine has more than one core,
-    /// operations are not being logged (a log from several threads at once is unreadable),
-    /// and there is no preemption bound (a bounded search cuts the states it has seen, and
-    /// split into units it cuts far fewer: see `explore/dpor/repeats.rs`).
-    #[cfg(feature = "engine")]
-    pub(crate) fn may_split_later(&self) -> bool {
-        let bounded = self.preemption_bound.is_some();
-        self.jobs.is_none() && !self.splits() && !self.log && !bounded && cores() > 1
-    }
-
-    /// Whether an exhaustive exploration is split into units from its start (see
-    /// `Builder::jobs`): more than one worker asked for, a shard, or a checkpoint.
-    #[cfg(feature = "engine")]
-    pub(crate) fn splits(&self) -> bool {
-        self.effective_jobs() > 1 || self.shard.is_some() || self.checkpoint.is_some()
-    }
-
     /// Stack size of each model thread (default 1 MiB).
     pub fn stack_size(mut self, bytes: usize) -> Self {
         self.stack_size = bytes;
         self
-    }
-
-    /// The strategy in force: `WEFT_REPLAY` when set, else the configured one with its seed
-    /// replaced by `WEFT_SEED` when that is set.
-    #[cfg(feature = "engine")]
-    pub(crate) fn effective_strategy(&self) -> Strategy {
-        if let Some(s) = Var::Replay.value().and_then(|s| s.to_str()) {
-            if !s.trim().is_empty() {
-                return Strategy::Replay(s.trim().to_string());
-            }
-        }
-        let mut strategy = self.strategy.clone();
-        if let (Some(new), Strategy::Random { seed, .. } | Strategy::Pct { seed, .. }) =
-            (self.seed, &mut strategy)
-        {
-            *seed = new;
-        }
-        strategy
     }
 
     /// Explores `f` and panics with the full report on the first failure.
@@ -428,13 +386,4 @@ impl Builder {
             crate::run_once::run_once(&self, f)
         }
     }
-}
-
-/// The machine's cores (`std::thread::available_parallelism`), asked once per process: the
-/// question reads cgroup files, too slow to ask per exploration.
-#[cfg(feature = "engine")]
-pub(crate) fn cores() -> usize {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES
-        .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
