@@ -134,28 +134,34 @@ fn four_shards_share_the_executions_evenly() {
 }
 
 /// Left to weft (`WEFT_JOBS` unset), the number of workers is one until an exploration
-/// outgrows 2,000 runs, then one per core. (It started over on one worker, split, until
-/// 2026-11-28.) readers(11): 2,048 executions.
+/// outgrows 2,000 runs, then one per core; a shard (or a checkpoint) has one per core from
+/// its start. (Until 2026-11-28 the first started over split on one worker, and a shard
+/// kept one.) readers(11): 2,048 executions, about half of them in shard 0 of 2.
 #[test]
-fn a_long_exploration_moves_to_every_core_by_default() {
+fn explorations_move_to_every_core_by_default() {
     if std::env::var_os("WEFT_JOBS").is_some() {
         return;
     }
-    let threads = StdArc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
-    let seen = threads.clone();
-    let readers = common::readers(11);
-    let stats = explore(Builder::new(), move || {
-        seen.lock().unwrap().insert(std::thread::current().id());
-        readers();
-    });
-    assert_eq!(stats.executions, 2048);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = threads.lock().unwrap().len();
-    assert_eq!(
-        workers > 1,
-        cores > 1,
-        "{workers} threads ran it on {cores} cores"
-    );
+    for (what, builder) in [
+        ("a long exploration", Builder::new()),
+        ("a shard", Builder::new().shard(0, 2)),
+    ] {
+        let threads = StdArc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
+        let seen = threads.clone();
+        let readers = common::readers(11);
+        let stats = explore(builder, move || {
+            seen.lock().unwrap().insert(std::thread::current().id());
+            readers();
+        });
+        assert!(stats.executions > 0, "{what}");
+        let workers = threads.lock().unwrap().len();
+        assert_eq!(
+            workers > 1,
+            cores > 1,
+            "{what}: {workers} threads on {cores} cores"
+        );
+    }
 }
 
 /// indexer(13)'s threads lock slots that no other thread locks in the probe execution, but

@@ -279,7 +279,8 @@ impl Builder {
     /// reported and its schedule are the same for every number of workers. `0`: one per
     /// core (`std::thread::available_parallelism`). Default: one worker, and when the
     /// exploration outgrows 2,000 runs (and the machine has several cores, and `log` is
-    /// off), it starts over with one worker per core. Workers run the model closure on
+    /// off), it starts over with one worker per core; a `shard` or a `checkpoint`, split
+    /// from its start, gets one per core at once. Workers run the model closure on
     /// several OS threads at once: set `jobs(1)` when state outside the model (a std static
     /// reset per execution, a thread-local) expects one thread.
     pub fn jobs(mut self, n: usize) -> Self {

@@ -9,9 +9,12 @@ use super::env::Var;
 use super::{Builder, Strategy};
 
 impl Builder {
-    /// The workers an exhaustive exploration gets.
+    /// The workers an exhaustive exploration gets: left to weft, one per core for a shard
+    /// or a checkpoint, which split the exploration from its start anyway, else one (until
+    /// the exploration outgrows 2,000 runs: see `may_split_later`).
     pub(crate) fn effective_jobs(&self) -> usize {
         match self.jobs {
+            None if self.shard.is_some() || self.checkpoint.is_some() => cores(),
             None => 1,
             Some(0) => cores(),
             Some(n) => n,
