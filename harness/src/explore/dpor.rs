@@ -316,12 +316,17 @@ impl Explorer for Dpor {
         self.keys.clear();
         (self.keys).extend(execution.threads.iter().map(|t| t.key));
         let races = std::mem::take(&mut self.races);
-        // Reversals only take steps after the earliest race's first step.
+        // Reversals only take steps after the earliest reversed race's first step (none
+        // whose first event lies above the cut is reversed).
         let trace = &execution.events;
         self.summaries.clear();
+        let nodes = &self.nodes;
         self.summarised_from = match self.source {
             true => None,
-            false => races.iter().map(|&(earlier, _)| trace[earlier].step).min(),
+            false => (races.iter())
+                .map(|&(earlier, _)| trace[earlier].step)
+                .filter(|&step| !nodes[step].top())
+                .min(),
         };
         if let Some(first) = self.summarised_from {
             let keys = &self.keys;
