@@ -5,7 +5,7 @@
 //! small (one line per finished unit), plain text and versioned:
 //!
 //! ```text
-//! weft checkpoint 4
+//! weft checkpoint 5
 //! test tests/my_test.rs:12:5
 //! fingerprint 9c1e02d43a7f6b10
 //! split 9 0/1 -
@@ -18,10 +18,12 @@
 //! program's first execution, `split` is the cut's depth (`Split::depth`), the shard and the
 //! preemption bound. A resumed run must match all of them: otherwise the units would name
 //! other executions, and loading fails with an `InvalidCheckpoint` report saying what
-//! differs. Version 4 runs a join that can run above the cut at once, as a start, instead
-//! of branching on it, and on one shard tries a node's branches in another order
-//! (`AboveCut::late`); version 3 makes the branches of a node above the cut that look uncontended one
-//! unit rooted at the node (`dpor::RestUnit`); version 2 cut later branches less deep than
+//! differs. Version 5 tries a node's branches in that order on several shards too, and
+//! estimates a unit by the threads asleep at its root (`split::balance`); version 4 runs a
+//! join that can run above the cut at once, as a start, instead of branching on it, and on
+//! one shard tries a node's branches in another order (`AboveCut::late`); version 3 makes
+//! the branches of a node above the cut that look uncontended one unit rooted at the node
+//! (`dpor::RestUnit`); version 2 cut later branches less deep than
 //! first ones and gave units to shards by estimated work (`split::balance`), version 1 used
 //! a uniform cut and hashed units to shards. Files of earlier versions name other units and
 //! are refused.
@@ -38,7 +40,7 @@ use crate::runtime::execution::Execution;
 use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-const MAGIC: &str = "weft checkpoint 4";
+const MAGIC: &str = "weft checkpoint 5";
 
 /// What a checkpoint must agree on with the run that loads it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -60,10 +60,8 @@ pub(super) struct AboveCut {
     /// The threads whose next operation looks uncontended (see `Split::contended`): not
     /// branched on one by one; once only they are left, the node's rest is one unit.
     pub(super) quiet: ThreadSet,
-    /// On one shard, the loud threads tried after the other loud ones: those whose next
-    /// access conflicts with the first branch's (`cut::conflicting_with`). Shards keep the
-    /// plain order: there it halves the blocked runs, but deals lastzero(10)'s executions
-    /// less evenly (4 shards: largest 1.56 times the mean, against 1.25).
+    /// The loud threads tried after the other loud ones: those whose next access conflicts
+    /// with the first branch's (`cut::conflicting_with`).
     pub(super) late: ThreadSet,
     /// Set once every branch left is quiet: the node's remaining traces are one unit rooted
     /// here, and the node is no longer above the cut (see `cut`).

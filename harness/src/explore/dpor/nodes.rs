@@ -265,8 +265,7 @@ impl Dpor {
             chosen.clone()
         };
         let choices = choices + usize::from(top && !rest_root && backtrack.len() > 1);
-        let one_shard = self.split.as_ref().is_some_and(|s| s.shard.count <= 1);
-        let late = match top && !rest_root && one_shard {
+        let late = match top && !rest_root {
             true => super::cut::conflicting_with(execution, thread, &backtrack, &quiet),
             false => ThreadSet::default(),
         };
