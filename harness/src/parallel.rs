@@ -216,9 +216,12 @@ fn run_worker(
                 - seen.1;
             seen = (stats.executions, stats.blocked);
             if worker == 0 {
+                // The wakeup trees are this worker's.
                 let all = Stats {
                     executions,
                     blocked,
+                    wakeup_bytes: stats.wakeup_bytes,
+                    wakeup_over_budget: stats.wakeup_over_budget,
                     ..Stats::default()
                 };
                 progress.tick(&all);

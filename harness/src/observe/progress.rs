@@ -1,5 +1,6 @@
 //! The progress line of a long exploration, on stderr: executions done, executions per
-//! second, blocked runs, elapsed time. Shown once an exploration has run for `QUIET`; an
+//! second, blocked runs, elapsed time, and what the wakeup trees take once that is a MiB
+//! or more (or that they outgrew their budget, `Builder::wakeup_memory`). Shown once an exploration has run for `QUIET`; an
 //! `indicatif` spinner line when stderr is a terminal, else a plain line every `PLAIN_EVERY`.
 //!
 //! Invariant: at most one clock read per `CHECK_EVERY` executions, and nothing at all is
@@ -72,14 +73,23 @@ impl Progress {
     }
 }
 
-/// `weft: 120000 executions (41000/s), 3000 blocked, 2.9s`.
+/// `weft: 120000 executions (41000/s), 3000 blocked, 2.9s`, then `, wakeup trees 9.1 MiB`
+/// once they take a MiB or more, or a note once they outgrew their budget.
 fn line(stats: &Stats, elapsed: Duration) -> String {
     let seconds = elapsed.as_secs_f64();
     let rate = (stats.executions + stats.blocked) as f64 / seconds.max(1e-9);
-    format!(
+    let mut line = format!(
         "weft: {} executions ({:.0}/s), {} blocked, {:.1}s",
         stats.executions, rate, stats.blocked, seconds
-    )
+    );
+    const MIB: usize = 1 << 20;
+    if stats.wakeup_over_budget {
+        line.push_str(", wakeup trees over WEFT_WAKEUP_MEMORY: source-DPOR");
+    } else if stats.wakeup_bytes >= MIB {
+        let mib = stats.wakeup_bytes as f64 / MIB as f64;
+        line.push_str(&format!(", wakeup trees {mib:.1} MiB"));
+    }
+    line
 }
 
 #[cfg(test)]
@@ -97,6 +107,26 @@ mod tests {
             line(&stats, Duration::from_millis(2_500)),
             "weft: 9000 executions (4000/s), 1000 blocked, 2.5s"
         );
+    }
+
+    #[test]
+    fn line_shows_large_wakeup_trees_and_the_fall_back() {
+        let second = Duration::from_secs(1);
+        let mut stats = Stats {
+            executions: 10,
+            wakeup_bytes: 3 << 19,
+            ..Stats::default()
+        };
+        assert_eq!(
+            line(&stats, second),
+            "weft: 10 executions (10/s), 0 blocked, 1.0s, wakeup trees 1.5 MiB"
+        );
+        stats.wakeup_over_budget = true;
+        let over = line(&stats, second);
+        assert!(over.ends_with("1.0s, wakeup trees over WEFT_WAKEUP_MEMORY: source-DPOR"));
+        stats.wakeup_over_budget = false;
+        stats.wakeup_bytes = 1000;
+        assert!(line(&stats, second).ends_with("1.0s"));
     }
 
     #[test]
