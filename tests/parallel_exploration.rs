@@ -24,14 +24,7 @@ mod programs_std {
     include!("../benches/src/programs.rs");
 }
 
-fn explore(builder: Builder, model: impl Fn() + Send + Sync + 'static) -> Stats {
-    let stats = builder
-        .progress(false)
-        .explore(model)
-        .expect("a correct program");
-    assert!(stats.complete);
-    stats
-}
+use common::explore_passing as explore;
 
 /// Every way of dividing the exploration: one worker with the split, two and three workers,
 /// each shard of two and of four, and each shard of four on two workers (every worker of a

@@ -5,16 +5,8 @@
 
 mod common;
 
-use weft::{Builder, FailureKind, Stats};
-
-fn explore(builder: Builder, model: impl Fn() + Send + Sync + 'static) -> Stats {
-    let stats = builder
-        .progress(false)
-        .explore(model)
-        .expect("a correct program");
-    assert!(stats.complete);
-    stats
-}
+use common::explore_passing as explore;
+use weft::{Builder, FailureKind};
 
 /// lastzero's trees grow with the exploration (see `explore/dpor/memory.rs`).
 #[test]

@@ -1,5 +1,6 @@
 //! The benchmark programs of BENCHMARKS.md, shared by the exploration-count tests and the
-//! benchmark. All atomics are SeqCst; main spawns the threads and joins them.
+//! benchmark, and `explore_passing`. All atomics are SeqCst; main spawns the threads and
+//! joins them.
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -136,4 +137,15 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_default()
+}
+
+/// Explores `model` with `builder`, without the progress line: the program must pass and
+/// the whole space be explored.
+pub fn explore_passing(
+    builder: weft::Builder,
+    model: impl Fn() + Send + Sync + 'static,
+) -> weft::Stats {
+    let stats = (builder.progress(false).explore(model)).expect("a correct program");
+    assert!(stats.complete, "the whole space was explored");
+    stats
 }
