@@ -115,6 +115,8 @@ pub struct Builder {
     /// in both modes; only the engine samples).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     pub(crate) seed: Option<u64>,
+    /// `WEFT_WAKEUP_MEMORY`: the bytes the wakeup trees may take, all workers together
+    /// (`Builder::wakeup_memory`).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     pub(crate) wakeup_memory: usize,
 }

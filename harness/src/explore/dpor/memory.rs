@@ -54,7 +54,6 @@ impl Dpor {
         self.source = true;
         for node in &mut self.nodes {
             wakeup_to_backtrack(node, &self.keys, &self.table);
-            node.wakeup.clear();
         }
         self.guide.clear();
     }
@@ -74,7 +73,7 @@ impl Dpor {
 
 /// Source-DPOR from here on: the first step of each sequence still to explore from `node`
 /// becomes a backtrack point (every schedulable thread, when its thread is not known here),
-/// where `keys` are the last execution's threads' keys.
+/// where `keys` are the last execution's threads' keys; the tree is emptied.
 pub(super) fn wakeup_to_backtrack(node: &mut Node, keys: &[ThreadKey], table: &StepTable) {
     for step in std::mem::take(&mut node.wakeup).roots() {
         match thread_of(keys, table.get(step).thread) {

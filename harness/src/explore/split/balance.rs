@@ -45,8 +45,7 @@ impl Balance {
 
 /// A unit's estimated executions, up to a common factor, from the threads that could run at
 /// its root but sleep there (`asleep`) and those that can run and contend there (see the
-/// module docs). Powers of two and one factor √2 at
-/// most, so the same on every machine.
+/// module docs). Powers of two and one factor √2 at most, so the same on every machine.
 pub(crate) fn estimate(asleep: u32, contending: u32) -> f64 {
     let half_bits = i64::from(contending) - 2 * i64::from(asleep);
     let power = (half_bits.div_euclid(2)).clamp(-1000, 1000) as i32;
