@@ -51,3 +51,17 @@ fn a_bug_is_found_after_the_trees_outgrow_the_budget() {
     assert_eq!(failure.kind(), FailureKind::Panic);
     assert!(failure.to_string().contains("lost update"), "{failure}");
 }
+
+/// A bounded exploration races an unbounded one (see `Builder::preemption_bound`), whose
+/// trees are reported too.
+#[test]
+fn the_unbounded_side_of_a_bounded_exploration_reports_its_trees() {
+    let builder = Builder::new().jobs(1).preemption_bound(1);
+    let stats = explore(builder.clone(), common::lastzero(5));
+    assert!(
+        stats.wakeup_bytes > 0 && !stats.wakeup_over_budget,
+        "{stats:?}"
+    );
+    let stats = explore(builder.wakeup_memory(1), common::lastzero(5));
+    assert!(stats.wakeup_over_budget, "{stats:?}");
+}

@@ -109,6 +109,12 @@ impl Runner<'_> {
                 Some(unbounded) => !unbounded.next_execution(),
                 None => false,
             };
+            if let Some(unbounded) = &unbounded {
+                // Only the unbounded exploration keeps wakeup trees.
+                let memory = unbounded.wakeup_memory();
+                stats.wakeup_bytes = memory.peak_bytes;
+                stats.wakeup_over_budget = memory.over_budget;
+            }
             if ended {
                 // The bounded search explored its space, or the unbounded exploration
                 // explored every trace without a failure.
@@ -152,6 +158,8 @@ impl Runner<'_> {
             stats.executions += more.executions;
             stats.blocked += more.blocked;
             stats.max_steps = stats.max_steps.max(more.max_steps);
+            stats.wakeup_bytes = stats.wakeup_bytes.max(more.wakeup_bytes);
+            stats.wakeup_over_budget |= more.wakeup_over_budget;
             stats
         };
         // On a kept helper thread (`worker_pool`), with a runner of its own.
