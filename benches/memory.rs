@@ -16,15 +16,9 @@ mod programs {
     include!("../benches/src/programs.rs");
 }
 
-/// Peak resident set size of this process so far (`VmHWM`), in MiB.
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
+#[path = "support/peak.rs"]
+mod peak;
+use peak::peak_mib;
 
 /// In the child: explores lastzero(n) and prints one line of figures for the parent.
 fn child(n: usize) {

@@ -21,6 +21,10 @@ mod programs {
     include!("../benches/src/programs.rs");
 }
 
+#[path = "support/peak.rs"]
+mod peak;
+use peak::peak_mib;
+
 /// One exhaustive exploration: its stats and wall time.
 fn explore(builder: weft::Builder, program: &Arc<programs::Program>) -> (weft::Stats, f64) {
     let started = Instant::now();
@@ -56,16 +60,6 @@ fn explore_in_turn(
     best.into_iter()
         .map(|b| b.expect("ran at least once"))
         .collect()
-}
-
-/// Peak resident set size of this process so far (`VmHWM`), in MiB.
-fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 /// The peak resident memory of one exploration of row `name` with `jobs` workers, measured
