@@ -106,14 +106,13 @@ fn a_bug_is_reported_the_same_way_by_any_number_of_workers() {
     }
 }
 
-/// Shards get units by estimated work (`split::balance`): on the benchmark programs below,
-/// no shard of four runs more than 1.5 times the mean. The rule is deterministic, so these
-/// shares are exact; a change that unbalances them shows here.
-/// The largest shard runs under 1.5 times the mean of the executions. ainc(6) on 8 shards
-/// ran 1.59 times the mean while a unit was estimated by the positions of its branches
-/// above the cut (`split/balance.rs`). And 4 shards of lastzero(8) run fewer blocked runs
-/// than half its 704 executions: 520 while shards tried a node's branches in thread order,
-/// 294 since they try its conflicting ones last (`AboveCut::late`).
+/// Shards get units by estimated work (`split::balance`): on the programs below, no shard
+/// runs more than 1.5 times the mean of the executions. The rule is deterministic, so these
+/// shares are exact; a change that unbalances them shows here. ainc(6) on 8 shards ran 1.59
+/// times the mean while a unit was estimated by the positions of its branches above the
+/// cut. And 4 shards of lastzero(8) run fewer blocked runs than half its 704 executions:
+/// 520 while shards tried a node's branches in thread order, 294 since they try its
+/// conflicting ones last (`AboveCut::late`).
 #[test]
 fn shards_share_the_executions_evenly() {
     let lastzero: StdArc<dyn Fn() + Send + Sync> = StdArc::from(programs::lastzero(8));
@@ -314,7 +313,7 @@ fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
         other_shard.to_string().contains("other settings"),
         "{other_shard}"
     );
-    // A version 3 file named other units (joins that could run were branched on).
+    // A version 4 file named other units (shards tried a node's branches in thread order).
     let text = std::fs::read_to_string(&path).unwrap();
     let old = text.replacen("weft checkpoint 5", "weft checkpoint 4", 1);
     std::fs::write(&path, old).unwrap();
