@@ -110,7 +110,6 @@ use crate::runtime::op::{Op, ThreadId};
 use crate::runtime::thread_keys::ThreadKey;
 use crate::runtime::thread_set::ThreadSet;
 use crate::runtime::value_choice::Requested;
-use fallback::waits_on_primitive;
 pub(crate) use memory::WakeupMemory;
 use node::{AboveCut, Node, RestUnit, ValueBranch};
 use repeats::Repeats;

@@ -23,13 +23,15 @@
 //!
 //! Invariant: source-DPOR starts only inside a split's unit, and only for that unit.
 
+use super::{waiting_ops, Sleeper};
 use crate::runtime::execution::Execution;
 use crate::runtime::objects::ObjectState;
-use crate::runtime::op::Op;
+use crate::runtime::op::{Op, ThreadId};
+use crate::runtime::thread_set::ThreadSet;
 
 /// Whether `op` is an operation of a blocking primitive whose races `causality` tracks
 /// with `sync_conflicts` (channels, condvars, rwlocks, barriers, park tokens).
-pub(super) fn waits_on_primitive(execution: &Execution, op: Op) -> bool {
+fn waits_on_primitive(execution: &Execution, op: Op) -> bool {
     op.object.is_some_and(|object| {
         matches!(
             *execution.objects.state(object),
@@ -39,5 +41,42 @@ pub(super) fn waits_on_primitive(execution: &Execution, op: Op) -> bool {
                 | ObjectState::Barrier(_)
                 | ObjectState::Park(_)
         )
+    })
+}
+
+/// Source-DPOR: every schedulable thread sleeps, but a thread waits on a blocking
+/// primitive, and a sleeper's next step is not on it: a later step of that sleeper may be
+/// what lets the waiter go on, and the races of the operation it waits for show only once
+/// it runs. Going on with the sleeper repeats an explored trace; abandoning the execution
+/// would miss those races (a send waiting for room behind one it races with, until a
+/// `try_recv`). The sleepers that may go on, in the order they sleep.
+pub(super) fn sleepers_for_waiter<'a>(
+    execution: &Execution,
+    schedulable: &ThreadSet,
+    sleep: &'a [Sleeper],
+    bound: impl Fn(ThreadId) -> bool,
+) -> Vec<&'a Sleeper> {
+    let waited: Vec<_> = waiting_ops(execution)
+        .filter(|&(t, op)| !schedulable.contains(t) && waits_on_primitive(execution, op))
+        .filter_map(|(_, op)| op.object.map(|o| execution.objects.key(o)))
+        .collect();
+    if waited.is_empty() {
+        return Vec::new();
+    }
+    (sleep.iter())
+        .filter(|s| {
+            let elsewhere = s.accesses.iter().all(|a| !waited.contains(&a.object));
+            elsewhere && schedulable.contains(s.thread) && bound(s.thread)
+        })
+        .collect()
+}
+
+/// Whether a thread that cannot run waits on a channel.
+pub(super) fn waits_on_channel(execution: &Execution, schedulable: &ThreadSet) -> bool {
+    waiting_ops(execution).any(|(t, op)| {
+        !schedulable.contains(t)
+            && op
+                .object
+                .is_some_and(|o| matches!(*execution.objects.state(o), ObjectState::Channel(_)))
     })
 }

@@ -5,13 +5,13 @@
 //! Invariant: a fresh node never chooses a sleeping thread freely, except where the parent
 //! module's docs say (a waiter on a blocking primitive below the cut).
 
+use super::fallback::{sleepers_for_waiter, waits_on_channel};
 use super::races::add_every_thread;
-use super::{waiting_ops, waits_on_primitive, AboveCut, Dpor, Node, RestUnit, Sleeper};
+use super::{AboveCut, Dpor, Node, RestUnit, Sleeper};
 use crate::explore::step_accesses::StepAccesses;
 use crate::explore::wakeup::Forest;
 use crate::explore::{Decision, Turn};
 use crate::runtime::execution::Execution;
-use crate::runtime::objects::ObjectState;
 use crate::runtime::op::{OpKind, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
 
@@ -358,41 +358,4 @@ impl Dpor {
         });
         Some(Decision::Run(thread))
     }
-}
-
-/// Source-DPOR: every schedulable thread sleeps, but a thread waits on a blocking
-/// primitive, and a sleeper's next step is not on it: a later step of that sleeper may be
-/// what lets the waiter go on, and the races of the operation it waits for show only once
-/// it runs. Going on with the sleeper repeats an explored trace; abandoning the execution
-/// would miss those races (a send waiting for room behind one it races with, until a
-/// `try_recv`). The sleepers that may go on, in the order they sleep.
-fn sleepers_for_waiter<'a>(
-    execution: &Execution,
-    schedulable: &ThreadSet,
-    sleep: &'a [Sleeper],
-    bound: impl Fn(ThreadId) -> bool,
-) -> Vec<&'a Sleeper> {
-    let waited: Vec<_> = waiting_ops(execution)
-        .filter(|&(t, op)| !schedulable.contains(t) && waits_on_primitive(execution, op))
-        .filter_map(|(_, op)| op.object.map(|o| execution.objects.key(o)))
-        .collect();
-    if waited.is_empty() {
-        return Vec::new();
-    }
-    (sleep.iter())
-        .filter(|s| {
-            let elsewhere = s.accesses.iter().all(|a| !waited.contains(&a.object));
-            elsewhere && schedulable.contains(s.thread) && bound(s.thread)
-        })
-        .collect()
-}
-
-/// Whether a thread that cannot run waits on a channel.
-fn waits_on_channel(execution: &Execution, schedulable: &ThreadSet) -> bool {
-    waiting_ops(execution).any(|(t, op)| {
-        !schedulable.contains(t)
-            && op
-                .object
-                .is_some_and(|o| matches!(*execution.objects.state(o), ObjectState::Channel(_)))
-    })
 }
