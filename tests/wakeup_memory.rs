@@ -1,6 +1,6 @@
 //! The wakeup trees' memory budget (`Builder::wakeup_memory`): an exploration whose trees
-//! outgrow it goes on as source-DPOR, exploring the same executions with its trees kept
-//! near the budget, and still finds a bug.
+//! outgrow it goes on in part as source-DPOR, exploring the same executions with its trees
+//! kept near the budget, and still finds a bug.
 #![cfg(feature = "permute")]
 
 mod common;
@@ -8,13 +8,16 @@ mod common;
 use common::explore_passing as explore;
 use weft::{Builder, FailureKind};
 
-/// lastzero's trees grow with the exploration (see `explore/dpor/memory.rs`).
+/// lastzero's trees grow with the exploration (see `explore/dpor/memory.rs`). With a
+/// budget of half their peak, the nodes on the stack when it is reached go on as
+/// source-DPOR and those below stay optimal: the same 704 executions, trees kept under the
+/// peak, and 228 blocked runs. (1,068 when every node went on as source-DPOR.)
 #[test]
-fn trees_over_the_budget_go_on_as_source_dpor_with_the_same_executions() {
+fn trees_over_the_budget_go_on_in_part_as_source_dpor_with_the_same_executions() {
     let free = explore(Builder::new().jobs(1), common::lastzero(8));
     assert_eq!((free.executions, free.blocked), (704, 0));
     assert!(!free.wakeup_over_budget);
-    let budget = free.wakeup_bytes / 8;
+    let budget = free.wakeup_bytes / 2;
     let limited = explore(
         Builder::new().jobs(1).wakeup_memory(budget),
         common::lastzero(8),
@@ -22,11 +25,12 @@ fn trees_over_the_budget_go_on_as_source_dpor_with_the_same_executions() {
     assert!(limited.wakeup_over_budget);
     assert_eq!(limited.executions, 704, "each trace once, as before");
     assert!(
-        limited.blocked > 0,
-        "source-DPOR ends runs sleep-set blocked"
+        limited.blocked > 0 && 2 * limited.blocked < limited.executions,
+        "{} blocked runs",
+        limited.blocked
     );
     assert!(
-        limited.wakeup_bytes < free.wakeup_bytes / 2,
+        limited.wakeup_bytes < free.wakeup_bytes,
         "trees of at most {} bytes with a budget of {budget}, {} without",
         limited.wakeup_bytes,
         free.wakeup_bytes

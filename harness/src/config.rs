@@ -342,11 +342,13 @@ impl Builder {
     /// The most memory, in bytes, the wakeup trees of an exhaustive exploration may take,
     /// all its workers together (default 1 GiB; `WEFT_WAKEUP_MEMORY=512M` sets it too).
     /// Optimal DPOR keeps every sequence still to explore, and on some programs they grow
-    /// with the exploration (lastzero(n): about 75 bytes per execution). Past the budget the
-    /// exploration goes on as source-DPOR: the same executions, each trace once, with memory
-    /// that no longer grows, but runs that end sleep-set blocked besides (counted in
-    /// `Stats::blocked`; lastzero(12) would run ten for each execution). `Stats` says how
-    /// much the trees took and whether they reached the budget.
+    /// with the exploration (lastzero(n): about 75 bytes per execution). When they reach
+    /// the budget, the scheduling points the current execution has passed go on as
+    /// source-DPOR and give up their trees, and the exploration goes on: the same traces,
+    /// memory that stays near the budget, and runs that end sleep-set blocked besides
+    /// (counted in `Stats::blocked`; lastzero(14) with 1 MiB: 1,115 beside its 69,632
+    /// executions). `Stats` says how much the trees took and whether they reached the
+    /// budget.
     pub fn wakeup_memory(mut self, bytes: usize) -> Self {
         self.wakeup_memory = bytes;
         self

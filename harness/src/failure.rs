@@ -76,8 +76,8 @@ pub struct Stats {
     /// The most memory, in bytes, the wakeup trees of an exhaustive exploration took at
     /// once (measured after each execution; with several workers, the largest worker's).
     pub wakeup_bytes: usize,
-    /// The wakeup trees reached `Builder::wakeup_memory`, and the exploration went on as
-    /// source-DPOR, whose runs may end sleep-set blocked.
+    /// The wakeup trees reached `Builder::wakeup_memory`, and the exploration went on in
+    /// part as source-DPOR, whose runs may end sleep-set blocked.
     pub wakeup_over_budget: bool,
 }
 

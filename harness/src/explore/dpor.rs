@@ -49,7 +49,8 @@
 //! epoch, or is ordered after the one that let it go on; an unpark moved earlier still commutes
 //! with unparks); barriers and park tokens lost outcomes only while objects were named by index
 //! across executions (`Event::keyed_access`). Source-DPOR (Abdulla et al., POPL 2014) remains for
-//! one case, a split's unit that waits behind a full channel (below, and `fallback`): each race
+//! two cases, a split's unit that waits behind a full channel (below, and `fallback`), and the
+//! nodes on the stack when the wakeup trees reach their memory budget (`memory`): each race
 //! adds one initial of its reversal (`causality::initials`) to the node's backtrack set, remaining
 //! wakeup branches become backtrack points, and runs may end sleep-set blocked. A sleeping
 //! thread's later step may be what enables a waiting operation whose races are still unseen, so in
@@ -160,6 +161,9 @@ pub(crate) struct Dpor {
     /// on, races add source-DPOR's backtrack points instead of wakeup sequences (see the
     /// module docs).
     source: bool,
+    /// Nodes `[0, over_budget_depth)` go on as source-DPOR: they were on the stack when the
+    /// wakeup trees outgrew their budget (see `memory`).
+    over_budget_depth: usize,
     /// A split exploration: where the cut lies and who takes which unit.
     split: Option<Split>,
     /// The unit this explorer is in, once taken.
@@ -214,6 +218,7 @@ impl Dpor {
             table: StepTable::default(),
             races: Vec::new(),
             source: false,
+            over_budget_depth: 0,
             split,
             unit: None,
             skipping: false,
@@ -320,13 +325,11 @@ impl Explorer for Dpor {
         let trace = &execution.events;
         self.summaries.clear();
         let nodes = &self.nodes;
-        self.summarised_from = match self.source {
-            true => None,
-            false => (races.iter())
-                .map(|&(earlier, _)| trace[earlier].step)
-                .filter(|&step| !nodes[step].top())
-                .min(),
-        };
+        let source_depth = self.source_depth();
+        self.summarised_from = (races.iter())
+            .map(|&(earlier, _)| trace[earlier].step)
+            .filter(|&step| step >= source_depth && !nodes[step].top())
+            .min();
         if let Some(first) = self.summarised_from {
             let keys = &self.keys;
             let summary = |(thread, events): &(ThreadId, Range<usize>)| {
@@ -342,7 +345,7 @@ impl Explorer for Dpor {
                 // Every order is tried above the cut.
                 continue;
             }
-            if self.source {
+            if execution.events[earlier].step < source_depth {
                 self.add_backtrack(earlier, later, &execution.events);
             } else {
                 self.add_race((earlier, later), &execution.events, sequentially_consistent);
@@ -359,6 +362,7 @@ impl Explorer for Dpor {
             return false;
         }
         let more = self.next_branch();
+        self.over_budget_depth = self.over_budget_depth.min(self.nodes.len());
         self.leave_finished_unit();
         more
     }

@@ -84,7 +84,7 @@ fn line(stats: &Stats, elapsed: Duration) -> String {
     );
     const MIB: usize = 1 << 20;
     if stats.wakeup_over_budget {
-        line.push_str(", wakeup trees over WEFT_WAKEUP_MEMORY: source-DPOR");
+        line.push_str(", wakeup trees at WEFT_WAKEUP_MEMORY");
     } else if stats.wakeup_bytes >= MIB {
         let mib = stats.wakeup_bytes as f64 / MIB as f64;
         line.push_str(&format!(", wakeup trees {mib:.1} MiB"));
@@ -123,7 +123,7 @@ mod tests {
         );
         stats.wakeup_over_budget = true;
         let over = line(&stats, second);
-        assert!(over.ends_with("1.0s, wakeup trees over WEFT_WAKEUP_MEMORY: source-DPOR"));
+        assert!(over.ends_with("1.0s, wakeup trees at WEFT_WAKEUP_MEMORY"));
         stats.wakeup_over_budget = false;
         stats.wakeup_bytes = 1000;
         assert!(line(&stats, second).ends_with("1.0s"));

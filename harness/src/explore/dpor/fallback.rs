@@ -21,7 +21,8 @@
 //! touched it first; `tests/rwlocks_barriers_parking.rs`:
 //! `a_park_unparked_twice_beside_a_parked_thread_reaches_every_outcome`).
 //!
-//! Invariant: source-DPOR starts only inside a split's unit, and only for that unit.
+//! Invariant: source-DPOR starts only inside a split's unit, and only for that unit, or for
+//! the nodes on the stack when the wakeup trees reach their budget (`memory`).
 
 use super::{waiting_ops, Sleeper};
 use crate::runtime::execution::Execution;

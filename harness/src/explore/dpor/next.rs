@@ -35,6 +35,7 @@ impl Dpor {
             }
         }
         while let Some(index) = self.nodes.len().checked_sub(1) {
+            let source = index < self.source_depth();
             let node = &mut self.nodes[index];
             if node.value + 1 < node.values {
                 node.value += 1;
@@ -48,10 +49,10 @@ impl Dpor {
             node.value = 0;
             node.values = 1;
             node.value_branch = None;
-            if self.source {
+            if source {
                 wakeup_to_backtrack(node, &self.keys, &self.table);
             }
-            if self.bound.is_some() || self.source || node.top() {
+            if self.bound.is_some() || source || node.top() {
                 let (bound, repeats) = (self.bound, &self.repeats);
                 let open = |t: usize| {
                     let preemption = node.is_preemption(t);

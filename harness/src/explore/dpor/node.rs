@@ -131,6 +131,14 @@ impl Node {
         self.sleep.iter().any(|s| s.thread == thread && s.inherited) || self.branched_above(thread)
     }
 
+    /// The threads that stand for a reversal only when they would run first in it: every
+    /// thread `inherited` holds for, and the sleepers since a node that went on as
+    /// source-DPOR (`Sleeper::from_source`), once or more.
+    pub(super) fn first_only_threads(&self) -> impl Iterator<Item = ThreadId> + '_ {
+        let from_source = self.sleep.iter().filter(|s| s.from_source);
+        (self.inherited_threads()).chain(from_source.map(|s| s.thread))
+    }
+
     /// Every thread `inherited` holds for, once or more.
     pub(super) fn inherited_threads(&self) -> impl Iterator<Item = ThreadId> + '_ {
         let asleep = self.sleep.iter().filter(|s| s.inherited).map(|s| s.thread);

@@ -49,8 +49,12 @@ impl Dpor {
                         accesses,
                         // Not asleep here: inherited only if branched on above the cut.
                         inherited: node.branched_above(thread),
+                        from_source: false,
                     });
                 }
+            }
+            if step < self.over_budget_depth {
+                self.carried.iter_mut().for_each(|s| s.from_source = true);
             }
         }
         Decision::Run(node.thread)
@@ -186,7 +190,9 @@ impl Dpor {
                 return None;
             }
             let source = self.source || self.bound.is_some();
-            if !source && !sleep.iter().any(|s| s.inherited) {
+            // (A sleeper since a source-DPOR node counts as inherited here.)
+            let inherited = |s: &Sleeper| s.inherited || s.from_source;
+            if !source && !sleep.iter().any(inherited) {
                 // Optimal DPOR without an inherited sleeper: the run ends blocked (below).
                 return None;
             }
@@ -207,7 +213,7 @@ impl Dpor {
             // receiver), the unit goes on as source-DPOR, which reverses the race the
             // sibling unit leaves to this one (the same file's split over a full channel).
             to_source =
-                sleepers.iter().any(|s| s.inherited) && waits_on_channel(execution, schedulable);
+                sleepers.iter().any(|s| inherited(s)) && waits_on_channel(execution, schedulable);
             to_source.then_some(first)
         });
         let mut every_allowed: ThreadSet = match top {

@@ -37,7 +37,9 @@ impl Dpor {
         );
         let (summaries, keys) = (&self.summaries, &self.keys);
         let node = &self.nodes[at];
-        // Only split explorations have inherited threads: without, nothing below is asked.
+        // Only split explorations have inherited threads, and only those past the wakeup
+        // budget sleepers since a source-DPOR node: without, nothing below is asked.
+        let first_only = node.inherits() || node.sleep.iter().any(|s| s.from_source);
         let inherits = node.inherits();
         let end = self
             .nodes
@@ -51,7 +53,7 @@ impl Dpor {
         let mut covered = node
             .sleep
             .iter()
-            .filter(|s| !s.inherited)
+            .filter(|s| !s.inherited && !s.from_source)
             .map(|s| StepSummary::of_accesses(keys[s.thread], s.accesses))
             .chain(explored);
         if matches!(
@@ -86,18 +88,19 @@ impl Dpor {
             v.insert(0, step);
         } else if covered.any(|c| summaries.weak_initial(&c, &v)) {
             return;
-        } else if inherits && {
+        } else if first_only && {
             // The threads first: the initial check is linear in the step's place
             // (indexer(13) split on one worker spent 9% of its instructions here, asking
             // it of every step).
-            let inherited: Vec<u32> = (node.inherited_threads()).map(|t| keys[t].id).collect();
+            let inherited: Vec<u32> = (node.first_only_threads()).map(|t| keys[t].id).collect();
             (0..v.len()).any(|i| {
                 inherited.contains(&summaries.get(v[i]).thread.id) && summaries.initial(&v, i)
             })
         } {
             // An inherited sleeper (or a thread branched on above the cut here) that would
             // run first in the reversal: the reversed trace starts with its step, and that
-            // is the sibling unit's.
+            // is the sibling unit's. So for a sleeper since a source-DPOR node: its traces
+            // from there were explored there.
             return;
         }
         let (summaries, table) = (&mut self.summaries, &mut self.table);

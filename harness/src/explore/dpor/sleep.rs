@@ -21,6 +21,10 @@ pub(super) struct Sleeper {
     /// sibling unit, whose races with this unit's steps are not reversed there (see
     /// `split`). It still never runs while asleep, but it does not stand for a reversal.
     pub(super) inherited: bool,
+    /// Asleep since a node that went on as source-DPOR when the wakeup trees outgrew their
+    /// budget (`memory`): below, optimal DPOR takes it as a unit takes an inherited
+    /// sleeper, standing for a reversal only when it would run first in it.
+    pub(super) from_source: bool,
 }
 
 impl Dpor {

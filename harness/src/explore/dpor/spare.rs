@@ -47,6 +47,7 @@ impl Dpor {
             table,
             races,
             source,
+            over_budget_depth,
             split: kept_split,
             unit,
             skipping,
@@ -73,6 +74,7 @@ impl Dpor {
         table.clear();
         races.clear();
         *source = false;
+        *over_budget_depth = 0;
         *kept_split = split;
         *unit = None;
         *skipping = false;
