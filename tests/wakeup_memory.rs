@@ -69,3 +69,22 @@ fn the_unbounded_side_of_a_bounded_exploration_reports_its_trees() {
     let stats = explore(builder.wakeup_memory(1), common::lastzero(5));
     assert!(stats.wakeup_over_budget, "{stats:?}");
 }
+
+/// Small budgets, reached again and again: every trace is still explored. Below a node
+/// that went on as source-DPOR, a thread asleep since it stands for a reversal only when it
+/// would run first in it; taken for a plain sleeper, it hid traces (lastzero(3) with a
+/// 2 KiB budget ran 5 of its 12 executions).
+#[test]
+fn small_budgets_keep_every_trace() {
+    for n in 3..=6 {
+        let free = explore(Builder::new().jobs(1), common::lastzero(n)).executions;
+        for budget in [1, 2 << 10, 4 << 10, 8 << 10] {
+            let builder = Builder::new().jobs(1).wakeup_memory(budget);
+            let limited = explore(builder, common::lastzero(n));
+            let what = format!("lastzero({n}) with {budget} bytes");
+            // (One byte is reached after every execution; the others, on the way.)
+            assert!(limited.wakeup_over_budget || budget > 1, "{what}");
+            assert_eq!(limited.executions, free, "{what}");
+        }
+    }
+}
