@@ -21,7 +21,7 @@
 use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 /// A job as a helper receives it: it runs the work, calls `idle` once the helper may
 /// take another job (which keeps it, unless enough helpers wait already), then hands the
@@ -30,12 +30,6 @@ type Job = Box<dyn FnOnce(&dyn Fn()) + Send>;
 
 /// The job senders of the helpers waiting for a job.
 static IDLE: Mutex<Vec<Sender<Job>>> = Mutex::new(Vec::new());
-
-/// How many helpers wait for a job at most: one per core.
-fn most_idle() -> usize {
-    static CORES: OnceLock<usize> = OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
-}
 
 /// The result of a job a helper runs.
 pub(crate) struct Pending<T> {
@@ -95,7 +89,8 @@ fn start_helper(first: Job) {
                 let kept = std::cell::Cell::new(false);
                 job(&|| {
                     let mut idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner);
-                    if idle.len() < most_idle() {
+                    // At most one helper per core waits for a job.
+                    if idle.len() < crate::config::cores() {
                         idle.push(sender.clone());
                         kept.set(true);
                     }
@@ -146,12 +141,12 @@ mod tests {
     #[test]
     fn at_most_one_helper_per_core_waits_for_a_job() {
         let _turn = turn();
-        let jobs: Vec<_> = (0..most_idle() + 3)
+        let jobs: Vec<_> = (0..crate::config::cores() + 3)
             .map(|_| run(|| std::thread::sleep(std::time::Duration::from_millis(20))))
             .collect();
         jobs.into_iter().for_each(Pending::join);
         let idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner).len();
-        assert!(idle <= most_idle(), "{idle} idle helpers");
+        assert!(idle <= crate::config::cores(), "{idle} idle helpers");
     }
 
     #[test]

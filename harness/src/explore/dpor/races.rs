@@ -39,8 +39,8 @@ impl Dpor {
         let node = &self.nodes[at];
         // Only split explorations have inherited threads, and only those past the wakeup
         // budget sleepers since a source-DPOR node: without, nothing below is asked.
-        let first_only = node.inherits() || node.sleep.iter().any(|s| s.from_source);
         let inherits = node.inherits();
+        let first_only = inherits || node.sleep.iter().any(|s| s.from_source);
         let end = self
             .nodes
             .get(at + 1)
