@@ -145,16 +145,18 @@ fn shards_share_the_executions_evenly() {
 /// Left to weft (`WEFT_JOBS` unset), the number of workers is one until an exploration
 /// outgrows 2,000 runs, then one per core; a shard (or a checkpoint) has one per core from
 /// its start. (Until 2026-11-28 the first started over split on one worker, and a shard
-/// kept one.) readers(11): 2,048 executions, about half of them in shard 0 of 2.
+/// kept one.) readers(11): 2,048 executions, shared by the two shards.
 #[test]
 fn explorations_move_to_every_core_by_default() {
     if std::env::var_os("WEFT_JOBS").is_some() {
         return;
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut shards_executions = 0;
     for (what, builder) in [
         ("a long exploration", Builder::new()),
-        ("a shard", Builder::new().shard(0, 2)),
+        ("shard 0 of 2", Builder::new().shard(0, 2)),
+        ("shard 1 of 2", Builder::new().shard(1, 2)),
     ] {
         let threads = StdArc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
         let seen = threads.clone();
@@ -163,7 +165,10 @@ fn explorations_move_to_every_core_by_default() {
             seen.lock().unwrap().insert(std::thread::current().id());
             readers();
         });
-        assert!(stats.executions > 0, "{what}");
+        match what {
+            "a long exploration" => assert_eq!(stats.executions, 2048, "{what}"),
+            _ => shards_executions += stats.executions,
+        }
         let workers = threads.lock().unwrap().len();
         assert_eq!(
             workers > 1,
@@ -171,6 +176,7 @@ fn explorations_move_to_every_core_by_default() {
             "{what}: {workers} threads on {cores} cores"
         );
     }
+    assert_eq!(shards_executions, 2048, "the two shards together");
 }
 
 /// indexer(13)'s threads lock slots that no other thread locks in the probe execution, but
