@@ -2,23 +2,27 @@
 //!
 //! The file lists the units explored to their end (see `explore::split`) and their runs, so
 //! a resumed run skips them and its counters end where an uninterrupted run's would. It is
-//! small (one line per finished unit), plain text and versioned:
+//! small (one line per finished unit), plain text, versioned and summed:
 //!
 //! ```text
-//! weft checkpoint 5
+//! weft checkpoint 6
 //! test tests/my_test.rs:12:5
 //! fingerprint 9c1e02d43a7f6b10
 //! split 9 0/1 -
 //! runs 120400 3
 //! done 0.0.1.0.2.0.0.0.0
 //! done 0.0.1.0.2.0.0.0.1
+//! sum b334189746291a7c
 //! ```
 //!
 //! `test` is where the model was explored from, `fingerprint` hashes the operations of the
 //! program's first execution, `split` is the cut's depth (`Split::depth`), the shard and the
 //! preemption bound. A resumed run must match all of them: otherwise the units would name
 //! other executions, and loading fails with an `InvalidCheckpoint` report saying what
-//! differs. Version 5 tries a node's branches in that order on several shards too, and
+//! differs. `sum` hashes every byte before it (FNV-1a): a file cut short or changed by
+//! accident is refused, where a changed `done` line would otherwise skip a unit never
+//! explored, or a changed count end the run with wrong figures. Version 6 adds the sum;
+//! version 5 tries a node's branches in that order on several shards too, and
 //! estimates a unit by the threads asleep at its root (`split::balance`); version 4 runs a
 //! join that can run above the cut at once, as a start, instead of branching on it, and on
 //! one shard tries a node's branches in another order (`AboveCut::late`); version 3 makes
@@ -40,7 +44,7 @@ use crate::runtime::execution::Execution;
 use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-const MAGIC: &str = "weft checkpoint 5";
+const MAGIC: &str = "weft checkpoint 6";
 
 /// What a checkpoint must agree on with the run that loads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,6 +86,7 @@ pub(crate) fn save(
         };
         let _ = writeln!(text, "done {shown}");
     }
+    let _ = writeln!(text, "sum {:016x}", fnv1a(FNV_START, text.as_bytes()));
     let mut beside = path.as_os_str().to_owned();
     beside.push(".tmp");
     std::fs::write(&beside, text)?;
@@ -124,6 +129,7 @@ fn parse(text: &str) -> Result<(Header, Resumed), String> {
             "starts with {magic:?}, not {MAGIC:?} (another version?)"
         ));
     }
+    check_sum(text)?;
     let (_, test) = field("test")?;
     let (n, fingerprint) = field("fingerprint")?;
     let fingerprint = u64::from_str_radix(fingerprint, 16)
@@ -167,11 +173,29 @@ fn parse(text: &str) -> Result<(Header, Resumed), String> {
             .done
             .push(positions.map_err(|_| format!("line {n}: bad unit {key:?}"))?);
     }
-    match text.lines().count() == 5 + resumed.done.len() {
+    // The line after the last `done` is the `sum` line, which `check_sum` found last.
+    match text.lines().count() == 6 + resumed.done.len() {
         true => Ok((header, resumed)),
         false => Err(format!(
-            "line {}: expected `done ...`",
+            "line {}: expected `done ...` or `sum ...`",
             6 + resumed.done.len()
+        )),
+    }
+}
+
+/// Checks that `text` ends with its `sum` line and that the line holds the hash of every
+/// byte before it.
+fn check_sum(text: &str) -> Result<(), String> {
+    let cut_short = || "ends before its `sum` line (cut short?)".to_string();
+    let lines = text.strip_suffix('\n').ok_or_else(cut_short)?;
+    let start = lines.rfind('\n').map_or(0, |newline| newline + 1);
+    let sum = lines[start..].strip_prefix("sum ").ok_or_else(cut_short)?;
+    let actual = fnv1a(FNV_START, &text.as_bytes()[..start]);
+    match sum == format!("{actual:016x}") {
+        true => Ok(()),
+        false => Err(format!(
+            "does not match its sum (`sum {sum}`, its contents hash to {actual:016x}): it \
+             was damaged"
         )),
     }
 }
@@ -319,7 +343,7 @@ mod tests {
             state ^= state << 17;
             (state % n as u64) as usize
         };
-        let mut errors = 0;
+        let (mut changed, mut errors) = (0, 0);
         for _ in 0..2000 {
             let mut bytes = original.clone();
             for _ in 0..1 + next(3) {
@@ -330,10 +354,15 @@ mod tests {
                     _ => bytes.insert(at, b"0.-/ \n9x"[next(8)]),
                 }
             }
+            if bytes == original {
+                continue;
+            }
             if let Ok(text) = String::from_utf8(bytes) {
+                changed += 1;
                 errors += usize::from(parse(&text).is_err());
             }
         }
-        assert!(errors > 1000, "most damage is noticed: {errors} of 2000");
+        assert!(changed > 1000);
+        assert_eq!(errors, changed, "the sum notices every change");
     }
 }

@@ -97,7 +97,12 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let save = |path: &Path, header: &Header| {
         let (mut done, runs) = shared.finished();
         done.extend(resumed.done.iter().cloned());
-        let runs = (resumed.runs.0 + runs.0, resumed.runs.1 + runs.1);
+        // Saturating: the file's counts are only as good as the file (a damaged one may
+        // say anything up to `u64::MAX`).
+        let runs = (
+            resumed.runs.0.saturating_add(runs.0),
+            resumed.runs.1.saturating_add(runs.1),
+        );
         if let Err(e) = checkpoint::save(path, header, runs, &done) {
             // Once: the same error would come back every few seconds.
             if !warned.swap(true, Ordering::Relaxed) {
@@ -139,8 +144,8 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     };
     let mut first: Option<(UnitKey, Box<Failure>, u64)> = None;
     for end in ends {
-        stats.executions += end.stats.executions;
-        stats.blocked += end.stats.blocked;
+        stats.executions = stats.executions.saturating_add(end.stats.executions);
+        stats.blocked = stats.blocked.saturating_add(end.stats.blocked);
         stats.max_steps = stats.max_steps.max(end.stats.max_steps);
         stats.complete &= end.stats.complete;
         stats.wakeup_bytes = stats.wakeup_bytes.max(end.stats.wakeup_bytes);
