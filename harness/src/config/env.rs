@@ -149,7 +149,8 @@ pub(super) fn parse_duration(s: &str) -> Option<Duration> {
         "h" => number * 3600.0,
         _ => return None,
     };
-    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+    // `try_`: past `u64::MAX` seconds (or negative, or not finite), `from_secs_f64` panics.
+    Duration::try_from_secs_f64(seconds).ok()
 }
 
 #[cfg(test)]
@@ -163,6 +164,8 @@ mod tests {
         assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
         assert_eq!(parse_duration("ten"), None);
         assert_eq!(parse_duration("5 parsecs"), None);
+        assert_eq!(parse_duration("99999999999999999999999h"), None);
+        assert_eq!(parse_duration("1.5.2"), None);
     }
 
     #[test]
