@@ -166,3 +166,24 @@ fn object_kept_from_another_execution_is_reported() {
         "{failure}"
     );
 }
+
+/// A stack too small for weft's own frames is refused when it is set, not found out by a
+/// segmentation fault in the first model thread (4 KiB did that).
+#[test]
+fn a_stack_too_small_for_weft_is_refused_clearly() {
+    let payload =
+        std::panic::catch_unwind(|| Builder::new().stack_size(4096)).expect_err("refused");
+    let text = (payload.downcast_ref::<String>()).expect("a formatted message");
+    assert!(
+        text.contains("stack_size(4096) is too small: a model thread needs at least 16384 bytes"),
+        "{text}"
+    );
+    let stats = Builder::new().stack_size(16 << 10).explore(|| {
+        let counter = Arc::new(AtomicUsize::new(0));
+        let other = counter.clone();
+        let child = thread::spawn(move || other.fetch_add(1, SeqCst));
+        counter.fetch_add(1, SeqCst);
+        child.join().unwrap();
+    });
+    assert_eq!(stats.expect("a correct program").executions, 2);
+}

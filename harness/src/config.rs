@@ -78,6 +78,9 @@ pub const DEFAULT_MAX_STEPS: usize = 20_000;
 pub const DEFAULT_WAKEUP_MEMORY: usize = 1 << 30;
 /// Bytes of stack each model thread gets (reserved lazily by the OS).
 pub const DEFAULT_STACK_SIZE: usize = 1 << 20;
+/// The least stack a model thread may get: weft's own frames (a scheduling point, the panic
+/// hook) take a few KiB, and a 4 KiB stack overflowed before the model ran.
+pub const MIN_STACK_SIZE: usize = 16 << 10;
 
 /// Configures and runs an exploration of a model.
 #[derive(Clone, Debug)]
@@ -354,8 +357,13 @@ impl Builder {
         self
     }
 
-    /// Stack size of each model thread (default 1 MiB).
+    /// Stack size of each model thread (default 1 MiB, at least `MIN_STACK_SIZE`, 16 KiB).
     pub fn stack_size(mut self, bytes: usize) -> Self {
+        assert!(
+            bytes >= MIN_STACK_SIZE,
+            "weft: stack_size({bytes}) is too small: a model thread needs at least \
+             {MIN_STACK_SIZE} bytes (weft's own frames take a few KiB; the default is {DEFAULT_STACK_SIZE})"
+        );
         self.stack_size = bytes;
         self
     }

@@ -38,7 +38,9 @@ mod verdict;
 #[cfg(feature = "engine")]
 mod worker_pool;
 
-pub use config::{Builder, Strategy, DEFAULT_MAX_STEPS, DEFAULT_STACK_SIZE, DEFAULT_WAKEUP_MEMORY};
+pub use config::{
+    Builder, Strategy, DEFAULT_MAX_STEPS, DEFAULT_STACK_SIZE, DEFAULT_WAKEUP_MEMORY, MIN_STACK_SIZE,
+};
 pub use failure::{Failure, FailureKind, Stats};
 
 /// The text of a panic payload (`&str` or `String`), or a placeholder for other types.
