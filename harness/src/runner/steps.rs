@@ -137,7 +137,7 @@ impl Steps<'_> {
         if self.coroutines[thread].is_none() {
             self.coroutines[thread] = Some(coroutine::start(self.pool, thread)?);
         }
-        coroutine::resume(&mut self.coroutines[thread], self.pool);
+        coroutine::resume(&mut self.coroutines[thread], self.pool, thread);
         self.execution.borrow_mut().running = false;
         Ok(started)
     }

@@ -14,7 +14,7 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 
 use super::execution;
 use super::op::{EventKind, ThreadId};
-use super::thread_locals;
+use super::{stack_overflow, thread_locals};
 
 pub(crate) type ThreadCoroutine = Coroutine<(), (), (), DefaultStack>;
 
@@ -44,6 +44,7 @@ impl StackPool {
     /// The pool the last exploration on this OS thread left, if its stacks have `size`
     /// bytes, else a new one.
     pub(crate) fn reuse(size: usize) -> StackPool {
+        stack_overflow::prepare_thread();
         SPARE
             .with(|spare| spare.borrow_mut().take())
             .filter(|pool| pool.size == size)
@@ -93,11 +94,22 @@ fn thread_main(thread: ThreadId, yielder: &Yielder<(), ()>) {
     execution::with(|e| e.finish(outcome, site));
 }
 
-/// Runs `coroutine` until its thread's next scheduling point; true when the thread finished,
-/// in which case its stack is back in `pool`.
-pub(crate) fn resume(slot: &mut Option<ThreadCoroutine>, pool: &mut StackPool) -> bool {
+/// Runs `coroutine`, model thread `thread`'s, until the thread's next scheduling point; true
+/// when the thread finished, in which case its stack is back in `pool`.
+pub(crate) fn resume(
+    slot: &mut Option<ThreadCoroutine>,
+    pool: &mut StackPool,
+    thread: ThreadId,
+) -> bool {
     let coroutine = slot.as_mut().expect("resume a started thread");
-    match coroutine.resume(()) {
+    stack_overflow::set_running(Some(stack_overflow::Running {
+        stack: coroutine.trap_handler(),
+        thread,
+        stack_size: pool.size,
+    }));
+    let result = coroutine.resume(());
+    stack_overflow::set_running(None);
+    match result {
         CoroutineResult::Yield(()) => false,
         CoroutineResult::Return(()) => {
             let finished = slot.take().expect("checked above");

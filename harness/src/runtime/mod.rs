@@ -26,6 +26,7 @@ pub(crate) mod rwlock;
 pub(crate) mod schedulable;
 pub(crate) mod scheduling_point;
 pub(crate) mod seq_cst_order;
+pub(crate) mod stack_overflow;
 pub(crate) mod sync_access;
 pub(crate) mod thread_keys;
 pub(crate) mod thread_locals;
