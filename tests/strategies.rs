@@ -280,6 +280,12 @@ fn correct_programs_run_exactly_the_requested_executions() {
             depth: 3,
             executions: 37,
         },
+        // "As deep as can be": every step a change point (it divided by zero).
+        Strategy::Pct {
+            seed: 11,
+            depth: usize::MAX,
+            executions: 37,
+        },
     ] {
         let stats = Builder::new()
             .strategy(strategy.clone())

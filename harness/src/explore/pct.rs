@@ -50,11 +50,13 @@ pub(crate) struct Pct {
 }
 
 impl Pct {
-    /// A search of `executions` runs; a depth of 0 is taken as 1.
+    /// A search of `executions` runs; a depth of 0 is taken as 1, and one past `u32::MAX`
+    /// as `u32::MAX` (already more change points than any execution has steps; initial
+    /// priorities must fit above them in a `u64`).
     pub(crate) fn new(seed: u64, depth: usize, executions: u64) -> Pct {
         Pct {
             seed,
-            depth: depth.max(1),
+            depth: depth.clamp(1, u32::MAX as usize),
             executions,
             run: 0,
             rng: Rng::for_execution(seed, 0),
