@@ -149,6 +149,16 @@ fn run_case(case: &str) {
             assert!(stats.wakeup_over_budget, "{stats:?}");
             println!("{RESULT}{}", stats.executions);
         }
+        // WEFT_STALL is the stall watchdog's, read by the first exploration.
+        "malformed WEFT_STALL" => {
+            let payload = catch_unwind(|| Builder::new().explore(|| {})).unwrap_err();
+            let message = payload.downcast_ref::<String>().cloned();
+            let message = message.unwrap_or_default();
+            assert!(
+                message.contains("WEFT_STALL=\"soon\" is not valid"),
+                "{message}"
+            );
+        }
         malformed => check_malformed(malformed.strip_prefix("malformed ").unwrap()),
     }
 }
@@ -196,6 +206,7 @@ fn environment_configures_every_builder() {
         ("WEFT_STRICT_BOUND", "maybe"),
         ("WEFT_MAX_DURATION", "soon"),
         ("WEFT_SHARD", "3/3"),
+        ("WEFT_STALL", "soon"),
     ] {
         in_child(&format!("malformed {name}"), name, value);
     }

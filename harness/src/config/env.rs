@@ -35,10 +35,13 @@ pub(crate) enum Var {
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     Replay,
     WakeupMemory,
+    /// Read by the stall watchdog, which only the engine runs (`observe::stall`).
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    Stall,
 }
 
 /// Each `Var`'s name, in the order of its variants.
-const NAMES: [&str; 16] = [
+const NAMES: [&str; 17] = [
     "WEFT_SPLIT_DEPTH",
     "WEFT_SEED",
     "WEFT_JOBS",
@@ -55,6 +58,7 @@ const NAMES: [&str; 16] = [
     "WEFT_MAX_LEAKED_STACKS",
     "WEFT_REPLAY",
     "WEFT_WAKEUP_MEMORY",
+    "WEFT_STALL",
 ];
 
 impl Var {
@@ -64,7 +68,7 @@ impl Var {
 
     /// The variable's value when the process first asked for one (`None`: unset).
     pub(super) fn value(self) -> Option<&'static OsString> {
-        static VALUES: OnceLock<[Option<OsString>; 16]> = OnceLock::new();
+        static VALUES: OnceLock<[Option<OsString>; 17]> = OnceLock::new();
         let values = VALUES.get_or_init(|| NAMES.map(std::env::var_os));
         values[self as usize].as_ref()
     }
@@ -82,7 +86,7 @@ pub(crate) fn env_parsed<T>(var: Var, parse: fn(&str) -> Option<T>) -> Option<T>
         None => panic!(
             "weft: environment variable {name}={value:?} is not valid (expected {})",
             match var {
-                Var::MaxDuration => "a duration such as 30s, 500ms or 2m",
+                Var::MaxDuration | Var::Stall => "a duration such as 30s, 500ms or 2m",
                 Var::Shard => "k/n with 0 <= k < n, such as 0/4",
                 Var::WakeupMemory => "bytes, or a size such as 512M or 2G",
                 Var::Log | Var::Progress | Var::StrictBound =>
@@ -136,7 +140,7 @@ pub(super) fn parse_bytes(s: &str) -> Option<usize> {
 }
 
 /// `90`, `90s`, `1500ms`, `2m`, `1h`: a plain number means seconds.
-pub(super) fn parse_duration(s: &str) -> Option<Duration> {
+pub(crate) fn parse_duration(s: &str) -> Option<Duration> {
     let split = s
         .find(|c: char| !c.is_ascii_digit() && c != '.')
         .unwrap_or(s.len());

@@ -8,6 +8,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
+use std::sync::Arc;
 
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
@@ -15,6 +16,7 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 use super::execution;
 use super::op::{EventKind, ThreadId};
 use super::{stack_overflow, thread_locals};
+use crate::observe::stall::{self, Watched};
 
 pub(crate) type ThreadCoroutine = Coroutine<(), (), (), DefaultStack>;
 
@@ -22,6 +24,8 @@ pub(crate) type ThreadCoroutine = Coroutine<(), (), (), DefaultStack>;
 pub(crate) struct StackPool {
     size: usize,
     free: Vec<DefaultStack>,
+    /// What the stall watchdog sees of this OS thread (`observe::stall`; `None`: off).
+    watched: Option<Arc<Watched>>,
 }
 
 /// Stacks an exploration keeps for the next one on the same OS thread, at most.
@@ -38,6 +42,7 @@ impl StackPool {
         StackPool {
             size,
             free: Vec::new(),
+            watched: None,
         }
     }
 
@@ -45,10 +50,15 @@ impl StackPool {
     /// bytes, else a new one.
     pub(crate) fn reuse(size: usize) -> StackPool {
         stack_overflow::prepare_thread();
-        SPARE
+        let mut pool = SPARE
             .with(|spare| spare.borrow_mut().take())
             .filter(|pool| pool.size == size)
-            .unwrap_or_else(|| StackPool::new(size))
+            .unwrap_or_else(|| StackPool::new(size));
+        match &pool.watched {
+            Some(watched) => watched.explores_for(crate::report::test_name()),
+            None => pool.watched = stall::watch(),
+        }
+        pool
     }
 
     /// Leaves this pool (a few of its stacks) for the next exploration on this OS thread.
@@ -107,8 +117,14 @@ pub(crate) fn resume(
         thread,
         stack_size: pool.size,
     }));
+    if let Some(watched) = &pool.watched {
+        watched.running(thread);
+    }
     let result = coroutine.resume(());
     stack_overflow::set_running(None);
+    if let Some(watched) = &pool.watched {
+        watched.paused();
+    }
     match result {
         CoroutineResult::Yield(()) => false,
         CoroutineResult::Return(()) => {
