@@ -3,13 +3,14 @@
 //! without the split, on one worker with it, and on `WEFT_BENCH_JOBS` (default 2) workers;
 //! then how evenly `n` shards divide the executions, their blocked runs and the slowest
 //! shard's wall time (shortest of `WEFT_BENCH_REPEAT`), and the peak resident memory of one
-//! exploration with one worker and with all of them (each in a child process of its own). The three
-//! timed explorations are run in turn, `WEFT_BENCH_REPEAT` times (default 10), and each
-//! keeps its shortest time.
+//! exploration with one worker and with all of them (each in a child process of its own).
+//! The three timed explorations are run in turn, `WEFT_BENCH_REPEAT` times (default 10),
+//! and each keeps its shortest time.
 //!
 //! `cargo bench --features permute --bench parallel [-- NAME...]` (release build); names
-//! select programs by substring. Every row checks that the split explorations run exactly
-//! the executions of the sequential one.
+//! select programs by substring, and `WEFT_BENCH_SHARDS=4,8,16` sets the shard counts
+//! (default 4 and 8). Every row checks that the split explorations run exactly the
+//! executions of the sequential one.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -79,6 +80,8 @@ fn main() {
         ("lastzero(10)".into(), Arc::new(programs::lastzero(10))),
         ("readers(12)".into(), Arc::new(programs::readers(12))),
         ("indexer(13)".into(), Arc::new(programs::indexer(13))),
+        // Long enough (about 0.8 s) for many shards to pay off.
+        ("lastzero(12)".into(), Arc::new(programs::lastzero(12))),
     ];
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let [flag, name, jobs] = &args[..] {
@@ -97,12 +100,31 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(2);
+    // `WEFT_BENCH_SHARDS=4,8,16,32`: the shard counts of the balance columns.
+    let shard_counts: Vec<u32> = std::env::var("WEFT_BENCH_SHARDS")
+        .ok()
+        .map(|s| {
+            s.split(',')
+                .map(|n| n.trim().parse().expect("shard counts"))
+                .collect()
+        })
+        .unwrap_or(vec![4, 8]);
+    let shard_columns: Vec<String> = (shard_counts.iter())
+        .enumerate()
+        .map(|(i, n)| match i {
+            0 => format!("shards n={n}: largest/mean (each; blocked; slowest)"),
+            _ => format!("n={n}: the same"),
+        })
+        .collect();
     println!(
         "| program | executions | 1 worker | 1 worker, split | {jobs} workers | speedup | \
-         blocked (split) | shards n=4: largest/mean (each; blocked; slowest) | n=8: the same | \
-         peak RSS, 1 / {jobs} workers |"
+         blocked (split) | {} | peak RSS, 1 / {jobs} workers |",
+        shard_columns.join(" | ")
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "|---|---|---|---|---|---|---|{}---|",
+        "---|".repeat(shard_counts.len())
+    );
     for (name, program) in &rows {
         if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
             continue;
@@ -121,7 +143,7 @@ fn main() {
         assert_eq!(split.executions, sequential.executions, "{name}: split");
         assert_eq!(parallel, split, "{name}: {jobs} workers");
         let mut balance = Vec::new();
-        for n in [4u32, 8] {
+        for &n in &shard_counts {
             let shard_builders: Vec<weft::Builder> =
                 (0..n).map(|k| builder().jobs(1).shard(k, n)).collect();
             let runs = explore_in_turn(&shard_builders, program);
@@ -142,15 +164,14 @@ fn main() {
             ));
         }
         println!(
-            "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2}x | {} | {} | {} | {:.1} / {:.1} MiB |",
+            "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2}x | {} | {} | {:.1} / {:.1} MiB |",
             sequential.executions,
             t1 * 1e3,
             t1s * 1e3,
             tn * 1e3,
             t1 / tn,
             split.blocked,
-            balance[0],
-            balance[1],
+            balance.join(" | "),
             peak_in_child(name, 1),
             peak_in_child(name, jobs)
         );
