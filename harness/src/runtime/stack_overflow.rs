@@ -215,9 +215,9 @@ mod linux {
 
     impl AlternateStack {
         fn ensure() -> AlternateStack {
-            // SAFETY: `sigaltstack` reads the current alternate stack into a valid `stack_t`
-            // (all zeroes is a valid value for the plain-data struct).
+            // SAFETY: `stack_t` is plain data, for which all zeroes is a valid value.
             let mut current: libc::stack_t = unsafe { std::mem::zeroed() };
+            // SAFETY: reads the current alternate stack into a valid `stack_t`.
             unsafe { libc::sigaltstack(std::ptr::null(), &mut current) };
             if current.ss_flags & libc::SS_DISABLE == 0 {
                 return AlternateStack { mapped: None };
