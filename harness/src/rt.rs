@@ -180,6 +180,7 @@ pub fn fence(order: Ordering) {
 }
 
 #[track_caller]
+#[inline]
 pub fn mutex_new(type_name: &'static str) -> ObjectId {
     let site = Location::caller();
     new_object(type_name, |e| e.mutex_new(type_name, site))

@@ -3,15 +3,16 @@
 //!
 //! A mutex is created without a state of its own: until its first lock it reads as a fresh
 //! mutex (no owner, an empty release clock), from one instance the table keeps. So creating
-//! a mutex writes a small record and a tag, and dropping it at the end of the execution
-//! frees nothing: a model that creates many mutexes and locks few (a table of slots, each
-//! behind its own lock) pays little for the rest. Every other object gets its state when
-//! it is created.
+//! a mutex writes one 32-byte record, and clearing the table at the end of the execution
+//! visits nothing for it: a model that creates many mutexes and locks few (a table of
+//! slots, each behind its own lock) pays little for the rest. Every other object gets its
+//! state when it is created.
 //!
 //! Invariant: index `i` names the `i`th object created in the execution: its record is
-//! `infos[i]` and its state `states[i]`, which is `Slot::Own` or, for a mutex not locked
-//! yet, `Slot::FreshMutex`, read as `FRESH_MUTEX`: exactly the state an eagerly created
-//! mutex would have, so no reader can tell the difference.
+//! `entries[i].info`, and its state `states[entries[i].state]`, or, for a mutex not locked
+//! yet (`state == FRESH`), `FRESH_MUTEX`: exactly the state an eagerly created mutex would
+//! have, so no reader can tell the difference. `states` holds only objects' own states, in
+//! the order they got them.
 
 use super::clock::VectorClock;
 use super::objects::{MutexState, ObjectState};
@@ -38,11 +39,15 @@ impl ObjectInfo {
     }
 }
 
-/// An object's state, or the mark of a mutex that has none of its own yet.
-enum Slot {
-    Own(ObjectState),
-    FreshMutex,
+/// An object's record and where its state is: an index into `Objects::states`, or `FRESH`.
+#[derive(Clone, Copy)]
+struct Entry {
+    info: ObjectInfo,
+    state: u32,
 }
+
+/// The `Entry::state` of a mutex that has no state of its own yet.
+const FRESH: u32 = u32::MAX;
 
 /// The state of every mutex not locked yet.
 static FRESH_MUTEX: ObjectState = ObjectState::Mutex(MutexState {
@@ -52,8 +57,8 @@ static FRESH_MUTEX: ObjectState = ObjectState::Mutex(MutexState {
 
 #[derive(Default)]
 pub(crate) struct Objects {
-    infos: Vec<ObjectInfo>,
-    states: Vec<Slot>,
+    entries: Vec<Entry>,
+    states: Vec<ObjectState>,
     /// Some object can hold values after every thread has finished (a reference count or
     /// a channel): the end of a clean execution looks for leaks only then.
     may_leak: bool,
@@ -65,81 +70,85 @@ impl Objects {
     #[inline(always)]
     pub(crate) fn add(&mut self, state: ObjectState, info: ObjectInfo) -> ObjectIndex {
         self.may_leak |= matches!(state, ObjectState::RefCount(_) | ObjectState::Channel(_));
-        self.infos.push(info);
-        self.states.push(Slot::Own(state));
-        (self.infos.len() - 1) as ObjectIndex
+        self.states.push(state);
+        let state = (self.states.len() - 1) as u32;
+        self.entries.push(Entry { info, state });
+        (self.entries.len() - 1) as ObjectIndex
     }
 
     /// A new mutex, in the fresh state until it is locked; returns its index.
     #[inline]
     pub(crate) fn add_mutex(&mut self, info: ObjectInfo) -> ObjectIndex {
-        self.infos.push(info);
-        self.states.push(Slot::FreshMutex);
-        (self.infos.len() - 1) as ObjectIndex
+        self.entries.push(Entry { info, state: FRESH });
+        (self.entries.len() - 1) as ObjectIndex
     }
 
     #[inline]
     pub(crate) fn len(&self) -> usize {
-        self.infos.len()
+        self.entries.len()
     }
 
     #[inline]
     pub(crate) fn info(&self, object: ObjectIndex) -> ObjectInfo {
-        self.infos[object as usize]
+        self.entries[object as usize].info
     }
 
     /// The object's key: its name across executions (see `ObjectInfo::key`).
     #[inline]
     pub(crate) fn key(&self, object: ObjectIndex) -> u32 {
-        self.infos[object as usize].key
+        self.entries[object as usize].info.key
     }
 
     #[inline]
     pub(crate) fn state(&self, object: ObjectIndex) -> &ObjectState {
-        match &self.states[object as usize] {
-            Slot::Own(state) => state,
-            Slot::FreshMutex => &FRESH_MUTEX,
+        match self.entries[object as usize].state {
+            FRESH => &FRESH_MUTEX,
+            state => &self.states[state as usize],
         }
     }
 
     /// The object's state, made its own (from the fresh mutex's) if it had none.
     #[inline]
     pub(crate) fn state_mut(&mut self, object: ObjectIndex) -> &mut ObjectState {
-        let slot = &mut self.states[object as usize];
-        if let Slot::FreshMutex = slot {
-            *slot = Slot::Own(ObjectState::Mutex(MutexState::default()));
+        let entry = &mut self.entries[object as usize];
+        if entry.state == FRESH {
+            self.states.push(ObjectState::Mutex(MutexState::default()));
+            entry.state = (self.states.len() - 1) as u32;
         }
-        match slot {
-            Slot::Own(state) => state,
-            Slot::FreshMutex => unreachable!("a fresh mutex was just given its state"),
-        }
+        &mut self.states[entry.state as usize]
     }
 
     /// Every reference count and channel, by index: the objects that can hold values after
     /// every thread has finished.
     pub(crate) fn leak_candidates(&self) -> impl Iterator<Item = (ObjectIndex, &ObjectState)> {
-        let states = if self.may_leak { &self.states[..] } else { &[] };
-        (states.iter().enumerate()).filter_map(|(index, slot)| match slot {
-            Slot::Own(state @ (ObjectState::RefCount(_) | ObjectState::Channel(_))) => {
-                Some((index as ObjectIndex, state))
+        let entries = if self.may_leak {
+            &self.entries[..]
+        } else {
+            &[]
+        };
+        (entries.iter().enumerate()).filter_map(|(index, entry)| {
+            match self.states.get(entry.state as usize)? {
+                state @ (ObjectState::RefCount(_) | ObjectState::Channel(_)) => {
+                    Some((index as ObjectIndex, state))
+                }
+                _ => None,
             }
-            _ => None,
         })
     }
 
     /// Every object's record, in creation order.
     pub(crate) fn infos(&self) -> impl Iterator<Item = ObjectInfo> + '_ {
-        self.infos.iter().copied()
+        self.entries.iter().map(|entry| entry.info)
     }
 
     pub(crate) fn reserve(&mut self, objects: usize) {
-        self.infos.reserve(objects);
+        self.entries.reserve(objects);
         self.states.reserve(objects);
     }
 
     pub(crate) fn clear(&mut self) {
         self.may_leak = false;
-        self.infos.clear();
+        self.entries.clear();
         self.states.clear();
     }
 }
