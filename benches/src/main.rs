@@ -10,6 +10,8 @@
 //! child's environment so that loom explores exhaustively, and weft's likewise;
 //! `WEFT_BENCH_BOUND=n` explores both with a preemption bound of `n` instead (weft's
 //! `Builder::preemption_bound`, loom's `Builder::preemption_bound`).
+//! `WEFT_BENCH_ROUNDS=k` measures each side k times, weft and loom in turn, and keeps each
+//! side's fastest round.
 //! loom 0.7 models at most 5 threads, main included (`MAX_THREADS`, a fixed array size in
 //! its clocks); larger rows run on weft alone.
 
