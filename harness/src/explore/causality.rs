@@ -39,11 +39,22 @@ fn depends(later: AccessKind, earlier: AccessKind) -> Dependence {
 /// a "write" is an event that modifies the object (store, read-modify-write, successful
 /// compare-exchange; lock, successful `try_lock`, unlock), a "read" one that only observes
 /// it (load, failed compare-exchange, failed `try_lock`).
+///
+/// Stores that are not SeqCst (`AccessKind::Placed`) commute with each other as reads do,
+/// and conflict with reads: after the last write, the object's accesses form runs of reads
+/// and runs of placed stores, each member of a run ordered after every member of the run
+/// before it (or after the last write), and unordered with the rest of its own run.
 #[derive(Default)]
 struct History {
     last_write: Option<usize>,
-    /// Observations since the last write.
+    /// Observations since the last write: the latest run of them, or the run before the
+    /// latest run of placed stores.
     reads: Vec<usize>,
+    /// Placed stores since the last write: the latest run of them, or the run before the
+    /// latest run of reads.
+    placed: Vec<usize>,
+    /// Whether the latest run is of placed stores.
+    placed_last: bool,
     last_acquire: Option<usize>,
     last_release: Option<usize>,
     /// Every event so far, with its access: blocking primitives (channels, condvars,
@@ -56,6 +67,8 @@ impl History {
     fn reset(&mut self) {
         self.last_write = None;
         self.reads.clear();
+        self.placed.clear();
+        self.placed_last = false;
         self.last_acquire = None;
         self.last_release = None;
         self.all.clear();
@@ -260,8 +273,60 @@ impl Racing<'_> {
         h.all.push((self.pos, kind));
     }
 
+    /// The run before the latest, or the last write: what a new member of the latest run
+    /// conflicts with (`run`: that run's other kind's list).
+    fn after_run(&mut self, run: &[usize], last_write: Option<usize>, clock: &mut VectorClock) {
+        match (run.is_empty(), last_write) {
+            (false, _) => {
+                self.race_with_latest_of(run, clock);
+                for &earlier in run {
+                    clock.join(&self.clocks[earlier]);
+                }
+            }
+            (true, Some(write)) => {
+                self.race_unless_ordered(write, clock);
+                clock.join(&self.clocks[write]);
+            }
+            (true, None) => {}
+        }
+    }
+
+    /// A store that is not SeqCst: after the reads since the last run of placed stores (or
+    /// after the last write), beside the placed stores of its own run.
+    fn placed_store(&mut self, h: &mut History, clock: &mut VectorClock) {
+        self.after_run(&h.reads, h.last_write, clock);
+        if !h.placed_last {
+            h.placed.clear();
+            h.placed_last = true;
+        }
+        h.placed.push(self.pos);
+    }
+
     fn conflicts(&mut self, kind: AccessKind, h: &mut History, clock: &mut VectorClock) {
         let pos = self.pos;
+        match kind {
+            AccessKind::Placed => return self.placed_store(h, clock),
+            AccessKind::Read if !h.placed.is_empty() => {
+                self.after_run(&h.placed, h.last_write, clock);
+                if h.placed_last {
+                    h.reads.clear();
+                    h.placed_last = false;
+                }
+                h.reads.push(pos);
+                return;
+            }
+            // After a run of placed stores (each after the run of reads before it, if any).
+            _ if h.placed_last => {
+                self.race_with_latest_of(&h.placed, clock);
+                for &earlier in &h.placed {
+                    clock.join(&self.clocks[earlier]);
+                }
+                h.placed.clear();
+                h.placed_last = false;
+                h.reads.clear();
+            }
+            _ => {}
+        }
         // Races first, against the thread's own past only.
         match kind {
             AccessKind::Read => {
@@ -284,6 +349,7 @@ impl Racing<'_> {
                 }
             }
             AccessKind::Release | AccessKind::Update => self.race_with_latest_of(&h.reads, clock),
+            AccessKind::Placed => unreachable!("placed stores return above"),
             AccessKind::Sync(_) => unreachable!("blocking primitives go to sync_conflicts"),
         }
         // Then the dependence edges: an observing event comes after the last modification;
@@ -297,6 +363,7 @@ impl Racing<'_> {
             }
             h.last_write = Some(pos);
             h.reads.clear();
+            h.placed.clear();
             match kind {
                 AccessKind::Acquire | AccessKind::TryAcquire => h.last_acquire = Some(pos),
                 AccessKind::Release => h.last_release = Some(pos),

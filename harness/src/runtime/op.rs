@@ -191,8 +191,14 @@ pub(crate) enum SyncOutcome {
 pub(crate) enum AccessKind {
     /// Atomic load, failed compare-exchange.
     Read,
-    /// Atomic store, read-modify-write, successful compare-exchange.
+    /// SeqCst atomic store, read-modify-write, successful compare-exchange.
     Write,
+    /// Atomic store that is not SeqCst: it takes its place in modification order as a value
+    /// choice (`atomic_store`), after its thread's coherence floor, which the order of two
+    /// such stores does not move. So two of them commute: run in either order, their
+    /// choices reach the same modification orders and states. Conflicts like `Write` with
+    /// everything else.
+    Placed,
     /// Blocking mutex acquisition.
     Acquire,
     /// Successful `try_lock`.
@@ -215,14 +221,16 @@ impl AccessKind {
             (AccessKind::Sync(a), AccessKind::Sync(b)) => return SyncAccess::conflict(a, b),
             // A write to a blocking primitive stands for an operation whose exact access is
             // not known (DPOR's view of a step moved before its race): it conflicts with all.
-            (AccessKind::Sync(_), AccessKind::Write) | (AccessKind::Write, AccessKind::Sync(_)) => {
-                return true
-            }
+            (AccessKind::Sync(_), AccessKind::Write | AccessKind::Placed)
+            | (AccessKind::Write | AccessKind::Placed, AccessKind::Sync(_)) => return true,
             (AccessKind::Sync(_), _) | (_, AccessKind::Sync(_)) => return false,
             _ => {}
         }
-        let both_updates = a == AccessKind::Update && b == AccessKind::Update;
-        (Access::modifies_kind(a) || Access::modifies_kind(b)) && !both_updates
+        let commuting = matches!(
+            (a, b),
+            (AccessKind::Update, AccessKind::Update) | (AccessKind::Placed, AccessKind::Placed)
+        );
+        (Access::modifies_kind(a) || Access::modifies_kind(b)) && !commuting
     }
 }
 
@@ -358,6 +366,7 @@ impl Event {
             | EventKind::CompareExchangeFailed {
                 never_writes: true, ..
             } => AccessKind::Read,
+            EventKind::Store { order, .. } if order != Ordering::SeqCst => AccessKind::Placed,
             EventKind::Store { .. }
             | EventKind::Rmw { .. }
             | EventKind::CompareExchangeFailed { .. } => AccessKind::Write,
@@ -404,5 +413,15 @@ mod tests {
         assert!(access(0, Write).conflicts(access(0, Write)));
         assert!(!access(0, Write).conflicts(access(1, Write)));
         assert!(access(2, Acquire).conflicts(access(2, Release)));
+    }
+
+    #[test]
+    fn stores_that_choose_their_place_commute_with_each_other_alone() {
+        use AccessKind::*;
+        assert!(!access(0, Placed).conflicts(access(0, Placed)));
+        for other in [Read, Write] {
+            assert!(access(0, Placed).conflicts(access(0, other)));
+            assert!(access(0, other).conflicts(access(0, Placed)));
+        }
     }
 }

@@ -42,12 +42,13 @@ use crate::explore::step_summary::StepSummary;
 use crate::explore::step_table::{StepId, StepTable};
 use crate::explore::Turn;
 use crate::runtime::execution::Execution;
-use crate::runtime::op::{Event, ThreadId};
+use crate::runtime::op::{AccessKind, Event, ThreadId};
 use crate::runtime::thread_keys::ThreadKey;
 use crate::runtime::thread_set::ThreadSet;
 
 /// What a thread's step from a state did, as far as the next node's key and cost go.
-/// Kept only for steps that start with no thread yielded and have a single value choice.
+/// Kept only for steps that start with no thread yielded and have a single value choice,
+/// and place no store (`add_step`).
 struct Effect {
     step: u128,
     /// What the step touched, to tell which later steps it commutes with: an id in
@@ -124,14 +125,35 @@ pub(super) struct Repeats {
 
 /// The dependence-order clocks of a step's events, hashed without collecting them (a clock's
 /// trailing zeros left out: clocks of different lengths can mean the same).
-struct Clocks<'a>(&'a Causality, Range<usize>);
+///
+/// Stores that choose their place in modification order commute (`AccessKind::Placed`),
+/// but their value choices name places among the stores already there, so the same
+/// choices in another order of the two reach another modification order. Each such store
+/// therefore also hashes how many modifications of its location ran before it: the order
+/// their clocks no longer give.
+struct Clocks<'a>(&'a Causality, Range<usize>, &'a [Event]);
 
 impl Hash for Clocks<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
+        let trace = self.2;
         for e in self.1.clone() {
             let clock = self.0.clock(e).as_slice();
             let significant = clock.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
             clock[..significant].hash(state);
+            if trace[e]
+                .access()
+                .is_some_and(|a| a.kind == AccessKind::Placed)
+            {
+                let object = trace[e].object;
+                let modifies = |earlier: &Event| {
+                    earlier.object == object && earlier.access().is_some_and(|a| a.modifies())
+                };
+                trace[..e]
+                    .iter()
+                    .filter(|&earlier| modifies(earlier))
+                    .count()
+                    .hash(state);
+            }
         }
     }
 }
@@ -200,12 +222,16 @@ impl Repeats {
         (events, trace): (Range<usize>, &[Event]),
         (causality, keys): (&Causality, &dyn Fn(ThreadId) -> ThreadKey),
     ) {
-        let clocks = Clocks(causality, events.clone());
+        let clocks = Clocks(causality, events.clone(), trace);
         let hash = fingerprint((thread, value, clocks));
-        let summary = StepSummary::of(keys, thread, &trace[events], None);
+        let summary = StepSummary::of(keys, thread, &trace[events.clone()], None);
         self.steps.push((thread, summary));
         let (prefix, quiet) = self.prefixes[step];
-        self.last = (quiet && values == 1).then_some(LastStep {
+        // A placed store's hash depends on the stores before it (`Clocks`), which a step
+        // it commutes with may change: its effect is not kept to stand for it elsewhere.
+        let placed = (trace[events].iter())
+            .any(|e| e.access().is_some_and(|a| a.kind == AccessKind::Placed));
+        self.last = (quiet && values == 1 && !placed).then_some(LastStep {
             prefix,
             thread,
             step: hash,
