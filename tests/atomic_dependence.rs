@@ -4,6 +4,8 @@
 //! its location; accesses to different locations commute. Each program takes exactly as
 //! many executions as it has Mazurkiewicz traces (counted by hand in each test), and every
 //! outcome only one order gives is found (missing dependence would be a missed bug).
+//! Under weak memory two stores that are not SeqCst commute: each chooses its place in
+//! modification order, so one order of the two reaches every modification order.
 //!
 //! A compare-exchange is a read or a write depending on where it runs, which the explorer
 //! must predict when it moves one before a race (`StepAccesses::reversed`); the last tests
@@ -16,7 +18,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::outcome_set;
-use weft::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use weft::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::Release, Ordering::SeqCst};
 use weft::sync::{Arc, Mutex};
 use weft::thread;
 
@@ -149,4 +151,65 @@ fn a_compare_exchange_moved_before_a_store_keeps_every_outcome() {
     // Counted by tests/dpor_differential.rs's brute-force interpreter (its case 0 of four
     // threads): 33 traces when a failed compare-exchange is a read.
     assert_eq!(n, 33);
+}
+
+#[test]
+fn two_stores_that_are_not_seq_cst_take_one_execution_per_modification_order() {
+    let (seen, n) = outcome_set(on_one_location(vec![
+        |x| {
+            x.store(1, Relaxed);
+            0
+        },
+        |x| {
+            x.store(2, Release);
+            0
+        },
+    ]));
+    assert_eq!(seen, BTreeSet::from([vec![0, 0, 1], vec![0, 0, 2]]));
+    assert_eq!(n, 2, "one trace, one execution per modification order");
+}
+
+#[test]
+fn two_seq_cst_stores_still_conflict() {
+    let (seen, n) = outcome_set(on_one_location(vec![
+        |x| {
+            x.store(1, SeqCst);
+            0
+        },
+        |x| {
+            x.store(2, SeqCst);
+            0
+        },
+    ]));
+    assert_eq!(seen, BTreeSet::from([vec![0, 0, 1], vec![0, 0, 2]]));
+    assert_eq!(
+        n, 2,
+        "two traces, the later store last in modification order"
+    );
+}
+
+#[test]
+fn a_load_between_two_relaxed_stores_sees_each_order() {
+    // The load conflicts with both stores: it may run before, between or after them, and
+    // read any store its place allows.
+    let (seen, _) = outcome_set(on_one_location(vec![
+        |x| {
+            x.store(1, Relaxed);
+            0
+        },
+        |x| {
+            x.store(2, Relaxed);
+            0
+        },
+        |x| x.load(Relaxed),
+    ]));
+    let loads: BTreeSet<(u64, u64)> = seen.iter().map(|o| (o[2], o[3])).collect();
+    for load in [0, 1, 2] {
+        for last in [1, 2] {
+            assert!(
+                loads.contains(&(load, last)),
+                "load {load}, final {last}: {seen:?}"
+            );
+        }
+    }
 }
