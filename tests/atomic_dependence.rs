@@ -153,17 +153,21 @@ fn a_compare_exchange_moved_before_a_store_keeps_every_outcome() {
     assert_eq!(n, 33);
 }
 
+/// `x.store(value, order)` as a thread body that reports nothing (0).
+macro_rules! store {
+    ($value:expr, $order:expr) => {
+        |x: &AtomicU64| {
+            x.store($value, $order);
+            0
+        }
+    };
+}
+
 #[test]
 fn two_stores_that_are_not_seq_cst_take_one_execution_per_modification_order() {
     let (seen, n) = outcome_set(on_one_location(vec![
-        |x| {
-            x.store(1, Relaxed);
-            0
-        },
-        |x| {
-            x.store(2, Release);
-            0
-        },
+        store!(1, Relaxed),
+        store!(2, Release),
     ]));
     assert_eq!(seen, BTreeSet::from([vec![0, 0, 1], vec![0, 0, 2]]));
     assert_eq!(n, 2, "one trace, one execution per modification order");
@@ -171,16 +175,7 @@ fn two_stores_that_are_not_seq_cst_take_one_execution_per_modification_order() {
 
 #[test]
 fn two_seq_cst_stores_still_conflict() {
-    let (seen, n) = outcome_set(on_one_location(vec![
-        |x| {
-            x.store(1, SeqCst);
-            0
-        },
-        |x| {
-            x.store(2, SeqCst);
-            0
-        },
-    ]));
+    let (seen, n) = outcome_set(on_one_location(vec![store!(1, SeqCst), store!(2, SeqCst)]));
     assert_eq!(seen, BTreeSet::from([vec![0, 0, 1], vec![0, 0, 2]]));
     assert_eq!(
         n, 2,
@@ -193,14 +188,8 @@ fn a_load_between_two_relaxed_stores_sees_each_order() {
     // The load conflicts with both stores: it may run before, between or after them, and
     // read any store its place allows.
     let (seen, _) = outcome_set(on_one_location(vec![
-        |x| {
-            x.store(1, Relaxed);
-            0
-        },
-        |x| {
-            x.store(2, Relaxed);
-            0
-        },
+        store!(1, Relaxed),
+        store!(2, Relaxed),
         |x| x.load(Relaxed),
     ]));
     let loads: BTreeSet<(u64, u64)> = seen.iter().map(|o| (o[2], o[3])).collect();
