@@ -192,7 +192,10 @@ fn rounds() -> u32 {
 /// The faster of `best` and another round, which runs only while every round so far
 /// finished: a failure, a timeout or a side that cannot run stands.
 fn faster(best: Outcome, round: impl FnOnce() -> Outcome) -> Outcome {
-    let Outcome::Done { time: best_time, .. } = best else {
+    let Outcome::Done {
+        time: best_time, ..
+    } = best
+    else {
         return best;
     };
     match round() {
