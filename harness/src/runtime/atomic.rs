@@ -306,6 +306,7 @@ impl Execution {
             order,
             early,
             replaced,
+            stores_before: end as u32,
         };
         self.record(kind, Some(object), site);
         self.place_store(object, value, order, position, None);
@@ -364,14 +365,15 @@ impl Execution {
         let order = Ordering::Relaxed;
         let early = false;
         let replaced = self.location(object).latest().1.value;
+        let end = self.location(object).len();
         let kind = EventKind::Store {
             value,
             order,
             early,
             replaced,
+            stores_before: end as u32,
         };
         self.record(kind, Some(object), site);
-        let end = self.location(object).len();
         let access = self.access_at(object, false, None, Some(end));
         self.place_store(object, value, order, end, None);
         // Exclusive access orders it with every other access: it weakens nothing.

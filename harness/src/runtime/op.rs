@@ -294,6 +294,9 @@ pub(crate) enum EventKind {
         /// The value of the latest store when it ran: what an operation moved just before
         /// it reads (exactly so without weak memory; see `StepAccesses::reversed`).
         replaced: u64,
+        /// How many stores its location held when it ran, the initial value included: its
+        /// value choice names a place among them (see `dpor::repeats`).
+        stores_before: u32,
     },
     Rmw {
         old: u64,

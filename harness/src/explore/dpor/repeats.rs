@@ -42,7 +42,7 @@ use crate::explore::step_summary::StepSummary;
 use crate::explore::step_table::{StepId, StepTable};
 use crate::explore::Turn;
 use crate::runtime::execution::Execution;
-use crate::runtime::op::{AccessKind, Event, ThreadId};
+use crate::runtime::op::{AccessKind, Event, EventKind, ThreadId};
 use crate::runtime::thread_keys::ThreadKey;
 use crate::runtime::thread_set::ThreadSet;
 
@@ -128,31 +128,19 @@ pub(super) struct Repeats {
 ///
 /// Stores that choose their place in modification order commute (`AccessKind::Placed`),
 /// but their value choices name places among the stores already there, so the same
-/// choices in another order of the two reach another modification order. Each such store
-/// therefore also hashes how many modifications of its location ran before it: the order
-/// their clocks no longer give.
+/// choices in another order of the two reach another modification order. Each store
+/// therefore also hashes how many stores its location held when it ran: the order their
+/// clocks no longer give.
 struct Clocks<'a>(&'a Causality, Range<usize>, &'a [Event]);
 
 impl Hash for Clocks<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let trace = self.2;
         for e in self.1.clone() {
             let clock = self.0.clock(e).as_slice();
             let significant = clock.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
             clock[..significant].hash(state);
-            if trace[e]
-                .access()
-                .is_some_and(|a| a.kind == AccessKind::Placed)
-            {
-                let object = trace[e].object;
-                let modifies = |earlier: &Event| {
-                    earlier.object == object && earlier.access().is_some_and(|a| a.modifies())
-                };
-                trace[..e]
-                    .iter()
-                    .filter(|&earlier| modifies(earlier))
-                    .count()
-                    .hash(state);
+            if let EventKind::Store { stores_before, .. } = self.2[e].kind {
+                stores_before.hash(state);
             }
         }
     }
