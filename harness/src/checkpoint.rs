@@ -5,7 +5,7 @@
 //! small (one line per finished unit), plain text, versioned and summed:
 //!
 //! ```text
-//! weft checkpoint 6
+//! weft checkpoint 7
 //! test tests/my_test.rs:12:5
 //! fingerprint 9c1e02d43a7f6b10
 //! split 9 0/1 -
@@ -21,7 +21,9 @@
 //! other executions, and loading fails with an `InvalidCheckpoint` report saying what
 //! differs. `sum` hashes every byte before it (FNV-1a): a file cut short or changed by
 //! accident is refused, where a changed `done` line would otherwise skip a unit never
-//! explored, or a changed count end the run with wrong figures. Version 6 adds the sum;
+//! explored, or a changed count end the run with wrong figures. Version 7 lets stores that
+//! are not SeqCst commute (`AccessKind::Placed`), which names other units in programs with
+//! several such stores to one location; version 6 adds the sum;
 //! version 5 tries a node's branches in that order on several shards too, and
 //! estimates a unit by the threads asleep at its root (`split::balance`); version 4 runs a
 //! join that can run above the cut at once, as a start, instead of branching on it, and on
@@ -44,7 +46,7 @@ use crate::runtime::execution::Execution;
 use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-const MAGIC: &str = "weft checkpoint 6";
+const MAGIC: &str = "weft checkpoint 7";
 
 /// What a checkpoint must agree on with the run that loads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
