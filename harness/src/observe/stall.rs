@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex, Once, PoisonError, Weak};
 use std::time::Duration;
 
 use crate::config::env::{env_parsed, parse_duration, Var};
+use crate::runtime::model_thread::thread_label;
 use crate::runtime::op::ThreadId;
 
 /// How often the watchdog samples.
@@ -59,8 +60,17 @@ impl Watched {
     }
 }
 
+/// An exploring OS thread's record, with what the watchdog last saw of it: the word, how
+/// long it has stayed so, and whether that stall was reported.
+struct Sample {
+    watched: Weak<Watched>,
+    word: u64,
+    still: Duration,
+    reported: bool,
+}
+
 /// The records of the OS threads that explore, for the watchdog.
-static RECORDS: Mutex<Vec<Weak<Watched>>> = Mutex::new(Vec::new());
+static RECORDS: Mutex<Vec<Sample>> = Mutex::new(Vec::new());
 
 /// A record for an exploration about to run on this OS thread for the calling test; `None`
 /// when `WEFT_STALL=0`.
@@ -75,7 +85,12 @@ pub(crate) fn watch() -> Option<Arc<Watched>> {
     let watched = Arc::new(Watched::default());
     watched.explores_for(crate::report::test_name());
     let mut records = RECORDS.lock().unwrap_or_else(PoisonError::into_inner);
-    records.push(Arc::downgrade(&watched));
+    records.push(Sample {
+        watched: Arc::downgrade(&watched),
+        word: 0,
+        still: Duration::ZERO,
+        reported: false,
+    });
     Some(watched)
 }
 
@@ -89,37 +104,25 @@ fn stall_limit() -> Option<Duration> {
 }
 
 fn watchdog(limit: Duration) {
-    // For each record: the word last seen, how long it has stayed so, whether reported.
-    let mut seen: Vec<(Weak<Watched>, u64, Duration, bool)> = Vec::new();
     loop {
         std::thread::sleep(TICK);
-        {
-            let mut records = RECORDS.lock().unwrap_or_else(PoisonError::into_inner);
-            records.retain(|r| r.strong_count() > 0);
-            for record in records.iter() {
-                if !seen.iter().any(|(s, ..)| s.ptr_eq(record)) {
-                    seen.push((record.clone(), 0, Duration::ZERO, false));
-                }
-            }
-        }
-        seen.retain(|(record, ..)| record.strong_count() > 0);
-        for (record, last, still, reported) in &mut seen {
-            let Some(watched) = record.upgrade() else {
+        let mut records = RECORDS.lock().unwrap_or_else(PoisonError::into_inner);
+        records.retain(|sample| sample.watched.strong_count() > 0);
+        for sample in records.iter_mut() {
+            let Some(watched) = sample.watched.upgrade() else {
                 continue;
             };
             let word = watched.word.load(Relaxed);
-            if word != *last || word & 0xffff == 0 {
-                (*last, *still, *reported) = (word, Duration::ZERO, false);
+            if word != sample.word || word & 0xffff == 0 {
+                (sample.word, sample.still, sample.reported) = (word, Duration::ZERO, false);
                 continue;
             }
-            *still += TICK;
-            if *still >= limit && !*reported {
-                *reported = true;
+            sample.still += TICK;
+            if sample.still >= limit && !sample.reported {
+                sample.reported = true;
                 let test = watched.test.lock().unwrap_or_else(PoisonError::into_inner);
-                eprintln!(
-                    "{}",
-                    message(test.as_deref(), (word & 0xffff) as usize - 1, *still)
-                );
+                let thread = (word & 0xffff) as usize - 1;
+                eprintln!("{}", message(test.as_deref(), thread, sample.still));
             }
         }
     }
@@ -127,10 +130,7 @@ fn watchdog(limit: Duration) {
 
 /// What the watchdog prints for model thread `thread` of `test`, stalled for `still`.
 fn message(test: Option<&str>, thread: ThreadId, still: Duration) -> String {
-    let thread = match thread {
-        0 => "main".to_string(),
-        n => format!("thread {n}"),
-    };
+    let thread = thread_label(thread, None);
     let test = test.map_or(String::new(), |name| format!(" (test {name})"));
     format!(
         "weft: {thread} of the model{test} has run for {} s without reaching a weft \
