@@ -317,10 +317,7 @@ impl Racing<'_> {
             }
             // After a run of placed stores (each after the run of reads before it, if any).
             _ if h.placed_last => {
-                self.race_with_latest_of(&h.placed, clock);
-                for &earlier in &h.placed {
-                    clock.join(&self.clocks[earlier]);
-                }
+                self.after_run(&h.placed, h.last_write, clock);
                 h.placed.clear();
                 h.placed_last = false;
                 h.reads.clear();

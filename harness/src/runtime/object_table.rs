@@ -121,18 +121,10 @@ impl Objects {
     /// Every reference count and channel, by index: the objects that can hold values after
     /// every thread has finished.
     pub(crate) fn leak_candidates(&self) -> impl Iterator<Item = (ObjectIndex, &ObjectState)> {
-        let entries = if self.may_leak {
-            &self.entries[..]
-        } else {
-            &[]
-        };
-        (entries.iter().enumerate()).filter_map(|(index, entry)| {
-            match self.states.get(entry.state as usize)? {
-                state @ (ObjectState::RefCount(_) | ObjectState::Channel(_)) => {
-                    Some((index as ObjectIndex, state))
-                }
-                _ => None,
-            }
+        let objects = if self.may_leak { self.len() } else { 0 };
+        (0..objects as ObjectIndex).filter_map(|index| match self.state(index) {
+            state @ (ObjectState::RefCount(_) | ObjectState::Channel(_)) => Some((index, state)),
+            _ => None,
         })
     }
 
