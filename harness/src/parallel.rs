@@ -48,7 +48,7 @@ const SHARD_DEPTH: usize = 1;
 /// shard walking the prefixes of ever more units, and the sleep-set-blocked runs of ever
 /// more prefixes, cost more than finer units save: lastzero(12) on 32 shards, cut 13
 /// deep, ran 74,306 blocked runs beside its 15,360 executions and its slowest shard took
-/// 539 ms, against 14,856 and 112 ms cut 9 deep (README, the same section).
+/// 424 ms, against 14,856 and 83 ms cut 9 deep (README, the same section).
 const DEEPENING_DOUBLINGS: u32 = 3;
 
 /// How often a checkpoint is rewritten while the exploration runs.
