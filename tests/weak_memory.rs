@@ -61,9 +61,10 @@ fn release_acquire_message_passing_passes_every_execution() {
         .explore(message_passing(Release, Acquire))
         .unwrap();
     assert!(stats.complete);
-    // The flag read before the store, after it (reading it, or `false` again), and with it
-    // read, `data` read at its only allowed store.
-    assert_eq!(stats.executions, 3);
+    // The flag read before the store, or after it and reading it (`false` there would
+    // repeat the first graph: main has no store in its past, `runtime/store_past.rs`), and
+    // with it read, `data` read at its only allowed store.
+    assert_eq!(stats.executions, 2);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! small (one line per finished unit), plain text, versioned and summed:
 //!
 //! ```text
-//! weft checkpoint 7
+//! weft checkpoint 8
 //! test tests/my_test.rs:12:5
 //! fingerprint 9c1e02d43a7f6b10
 //! split 9 0/1 -
@@ -21,7 +21,9 @@
 //! other executions, and loading fails with an `InvalidCheckpoint` report saying what
 //! differs. `sum` hashes every byte before it (FNV-1a): a file cut short or changed by
 //! accident is refused, where a changed `done` line would otherwise skip a unit never
-//! explored, or a changed count end the run with wrong figures. Version 7 lets stores that
+//! explored, or a changed count end the run with wrong figures. Version 8 lets a load with
+//! no store in its past skip the initial value once a store ran (`runtime::store_past`),
+//! which removes value choices and so renames units; version 7 lets stores that
 //! are not SeqCst commute (`AccessKind::Placed`), which names other units in programs with
 //! several such stores to one location; version 6 adds the sum;
 //! version 5 tries a node's branches in that order on several shards too, and
@@ -46,7 +48,7 @@ use crate::runtime::execution::Execution;
 use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-const MAGIC: &str = "weft checkpoint 7";
+const MAGIC: &str = "weft checkpoint 8";
 
 /// What a checkpoint must agree on with the run that loads it.
 #[derive(Clone, Debug, PartialEq, Eq)]

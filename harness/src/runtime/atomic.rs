@@ -29,7 +29,9 @@ impl Execution {
         site: Site,
     ) -> ObjectIndex {
         let location = AtomicLocation::new(value);
-        self.add_object(ObjectState::Atomic(location), type_name, site)
+        let object = self.add_object(ObjectState::Atomic(location), type_name, site);
+        self.note_creation(object);
+        object
     }
 
     pub(super) fn location(&mut self, object: ObjectIndex) -> &mut AtomicLocation {
@@ -256,7 +258,7 @@ impl Execution {
     pub(crate) fn atomic_load(&mut self, object: ObjectIndex, order: Ordering, site: Site) -> u64 {
         let epoch = self.begin_access();
         let seq_cst = order == Ordering::SeqCst;
-        let floor = self.floor(object, self.weak(seq_cst), true);
+        let floor = self.load_floor(object, seq_cst);
         let last = self.location(object).len() - 1;
         let (option, position) = self.pick(last, (floor..last).rev(), |e, p| {
             let access = e.access_at(object, seq_cst, Some(p), None);

@@ -19,6 +19,7 @@ use super::op::{
 };
 use super::race::Race;
 use super::seq_cst_order::SeqCstGraph;
+use super::store_past::StorePasts;
 use super::thread_keys::ThreadKeys;
 use super::value_choice::StepChoice;
 
@@ -50,6 +51,8 @@ pub(crate) struct Execution {
     pub observations: Observations,
     /// Every atomic access and fence, for RC11's SeqCst order (see `seq_cst_order`).
     pub graph: SeqCstGraph,
+    /// Which accesses to each object had an atomic store in their past (see `store_past`).
+    pub store_pasts: StorePasts,
     /// Some thread may have `yielded` set: an event that wakes spinners clears them all.
     /// (False: no thread has it set, and the clearing loop is skipped.)
     spinning: bool,
@@ -112,6 +115,7 @@ pub(crate) struct Buffers {
     events: Vec<Event>,
     observations: Observations,
     graph: SeqCstGraph,
+    store_pasts: StorePasts,
 }
 
 impl Execution {
@@ -124,6 +128,7 @@ impl Execution {
             mut events,
             mut observations,
             mut graph,
+            store_pasts,
         } = buffers;
         graph.reserve(sizes.graph);
         threads.reserve(sizes.threads);
@@ -144,6 +149,7 @@ impl Execution {
             choice: StepChoice::default(),
             observations,
             graph,
+            store_pasts,
             spinning: false,
         }
     }
@@ -157,9 +163,11 @@ impl Execution {
             mut events,
             mut observations,
             mut graph,
+            mut store_pasts,
             ..
         } = self;
         graph.clear();
+        store_pasts.clear();
         threads.clear();
         objects.clear();
         events.clear();
@@ -171,6 +179,7 @@ impl Execution {
             events,
             observations,
             graph,
+            store_pasts,
         }
     }
 
@@ -282,6 +291,7 @@ impl Execution {
             self.threads[self.current].spins += 1;
         }
         self.threads[self.current].events += 1;
+        self.note_store_past(&event);
         self.events.push(event);
         self.events.len() - 1
     }

@@ -27,6 +27,7 @@ pub(crate) mod schedulable;
 pub(crate) mod scheduling_point;
 pub(crate) mod seq_cst_order;
 pub(crate) mod stack_overflow;
+pub(crate) mod store_past;
 pub(crate) mod sync_access;
 pub(crate) mod thread_keys;
 pub(crate) mod thread_locals;

@@ -27,6 +27,9 @@ pub(crate) struct ModelThread {
     /// How many times it yielded (`yield_now`, `spin_loop`). Its first load of a location
     /// after a yield reads the latest store (see `coherence::AtomicLocation::spun`).
     pub spins: u32,
+    /// An atomic store may lie in the causal past of its next event; until then its loads
+    /// read the latest store only (see `store_past`).
+    pub store_past: bool,
     /// How many events it has recorded (its next event is number `events + 1`).
     pub events: u32,
     /// Its last compare-exchange failed spuriously, so its next one cannot.
@@ -78,6 +81,7 @@ impl ModelThread {
             parent,
             yielded: false,
             spins: 0,
+            store_past: false,
             objects_created: 0,
             key,
             spawned: 0,

@@ -1,0 +1,197 @@
+//! A load whose thread has no atomic store in its causal past reads a location's initial
+//! value only while no store to it has run (`runtime/store_past.rs`): after a store, that
+//! graph is the one where the load runs first, which DPOR explores anyway. The first tests
+//! count the executions this saves; the others are programs where a store reaches a load's
+//! past by a path other than program order (a store read, a spawn, a join, a failed
+//! `try_lock`, a reference-count query): if that path were not followed, the load would
+//! skip an initial value it may read, and an outcome would be lost.
+#![cfg(feature = "permute")]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::outcome_set;
+use weft::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use weft::sync::{Arc, Mutex};
+use weft::thread;
+
+#[test]
+fn a_load_with_no_store_in_its_past_skips_the_initial_value_once_a_store_ran() {
+    let (seen, executions) = outcome_set(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let writer = {
+            let x = x.clone();
+            thread::spawn(move || x.store(1, Relaxed))
+        };
+        let read = x.load(Relaxed);
+        writer.join().unwrap();
+        seen(read);
+    });
+    assert_eq!(seen, BTreeSet::from([0, 1]));
+    assert_eq!(
+        executions, 2,
+        "the load before the store, and after it reading it (3 without the skip)"
+    );
+}
+
+#[test]
+fn a_load_with_a_store_in_its_past_still_reads_the_initial_value_after_a_store() {
+    let (seen, executions) = outcome_set(|seen| {
+        let (x, z) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let writer = {
+            let x = x.clone();
+            thread::spawn(move || x.store(1, Relaxed))
+        };
+        z.store(1, Relaxed);
+        let read = x.load(Relaxed);
+        writer.join().unwrap();
+        seen(read);
+    });
+    assert_eq!(seen, BTreeSet::from([0, 1]));
+    // Store buffering needs such reads: each load after the other thread's store.
+    assert_eq!(executions, 3, "after the store, the load may read either");
+}
+
+/// `T0: y.load(); x.compare_exchange(0, 3)`, `T1: x.store(1); y.store(1)`, `T2: x.load()`:
+/// T2 reading 3 while `x` ends 1 needs T2's load after `x.store(1)`, which precedes it
+/// through the store it reads. Skipping every stale value of a load with no store in its
+/// past (not only the initial one) lost this outcome; RC11 allows 10 outcomes here
+/// (`tools/rc11/differential.py`, seed 605, program 6221).
+#[test]
+fn a_store_read_brings_its_own_past_along() {
+    let (seen, _) = outcome_set(|seen| {
+        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let t0 = {
+            let (x, y) = (x.clone(), y.clone());
+            thread::spawn(move || {
+                let a = y.load(Relaxed);
+                let b = match x.compare_exchange(0, 3, Relaxed, Relaxed) {
+                    Ok(old) => old,
+                    Err(actual) => 100 + actual,
+                };
+                (a, b)
+            })
+        };
+        let t1 = {
+            let (x, y) = (x.clone(), y.clone());
+            thread::spawn(move || {
+                x.store(1, Relaxed);
+                y.store(1, Relaxed);
+            })
+        };
+        let t2 = {
+            let x = x.clone();
+            thread::spawn(move || x.load(Relaxed))
+        };
+        let (a, b) = t0.join().unwrap();
+        t1.join().unwrap();
+        let c = t2.join().unwrap();
+        seen((a, b, c, x.load(Relaxed)));
+    });
+    assert!(seen.contains(&(1, 0, 3, 1)), "{seen:?}");
+    assert_eq!(seen.len(), 10, "RC11's outcomes: {seen:?}");
+}
+
+/// `T1: x.store(1); y.store(1)`; main reads `y == 1` (Relaxed: no synchronisation), then
+/// spawns a thread that loads `x`: it may read 0, after `x.store(1)` ran.
+#[test]
+fn a_spawned_thread_inherits_its_parents_past() {
+    let (seen, _) = outcome_set(|seen| {
+        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let writer = {
+            let (x, y) = (x.clone(), y.clone());
+            thread::spawn(move || {
+                x.store(1, Relaxed);
+                y.store(1, Relaxed);
+            })
+        };
+        let child = (y.load(Relaxed) == 1).then(|| {
+            let x = x.clone();
+            thread::spawn(move || x.load(Relaxed))
+        });
+        let read = child.map(|child| child.join().unwrap());
+        writer.join().unwrap();
+        seen(read);
+    });
+    assert_eq!(seen, BTreeSet::from([None, Some(0), Some(1)]));
+}
+
+/// `T1: x.store(1); y.store(1)`, `T2: y.load()`; main joins T2 alone and loads `x`: after
+/// T2 read 1 (Relaxed), main may still read 0.
+#[test]
+fn a_join_brings_the_joined_threads_past() {
+    let (seen, _) = outcome_set(|seen| {
+        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let writer = {
+            let (x, y) = (x.clone(), y.clone());
+            thread::spawn(move || {
+                x.store(1, Relaxed);
+                y.store(1, Relaxed);
+            })
+        };
+        let reader = {
+            let y = y.clone();
+            thread::spawn(move || y.load(Relaxed))
+        };
+        let saw = reader.join().unwrap();
+        let read = x.load(Relaxed);
+        writer.join().unwrap();
+        seen((saw, read));
+    });
+    assert!(seen.contains(&(1, 0)), "{seen:?}");
+    assert_eq!(seen.len(), 4, "{seen:?}");
+}
+
+/// `T1: x.store(1); lock; unlock`, `T2: try_lock; x.load()`: a failed `try_lock` saw T1
+/// holding the lock, after its store, and does not synchronise, so T2 may read 0.
+#[test]
+fn a_failed_try_lock_brings_the_holders_past() {
+    let (seen, _) = outcome_set(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let m = Arc::new(Mutex::new(()));
+        let holder = {
+            let (x, m) = (x.clone(), m.clone());
+            thread::spawn(move || {
+                x.store(1, Relaxed);
+                drop(m.lock().unwrap());
+            })
+        };
+        let prober = {
+            let (x, m) = (x.clone(), m.clone());
+            thread::spawn(move || {
+                let failed = m.try_lock().is_err();
+                (failed, x.load(Relaxed))
+            })
+        };
+        holder.join().unwrap();
+        seen(prober.join().unwrap());
+    });
+    assert!(seen.contains(&(true, 0)), "{seen:?}");
+    assert_eq!(seen.len(), 4, "{seen:?}");
+}
+
+/// `T1: x.store(1); drop(its Arc)`, `T2: strong_count; x.load()`: a count that saw T1's
+/// drop does not synchronise with it, so T2 may read 0.
+#[test]
+fn a_reference_count_query_brings_the_droppers_past() {
+    let (seen, _) = outcome_set(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let shared = Arc::new(());
+        let dropper = {
+            let (x, mine) = (x.clone(), shared.clone());
+            thread::spawn(move || {
+                x.store(1, Relaxed);
+                drop(mine);
+            })
+        };
+        let counter = {
+            let (x, mine) = (x.clone(), shared.clone());
+            thread::spawn(move || (Arc::strong_count(&mine), x.load(Relaxed)))
+        };
+        dropper.join().unwrap();
+        seen(counter.join().unwrap());
+    });
+    assert!(seen.contains(&(2, 0)), "{seen:?}");
+    assert_eq!(seen.len(), 4, "{seen:?}");
+}
