@@ -131,7 +131,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("publish (SeqCst, [None, None], Store(SeqCst))", 6, 4),
     (
         "publish (SeqCst, [None, None], CompareExchange(1, SeqCst, Relaxed))",
-        5,
+        4,
         4,
     ),
     (

@@ -36,6 +36,22 @@ fn a_load_with_no_store_in_its_past_skips_the_initial_value_once_a_store_ran() {
 }
 
 #[test]
+fn a_failed_compare_exchange_skips_the_initial_value_as_a_load_does() {
+    let (seen, executions) = outcome_set(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let writer = {
+            let x = x.clone();
+            thread::spawn(move || x.store(1, Relaxed))
+        };
+        let read = x.compare_exchange(5, 6, Relaxed, Relaxed);
+        writer.join().unwrap();
+        seen(read);
+    });
+    assert_eq!(seen, BTreeSet::from([Err(0), Err(1)]));
+    assert_eq!(executions, 2, "3 without the skip");
+}
+
+#[test]
 fn a_load_with_a_store_in_its_past_still_reads_the_initial_value_after_a_store() {
     let (seen, executions) = outcome_set(|seen| {
         let (x, z) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));

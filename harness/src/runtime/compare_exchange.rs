@@ -80,7 +80,10 @@ impl Execution {
         let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
-        let mut outcomes = exchanges(location, floor, expected, weak);
+        // A failure reads the initial value as a load would (see `store_past`).
+        let skip_initial = failure != Ordering::SeqCst && self.initial_value_skipped(object);
+        let mut outcomes = exchanges(location, floor, expected, weak)
+            .filter(|e| !(skip_initial && matches!(e, Exchange::Fail(0) | Exchange::Spurious(0))));
         let first = outcomes.next().expect("a compare-exchange has an outcome");
         let others: Vec<Exchange> = outcomes.collect();
         let succeeds = |e: &Exchange| matches!(e, Exchange::Succeed(_));

@@ -1,5 +1,6 @@
-//! Loads that skip the initial value: a load whose thread has no atomic store in its causal
-//! past reads a location's initial value only while no store to it has run.
+//! Loads that skip the initial value: a load (or a compare-exchange's failure, which only
+//! reads) whose thread has no atomic store in its causal past reads a location's initial
+//! value only while no store to it has run.
 //!
 //! The idea. A load `R` that runs after a store `W` to its location, where `W` is another
 //! thread's and not in `R`'s past, may still read the initial value (weak memory). The same
@@ -41,6 +42,7 @@
 use std::sync::atomic::Ordering;
 
 use super::execution::Execution;
+use super::objects::ObjectState;
 use super::op::{AccessKind, Event, EventKind, ObjectIndex};
 
 /// An access that observes the object (a read, a failed `try_lock`) had a store in its past.
@@ -92,15 +94,23 @@ fn classes(kind: AccessKind) -> Option<(u8, u8)> {
 
 impl Execution {
     /// The lowest position in modification order a load by the current thread may read:
-    /// its floor (`Execution::floor`), or past the initial value when no store lies in the
-    /// thread's past, the load is not SeqCst and a store ran (module docs).
+    /// its floor (`Execution::floor`), past the initial value if `initial_value_skipped`
+    /// and the load is not SeqCst.
     pub(crate) fn load_floor(&mut self, object: ObjectIndex, seq_cst: bool) -> usize {
         let floor = self.floor(object, self.weak(seq_cst), true);
-        let last = self.location(object).len() - 1;
-        match !seq_cst && !self.threads[self.current].store_past {
-            true => floor.max(1).min(last),
+        match !seq_cst && self.initial_value_skipped(object) {
+            true => floor.max(1),
             false => floor,
         }
+    }
+
+    /// Whether a read of `object` by the current thread skips its initial value: no store
+    /// lies in the thread's past, and a store to the location ran (module docs).
+    pub(crate) fn initial_value_skipped(&self, object: ObjectIndex) -> bool {
+        let ObjectState::Atomic(location) = self.objects.state(object) else {
+            unreachable!("object {object} is not an atomic location");
+        };
+        !self.threads[self.current].store_past && location.len() > 1
     }
 
     /// An atomic location was just created as `object` by the current thread.
