@@ -1,10 +1,11 @@
-//! A load whose thread has no atomic store in its causal past reads a location's initial
-//! value only while no store to it has run (`runtime/store_past.rs`): after a store, that
-//! graph is the one where the load runs first, which DPOR explores anyway. The first tests
-//! count the executions this saves; the others are programs where a store reaches a load's
-//! past by a path other than program order (a store read, a spawn, a join, a failed
-//! `try_lock`, a reference-count query): if that path were not followed, the load would
-//! skip an initial value it may read, and an outcome would be lost.
+//! A load whose thread has no atomic store in its causal past reads a store older than the
+//! latest only if that store's own past holds one (the initial value counts as a store
+//! with an empty past: `runtime/store_past.rs`). Otherwise that graph is the one where the
+//! load runs before the newer stores, which DPOR explores anyway. The first tests count
+//! the executions this saves; the others are programs where a store reaches a load's past
+//! (or the past of the store it reads) by a path other than program order (a store read, a
+//! spawn, a join, a failed `try_lock`, a reference-count query): if that path were not
+//! followed, the load would skip a store it may read, and an outcome would be lost.
 #![cfg(feature = "permute")]
 
 mod common;
@@ -33,6 +34,30 @@ fn a_load_with_no_store_in_its_past_skips_the_initial_value_once_a_store_ran() {
         executions, 2,
         "the load before the store, and after it reading it (3 without the skip)"
     );
+}
+
+#[test]
+fn a_load_with_no_store_in_its_past_skips_older_stores_with_none_in_theirs() {
+    let (seen, executions) = outcome_set(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let writers: Vec<_> = [1, 2]
+            .map(|value| {
+                let x = x.clone();
+                thread::spawn(move || x.store(value, Relaxed))
+            })
+            .into();
+        let read = x.load(Relaxed);
+        writers.into_iter().for_each(|w| w.join().unwrap());
+        seen((read, x.load(Relaxed)));
+    });
+    assert_eq!(
+        seen.len(),
+        6,
+        "each value read, either store last: {seen:?}"
+    );
+    // 6 graphs: 16 executions with no skip, 10 skipping only the initial value; now the
+    // load skips a store older than the latest, whose past holds no store either.
+    assert_eq!(executions, 8);
 }
 
 #[test]
@@ -107,6 +132,40 @@ fn a_store_read_brings_its_own_past_along() {
     });
     assert!(seen.contains(&(1, 0, 3, 1)), "{seen:?}");
     assert_eq!(seen.len(), 10, "RC11's outcomes: {seen:?}");
+}
+
+/// The same with a plain store: `T0: y.load(); x.store(3)`, `T1: x.store(1); y.store(1)`,
+/// `T2: x.load()` reading 3 while `x` ends 1: `x.store(3)` has `x.store(1)` in its past
+/// (T0 read `y == 1`), so T2 may read it after `x.store(1)` ran.
+#[test]
+fn a_stored_value_keeps_the_past_of_its_writer() {
+    let (seen, _) = outcome_set(|seen| {
+        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let t0 = {
+            let (x, y) = (x.clone(), y.clone());
+            thread::spawn(move || {
+                let a = y.load(Relaxed);
+                x.store(3, Relaxed);
+                a
+            })
+        };
+        let t1 = {
+            let (x, y) = (x.clone(), y.clone());
+            thread::spawn(move || {
+                x.store(1, Relaxed);
+                y.store(1, Relaxed);
+            })
+        };
+        let t2 = {
+            let x = x.clone();
+            thread::spawn(move || x.load(Relaxed))
+        };
+        let a = t0.join().unwrap();
+        t1.join().unwrap();
+        let c = t2.join().unwrap();
+        seen((a, c, x.load(Relaxed)));
+    });
+    assert!(seen.contains(&(1, 3, 1)), "{seen:?}");
 }
 
 /// `T1: x.store(1); y.store(1)`; main reads `y == 1` (Relaxed: no synchronisation), then

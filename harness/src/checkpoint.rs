@@ -22,7 +22,7 @@
 //! differs. `sum` hashes every byte before it (FNV-1a): a file cut short or changed by
 //! accident is refused, where a changed `done` line would otherwise skip a unit never
 //! explored, or a changed count end the run with wrong figures. Version 8 lets a load with
-//! no store in its past skip the initial value once a store ran (`runtime::store_past`),
+//! no store in its past skip older stores with none in theirs (`runtime::store_past`),
 //! which removes value choices and so renames units; version 7 lets stores that
 //! are not SeqCst commute (`AccessKind::Placed`), which names other units in programs with
 //! several such stores to one location; version 6 adds the sum;

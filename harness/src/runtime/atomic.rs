@@ -28,10 +28,8 @@ impl Execution {
         type_name: &'static str,
         site: Site,
     ) -> ObjectIndex {
-        let location = AtomicLocation::new(value);
-        let object = self.add_object(ObjectState::Atomic(location), type_name, site);
-        self.note_creation(object);
-        object
+        let location = AtomicLocation::new(value, self.threads[self.current].store_past);
+        self.add_object(ObjectState::Atomic(location), type_name, site)
     }
 
     pub(super) fn location(&mut self, object: ObjectIndex) -> &mut AtomicLocation {
@@ -177,11 +175,15 @@ impl Execution {
             event: self.events.len() - 1,
         };
         let sync = clocks.write(me, order, read);
+        // The thread's past before the store (an RMW's counts the store it read); from
+        // here on, it holds this store (see `store_past`).
+        let store_past = std::mem::replace(&mut self.threads[me].store_past, true);
         let record = StoreRecord {
             value,
             sync,
             position: 0,
             rmw: continues.is_some(),
+            store_past: store_past || continues.is_some(),
         };
         let id = location.insert(position, record);
         let at = (epoch, self.threads[me].spins);
@@ -258,9 +260,13 @@ impl Execution {
     pub(crate) fn atomic_load(&mut self, object: ObjectIndex, order: Ordering, site: Site) -> u64 {
         let epoch = self.begin_access();
         let seq_cst = order == Ordering::SeqCst;
-        let floor = self.load_floor(object, seq_cst);
+        let floor = self.floor(object, self.weak(seq_cst), true);
         let last = self.location(object).len() - 1;
         let (option, position) = self.pick(last, (floor..last).rev(), |e, p| {
+            // Not an older store that repeats another trace's graph (see `store_past`).
+            if !e.may_read_older(object, p, seq_cst) {
+                return false;
+            }
             let access = e.access_at(object, seq_cst, Some(p), None);
             e.admits(access, order, 0)
         });

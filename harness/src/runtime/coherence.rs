@@ -36,6 +36,9 @@ pub(crate) struct StoreRecord {
     pub position: u32,
     /// A read-modify-write: it stays right after the store it read.
     pub rmw: bool,
+    /// A store other than an initial value may lie in its causal past (for an initial
+    /// value: in its location's creator's past); see `store_past`.
+    pub store_past: bool,
 }
 
 /// An access to a location, as coherence remembers it.
@@ -88,7 +91,8 @@ fn chain(arena: &Observations, newest: u32) -> impl Iterator<Item = &Observation
 const STORES: usize = 4;
 
 impl AtomicLocation {
-    pub(crate) fn new(value: u64) -> AtomicLocation {
+    /// A location holding `value`, created by a thread with a store in its past or not.
+    pub(crate) fn new(value: u64, store_past: bool) -> AtomicLocation {
         // Room for a few stores at once: most locations are stored to, and a vector of one
         // reallocates at its first push.
         let mut stores = Vec::with_capacity(STORES);
@@ -97,6 +101,7 @@ impl AtomicLocation {
             sync: VectorClock::default(),
             position: 0,
             rmw: false,
+            store_past,
         });
         AtomicLocation {
             stores,
@@ -226,12 +231,13 @@ mod tests {
             sync: VectorClock::default(),
             position: 0,
             rmw: false,
+            store_past: false,
         }
     }
 
     #[test]
     fn inserting_keeps_positions_in_step_with_the_order() {
-        let mut x = AtomicLocation::new(0);
+        let mut x = AtomicLocation::new(0, false);
         let one = x.insert(1, store(1));
         assert!(x.order.is_empty(), "still the order stores ran");
         let two = x.insert(1, store(2));
@@ -246,7 +252,7 @@ mod tests {
 
     #[test]
     fn floors_follow_own_and_past_observations_only() {
-        let mut x = AtomicLocation::new(0);
+        let mut x = AtomicLocation::new(0, false);
         let mut arena = Observations::new();
         let one = x.insert(1, store(1));
         x.observe(&mut arena, 1, (1, 0), one);
@@ -267,7 +273,7 @@ mod tests {
 
     #[test]
     fn a_thread_that_yielded_since_its_last_access_has_spun() {
-        let mut x = AtomicLocation::new(0);
+        let mut x = AtomicLocation::new(0, false);
         let mut arena = Observations::new();
         assert!(!x.spun(&arena, 1, 0));
         assert!(x.spun(&arena, 1, 1), "it yielded before its first access");
@@ -283,7 +289,7 @@ mod tests {
 
     #[test]
     fn stores_never_split_a_read_modify_write_from_what_it_read() {
-        let mut x = AtomicLocation::new(0);
+        let mut x = AtomicLocation::new(0, false);
         x.insert(1, store(1));
         x.insert(
             2,

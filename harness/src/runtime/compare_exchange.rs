@@ -80,10 +80,7 @@ impl Execution {
         let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
-        // A failure reads the initial value as a load would (see `store_past`).
-        let skip_initial = failure != Ordering::SeqCst && self.initial_value_skipped(object);
-        let mut outcomes = exchanges(location, floor, expected, weak)
-            .filter(|e| !(skip_initial && matches!(e, Exchange::Fail(0) | Exchange::Spurious(0))));
+        let mut outcomes = exchanges(location, floor, expected, weak);
         let first = outcomes.next().expect("a compare-exchange has an outcome");
         let others: Vec<Exchange> = outcomes.collect();
         let succeeds = |e: &Exchange| matches!(e, Exchange::Succeed(_));
@@ -91,6 +88,12 @@ impl Execution {
         let (_, exchange) = self.pick(first, others.into_iter(), |e, exchange| {
             let order = match exchange {
                 Exchange::Succeed(_) => success,
+                // A failure only reads: not an older store a load would skip (`store_past`).
+                Exchange::Fail(p) | Exchange::Spurious(p)
+                    if !e.may_read_older(object, p, failure == Ordering::SeqCst) =>
+                {
+                    return false
+                }
                 _ => failure,
             };
             let (reads, writes) = exchange.positions();

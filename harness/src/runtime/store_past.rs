@@ -1,27 +1,29 @@
-//! Loads that skip the initial value: a load (or a compare-exchange's failure, which only
-//! reads) whose thread has no atomic store in its causal past reads a location's initial
-//! value only while no store to it has run.
+//! Reads that skip older stores: a load (or a compare-exchange's failure, which only
+//! reads) whose thread has no atomic store in its causal past reads a store older than the
+//! latest only if that store's own past holds one. The initial value counts as a store
+//! with an empty past (unless its location was created after a store).
 //!
-//! The idea. A load `R` that runs after a store `W` to its location, where `W` is another
-//! thread's and not in `R`'s past, may still read the initial value (weak memory). The same
-//! execution graph comes from the interleaving where `R` runs before `W`, which DPOR also
-//! explores (`R` and `W` conflict), so without care such graphs are explored twice or more
-//! (IRIW Relaxed: 77 executions for 16 graphs). Moving `R` before every such `W` is
-//! impossible only if the moves form a cycle with the orders every interleaving keeps
-//! (program order, reads-from and the program's other orders: `R`'s *causal past*). Every
-//! move goes from a load to a store, so a cycle through `R` comes back into `R` from a store
-//! through `R`'s past, or through the store `R` read. The initial value has no past, so when
-//! `R`'s past holds no atomic store either, no cycle passes through `R`: every graph where
-//! `R` reads the initial value is reached with `R` run before the stores that follow it.
+//! The idea. A load `R` that reads a store `S` while a store `W` that follows `S` in
+//! modification order has already run gives the same execution graph as the interleaving
+//! where `R` runs before `W`, which DPOR explores too (`R` and `W` conflict): without care,
+//! such graphs are explored twice or more (IRIW Relaxed: 77 executions for 16 graphs).
+//! Moving every such `R` before its `W`s is impossible only if the moves close a cycle with
+//! the orders every interleaving keeps (program order, reads-from and the program's other
+//! orders: the *causal past*). A move goes from a load to a store, and a cycle comes back
+//! into a moved load `R` through `R`'s past or through `S`. When neither past holds a store
+//! other than `S`, the store the previous move went to must be `S` itself: each move's
+//! target is the store the next moved load reads, so along the cycle those stores, all on
+//! one location, each follow the previous one in modification order, which cannot close.
+//! So such a load reads the latest store or older stores whose past holds a store: the
+//! same graphs, each reached fewer times.
 //!
-//! Both conditions are needed. With stores in its past, store buffering (`x = 1; a = y`
+//! Both pasts matter. With stores in the load's past, store buffering (`x = 1; a = y`
 //! beside `y = 1; b = x`, both loads reading 0) needs each load after the other thread's
-//! store. And a store-free load reading a store `S` other than the initial one can need
-//! moves that cycle through `S`'s past: it may need `S`'s thread's earlier stores before it
-//! (`x.store(1); y.store(1)` in one thread, a load of `y` and a compare-exchange of `x` from
-//! 0 to 3 in another, and a third thread's load of `x` reading 3 while `x` ends 1), or, with
-//! two such loads, the stores of 2+2W in a cycle. Skipping every stale value for these loads
-//! lost outcomes of both kinds on random programs (`tools/rc11/differential.py`).
+//! store. With one in `S`'s past, `S`'s thread's earlier stores may have to precede the
+//! load: `x.store(1); y.store(1)` in one thread, a load of `y` (reading 1) and a
+//! compare-exchange of `x` from 0 to 3 in another, and a third thread's load of `x` reading
+//! 3 while `x` ends 1. Skipping every older store for loads with no store in their past
+//! lost outcomes of that kind on random programs (`tools/rc11/differential.py`).
 //!
 //! The past must be a property of the trace, the same in every interleaving DPOR takes for
 //! equivalent, since DPOR's replays of a prefix must meet the same value choices. It is
@@ -30,14 +32,17 @@
 //! and for mutexes and reference counts, exactly the earlier accesses to the object that do
 //! not commute with the new one (`AccessKind::conflict`), through three bits per object (one
 //! per class of access that commutes with its own class or not). Whatever is harder to
-//! follow counts as a store in the past, which only saves less: every store and
-//! read-modify-write, SeqCst loads and fences (RC11's SeqCst order may put other threads'
-//! stores before them), a compare-exchange DPOR counts as a write, a non-atomic read of an
-//! atomic, and every operation of a channel, condvar, rwlock, barrier or park.
+//! follow counts as a store in the past, which only saves less: SeqCst loads and fences
+//! (RC11's SeqCst order may put other threads' stores before them), a compare-exchange
+//! DPOR counts as a write, a non-atomic read of an atomic, every operation of a channel,
+//! condvar, rwlock, barrier or park, and, for a read-modify-write's own record, the store
+//! it read. A store's record takes its thread's past before it (`Execution::place_store`);
+//! after it, the thread's past holds a store.
 //!
 //! Invariant: `ModelThread::store_past` is false only if no atomic store other than initial
-//! values lies in the causal past of the thread's next event; an object's bit of a class is
-//! set only if an access of that class had such a store in its past.
+//! values lies in the causal past of the thread's next event, and `StoreRecord::store_past`
+//! likewise for the store's past before it; an object's bit of a class is set only if an
+//! access of that class had such a store in its past.
 
 use std::sync::atomic::Ordering;
 
@@ -51,9 +56,6 @@ const OBSERVED: u8 = 1;
 const UPDATED: u8 = 2;
 /// Another modification (a lock, an unlock, a decisive count change) had one.
 const MODIFIED: u8 = 4;
-/// An atomic location was created by a thread with a store in its past: its initial value
-/// counts as a store.
-const CREATED_AFTER: u8 = 8;
 
 /// Per object, the classes of its accesses so far that had a store in their past.
 #[derive(Default)]
@@ -93,31 +95,23 @@ fn classes(kind: AccessKind) -> Option<(u8, u8)> {
 }
 
 impl Execution {
-    /// The lowest position in modification order a load by the current thread may read:
-    /// its floor (`Execution::floor`), past the initial value if `initial_value_skipped`
-    /// and the load is not SeqCst.
-    pub(crate) fn load_floor(&mut self, object: ObjectIndex, seq_cst: bool) -> usize {
-        let floor = self.floor(object, self.weak(seq_cst), true);
-        match !seq_cst && self.initial_value_skipped(object) {
-            true => floor.max(1),
-            false => floor,
+    /// Whether a read (SeqCst or not) by the current thread may take the store at
+    /// `position` in `object`'s modification order: not when it is not the last, neither
+    /// the thread's past nor the store's holds a store, and the read is not SeqCst (module
+    /// docs).
+    pub(crate) fn may_read_older(
+        &self,
+        object: ObjectIndex,
+        position: usize,
+        seq_cst: bool,
+    ) -> bool {
+        if seq_cst || self.threads[self.current].store_past {
+            return true;
         }
-    }
-
-    /// Whether a read of `object` by the current thread skips its initial value: no store
-    /// lies in the thread's past, and a store to the location ran (module docs).
-    pub(crate) fn initial_value_skipped(&self, object: ObjectIndex) -> bool {
         let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
-        !self.threads[self.current].store_past && location.len() > 1
-    }
-
-    /// An atomic location was just created as `object` by the current thread.
-    pub(crate) fn note_creation(&mut self, object: ObjectIndex) {
-        if self.threads[self.current].store_past {
-            self.store_pasts.set(object, CREATED_AFTER);
-        }
+        position + 1 == location.len() || location.stores[location.at(position)].store_past
     }
 
     /// Brings the current thread's `store_past` up to date after `event`, and the bits of
@@ -126,9 +120,12 @@ impl Execution {
         let (kind, object) = (event.kind, event.object);
         let me = self.current;
         let mut past = self.threads[me].store_past;
-        let read = |order: Ordering, reads_from: usize, pasts: &StorePasts| {
-            let initial_after_store = object.is_some_and(|o| pasts.bits(o) & CREATED_AFTER != 0);
-            order == Ordering::SeqCst || reads_from != 0 || initial_after_store
+        let read = |order: Ordering, reads_from: usize, e: &Execution| {
+            let initial = |o| match e.objects.state(o) {
+                ObjectState::Atomic(location) => location.stores[0].store_past,
+                _ => true,
+            };
+            order == Ordering::SeqCst || reads_from != 0 || object.is_none_or(initial)
         };
         match kind {
             EventKind::Load {
@@ -139,11 +136,10 @@ impl Execution {
                 order,
                 never_writes: true,
                 ..
-            } => past |= read(order, reads_from, &self.store_pasts),
-            EventKind::Store { .. }
-            | EventKind::Rmw { .. }
-            | EventKind::CompareExchangeFailed { .. }
-            | EventKind::UnsyncLoad { .. } => past = true,
+            } => past |= read(order, reads_from, self),
+            // A store's own record takes the past before it (`Execution::place_store`).
+            EventKind::Store { .. } | EventKind::Rmw { .. } => {}
+            EventKind::CompareExchangeFailed { .. } | EventKind::UnsyncLoad { .. } => past = true,
             EventKind::Fence { order } => past |= order == Ordering::SeqCst,
             EventKind::Spawn { child } => self.threads[child].store_past = past,
             EventKind::Join { target } => past |= self.threads[target].store_past,
