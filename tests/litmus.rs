@@ -123,7 +123,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("WRC (Relaxed, Relaxed)", 9, 8),
     ("WRC (Release, Acquire)", 8, 7),
     ("WRC (SeqCst, SeqCst)", 7, 7),
-    ("RMW reads an old store", 16, 10),
+    ("RMW reads an old store", 12, 10),
     ("compare_exchange", 1, 1),
     ("compare_exchange_weak", 2, 2),
     ("fetch_add Relaxed", 2, 2),
@@ -136,7 +136,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ),
     (
         "publish (SeqCst, [None, None], CompareExchange(0, Relaxed, SeqCst))",
-        5,
+        4,
         4,
     ),
     (
@@ -154,10 +154,10 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
         4,
         3,
     ),
-    ("sb|≠loc ends ()", 135, 24),
-    ("release sequence (Relaxed, true)", 13, 7),
-    ("release sequence (Release, false)", 11, 6),
-    ("release sequence (Release, true)", 12, 6),
+    ("sb|≠loc ends ()", 101, 24),
+    ("release sequence (Relaxed, true)", 9, 7),
+    ("release sequence (Release, false)", 7, 6),
+    ("release sequence (Release, true)", 8, 6),
 ];
 
 /// The outcomes of every execution of one program, and how many executions there were.

@@ -1,11 +1,12 @@
-//! A load whose thread has no atomic store in its causal past reads a store older than the
-//! latest only if that store's own past holds one (the initial value counts as a store
-//! with an empty past: `runtime/store_past.rs`). Otherwise that graph is the one where the
-//! load runs before the newer stores, which DPOR explores anyway. The first tests count
-//! the executions this saves; the others are programs where a store reaches a load's past
-//! (or the past of the store it reads) by a path other than program order (a store read, a
-//! spawn, a join, a failed `try_lock`, a reference-count query): if that path were not
-//! followed, the load would skip a store it may read, and an outcome would be lost.
+//! A read (load, read-modify-write, compare-exchange) whose thread has no atomic store in
+//! its causal past reads a store older than the latest only if that store's own past holds
+//! one (the initial value counts as a store with an empty past: `runtime/store_past.rs`).
+//! Otherwise that graph is the one where the read runs before the newer stores, which DPOR
+//! explores anyway. The first tests count the executions this saves; the others are
+//! programs where a store reaches a load's past (or the past of the store it reads) by a
+//! path other than program order (a store read, a spawn, a join, a failed `try_lock`, a
+//! reference-count query): if that path were not followed, the load would skip a store it
+//! may read, and an outcome would be lost.
 #![cfg(feature = "permute")]
 
 mod common;
@@ -73,6 +74,24 @@ fn a_failed_compare_exchange_skips_the_initial_value_as_a_load_does() {
         seen(read);
     });
     assert_eq!(seen, BTreeSet::from([Err(0), Err(1)]));
+    assert_eq!(executions, 2, "3 without the skip");
+}
+
+#[test]
+fn a_read_modify_write_skips_older_stores_as_a_load_does() {
+    let (seen, executions) = outcome_set(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let writer = {
+            let x = x.clone();
+            thread::spawn(move || x.store(5, Relaxed))
+        };
+        let old = x.fetch_add(1, Relaxed);
+        writer.join().unwrap();
+        seen((old, x.load(Relaxed)));
+    });
+    assert_eq!(seen, BTreeSet::from([(0, 5), (5, 6)]));
+    // After the store, it reads 5 only: reading 0 there (and going right after it, before
+    // the 5) is the graph where it runs first.
     assert_eq!(executions, 2, "3 without the skip");
 }
 

@@ -341,7 +341,7 @@ impl Execution {
         };
         let (_, position) = self.pick(last, others.into_iter(), |e, p| {
             let access = e.access_at(object, seq_cst, Some(p), Some(p + 1));
-            e.admits(access, order, p + 1)
+            e.may_read_older(object, p, seq_cst) && e.admits(access, order, p + 1)
         });
         let access = self.access_at(object, seq_cst, Some(position), Some(position + 1));
         let reads_from = self.location(object).at(position);

@@ -88,14 +88,13 @@ impl Execution {
         let (_, exchange) = self.pick(first, others.into_iter(), |e, exchange| {
             let order = match exchange {
                 Exchange::Succeed(_) => success,
-                // A failure only reads: not an older store a load would skip (`store_past`).
-                Exchange::Fail(p) | Exchange::Spurious(p)
-                    if !e.may_read_older(object, p, failure == Ordering::SeqCst) =>
-                {
-                    return false
-                }
                 _ => failure,
             };
+            // Not an older store that repeats another trace's graph (`store_past`).
+            let (read, _) = exchange.positions();
+            if !e.may_read_older(object, read, order == Ordering::SeqCst) {
+                return false;
+            }
             let (reads, writes) = exchange.positions();
             let access = e.access_at(object, order == Ordering::SeqCst, Some(reads), writes);
             e.admits(access, order, writes.unwrap_or(0))

@@ -1,21 +1,23 @@
-//! Reads that skip older stores: a load (or a compare-exchange's failure, which only
-//! reads) whose thread has no atomic store in its causal past reads a store older than the
-//! latest only if that store's own past holds one. The initial value counts as a store
-//! with an empty past (unless its location was created after a store).
+//! Reads that skip older stores: a read (a load, a read-modify-write, or a compare-exchange,
+//! whether it succeeds or fails) whose thread has no atomic store in its causal past reads
+//! a store older than the latest only if that store's own past holds one. The initial
+//! value counts as a store with an empty past (unless its location was created after a
+//! store). SeqCst reads do not skip.
 //!
-//! The idea. A load `R` that reads a store `S` while a store `W` that follows `S` in
-//! modification order has already run gives the same execution graph as the interleaving
-//! where `R` runs before `W`, which DPOR explores too (`R` and `W` conflict): without care,
-//! such graphs are explored twice or more (IRIW Relaxed: 77 executions for 16 graphs).
-//! Moving every such `R` before its `W`s is impossible only if the moves close a cycle with
-//! the orders every interleaving keeps (program order, reads-from and the program's other
-//! orders: the *causal past*). A move goes from a load to a store, and a cycle comes back
-//! into a moved load `R` through `R`'s past or through `S`. When neither past holds a store
-//! other than `S`, the store the previous move went to must be `S` itself: each move's
-//! target is the store the next moved load reads, so along the cycle those stores, all on
-//! one location, each follow the previous one in modification order, which cannot close.
-//! So such a load reads the latest store or older stores whose past holds a store: the
-//! same graphs, each reached fewer times.
+//! The idea. A read `R` of a store `S` while a store `W` that follows `S` in modification
+//! order has already run gives the same execution graph as the interleaving where `R` runs
+//! before `W`, which DPOR explores too (`R` and `W` conflict): without care, such graphs
+//! are explored twice or more (IRIW Relaxed: 77 executions for 16 graphs). Moving every
+//! such `R` before its `W`s fails only if the moves close a cycle with the orders every
+//! interleaving keeps (program order, reads-from and the program's other orders: the
+//! *causal past*). Follow the cycle from one move's target store `W` to the next moved read
+//! `R'` (of `S'`): `W` is in `R'`'s causal past, or is `R'` itself (a read-modify-write).
+//! With no store in `R'`'s past nor in `S'`'s, `W` is `S'` or `R'`; either way `S` comes
+//! before `S'` in modification order or is `S'`, and it is `S'` only when `R'` is a
+//! read-modify-write that reads it right after `R` did. Two read-modify-writes never read
+//! one store, so around a cycle the stores read would go strictly up somewhere and come back
+//! down, which cannot be. So such a read takes the latest store or older stores whose past
+//! holds a store: the same graphs, each reached fewer times.
 //!
 //! Both pasts matter. With stores in the load's past, store buffering (`x = 1; a = y`
 //! beside `y = 1; b = x`, both loads reading 0) needs each load after the other thread's
