@@ -18,6 +18,25 @@ use weft::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use weft::sync::{Arc, Mutex};
 use weft::thread;
 
+/// Locations `x` and `y` (0), and a thread that stores 1 to `x`, then to `y` (Relaxed).
+fn x_then_y() -> (Arc<AtomicU64>, Arc<AtomicU64>, thread::JoinHandle<()>) {
+    let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let writer = {
+        let (x, y) = (x.clone(), y.clone());
+        thread::spawn(move || {
+            x.store(1, Relaxed);
+            y.store(1, Relaxed);
+        })
+    };
+    (x, y, writer)
+}
+
+/// A thread that loads `x` (Relaxed) and returns what it read.
+fn load_in_a_thread(x: &Arc<AtomicU64>) -> thread::JoinHandle<u64> {
+    let x = x.clone();
+    thread::spawn(move || x.load(Relaxed))
+}
+
 #[test]
 fn a_load_with_no_store_in_its_past_skips_the_initial_value_once_a_store_ran() {
     let (seen, executions) = outcome_set(|seen| {
@@ -113,6 +132,24 @@ fn a_load_with_a_store_in_its_past_still_reads_the_initial_value_after_a_store()
     assert_eq!(executions, 3, "after the store, the load may read either");
 }
 
+/// The outcomes of `T0: a = y.load(); b = write_x(x)`, `T1: x.store(1); y.store(1)`, `T2: c =
+/// x.load()`: `(a, b, c, x at the end)`.
+fn after_reading_y(write_x: fn(&AtomicU64) -> u64) -> BTreeSet<(u64, u64, u64, u64)> {
+    let (seen, _) = outcome_set(move |seen| {
+        let (x, y, t1) = x_then_y();
+        let t0 = {
+            let (x, y) = (x.clone(), y.clone());
+            thread::spawn(move || (y.load(Relaxed), write_x(&x)))
+        };
+        let t2 = load_in_a_thread(&x);
+        let (a, b) = t0.join().unwrap();
+        t1.join().unwrap();
+        let c = t2.join().unwrap();
+        seen((a, b, c, x.load(Relaxed)));
+    });
+    seen
+}
+
 /// `T0: y.load(); x.compare_exchange(0, 3)`, `T1: x.store(1); y.store(1)`, `T2: x.load()`:
 /// T2 reading 3 while `x` ends 1 needs T2's load after `x.store(1)`, which precedes it
 /// through the store it reads. Skipping every stale value of a load with no store in its
@@ -120,71 +157,23 @@ fn a_load_with_a_store_in_its_past_still_reads_the_initial_value_after_a_store()
 /// (`tools/rc11/differential.py`, seed 605, program 6221).
 #[test]
 fn a_store_read_brings_its_own_past_along() {
-    let (seen, _) = outcome_set(|seen| {
-        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let t0 = {
-            let (x, y) = (x.clone(), y.clone());
-            thread::spawn(move || {
-                let a = y.load(Relaxed);
-                let b = match x.compare_exchange(0, 3, Relaxed, Relaxed) {
-                    Ok(old) => old,
-                    Err(actual) => 100 + actual,
-                };
-                (a, b)
-            })
-        };
-        let t1 = {
-            let (x, y) = (x.clone(), y.clone());
-            thread::spawn(move || {
-                x.store(1, Relaxed);
-                y.store(1, Relaxed);
-            })
-        };
-        let t2 = {
-            let x = x.clone();
-            thread::spawn(move || x.load(Relaxed))
-        };
-        let (a, b) = t0.join().unwrap();
-        t1.join().unwrap();
-        let c = t2.join().unwrap();
-        seen((a, b, c, x.load(Relaxed)));
+    let seen = after_reading_y(|x| match x.compare_exchange(0, 3, Relaxed, Relaxed) {
+        Ok(old) => old,
+        Err(actual) => 100 + actual,
     });
     assert!(seen.contains(&(1, 0, 3, 1)), "{seen:?}");
     assert_eq!(seen.len(), 10, "RC11's outcomes: {seen:?}");
 }
 
-/// The same with a plain store: `T0: y.load(); x.store(3)`, `T1: x.store(1); y.store(1)`,
-/// `T2: x.load()` reading 3 while `x` ends 1: `x.store(3)` has `x.store(1)` in its past
-/// (T0 read `y == 1`), so T2 may read it after `x.store(1)` ran.
+/// The same with a plain store, `T0: y.load(); x.store(3)`: `x.store(3)` has `x.store(1)`
+/// in its past when T0 read `y == 1`, so T2 may read it after `x.store(1)` ran.
 #[test]
 fn a_stored_value_keeps_the_past_of_its_writer() {
-    let (seen, _) = outcome_set(|seen| {
-        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let t0 = {
-            let (x, y) = (x.clone(), y.clone());
-            thread::spawn(move || {
-                let a = y.load(Relaxed);
-                x.store(3, Relaxed);
-                a
-            })
-        };
-        let t1 = {
-            let (x, y) = (x.clone(), y.clone());
-            thread::spawn(move || {
-                x.store(1, Relaxed);
-                y.store(1, Relaxed);
-            })
-        };
-        let t2 = {
-            let x = x.clone();
-            thread::spawn(move || x.load(Relaxed))
-        };
-        let a = t0.join().unwrap();
-        t1.join().unwrap();
-        let c = t2.join().unwrap();
-        seen((a, c, x.load(Relaxed)));
+    let seen = after_reading_y(|x| {
+        x.store(3, Relaxed);
+        3
     });
-    assert!(seen.contains(&(1, 3, 1)), "{seen:?}");
+    assert!(seen.contains(&(1, 3, 3, 1)), "{seen:?}");
 }
 
 /// `T1: x.store(1); y.store(1)`; main reads `y == 1` (Relaxed: no synchronisation), then
@@ -192,14 +181,7 @@ fn a_stored_value_keeps_the_past_of_its_writer() {
 #[test]
 fn a_spawned_thread_inherits_its_parents_past() {
     let (seen, _) = outcome_set(|seen| {
-        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let writer = {
-            let (x, y) = (x.clone(), y.clone());
-            thread::spawn(move || {
-                x.store(1, Relaxed);
-                y.store(1, Relaxed);
-            })
-        };
+        let (x, y, writer) = x_then_y();
         let child = (y.load(Relaxed) == 1).then(|| {
             let x = x.clone();
             thread::spawn(move || x.load(Relaxed))
@@ -216,14 +198,7 @@ fn a_spawned_thread_inherits_its_parents_past() {
 #[test]
 fn a_join_brings_the_joined_threads_past() {
     let (seen, _) = outcome_set(|seen| {
-        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let writer = {
-            let (x, y) = (x.clone(), y.clone());
-            thread::spawn(move || {
-                x.store(1, Relaxed);
-                y.store(1, Relaxed);
-            })
-        };
+        let (x, y, writer) = x_then_y();
         let reader = {
             let y = y.clone();
             thread::spawn(move || y.load(Relaxed))
