@@ -90,12 +90,11 @@ impl Execution {
                 Exchange::Succeed(_) => success,
                 _ => failure,
             };
+            let (reads, writes) = exchange.positions();
             // Not an older store that repeats another trace's graph (`store_past`).
-            let (read, _) = exchange.positions();
-            if !e.may_read_older(object, read, order == Ordering::SeqCst) {
+            if !e.may_read_older(object, reads, order == Ordering::SeqCst) {
                 return false;
             }
-            let (reads, writes) = exchange.positions();
             let access = e.access_at(object, order == Ordering::SeqCst, Some(reads), writes);
             e.admits(access, order, writes.unwrap_or(0))
         });

@@ -27,8 +27,8 @@ pub(crate) struct ModelThread {
     /// How many times it yielded (`yield_now`, `spin_loop`). Its first load of a location
     /// after a yield reads the latest store (see `coherence::AtomicLocation::spun`).
     pub spins: u32,
-    /// An atomic store may lie in the causal past of its next event; until then its loads
-    /// read the latest store only (see `store_past`).
+    /// An atomic store may lie in the causal past of its next event; until then its reads
+    /// skip older stores with none in their own past (see `store_past`).
     pub store_past: bool,
     /// How many events it has recorded (its next event is number `events + 1`).
     pub events: u32,
