@@ -83,17 +83,29 @@ impl StorePasts {
     }
 }
 
+/// Each class with a kind that stands for it: every kind of a class conflicts with the
+/// same kinds as its representative.
+const REPRESENTATIVES: [(u8, AccessKind); 3] = [
+    (OBSERVED, AccessKind::Read),
+    (UPDATED, AccessKind::Update),
+    (MODIFIED, AccessKind::Write),
+];
+
 /// The class of an access to a mutex or a reference count, and the classes it does not
-/// commute with (`AccessKind::conflict`): `None` for the other kinds.
+/// commute with, as `AccessKind::conflict` says: `None` for the other kinds.
 fn classes(kind: AccessKind) -> Option<(u8, u8)> {
-    match kind {
-        AccessKind::Read | AccessKind::Probe => Some((OBSERVED, UPDATED | MODIFIED)),
-        AccessKind::Update => Some((UPDATED, OBSERVED | MODIFIED)),
+    let class = match kind {
+        AccessKind::Read | AccessKind::Probe => OBSERVED,
+        AccessKind::Update => UPDATED,
         AccessKind::Write | AccessKind::Acquire | AccessKind::TryAcquire | AccessKind::Release => {
-            Some((MODIFIED, OBSERVED | UPDATED | MODIFIED))
+            MODIFIED
         }
-        AccessKind::Placed | AccessKind::Sync(_) => None,
-    }
+        AccessKind::Placed | AccessKind::Sync(_) => return None,
+    };
+    let conflicting = (REPRESENTATIVES.iter())
+        .filter(|&&(_, representative)| AccessKind::conflict(kind, representative))
+        .fold(0, |bits, &(bit, _)| bits | bit);
+    Some((class, conflicting))
 }
 
 impl Execution {
@@ -180,5 +192,22 @@ impl Execution {
             self.store_pasts.set(object, class);
         }
         past
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_follow_the_conflict_relation() {
+        use AccessKind::*;
+        assert_eq!(classes(Probe), Some((OBSERVED, UPDATED | MODIFIED)));
+        assert_eq!(classes(Update), Some((UPDATED, OBSERVED | MODIFIED)));
+        let all = OBSERVED | UPDATED | MODIFIED;
+        for kind in [Write, Acquire, TryAcquire, Release] {
+            assert_eq!(classes(kind), Some((MODIFIED, all)), "{kind:?}");
+        }
+        assert_eq!(classes(Placed), None);
     }
 }
