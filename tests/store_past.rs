@@ -1,12 +1,12 @@
-//! A read (load, read-modify-write, compare-exchange) whose thread has no atomic store in
-//! its causal past reads a store older than the latest only if that store's own past holds
-//! one (the initial value counts as a store with an empty past: `runtime/store_past.rs`).
-//! Otherwise that graph is the one where the read runs before the newer stores, which DPOR
-//! explores anyway. The first tests count the executions this saves; the others are
-//! programs where a store reaches a load's past (or the past of the store it reads) by a
-//! path other than program order (a store read, a spawn, a join, a failed `try_lock`, a
-//! reference-count query): if that path were not followed, the load would skip a store it
-//! may read, and an outcome would be lost.
+//! A read (load, read-modify-write, compare-exchange) whose thread has no atomic store to
+//! another location in its causal past reads a store older than the latest only if that
+//! store's own past holds a store to another location (the initial value counts as a store
+//! with an empty past: `runtime/store_past.rs`). Otherwise that graph is the one where the
+//! read runs before the newer stores, which DPOR explores anyway. The first tests count the
+//! executions this saves; the others are programs where a store reaches a load's past (or
+//! the past of the store it reads) by a path other than program order (a store read, a
+//! spawn, a join, a failed `try_lock`, a reference-count query): if that path were not
+//! followed, the load would skip a store it may read, and an outcome would be lost.
 #![cfg(feature = "permute")]
 
 mod common;
@@ -130,6 +130,33 @@ fn a_load_with_a_store_in_its_past_still_reads_the_initial_value_after_a_store()
     assert_eq!(seen, BTreeSet::from([0, 1]));
     // Store buffering needs such reads: each load after the other thread's store.
     assert_eq!(executions, 3, "after the store, the load may read either");
+}
+
+/// `T1: x.store(1); x.load()`, `T2: x.store(2)`: T1's load has only its own location's
+/// store in its past, so once `x.store(2)` ran after `x.store(1)`, reading 1 repeats the
+/// graph where the load runs before `x.store(2)`. Stores to one location keep their reads
+/// in coherence order, so such reads cannot close a cycle of moves; a store to another
+/// location in the past (store buffering, above) can.
+#[test]
+fn a_load_with_only_its_own_locations_stores_in_its_past_skips_too() {
+    let (seen, executions) = outcome_set(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let other = {
+            let x = x.clone();
+            thread::spawn(move || x.store(2, Relaxed))
+        };
+        x.store(1, Relaxed);
+        let read = x.load(Relaxed);
+        other.join().unwrap();
+        seen((read, x.load(Relaxed)));
+    });
+    // 1 then 2 in modification order: the load reads 1 or 2; 2 then 1: it reads 1.
+    assert_eq!(seen, BTreeSet::from([(1, 1), (1, 2), (2, 2)]));
+    assert_eq!(
+        executions, 4,
+        "one per graph, but `x.store(2)` placed first comes twice: the load reads 1 before it \
+         runs and after (5 without the skip: once more reading 1 after 2 was placed last)"
+    );
 }
 
 /// The outcomes of `T0: a = y.load(); b = write_x(x)`, `T1: x.store(1); y.store(1)`, `T2: c =

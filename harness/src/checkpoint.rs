@@ -5,14 +5,14 @@
 //! small (one line per finished unit), plain text, versioned and summed:
 //!
 //! ```text
-//! weft checkpoint 8
+//! weft checkpoint 9
 //! test tests/my_test.rs:12:5
 //! fingerprint 9c1e02d43a7f6b10
 //! split 9 0/1 -
 //! runs 120400 3
 //! done 0.0.1.0.2.0.0.0.0
 //! done 0.0.1.0.2.0.0.0.1
-//! sum b334189746291a7c
+//! sum 1fa2e754ffd9b057
 //! ```
 //!
 //! `test` is where the model was explored from, `fingerprint` hashes the operations of the
@@ -21,9 +21,11 @@
 //! other executions, and loading fails with an `InvalidCheckpoint` report saying what
 //! differs. `sum` hashes every byte before it (FNV-1a): a file cut short or changed by
 //! accident is refused, where a changed `done` line would otherwise skip a unit never
-//! explored, or a changed count end the run with wrong figures. Version 8 lets a load with
-//! no store in its past skip older stores with none in theirs (`runtime::store_past`),
-//! which removes value choices and so renames units; version 7 lets stores that
+//! explored, or a changed count end the run with wrong figures. Version 9 lets a read whose
+//! past holds stores to its own location alone skip as one with none did
+//! (`runtime::store_past`), which removes value choices and so renames units; version 8
+//! lets a load with no store in its past skip older stores with none in theirs, likewise;
+//! version 7 lets stores that
 //! are not SeqCst commute (`AccessKind::Placed`), which names other units in programs with
 //! several such stores to one location; version 6 adds the sum;
 //! version 5 tries a node's branches in that order on several shards too, and
@@ -48,7 +50,7 @@ use crate::runtime::execution::Execution;
 use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-const MAGIC: &str = "weft checkpoint 8";
+const MAGIC: &str = "weft checkpoint 9";
 
 /// What a checkpoint must agree on with the run that loads it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,6 +20,7 @@ use super::objects::ObjectState;
 use super::op::{EventKind, ObjectIndex, Site};
 use super::race::{CellAccess, Race};
 use super::seq_cst_order::GraphAccess;
+use super::store_past::StorePast;
 
 impl Execution {
     pub(crate) fn atomic_new(
@@ -163,6 +164,13 @@ impl Execution {
         continues: Option<usize>,
     ) {
         let me = self.current;
+        // The thread's past before the store (an RMW's takes in the store it read); from
+        // here on, it holds this store (see `store_past`).
+        let mut store_past = self.threads[me].store_past;
+        if let Some(read) = continues {
+            store_past = self.past_after_read(store_past, object, read);
+        }
+        self.threads[me].store_past = store_past.join(StorePast::Only(object));
         let ObjectState::Atomic(location) = self.objects.state_mut(object) else {
             unreachable!("object {object} is not an atomic location");
         };
@@ -175,15 +183,12 @@ impl Execution {
             event: self.events.len() - 1,
         };
         let sync = clocks.write(me, order, read);
-        // The thread's past before the store (an RMW's counts the store it read); from
-        // here on, it holds this store (see `store_past`).
-        let store_past = std::mem::replace(&mut self.threads[me].store_past, true);
         let record = StoreRecord {
             value,
             sync,
             position: 0,
             rmw: continues.is_some(),
-            store_past: store_past || continues.is_some(),
+            store_past,
         };
         let id = location.insert(position, record);
         let at = (epoch, self.threads[me].spins);

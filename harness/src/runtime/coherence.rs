@@ -25,6 +25,7 @@
 use super::clock::VectorClock;
 use super::op::ThreadId;
 use super::race::CellAccess;
+use super::store_past::StorePast;
 
 /// One store, in the order stores ran (its index is its id).
 #[derive(Clone, Debug)]
@@ -36,9 +37,9 @@ pub(crate) struct StoreRecord {
     pub position: u32,
     /// A read-modify-write: it stays right after the store it read.
     pub rmw: bool,
-    /// A store other than an initial value may lie in its causal past (for an initial
+    /// Which stores other than initial values may lie in its causal past (for an initial
     /// value: in its location's creator's past); see `store_past`.
-    pub store_past: bool,
+    pub store_past: StorePast,
 }
 
 /// An access to a location, as coherence remembers it.
@@ -91,8 +92,8 @@ fn chain(arena: &Observations, newest: u32) -> impl Iterator<Item = &Observation
 const STORES: usize = 4;
 
 impl AtomicLocation {
-    /// A location holding `value`, created by a thread with a store in its past or not.
-    pub(crate) fn new(value: u64, store_past: bool) -> AtomicLocation {
+    /// A location holding `value`, created by a thread whose past is `store_past`.
+    pub(crate) fn new(value: u64, store_past: StorePast) -> AtomicLocation {
         // Room for a few stores at once: most locations are stored to, and a vector of one
         // reallocates at its first push.
         let mut stores = Vec::with_capacity(STORES);
@@ -231,13 +232,13 @@ mod tests {
             sync: VectorClock::default(),
             position: 0,
             rmw: false,
-            store_past: false,
+            store_past: StorePast::Empty,
         }
     }
 
     #[test]
     fn inserting_keeps_positions_in_step_with_the_order() {
-        let mut x = AtomicLocation::new(0, false);
+        let mut x = AtomicLocation::new(0, StorePast::Empty);
         let one = x.insert(1, store(1));
         assert!(x.order.is_empty(), "still the order stores ran");
         let two = x.insert(1, store(2));
@@ -252,7 +253,7 @@ mod tests {
 
     #[test]
     fn floors_follow_own_and_past_observations_only() {
-        let mut x = AtomicLocation::new(0, false);
+        let mut x = AtomicLocation::new(0, StorePast::Empty);
         let mut arena = Observations::new();
         let one = x.insert(1, store(1));
         x.observe(&mut arena, 1, (1, 0), one);
@@ -273,7 +274,7 @@ mod tests {
 
     #[test]
     fn a_thread_that_yielded_since_its_last_access_has_spun() {
-        let mut x = AtomicLocation::new(0, false);
+        let mut x = AtomicLocation::new(0, StorePast::Empty);
         let mut arena = Observations::new();
         assert!(!x.spun(&arena, 1, 0));
         assert!(x.spun(&arena, 1, 1), "it yielded before its first access");
@@ -289,7 +290,7 @@ mod tests {
 
     #[test]
     fn stores_never_split_a_read_modify_write_from_what_it_read() {
-        let mut x = AtomicLocation::new(0, false);
+        let mut x = AtomicLocation::new(0, StorePast::Empty);
         x.insert(1, store(1));
         x.insert(
             2,

@@ -11,6 +11,7 @@ use corosensei::Yielder;
 
 use super::happens_before::ThreadClocks;
 use super::op::{ObjectIndex, Op, Site, ThreadId};
+use super::store_past::StorePast;
 use super::thread_keys::ThreadKey;
 use super::thread_locals::ThreadLocals;
 
@@ -27,9 +28,10 @@ pub(crate) struct ModelThread {
     /// How many times it yielded (`yield_now`, `spin_loop`). Its first load of a location
     /// after a yield reads the latest store (see `coherence::AtomicLocation::spun`).
     pub spins: u32,
-    /// An atomic store may lie in the causal past of its next event; until then its reads
-    /// skip older stores with none in their own past (see `store_past`).
-    pub store_past: bool,
+    /// Which atomic stores may lie in the causal past of its next event; while they are
+    /// stores to one location at most, its reads of that location skip older stores with
+    /// none to another location in their own past (see `store_past`).
+    pub store_past: StorePast,
     /// How many events it has recorded (its next event is number `events + 1`).
     pub events: u32,
     /// Its last compare-exchange failed spuriously, so its next one cannot.
@@ -81,7 +83,7 @@ impl ModelThread {
             parent,
             yielded: false,
             spins: 0,
-            store_past: false,
+            store_past: StorePast::Empty,
             objects_created: 0,
             key,
             spawned: 0,

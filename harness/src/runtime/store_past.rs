@@ -1,8 +1,8 @@
 //! Reads that skip older stores: a read (a load, a read-modify-write, or a compare-exchange,
-//! whether it succeeds or fails) whose thread has no atomic store in its causal past reads
-//! a store older than the latest only if that store's own past holds one. The initial
-//! value counts as a store with an empty past (unless its location was created after a
-//! store). SeqCst reads do not skip.
+//! whether it succeeds or fails) of a location `l` whose causal past holds no atomic store
+//! to another location reads a store older than the latest only if that store's own past
+//! holds a store to another location. The initial value counts as a store with an empty
+//! past (unless its location was created after a store). SeqCst reads do not skip.
 //!
 //! The idea. A read `R` of a store `S` while a store `W` that follows `S` in modification
 //! order has already run gives the same execution graph as the interleaving where `R` runs
@@ -10,41 +10,50 @@
 //! are explored twice or more (IRIW Relaxed: 77 executions for 16 graphs). Moving every
 //! such `R` before its `W`s fails only if the moves close a cycle with the orders every
 //! interleaving keeps (program order, reads-from and the program's other orders: the
-//! *causal past*). Follow the cycle from one move's target store `W` to the next moved read
-//! `R'` (of `S'`): `W` is in `R'`'s causal past, or is `R'` itself (a read-modify-write).
-//! With no store in `R'`'s past nor in `S'`'s, `W` is `S'` or `R'`; either way `S` comes
-//! before `S'` in modification order or is `S'`, and it is `S'` only when `R'` is a
+//! *causal past*). Follow the cycle from one move's target store `W` (a store to `l`) to
+//! the next moved read `R'` (of `S'`, a store to `l'`): `W` is in `R'`'s causal past or in
+//! `S'`'s, or is `S'` or `R'` itself (a read-modify-write). With no store to another
+//! location than `l'` in either past, `l' = l`, and every path from `W` to `R'` runs
+//! through happens-before and reads of stores to `l`, so coherence puts `S'` at `W` or
+//! after it in `l`'s modification order, after `S`; `S'` is `S` only when `R'` is a
 //! read-modify-write that reads it right after `R` did. Two read-modify-writes never read
 //! one store, so around a cycle the stores read would go strictly up somewhere and come back
 //! down, which cannot be. So such a read takes the latest store or older stores whose past
-//! holds a store: the same graphs, each reached fewer times.
+//! holds a store to another location: the same graphs, each reached fewer times. Until
+//! 2026-11-28 the rule asked for no store at all in either past, which saves less (CoRR,
+//! CoWR: a thread's own stores to the location it reads).
 //!
-//! Both pasts matter. With stores in the load's past, store buffering (`x = 1; a = y`
-//! beside `y = 1; b = x`, both loads reading 0) needs each load after the other thread's
-//! store. With one in `S`'s past, `S`'s thread's earlier stores may have to precede the
-//! load: `x.store(1); y.store(1)` in one thread, a load of `y` (reading 1) and a
-//! compare-exchange of `x` from 0 to 3 in another, and a third thread's load of `x` reading
-//! 3 while `x` ends 1. Skipping every older store for loads with no store in their past
-//! lost outcomes of that kind on random programs (`tools/rc11/differential.py`).
+//! Both pasts matter, and other locations in them. With a store to another location in the
+//! load's past, store buffering (`x = 1; a = y` beside `y = 1; b = x`, both loads reading
+//! 0) needs each load after the other thread's store. With one in `S`'s past, `S`'s
+//! thread's earlier stores may have to precede the load: `x.store(1); y.store(1)` in one
+//! thread, a load of `y` (reading 1) and a compare-exchange of `x` from 0 to 3 in another,
+//! and a third thread's load of `x` reading 3 while `x` ends 1. Skipping every older store
+//! for loads with no store in their past lost outcomes of that kind on random programs
+//! (`tools/rc11/differential.py`).
 //!
 //! The past must be a property of the trace, the same in every interleaving DPOR takes for
 //! equivalent, since DPOR's replays of a prefix must meet the same value choices. It is
-//! built from the thread's own events; the store a load read (the initial value, no store,
-//! unless its location was created after one); what a thread inherits at spawn and join;
-//! and for mutexes and reference counts, exactly the earlier accesses to the object that do
-//! not commute with the new one (`AccessKind::conflict`), through three bits per object (one
-//! per class of access that commutes with its own class or not). Whatever is harder to
-//! follow counts as a store in the past, which only saves less: SeqCst loads and fences
-//! (RC11's SeqCst order may put other threads' stores before them), a compare-exchange
-//! DPOR counts as a write, a non-atomic read of an atomic, every operation of a channel,
-//! condvar, rwlock, barrier or park, and, for a read-modify-write's own record, the store
-//! it read. A store's record takes its thread's past before it (`Execution::place_store`);
-//! after it, the thread's past holds a store.
+//! built from the thread's own events; the store a read took, with that store's past (the
+//! initial value adds nothing unless its location was created after a store, and then any
+//! location); what a thread inherits at spawn and join; and for mutexes and reference
+//! counts, exactly the earlier accesses to the object that do not commute with the new one
+//! (`AccessKind::conflict`), through three bits per object (one per class of access that
+//! commutes with its own class or not), which do not say where the stores were: a store
+//! that comes through them counts as one to any location. So does whatever is harder to
+//! follow, which only saves less: SeqCst loads and fences (RC11's SeqCst order may put
+//! other threads' stores before them), a compare-exchange DPOR counts as a write, a
+//! non-atomic read of an atomic, and every operation of a channel, condvar, rwlock, barrier
+//! or park. A store's record takes its thread's past before it, with the store it read for
+//! a read-modify-write (`Execution::place_store`); after it, the thread's past holds a
+//! store to its location.
 //!
-//! Invariant: `ModelThread::store_past` is false only if no atomic store other than initial
-//! values lies in the causal past of the thread's next event, and `StoreRecord::store_past`
-//! likewise for the store's past before it; an object's bit of a class is set only if an
-//! access of that class had such a store in its past.
+//! Invariant: `ModelThread::store_past` is `Empty` only if no atomic store other than
+//! initial values lies in the causal past of the thread's next event, and `Only(l)` only
+//! if every such store is to `l` and reaches the event through happens-before and reads of
+//! stores to `l`; `StoreRecord::store_past` likewise for the store's past before it; an
+//! object's bit of a class is set only if an access of that class had such a store in its
+//! past.
 
 use std::sync::atomic::Ordering;
 
@@ -108,24 +117,70 @@ fn classes(kind: AccessKind) -> Option<(u8, u8)> {
     Some((class, conflicting))
 }
 
+/// Which atomic stores may lie in a causal past (initial values aside): none, stores to
+/// one location only, or any.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum StorePast {
+    #[default]
+    Empty,
+    Only(ObjectIndex),
+    Any,
+}
+
+impl StorePast {
+    /// The past of an event whose past holds both.
+    pub(crate) fn join(self, other: StorePast) -> StorePast {
+        match (self, other) {
+            (StorePast::Empty, past) | (past, StorePast::Empty) => past,
+            (StorePast::Only(a), StorePast::Only(b)) if a == b => self,
+            _ => StorePast::Any,
+        }
+    }
+
+    /// It holds no store to a location other than `object`.
+    fn confined_to(self, object: ObjectIndex) -> bool {
+        self == StorePast::Empty || self == StorePast::Only(object)
+    }
+}
+
 impl Execution {
     /// Whether a read (SeqCst or not) by the current thread may take the store at
     /// `position` in `object`'s modification order: not when it is not the last, neither
-    /// the thread's past nor the store's holds a store, and the read is not SeqCst (module
-    /// docs).
+    /// the thread's past nor the store's holds a store to another location, and the read is
+    /// not SeqCst (module docs).
     pub(crate) fn may_read_older(
         &self,
         object: ObjectIndex,
         position: usize,
         seq_cst: bool,
     ) -> bool {
-        if seq_cst || self.threads[self.current].store_past {
+        if seq_cst || !self.threads[self.current].store_past.confined_to(object) {
             return true;
         }
         let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
-        position + 1 == location.len() || location.stores[location.at(position)].store_past
+        let store = &location.stores[location.at(position)];
+        position + 1 == location.len() || !store.store_past.confined_to(object)
+    }
+
+    /// The past of a read of `object` by a thread whose past is `past`, once it took the
+    /// store `reads_from` (the store and the store's past join it; an initial value with
+    /// nothing in its past adds nothing).
+    pub(crate) fn past_after_read(
+        &self,
+        past: StorePast,
+        object: ObjectIndex,
+        reads_from: usize,
+    ) -> StorePast {
+        let ObjectState::Atomic(location) = self.objects.state(object) else {
+            return StorePast::Any;
+        };
+        let store = location.stores[reads_from].store_past;
+        match reads_from == 0 && store == StorePast::Empty {
+            true => past,
+            false => past.join(StorePast::Only(object)).join(store),
+        }
     }
 
     /// Brings the current thread's `store_past` up to date after `event`, and the bits of
@@ -134,13 +189,6 @@ impl Execution {
         let (kind, object) = (event.kind, event.object);
         let me = self.current;
         let mut past = self.threads[me].store_past;
-        let read = |order: Ordering, reads_from: usize, e: &Execution| {
-            let initial = |o| match e.objects.state(o) {
-                ObjectState::Atomic(location) => location.stores[0].store_past,
-                _ => true,
-            };
-            order == Ordering::SeqCst || reads_from != 0 || object.is_none_or(initial)
-        };
         match kind {
             EventKind::Load {
                 reads_from, order, ..
@@ -150,13 +198,23 @@ impl Execution {
                 order,
                 never_writes: true,
                 ..
-            } => past |= read(order, reads_from, self),
+            } => {
+                past = match (order, object) {
+                    (Ordering::SeqCst, _) | (_, None) => StorePast::Any,
+                    (_, Some(object)) => self.past_after_read(past, object, reads_from),
+                }
+            }
             // A store's own record takes the past before it (`Execution::place_store`).
             EventKind::Store { .. } | EventKind::Rmw { .. } => {}
-            EventKind::CompareExchangeFailed { .. } | EventKind::UnsyncLoad { .. } => past = true,
-            EventKind::Fence { order } => past |= order == Ordering::SeqCst,
+            EventKind::CompareExchangeFailed { .. } | EventKind::UnsyncLoad { .. } => {
+                past = StorePast::Any
+            }
+            EventKind::Fence {
+                order: Ordering::SeqCst,
+            } => past = StorePast::Any,
+            EventKind::Fence { .. } => {}
             EventKind::Spawn { child } => self.threads[child].store_past = past,
-            EventKind::Join { target } => past |= self.threads[target].store_past,
+            EventKind::Join { target } => past = past.join(self.threads[target].store_past),
             EventKind::Lock
             | EventKind::TryLock { .. }
             | EventKind::Unlock
@@ -166,7 +224,7 @@ impl Execution {
                     .and_then(|a| Some((a.object, classes(a.kind)?)));
                 past = match classes {
                     Some((object, classes)) => self.object_access(object, classes, past),
-                    None => true,
+                    None => StorePast::Any,
                 };
             }
             EventKind::Start
@@ -180,15 +238,18 @@ impl Execution {
 
     /// An access of `class` to a mutex or a reference count by a thread whose past is
     /// `past`: its past after it, taking in the earlier accesses it does not commute with
-    /// (`conflicting`).
+    /// (`conflicting`), whose stores it does not tell apart.
     fn object_access(
         &mut self,
         object: ObjectIndex,
         (class, conflicting): (u8, u8),
-        past: bool,
-    ) -> bool {
-        let past = past || self.store_pasts.bits(object) & conflicting != 0;
-        if past {
+        past: StorePast,
+    ) -> StorePast {
+        let past = match self.store_pasts.bits(object) & conflicting {
+            0 => past,
+            _ => StorePast::Any,
+        };
+        if past != StorePast::Empty {
             self.store_pasts.set(object, class);
         }
         past
@@ -198,6 +259,19 @@ impl Execution {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pasts_join_to_one_location_or_any() {
+        use StorePast::*;
+        assert_eq!(Empty.join(Only(3)), Only(3));
+        assert_eq!(Only(3).join(Empty), Only(3));
+        assert_eq!(Only(3).join(Only(3)), Only(3));
+        assert_eq!(Only(3).join(Only(4)), Any);
+        assert_eq!(Any.join(Empty), Any);
+        assert_eq!(Empty.join(Empty), Empty);
+        assert!(Empty.confined_to(3) && Only(3).confined_to(3));
+        assert!(!Only(4).confined_to(3) && !Any.confined_to(3));
+    }
 
     #[test]
     fn classes_follow_the_conflict_relation() {
