@@ -14,7 +14,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::outcome_set;
-use weft::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use weft::sync::atomic::{fence, AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use weft::sync::{Arc, Mutex};
 use weft::thread;
 
@@ -157,6 +157,25 @@ fn a_load_with_only_its_own_locations_stores_in_its_past_skips_too() {
         "one per graph, but `x.store(2)` placed first comes twice: the load reads 1 before it \
          runs and after (5 without the skip: once more reading 1 after 2 was placed last)"
     );
+}
+
+/// A SeqCst fence is no store and orders nothing an interleaving keeps: a load after one,
+/// with no store in its thread's past, still skips the initial value once `x.store(1)` ran.
+#[test]
+fn a_seqcst_fence_adds_no_store_to_the_past() {
+    let (seen, executions) = outcome_set(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let writer = {
+            let x = x.clone();
+            thread::spawn(move || x.store(1, Relaxed))
+        };
+        fence(SeqCst);
+        let read = x.load(Relaxed);
+        writer.join().unwrap();
+        seen(read);
+    });
+    assert_eq!(seen, BTreeSet::from([0, 1]));
+    assert_eq!(executions, 2, "3 if the fence counted as a store");
 }
 
 /// The outcomes of `T0: a = y.load(); b = write_x(x)`, `T1: x.store(1); y.store(1)`, `T2: c =
