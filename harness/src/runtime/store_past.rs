@@ -46,9 +46,9 @@
 //! atomic, and every operation of a channel, condvar, rwlock, barrier or park. A fence,
 //! SeqCst or not, adds nothing: it is no scheduling point, so no interleaving keeps an
 //! order through it beyond program order, and the SeqCst order it joins is checked on the
-//! execution graph, which the moves do not change. A store's record takes its thread's past before it, with the store it read for
-//! a read-modify-write (`Execution::place_store`); after it, the thread's past holds a
-//! store to its location.
+//! execution graph, which the moves do not change. A store's record takes its thread's
+//! past before it, with the store it read for a read-modify-write
+//! (`Execution::place_store`); after it, the thread's past holds a store to its location.
 //!
 //! Invariant: `ModelThread::store_past` is `Empty` only if no atomic store other than
 //! initial values lies in the causal past of the thread's next event, and `Only(l)` only
