@@ -7,7 +7,8 @@
 //!
 //! `cargo bench --features permute --bench explore [-- NAME...]` (release build). Each
 //! exploration is repeated until `WEFT_BENCH_SECONDS` (default 1) have passed, so small
-//! programs get stable rates; names given on the command line select programs by substring.
+//! programs get stable rates; names given on the command line select programs by substring
+//! (`'lastzero(8)$'`: that name alone, without its `/pbN` rows).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -43,7 +44,11 @@ fn measure_bounded(
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+    let selects = |filter: &String| match filter.strip_suffix('$') {
+        Some(exact) => name == exact,
+        None => name.contains(filter.as_str()),
+    };
+    if !filters.is_empty() && !filters.iter().any(selects) {
         return;
     }
     let seconds: f64 = std::env::var("WEFT_BENCH_SECONDS")
