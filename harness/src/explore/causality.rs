@@ -113,9 +113,10 @@ impl Causality {
         &self.clocks[e]
     }
 
-    /// Whether event `k` happens after event `e` (both processed).
-    pub(crate) fn happens_after(&self, k: usize, e: usize, trace: &[Event]) -> bool {
-        self.covers(&self.clocks[k], e, trace)
+    /// Event `e` (processed) as its thread and its epoch there: an event `k` happens after
+    /// `e` when `clock(k).covers(thread, epoch)`.
+    pub(crate) fn point(&self, e: usize, trace: &[Event]) -> (usize, u32) {
+        (trace[e].thread, self.epoch(e, trace))
     }
 
     /// Computes the clock of event `pos` of `trace` and appends the races it completes.

@@ -43,30 +43,31 @@ pub(crate) fn reversal(
     // The sequence runs instead of `e`'s whole step: a step that happens after an earlier
     // event of it (a child its spawns started, say, when `e` is its last spawn) cannot run
     // without it. Every event of the step happens after its first.
-    let step_start = steps[at].1.start;
+    // Events are taken as points (thread, epoch) that a later event's clock covers or not.
+    let step_start = causality.point(steps[at].1.start, trace);
     let last = trace[e2].step;
     // Likewise, the racing step runs last in the sequence and whole: a later step that
     // happens after an event of it before `e2` (a lock that waited for its unlock, when
     // `e2` is a spawn after that unlock) cannot run before it.
-    let racing_start = steps[last].1.start;
+    let racing_start = causality.point(steps[last].1.start, trace);
     let mut after_e = ThreadSet::default();
     // The first event of each thread's first step left out: a step that happens after an
     // event of a step left out cannot run without it either (a lock that waits for the
     // unlock of a step left out for its spawn, say).
-    let mut left_out: Vec<usize> = Vec::new();
+    let mut left_out: Vec<(usize, u32)> = Vec::new();
     let mut v = Vec::with_capacity(steps.len() - at);
     for (s, (thread, events)) in steps.iter().enumerate().skip(at + 1) {
         if s == last || after_e.contains(*thread) {
             continue;
         }
         let follows = events.clone().last().is_some_and(|k| {
-            causality.happens_after(k, step_start, trace)
-                || (s > last && causality.happens_after(k, racing_start, trace))
-                || (left_out.iter()).any(|&first| causality.happens_after(k, first, trace))
+            let clock = causality.clock(k);
+            let after = |&(thread, epoch): &(usize, u32)| clock.covers(thread, epoch);
+            after(&step_start) || (s > last && after(&racing_start)) || left_out.iter().any(after)
         });
         if follows {
             after_e.insert(*thread);
-            left_out.push(events.start);
+            left_out.push(causality.point(events.start, trace));
         } else {
             v.push(Pos::try_from(s - summaries.1).expect("fewer than 2^32 steps"));
         }

@@ -177,6 +177,7 @@ impl StepAccesses {
         self.list.iter().flatten().copied()
     }
 
+    #[inline]
     pub(crate) fn conflicts(&self, done: Access) -> bool {
         let compare = || self.iter().any(|mine| mine.conflicts(done));
         // The masks rest on `Access::conflicts` relating accesses to different objects only

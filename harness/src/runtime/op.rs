@@ -216,6 +216,7 @@ pub(crate) enum AccessKind {
 
 impl AccessKind {
     /// Whether two accesses to one object fail to commute.
+    #[inline]
     pub(crate) fn conflict(a: AccessKind, b: AccessKind) -> bool {
         match (a, b) {
             (AccessKind::Sync(a), AccessKind::Sync(b)) => return SyncAccess::conflict(a, b),
@@ -246,6 +247,7 @@ impl Access {
     }
 
     /// Reads and failed `try_lock`s only observe the object: two of them commute.
+    #[inline]
     pub(crate) fn conflicts(self, other: Access) -> bool {
         self.object == other.object && AccessKind::conflict(self.kind, other.kind)
     }
@@ -255,6 +257,7 @@ impl Access {
         Access::modifies_kind(self.kind)
     }
 
+    #[inline]
     pub(crate) fn modifies_kind(kind: AccessKind) -> bool {
         match kind {
             AccessKind::Read | AccessKind::Probe => false,
