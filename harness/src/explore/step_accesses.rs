@@ -190,7 +190,7 @@ impl StepAccesses {
     }
 
     /// Whether some access of `self` conflicts with some access of `other`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn conflicts_with(&self, other: &StepAccesses) -> bool {
         may_conflict(self.mask, other.mask) && other.iter().any(|done| self.conflicts(done))
     }
