@@ -37,14 +37,17 @@ fn load_in_a_thread(x: &Arc<AtomicU64>) -> thread::JoinHandle<u64> {
     thread::spawn(move || x.load(Relaxed))
 }
 
+/// A thread that stores `value` to `x` (Relaxed).
+fn store_in_a_thread(x: &Arc<AtomicU64>, value: u64) -> thread::JoinHandle<()> {
+    let x = x.clone();
+    thread::spawn(move || x.store(value, Relaxed))
+}
+
 #[test]
 fn a_load_with_no_store_in_its_past_skips_the_initial_value_once_a_store_ran() {
     let (seen, executions) = outcome_set(|seen| {
         let x = Arc::new(AtomicU64::new(0));
-        let writer = {
-            let x = x.clone();
-            thread::spawn(move || x.store(1, Relaxed))
-        };
+        let writer = store_in_a_thread(&x, 1);
         let read = x.load(Relaxed);
         writer.join().unwrap();
         seen(read);
@@ -60,12 +63,7 @@ fn a_load_with_no_store_in_its_past_skips_the_initial_value_once_a_store_ran() {
 fn a_load_with_no_store_in_its_past_skips_older_stores_with_none_in_theirs() {
     let (seen, executions) = outcome_set(|seen| {
         let x = Arc::new(AtomicU64::new(0));
-        let writers: Vec<_> = [1, 2]
-            .map(|value| {
-                let x = x.clone();
-                thread::spawn(move || x.store(value, Relaxed))
-            })
-            .into();
+        let writers: Vec<_> = [1, 2].map(|value| store_in_a_thread(&x, value)).into();
         let read = x.load(Relaxed);
         writers.into_iter().for_each(|w| w.join().unwrap());
         seen((read, x.load(Relaxed)));
@@ -84,10 +82,7 @@ fn a_load_with_no_store_in_its_past_skips_older_stores_with_none_in_theirs() {
 fn a_failed_compare_exchange_skips_the_initial_value_as_a_load_does() {
     let (seen, executions) = outcome_set(|seen| {
         let x = Arc::new(AtomicU64::new(0));
-        let writer = {
-            let x = x.clone();
-            thread::spawn(move || x.store(1, Relaxed))
-        };
+        let writer = store_in_a_thread(&x, 1);
         let read = x.compare_exchange(5, 6, Relaxed, Relaxed);
         writer.join().unwrap();
         seen(read);
@@ -100,10 +95,7 @@ fn a_failed_compare_exchange_skips_the_initial_value_as_a_load_does() {
 fn a_read_modify_write_skips_older_stores_as_a_load_does() {
     let (seen, executions) = outcome_set(|seen| {
         let x = Arc::new(AtomicU64::new(0));
-        let writer = {
-            let x = x.clone();
-            thread::spawn(move || x.store(5, Relaxed))
-        };
+        let writer = store_in_a_thread(&x, 5);
         let old = x.fetch_add(1, Relaxed);
         writer.join().unwrap();
         seen((old, x.load(Relaxed)));
@@ -118,10 +110,7 @@ fn a_read_modify_write_skips_older_stores_as_a_load_does() {
 fn a_load_with_a_store_in_its_past_still_reads_the_initial_value_after_a_store() {
     let (seen, executions) = outcome_set(|seen| {
         let (x, z) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let writer = {
-            let x = x.clone();
-            thread::spawn(move || x.store(1, Relaxed))
-        };
+        let writer = store_in_a_thread(&x, 1);
         z.store(1, Relaxed);
         let read = x.load(Relaxed);
         writer.join().unwrap();
@@ -141,10 +130,7 @@ fn a_load_with_a_store_in_its_past_still_reads_the_initial_value_after_a_store()
 fn a_load_with_only_its_own_locations_stores_in_its_past_skips_too() {
     let (seen, executions) = outcome_set(|seen| {
         let x = Arc::new(AtomicU64::new(0));
-        let other = {
-            let x = x.clone();
-            thread::spawn(move || x.store(2, Relaxed))
-        };
+        let other = store_in_a_thread(&x, 2);
         x.store(1, Relaxed);
         let read = x.load(Relaxed);
         other.join().unwrap();
@@ -165,10 +151,7 @@ fn a_load_with_only_its_own_locations_stores_in_its_past_skips_too() {
 fn a_seqcst_fence_adds_no_store_to_the_past() {
     let (seen, executions) = outcome_set(|seen| {
         let x = Arc::new(AtomicU64::new(0));
-        let writer = {
-            let x = x.clone();
-            thread::spawn(move || x.store(1, Relaxed))
-        };
+        let writer = store_in_a_thread(&x, 1);
         fence(SeqCst);
         let read = x.load(Relaxed);
         writer.join().unwrap();
