@@ -41,12 +41,14 @@
 //! (`AccessKind::conflict`), through three bits per object (one per class of access that
 //! commutes with its own class or not), which do not say where the stores were: a store
 //! that comes through them counts as one to any location. So does whatever is harder to
-//! follow, which only saves less: SeqCst loads (RC11's SeqCst order may put other threads'
-//! stores before them), a compare-exchange DPOR counts as a write, a non-atomic read of an
-//! atomic, and every operation of a channel, condvar, rwlock, barrier or park. A fence,
-//! SeqCst or not, adds nothing: it is no scheduling point, so no interleaving keeps an
-//! order through it beyond program order, and the SeqCst order it joins is checked on the
-//! execution graph, which the moves do not change. A store's record takes its thread's
+//! follow, which only saves less: a compare-exchange DPOR counts as a write, a non-atomic
+//! read of an atomic, every operation of a channel, condvar, rwlock, barrier or park, and
+//! SeqCst loads (kept so from the first version: counted as other loads are, they saved 2
+//! of the litmus table's executions). A fence, SeqCst or not, adds nothing: it is no
+//! scheduling point, so no interleaving keeps an order through it beyond program order, and
+//! the SeqCst order it joins is checked on the execution graph, which the moves do not
+//! change; for that reason a SeqCst read-modify-write takes the store it read and its past
+//! as any other does. A store's record takes its thread's
 //! past before it, with the store it read for a read-modify-write
 //! (`Execution::place_store`); after it, the thread's past holds a store to its location.
 //!
