@@ -25,8 +25,9 @@
 //! past holds stores to its own location alone skip as one with none did, and SeqCst fences
 //! add no store to a past (`runtime::store_past`), which removes value choices and so
 //! renames units; version 8 lets a load with no store in its past skip older stores with
-//! none in theirs, likewise; version 7 lets stores that are not SeqCst commute (`AccessKind::Placed`), which names other units in programs with
-//! several such stores to one location; version 6 adds the sum;
+//! none in theirs, likewise; version 7 lets stores that are not SeqCst commute
+//! (`AccessKind::Placed`), which names other units in programs with several such stores to
+//! one location; version 6 adds the sum;
 //! version 5 tries a node's branches in that order on several shards too, and
 //! estimates a unit by the threads asleep at its root (`split::balance`); version 4 runs a
 //! join that can run above the cut at once, as a start, instead of branching on it, and on
