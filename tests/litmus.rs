@@ -127,7 +127,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("compare_exchange", 1, 1),
     ("compare_exchange_weak", 2, 2),
     ("fetch_add Relaxed", 2, 2),
-    ("publish (SeqCst, [None, None], Load(SeqCst))", 5, 4),
+    ("publish (SeqCst, [None, None], Load(SeqCst))", 4, 4),
     ("publish (SeqCst, [None, None], Store(SeqCst))", 6, 4),
     (
         "publish (SeqCst, [None, None], CompareExchange(1, SeqCst, Relaxed))",
@@ -141,7 +141,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ),
     (
         "publish (Relaxed, [Some(SeqCst), None], Load(SeqCst))",
-        5,
+        4,
         4,
     ),
     (

@@ -255,7 +255,7 @@ fn a_stopped_exploration_resumes_from_its_checkpoint() {
     .expect("a correct program");
     assert!(!stopped.complete);
     let text = std::fs::read_to_string(&path).expect("the checkpoint was written");
-    assert!(text.starts_with("weft checkpoint 9\n"), "{text}");
+    assert!(text.starts_with("weft checkpoint 10\n"), "{text}");
     assert!(text.contains("\ndone "), "some units are done: {text}");
     let resumed = with_checkpoint(Builder::new(), &path, common::lastzero(5)).unwrap();
     assert!(resumed.complete);
@@ -291,7 +291,7 @@ fn a_stopped_shard_resumes_to_the_executions_of_an_uninterrupted_one() {
 #[test]
 fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
     let path = checkpoint_path("damaged");
-    std::fs::write(&path, "weft checkpoint 9\ntest x\nfingerprint zz\n").unwrap();
+    std::fs::write(&path, "weft checkpoint 10\ntest x\nfingerprint zz\n").unwrap();
     let err = with_checkpoint(Builder::new(), &path, common::lastzero(3))
         .expect_err("a damaged checkpoint");
     assert_eq!(err.kind(), FailureKind::InvalidCheckpoint);
@@ -319,9 +319,9 @@ fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
         other_shard.to_string().contains("other settings"),
         "{other_shard}"
     );
-    // A version 8 file may name other units (reads had more value choices).
+    // A version 9 file may name other units (SeqCst reads had more value choices).
     let text = std::fs::read_to_string(&path).unwrap();
-    let old = text.replacen("weft checkpoint 9", "weft checkpoint 8", 1);
+    let old = text.replacen("weft checkpoint 10", "weft checkpoint 9", 1);
     std::fs::write(&path, old).unwrap();
     let older = with_checkpoint(Builder::new(), &path, common::lastzero(4))
         .expect_err("a checkpoint of an earlier version");

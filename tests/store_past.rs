@@ -161,6 +161,39 @@ fn a_seqcst_fence_adds_no_store_to_the_past() {
     assert_eq!(executions, 2, "3 if the fence counted as a store");
 }
 
+/// A SeqCst load skips as any other does: the SeqCst order it joins is checked on the
+/// execution graph, which running the load before the store does not change. (While every
+/// access is SeqCst, a SeqCst load reads the latest store anyway; the Relaxed store here
+/// lets it read older ones.)
+#[test]
+fn a_seqcst_load_with_no_store_in_its_past_skips_the_initial_value() {
+    let (seen, executions) = outcome_set(|seen| {
+        let x = Arc::new(AtomicU64::new(0));
+        let writer = store_in_a_thread(&x, 1);
+        let read = x.load(SeqCst);
+        writer.join().unwrap();
+        seen(read);
+    });
+    assert_eq!(seen, BTreeSet::from([0, 1]));
+    assert_eq!(executions, 2, "3 while SeqCst loads did not skip");
+}
+
+/// A SeqCst load that reads the initial value brings no store into its thread's past, so a
+/// later load there still skips.
+#[test]
+fn a_seqcst_load_of_the_initial_value_adds_no_store_to_the_past() {
+    let (seen, executions) = outcome_set(|seen| {
+        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let writer = store_in_a_thread(&x, 1);
+        let flag = y.load(SeqCst);
+        let read = x.load(Relaxed);
+        writer.join().unwrap();
+        seen((flag, read));
+    });
+    assert_eq!(seen, BTreeSet::from([(0, 0), (0, 1)]));
+    assert_eq!(executions, 2, "3 while a SeqCst load counted as any store");
+}
+
 /// The outcomes of `T0: a = y.load(); b = write_x(x)`, `T1: x.store(1); y.store(1)`, `T2: c =
 /// x.load()`: `(a, b, c, x at the end)`.
 fn after_reading_y(write_x: fn(&AtomicU64) -> u64) -> BTreeSet<(u64, u64, u64, u64)> {

@@ -5,7 +5,7 @@
 //! small (one line per finished unit), plain text, versioned and summed:
 //!
 //! ```text
-//! weft checkpoint 9
+//! weft checkpoint 10
 //! test tests/my_test.rs:12:5
 //! fingerprint 9c1e02d43a7f6b10
 //! split 9 0/1 -
@@ -21,7 +21,8 @@
 //! other executions, and loading fails with an `InvalidCheckpoint` report saying what
 //! differs. `sum` hashes every byte before it (FNV-1a): a file cut short or changed by
 //! accident is refused, where a changed `done` line would otherwise skip a unit never
-//! explored, or a changed count end the run with wrong figures. Version 9 lets a read whose
+//! explored, or a changed count end the run with wrong figures. Version 10 lets SeqCst
+//! reads skip older stores and keep their past as other reads do; version 9 lets a read whose
 //! past holds stores to its own location alone skip as one with none did, and SeqCst fences
 //! add no store to a past (`runtime::store_past`), which removes value choices and so
 //! renames units; version 8 lets a load with no store in its past skip older stores with
@@ -50,7 +51,7 @@ use crate::runtime::execution::Execution;
 use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-const MAGIC: &str = "weft checkpoint 9";
+const MAGIC: &str = "weft checkpoint 10";
 
 /// What a checkpoint must agree on with the run that loads it.
 #[derive(Clone, Debug, PartialEq, Eq)]

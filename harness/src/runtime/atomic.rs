@@ -269,7 +269,7 @@ impl Execution {
         let last = self.location(object).len() - 1;
         let (option, position) = self.pick(last, (floor..last).rev(), |e, p| {
             // Not an older store that repeats another trace's graph (see `store_past`).
-            if !e.may_read_older(object, p, seq_cst) {
+            if !e.may_read_older(object, p) {
                 return false;
             }
             let access = e.access_at(object, seq_cst, Some(p), None);
@@ -346,7 +346,7 @@ impl Execution {
         };
         let (_, position) = self.pick(last, others.into_iter(), |e, p| {
             let access = e.access_at(object, seq_cst, Some(p), Some(p + 1));
-            e.may_read_older(object, p, seq_cst) && e.admits(access, order, p + 1)
+            e.may_read_older(object, p) && e.admits(access, order, p + 1)
         });
         let access = self.access_at(object, seq_cst, Some(position), Some(position + 1));
         let reads_from = self.location(object).at(position);

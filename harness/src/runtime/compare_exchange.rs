@@ -92,7 +92,7 @@ impl Execution {
             };
             let (reads, writes) = exchange.positions();
             // Not an older store that repeats another trace's graph (`store_past`).
-            if !e.may_read_older(object, reads, order == Ordering::SeqCst) {
+            if !e.may_read_older(object, reads) {
                 return false;
             }
             let access = e.access_at(object, order == Ordering::SeqCst, Some(reads), writes);
