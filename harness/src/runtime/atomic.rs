@@ -150,6 +150,7 @@ impl Execution {
         thread.clocks.read(order, &location.stores[id].sync);
         let at = (thread.clocks.epoch(me), thread.spins);
         location.observe(&mut self.observations, me, at, id as u32);
+        location.stores[id].read = true;
         location.stores[id].value
     }
 
@@ -189,6 +190,7 @@ impl Execution {
             position: 0,
             rmw: continues.is_some(),
             store_past,
+            read: false,
         };
         let id = location.insert(position, record);
         let at = (epoch, self.threads[me].spins);
@@ -308,6 +310,10 @@ impl Execution {
             false => Vec::new(),
         };
         let (option, position) = self.pick(end, others.into_iter(), |e, p| {
+            // Not before a store that was read, where that repeats another trace's graph.
+            if !e.may_place_early(object, p) {
+                return false;
+            }
             let access = e.access_at(object, seq_cst, None, Some(p));
             e.admits(access, order, p)
         });

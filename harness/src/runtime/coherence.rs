@@ -10,8 +10,10 @@
 //!
 //! A load reads any store from its floor to the last; a store goes anywhere after its floor,
 //! except between a read-modify-write and the store it read (RMW atomicity); an RMW reads a
-//! store from its floor on that no other RMW read, and goes right after it. Stores are appended to `stores` as they run, so a
-//! store's id never changes; its place in `order` does when a later store goes before it.
+//! store from its floor on that no other RMW read, and goes right after it (`store_past`
+//! narrows these choices where they would repeat a graph). Stores are appended to `stores`
+//! as they run, so a store's id never changes; its place in `order` does when a later store
+//! goes before it.
 //!
 //! Observations live in one arena per execution (`Observations`), each location chaining its
 //! own from the newest back, so a location costs no allocation of its own beyond its stores;
@@ -40,6 +42,8 @@ pub(crate) struct StoreRecord {
     /// Which stores other than initial values may lie in its causal past (for an initial
     /// value: in its location's creator's past); see `store_past`.
     pub store_past: StorePast,
+    /// Some read took it (a store placed before it is then constrained: `store_past`).
+    pub read: bool,
 }
 
 /// An access to a location, as coherence remembers it.
@@ -103,6 +107,7 @@ impl AtomicLocation {
             position: 0,
             rmw: false,
             store_past,
+            read: false,
         });
         AtomicLocation {
             stores,
@@ -233,6 +238,7 @@ mod tests {
             position: 0,
             rmw: false,
             store_past: StorePast::Empty,
+            read: false,
         }
     }
 
