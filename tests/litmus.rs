@@ -129,7 +129,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("compare_exchange_weak", 2, 2),
     ("fetch_add Relaxed", 2, 2),
     ("publish (SeqCst, [None, None], Load(SeqCst))", 4, 4),
-    ("publish (SeqCst, [None, None], Store(SeqCst))", 6, 4),
+    ("publish (SeqCst, [None, None], Store(SeqCst))", 4, 4),
     (
         "publish (SeqCst, [None, None], CompareExchange(1, SeqCst, Relaxed))",
         4,
@@ -155,7 +155,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
         3,
         3,
     ),
-    ("sb|≠loc ends ()", 96, 24),
+    ("sb|≠loc ends ()", 67, 24),
     ("release sequence (Relaxed, true)", 8, 7),
     ("release sequence (Release, false)", 6, 6),
     ("release sequence (Release, true)", 7, 6),

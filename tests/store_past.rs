@@ -175,6 +175,31 @@ fn a_store_with_another_location_in_its_past_still_goes_before_a_store_read() {
     );
 }
 
+/// Two SeqCst stores do not commute in DPOR, so both orders run; once a Relaxed access made
+/// the execution mixed, the second could also go before the first in modification order,
+/// which is the graph of the other order. A store with no store to another location in its
+/// past goes before no store it does not commute with.
+#[test]
+fn a_seqcst_store_goes_before_no_store_it_does_not_commute_with() {
+    let (seen, executions) = outcome_set(|seen| {
+        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        y.load(Relaxed);
+        let stores: Vec<_> = [1, 2]
+            .map(|value| {
+                let x = x.clone();
+                thread::spawn(move || x.store(value, SeqCst))
+            })
+            .into();
+        stores.into_iter().for_each(|s| s.join().unwrap());
+        seen(x.load(Relaxed));
+    });
+    assert_eq!(seen, BTreeSet::from([1, 2]));
+    assert_eq!(
+        executions, 2,
+        "4 while the second store could go before the first"
+    );
+}
+
 /// A SeqCst fence is no store and orders nothing an interleaving keeps: a load after one,
 /// with no store in its thread's past, still skips the initial value once `x.store(1)` ran.
 #[test]

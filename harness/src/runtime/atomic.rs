@@ -191,6 +191,7 @@ impl Execution {
             rmw: continues.is_some(),
             store_past,
             read: false,
+            placed: continues.is_none() && order != Ordering::SeqCst,
         };
         let id = location.insert(position, record);
         let at = (epoch, self.threads[me].spins);
@@ -311,7 +312,7 @@ impl Execution {
         };
         let (option, position) = self.pick(end, others.into_iter(), |e, p| {
             // Not before a store that was read, where that repeats another trace's graph.
-            if !e.may_place_early(object, p) {
+            if !e.may_place_early(object, p, seq_cst) {
                 return false;
             }
             let access = e.access_at(object, seq_cst, None, Some(p));

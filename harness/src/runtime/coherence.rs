@@ -44,6 +44,9 @@ pub(crate) struct StoreRecord {
     pub store_past: StorePast,
     /// Some read took it (a store placed before it is then constrained: `store_past`).
     pub read: bool,
+    /// A plain store that is not SeqCst (`AccessKind::Placed`): DPOR lets it commute with
+    /// another such store, not with any other.
+    pub placed: bool,
 }
 
 /// An access to a location, as coherence remembers it.
@@ -108,6 +111,7 @@ impl AtomicLocation {
             rmw: false,
             store_past,
             read: false,
+            placed: false,
         });
         AtomicLocation {
             stores,
@@ -239,6 +243,7 @@ mod tests {
             rmw: false,
             store_past: StorePast::Empty,
             read: false,
+            placed: true,
         }
     }
 

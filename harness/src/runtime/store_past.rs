@@ -56,15 +56,18 @@
 //! Stores placed early, likewise. A store `W` placed before the last store of its location
 //! `l`, before a store `S'` that a read `R` already took, gives the graph where `W` runs
 //! before `R`, which DPOR explores too (`W` and `R` conflict): there `R` still takes `S'`,
-//! and whether `S'` is the latest store does not change. With no store to another location
-//! in `W`'s past, `R` is not in it (coherence would put `W` after `S'`). Give a read the
-//! place of the store it took and a store its own: each move puts an event before one of a
-//! later place (a read before a store newer than the one it took, `W` before a read of a
-//! store after it), and the path from a move's target to the next moved event runs through
-//! a read or a store of `l` (so that event, whose past is confined, is on `l` too) and
-//! through happens-before and reads of `l`, where coherence keeps places from going down.
-//! Around a cycle the places would go up and come back: no cycle. So such a store takes no
-//! place before a store that was read (`Execution::may_place_early`, `StoreRecord::read`):
+//! and whether `S'` is the latest store does not change. The same holds with `S'` itself
+//! for `R` when `S'` and `W` do not commute in DPOR (one of them SeqCst, or `S'` a
+//! read-modify-write: `StoreRecord::placed`): `S'` then runs after `W` and takes its place
+//! after it. With no store to another location in `W`'s past, `R` is not in it (coherence
+//! would put `W` after `S'`). Give a read the place of the store it took and a store its
+//! own: each move puts an event before one of a later place (a read before a store newer
+//! than the one it took, `W` before a read of a store after it or before such a store), and
+//! the path from a move's target to the next moved event runs through a read or a store of
+//! `l` (so that event, whose past is confined, is on `l` too) and through happens-before
+//! and reads of `l`, where coherence keeps places from going down. Around a cycle the
+//! places would go up and come back: no cycle. So such a store takes no place before a
+//! store that was read or that it does not commute with (`Execution::may_place_early`):
 //! CoWR and CoRR with two writers became one execution per graph (2026-11-29).
 //!
 //! Invariant: `ModelThread::store_past` is `Empty` only if no atomic store other than
@@ -175,17 +178,26 @@ impl Execution {
         position + 1 == location.len() || !store.store_past.confined_to(object)
     }
 
-    /// Whether a store by the current thread may take `position`, before the last, in
-    /// `object`'s modification order: not when the thread's past holds no store to another
-    /// location and a store that would follow it there has been read (module docs).
-    pub(crate) fn may_place_early(&self, object: ObjectIndex, position: usize) -> bool {
+    /// Whether a store (`seq_cst` or not) by the current thread may take `position`, before
+    /// the last, in `object`'s modification order: not when the thread's past holds no store
+    /// to another location and a store that would follow it there has been read or does not
+    /// commute with it in DPOR (module docs).
+    pub(crate) fn may_place_early(
+        &self,
+        object: ObjectIndex,
+        position: usize,
+        seq_cst: bool,
+    ) -> bool {
         if !self.threads[self.current].store_past.confined_to(object) {
             return true;
         }
         let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
-        !(position..location.len()).any(|p| location.stores[location.at(p)].read)
+        !(position..location.len()).any(|p| {
+            let later = &location.stores[location.at(p)];
+            later.read || seq_cst || !later.placed
+        })
     }
 
     /// The past of a read of `object` by a thread whose past is `past`, once it took the
