@@ -45,15 +45,23 @@ fn store_in_a_thread(x: &Arc<AtomicU64>, value: u64) -> thread::JoinHandle<()> {
     thread::spawn(move || x.store(value, Relaxed))
 }
 
+/// What `read(x, y)` returns in the main thread beside a thread that stores 1 to `x`
+/// (Relaxed), both locations starting at 0, and the executions explored.
+fn read_beside_a_store<T: Ord + Send + 'static>(
+    read: fn(&AtomicU64, &AtomicU64) -> T,
+) -> (BTreeSet<T>, u64) {
+    outcome_set(move |seen| {
+        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let writer = store_in_a_thread(&x, 1);
+        let value = read(&x, &y);
+        writer.join().unwrap();
+        seen(value);
+    })
+}
+
 #[test]
 fn a_load_with_no_store_in_its_past_skips_the_initial_value_once_a_store_ran() {
-    let (seen, executions) = outcome_set(|seen| {
-        let x = Arc::new(AtomicU64::new(0));
-        let writer = store_in_a_thread(&x, 1);
-        let read = x.load(Relaxed);
-        writer.join().unwrap();
-        seen(read);
-    });
+    let (seen, executions) = read_beside_a_store(|x, _| x.load(Relaxed));
     assert_eq!(seen, BTreeSet::from([0, 1]));
     assert_eq!(
         executions, 2,
@@ -83,13 +91,7 @@ fn a_load_with_no_store_in_its_past_skips_older_stores_with_none_in_theirs() {
 
 #[test]
 fn a_failed_compare_exchange_skips_the_initial_value_as_a_load_does() {
-    let (seen, executions) = outcome_set(|seen| {
-        let x = Arc::new(AtomicU64::new(0));
-        let writer = store_in_a_thread(&x, 1);
-        let read = x.compare_exchange(5, 6, Relaxed, Relaxed);
-        writer.join().unwrap();
-        seen(read);
-    });
+    let (seen, executions) = read_beside_a_store(|x, _| x.compare_exchange(5, 6, Relaxed, Relaxed));
     assert_eq!(seen, BTreeSet::from([Err(0), Err(1)]));
     assert_eq!(executions, 2, "3 without the skip");
 }
@@ -111,13 +113,9 @@ fn a_read_modify_write_skips_older_stores_as_a_load_does() {
 
 #[test]
 fn a_load_with_a_store_in_its_past_still_reads_the_initial_value_after_a_store() {
-    let (seen, executions) = outcome_set(|seen| {
-        let (x, z) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let writer = store_in_a_thread(&x, 1);
+    let (seen, executions) = read_beside_a_store(|x, z| {
         z.store(1, Relaxed);
-        let read = x.load(Relaxed);
-        writer.join().unwrap();
-        seen(read);
+        x.load(Relaxed)
     });
     assert_eq!(seen, BTreeSet::from([0, 1]));
     // Store buffering needs such reads: each load after the other thread's store.
@@ -204,13 +202,9 @@ fn a_seqcst_store_goes_before_no_store_it_does_not_commute_with() {
 /// with no store in its thread's past, still skips the initial value once `x.store(1)` ran.
 #[test]
 fn a_seqcst_fence_adds_no_store_to_the_past() {
-    let (seen, executions) = outcome_set(|seen| {
-        let x = Arc::new(AtomicU64::new(0));
-        let writer = store_in_a_thread(&x, 1);
+    let (seen, executions) = read_beside_a_store(|x, _| {
         fence(SeqCst);
-        let read = x.load(Relaxed);
-        writer.join().unwrap();
-        seen(read);
+        x.load(Relaxed)
     });
     assert_eq!(seen, BTreeSet::from([0, 1]));
     assert_eq!(executions, 2, "3 if the fence counted as a store");
@@ -222,13 +216,7 @@ fn a_seqcst_fence_adds_no_store_to_the_past() {
 /// lets it read older ones.)
 #[test]
 fn a_seqcst_load_with_no_store_in_its_past_skips_the_initial_value() {
-    let (seen, executions) = outcome_set(|seen| {
-        let x = Arc::new(AtomicU64::new(0));
-        let writer = store_in_a_thread(&x, 1);
-        let read = x.load(SeqCst);
-        writer.join().unwrap();
-        seen(read);
-    });
+    let (seen, executions) = read_beside_a_store(|x, _| x.load(SeqCst));
     assert_eq!(seen, BTreeSet::from([0, 1]));
     assert_eq!(executions, 2, "3 while SeqCst loads did not skip");
 }
@@ -237,14 +225,7 @@ fn a_seqcst_load_with_no_store_in_its_past_skips_the_initial_value() {
 /// later load there still skips.
 #[test]
 fn a_seqcst_load_of_the_initial_value_adds_no_store_to_the_past() {
-    let (seen, executions) = outcome_set(|seen| {
-        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let writer = store_in_a_thread(&x, 1);
-        let flag = y.load(SeqCst);
-        let read = x.load(Relaxed);
-        writer.join().unwrap();
-        seen((flag, read));
-    });
+    let (seen, executions) = read_beside_a_store(|x, y| (y.load(SeqCst), x.load(Relaxed)));
     assert_eq!(seen, BTreeSet::from([(0, 0), (0, 1)]));
     assert_eq!(executions, 2, "3 while a SeqCst load counted as any store");
 }
