@@ -23,14 +23,20 @@ use weft::thread;
 /// Locations `x` and `y` (0), and a thread that stores 1 to `x`, then to `y` (Relaxed).
 fn x_then_y() -> (Arc<AtomicU64>, Arc<AtomicU64>, thread::JoinHandle<()>) {
     let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-    let writer = {
-        let (x, y) = (x.clone(), y.clone());
-        thread::spawn(move || {
-            x.store(1, Relaxed);
-            y.store(1, Relaxed);
-        })
-    };
+    let writer = two_stores_in_a_thread((&x, 1), (&y, 1));
     (x, y, writer)
+}
+
+/// A thread that stores a value to a location, then another (Relaxed).
+fn two_stores_in_a_thread(
+    (a, one): (&Arc<AtomicU64>, u64),
+    (b, two): (&Arc<AtomicU64>, u64),
+) -> thread::JoinHandle<()> {
+    let (a, b) = (a.clone(), b.clone());
+    thread::spawn(move || {
+        a.store(one, Relaxed);
+        b.store(two, Relaxed);
+    })
 }
 
 /// A thread that loads `x` (Relaxed) and returns what it read.
@@ -154,13 +160,7 @@ fn a_load_with_only_its_own_locations_stores_in_its_past_skips_too() {
 fn a_store_with_another_location_in_its_past_still_goes_before_a_store_read() {
     let (seen, executions) = outcome_set(|seen| {
         let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let other = {
-            let (x, y) = (x.clone(), y.clone());
-            thread::spawn(move || {
-                y.store(1, Relaxed);
-                x.store(2, Relaxed);
-            })
-        };
+        let other = two_stores_in_a_thread((&y, 1), (&x, 2));
         x.store(1, Relaxed);
         let read = x.load(Relaxed);
         other.join().unwrap();
