@@ -311,7 +311,8 @@ impl Execution {
             false => Vec::new(),
         };
         let (option, position) = self.pick(end, others.into_iter(), |e, p| {
-            // Not before a store that was read, where that repeats another trace's graph.
+            // Not before a store that was read or that it does not commute with, where that
+            // repeats another trace's graph (`store_past`).
             if !e.may_place_early(object, p, seq_cst) {
                 return false;
             }

@@ -3,6 +3,8 @@
 //! to another location reads a store older than the latest only if that store's own past
 //! holds a store to another location. The initial value counts as a store with an empty
 //! past (unless its location was created after a store). SeqCst reads skip as others do.
+//! Likewise a store whose thread has no store to another location in its past goes before
+//! no store that a read took or that it does not commute with in DPOR.
 //!
 //! The idea. A read `R` of a store `S` while a store `W` that follows `S` in modification
 //! order has already run gives the same execution graph as the interleaving where `R` runs
