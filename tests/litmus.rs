@@ -35,8 +35,9 @@ use weft::{Builder, FailureKind};
 /// except that two stores that are not SeqCst commute (each chooses its place in
 /// modification order), that a read whose causal past holds no store to another location
 /// skips older stores whose past holds none either, and that a store with no such store in
-/// its past goes before no store that was read (`runtime/store_past.rs`): MP, LB, S, CoRR
-/// (with one writer and with two), CoRW, CoWR, CoWW and 2+2W are optimal with them too.
+/// its past goes before no store that was read or that it does not commute with
+/// (`runtime/store_past.rs`): MP, LB, S, CoRR (with one writer and with two), CoRW, CoWR,
+/// CoWW and 2+2W are optimal with them too.
 /// The executions are asserted, so a change in the exploration shows here.
 const EXECUTIONS: &[(&str, u64, u64)] = &[
     ("2+2W (Relaxed, None)", 4, 4),
