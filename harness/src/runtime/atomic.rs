@@ -303,6 +303,9 @@ impl Execution {
         let epoch = self.begin_access();
         let seq_cst = order == Ordering::SeqCst;
         let floor = self.floor(object, self.weak(seq_cst), false);
+        // Nor before a store that was read or that it does not commute with, where that
+        // repeats another trace's graph (`store_past`).
+        let floor = floor.max(self.placement_floor(object, seq_cst));
         let location = self.location(object);
         // The last place first, then the others (collected only when there are any).
         let end = location.len();
@@ -311,11 +314,6 @@ impl Execution {
             false => Vec::new(),
         };
         let (option, position) = self.pick(end, others.into_iter(), |e, p| {
-            // Not before a store that was read or that it does not commute with, where that
-            // repeats another trace's graph (`store_past`).
-            if !e.may_place_early(object, p, seq_cst) {
-                return false;
-            }
             let access = e.access_at(object, seq_cst, None, Some(p));
             e.admits(access, order, p)
         });

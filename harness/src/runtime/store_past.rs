@@ -69,7 +69,7 @@
 //! `l` (so that event, whose past is confined, is on `l` too) and through happens-before
 //! and reads of `l`, where coherence keeps places from going down. Around a cycle the
 //! places would go up and come back: no cycle. So such a store takes no place before a
-//! store that was read or that it does not commute with (`Execution::may_place_early`):
+//! store that was read or that it does not commute with (`Execution::placement_floor`):
 //! CoWR and CoRR with two writers became one execution per graph (2026-11-29).
 //!
 //! Invariant: `ModelThread::store_past` is `Empty` only if no atomic store other than
@@ -180,26 +180,24 @@ impl Execution {
         position + 1 == location.len() || !store.store_past.confined_to(object)
     }
 
-    /// Whether a store (`seq_cst` or not) by the current thread may take `position`, before
-    /// the last, in `object`'s modification order: not when the thread's past holds no store
-    /// to another location and a store that would follow it there has been read or does not
-    /// commute with it in DPOR (module docs).
-    pub(crate) fn may_place_early(
-        &self,
-        object: ObjectIndex,
-        position: usize,
-        seq_cst: bool,
-    ) -> bool {
+    /// The position in `object`'s modification order at or before which a store (`seq_cst`
+    /// or not) by the current thread takes no place, besides its coherence floor: when the
+    /// thread's past holds no store to another location, the last store that was read or
+    /// that does not commute with it in DPOR (module docs); otherwise 0.
+    pub(crate) fn placement_floor(&self, object: ObjectIndex, seq_cst: bool) -> usize {
         if !self.threads[self.current].store_past.confined_to(object) {
-            return true;
+            return 0;
         }
         let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
-        !(position..location.len()).any(|p| {
-            let later = &location.stores[location.at(p)];
-            later.read || seq_cst || !later.placed
-        })
+        (0..location.len())
+            .rev()
+            .find(|&p| {
+                let store = &location.stores[location.at(p)];
+                store.read || seq_cst || !store.placed
+            })
+            .unwrap_or(0)
     }
 
     /// The past of a read of `object` by a thread whose past is `past`, once it took the
