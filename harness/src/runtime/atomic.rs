@@ -305,7 +305,7 @@ impl Execution {
         let floor = self.floor(object, self.weak(seq_cst), false);
         // Nor before a store that was read or that it does not commute with, where that
         // repeats another trace's graph (`store_past`).
-        let floor = floor.max(self.placement_floor(object, seq_cst));
+        let floor = self.placement_floor(object, seq_cst, floor);
         let location = self.location(object);
         // The last place first, then the others (collected only when there are any).
         let end = location.len();

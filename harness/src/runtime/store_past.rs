@@ -181,23 +181,28 @@ impl Execution {
     }
 
     /// The position in `object`'s modification order at or before which a store (`seq_cst`
-    /// or not) by the current thread takes no place, besides its coherence floor: when the
-    /// thread's past holds no store to another location, the last store that was read or
-    /// that does not commute with it in DPOR (module docs); otherwise 0.
-    pub(crate) fn placement_floor(&self, object: ObjectIndex, seq_cst: bool) -> usize {
+    /// or not) by the current thread takes no place: its coherence floor `floor`, raised,
+    /// when the thread's past holds no store to another location, to the last store after
+    /// it that was read or that does not commute with this one in DPOR (module docs).
+    pub(crate) fn placement_floor(
+        &self,
+        object: ObjectIndex,
+        seq_cst: bool,
+        floor: usize,
+    ) -> usize {
         if !self.threads[self.current].store_past.confined_to(object) {
-            return 0;
+            return floor;
         }
         let ObjectState::Atomic(location) = self.objects.state(object) else {
             unreachable!("object {object} is not an atomic location");
         };
-        (0..location.len())
+        (floor + 1..location.len())
             .rev()
             .find(|&p| {
                 let store = &location.stores[location.at(p)];
                 store.read || seq_cst || !store.placed
             })
-            .unwrap_or(0)
+            .unwrap_or(floor)
     }
 
     /// The past of a read of `object` by a thread whose past is `past`, once it took the
