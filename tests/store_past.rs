@@ -3,12 +3,12 @@
 //! store's own past holds a store to another location (the initial value counts as a store
 //! with an empty past: `runtime/store_past.rs`). Otherwise that graph is the one where the
 //! read runs before the newer stores, which DPOR explores anyway. Likewise a store whose
-//! thread has no store to another location in its past goes before no store that was read.
-//! The first tests count the
-//! executions this saves; the others are programs where a store reaches a load's past (or
-//! the past of the store it reads) by a path other than program order (a store read, a
-//! spawn, a join, a failed `try_lock`, a reference-count query): if that path were not
-//! followed, the load would skip a store it may read, and an outcome would be lost.
+//! thread has no store to another location in its past goes before no store that was read
+//! or that it does not commute with. The first tests count the executions this saves; the
+//! others are programs where a store reaches a load's past (or the past of the store it
+//! reads) by a path other than program order (a store read, a spawn, a join, a failed
+//! `try_lock`, a reference-count query): if that path were not followed, the load would
+//! skip a store it may read, and an outcome would be lost.
 #![cfg(feature = "permute")]
 
 mod common;
