@@ -46,9 +46,7 @@ impl Execution {
     /// `AtomicLocation::spun`); else its coherence floor.
     pub(super) fn floor(&mut self, object: ObjectIndex, weak: bool, load: bool) -> usize {
         let me = self.current;
-        let ObjectState::Atomic(location) = self.objects.state(object) else {
-            unreachable!("object {object} is not an atomic location");
-        };
+        let location = self.objects.atomic(object);
         let last = location.len() - 1;
         let arena = &self.observations;
         let spun = || load && location.spun(arena, me, self.threads[me].spins);
@@ -117,9 +115,7 @@ impl Execution {
         }
         let me = self.current;
         let object = access.location.expect("an access has a location");
-        let ObjectState::Atomic(location) = self.objects.state(object) else {
-            unreachable!("object {object} is not an atomic location");
-        };
+        let location = self.objects.atomic(object);
         let now = &self.threads[me].clocks.now;
         let mut after = now.clone();
         if let (Some(read), true) = (access.reads, is_acquire(order)) {
@@ -220,9 +216,7 @@ impl Execution {
     /// when it races.
     pub(crate) fn atomic_unsync_load(&mut self, object: ObjectIndex, site: Site) -> (u64, bool) {
         let me = self.current;
-        let ObjectState::Atomic(location) = self.objects.state(object) else {
-            unreachable!("object {object} is not an atomic location");
-        };
+        let location = self.objects.atomic(object);
         let value = location.latest().1.value;
         let clocks = &self.threads[me].clocks;
         let unordered = location

@@ -11,7 +11,6 @@ use std::sync::atomic::Ordering;
 
 use super::coherence::AtomicLocation;
 use super::execution::Execution;
-use super::objects::ObjectState;
 use super::op::{EventKind, ObjectIndex, Site};
 
 /// What a compare-exchange does, by the position (in modification order) of the store it
@@ -77,9 +76,7 @@ impl Execution {
         // A thread's next weak exchange after a spurious failure does not fail spuriously.
         let thread = &mut self.threads[self.current];
         let weak = weak && !std::mem::take(&mut thread.failed_spuriously);
-        let ObjectState::Atomic(location) = self.objects.state(object) else {
-            unreachable!("object {object} is not an atomic location");
-        };
+        let location = self.objects.atomic(object);
         let mut outcomes = exchanges(location, floor, expected, weak);
         let first = outcomes.next().expect("a compare-exchange has an outcome");
         let others: Vec<Exchange> = outcomes.collect();

@@ -15,6 +15,7 @@
 //! the order they got them.
 
 use super::clock::VectorClock;
+use super::coherence::AtomicLocation;
 use super::objects::{MutexState, ObjectState};
 use super::op::{ObjectIndex, Site};
 
@@ -104,6 +105,15 @@ impl Objects {
         match self.entries[object as usize].state {
             FRESH => &FRESH_MUTEX,
             state => &self.states[state as usize],
+        }
+    }
+
+    /// The atomic location `object` is (callers know it is one).
+    #[inline]
+    pub(crate) fn atomic(&self, object: ObjectIndex) -> &AtomicLocation {
+        match self.state(object) {
+            ObjectState::Atomic(location) => location,
+            _ => unreachable!("object {object} is not an atomic location"),
         }
     }
 

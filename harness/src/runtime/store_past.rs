@@ -173,9 +173,7 @@ impl Execution {
         if !self.threads[self.current].store_past.confined_to(object) {
             return true;
         }
-        let ObjectState::Atomic(location) = self.objects.state(object) else {
-            unreachable!("object {object} is not an atomic location");
-        };
+        let location = self.objects.atomic(object);
         let store = &location.stores[location.at(position)];
         position + 1 == location.len() || !store.store_past.confined_to(object)
     }
@@ -193,9 +191,7 @@ impl Execution {
         if !self.threads[self.current].store_past.confined_to(object) {
             return floor;
         }
-        let ObjectState::Atomic(location) = self.objects.state(object) else {
-            unreachable!("object {object} is not an atomic location");
-        };
+        let location = self.objects.atomic(object);
         (floor + 1..location.len())
             .rev()
             .find(|&p| {
