@@ -29,7 +29,8 @@ impl Execution {
         type_name: &'static str,
         site: Site,
     ) -> ObjectIndex {
-        let location = AtomicLocation::new(value, self.threads[self.current].store_past);
+        let spare = self.objects.spare_location();
+        let location = AtomicLocation::new(value, self.threads[self.current].store_past, spare);
         self.add_object(ObjectState::Atomic(location), type_name, site)
     }
 

@@ -66,6 +66,7 @@ const NONE: u32 = u32::MAX;
 /// Every observation of one execution, of all locations.
 pub(crate) type Observations = Vec<Observation>;
 
+#[derive(Default)]
 pub(crate) struct AtomicLocation {
     /// Every store, in the order they ran; `stores[0]` is the initial value.
     pub stores: Vec<StoreRecord>,
@@ -99,11 +100,23 @@ fn chain(arena: &Observations, newest: u32) -> impl Iterator<Item = &Observation
 const STORES: usize = 4;
 
 impl AtomicLocation {
-    /// A location holding `value`, created by a thread whose past is `store_past`.
-    pub(crate) fn new(value: u64, store_past: StorePast) -> AtomicLocation {
+    /// A location holding `value`, created by a thread whose past is `store_past`, in the
+    /// lists of `spare` (an earlier execution's location, for their room, or a default one).
+    pub(crate) fn new(value: u64, store_past: StorePast, spare: AtomicLocation) -> AtomicLocation {
+        let AtomicLocation {
+            mut stores,
+            mut order,
+            newest: _,
+            mut writers,
+            mut unsync_reads,
+        } = spare;
+        stores.clear();
+        order.clear();
+        writers.clear();
+        unsync_reads.clear();
         // Room for a few stores at once: most locations are stored to, and a vector of one
         // reallocates at its first push.
-        let mut stores = Vec::with_capacity(STORES);
+        stores.reserve(STORES);
         stores.push(StoreRecord {
             value,
             sync: VectorClock::default(),
@@ -115,10 +128,10 @@ impl AtomicLocation {
         });
         AtomicLocation {
             stores,
-            order: Vec::new(),
+            order,
             newest: NONE,
-            writers: Vec::new(),
-            unsync_reads: Vec::new(),
+            writers,
+            unsync_reads,
         }
     }
 
@@ -249,7 +262,7 @@ mod tests {
 
     #[test]
     fn inserting_keeps_positions_in_step_with_the_order() {
-        let mut x = AtomicLocation::new(0, StorePast::Empty);
+        let mut x = AtomicLocation::new(0, StorePast::Empty, AtomicLocation::default());
         let one = x.insert(1, store(1));
         assert!(x.order.is_empty(), "still the order stores ran");
         let two = x.insert(1, store(2));
@@ -264,7 +277,7 @@ mod tests {
 
     #[test]
     fn floors_follow_own_and_past_observations_only() {
-        let mut x = AtomicLocation::new(0, StorePast::Empty);
+        let mut x = AtomicLocation::new(0, StorePast::Empty, AtomicLocation::default());
         let mut arena = Observations::new();
         let one = x.insert(1, store(1));
         x.observe(&mut arena, 1, (1, 0), one);
@@ -285,7 +298,7 @@ mod tests {
 
     #[test]
     fn a_thread_that_yielded_since_its_last_access_has_spun() {
-        let mut x = AtomicLocation::new(0, StorePast::Empty);
+        let mut x = AtomicLocation::new(0, StorePast::Empty, AtomicLocation::default());
         let mut arena = Observations::new();
         assert!(!x.spun(&arena, 1, 0));
         assert!(x.spun(&arena, 1, 1), "it yielded before its first access");
@@ -301,7 +314,7 @@ mod tests {
 
     #[test]
     fn stores_never_split_a_read_modify_write_from_what_it_read() {
-        let mut x = AtomicLocation::new(0, StorePast::Empty);
+        let mut x = AtomicLocation::new(0, StorePast::Empty, AtomicLocation::default());
         x.insert(1, store(1));
         x.insert(
             2,

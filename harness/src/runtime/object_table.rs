@@ -63,6 +63,9 @@ pub(crate) struct Objects {
     /// Some object can hold values after every thread has finished (a reference count or
     /// a channel): the end of a clean execution looks for leaks only then.
     may_leak: bool,
+    /// The last execution's atomic locations, for the room of their lists: a new location
+    /// otherwise costs an allocation, and more as its stores and writers grow.
+    spare_locations: Vec<AtomicLocation>,
 }
 
 impl Objects {
@@ -148,9 +151,21 @@ impl Objects {
         self.states.reserve(objects);
     }
 
+    /// An earlier execution's atomic location, for `AtomicLocation::new` to reuse (an
+    /// empty one when there is none).
+    #[inline]
+    pub(crate) fn spare_location(&mut self) -> AtomicLocation {
+        self.spare_locations.pop().unwrap_or_default()
+    }
+
     pub(crate) fn clear(&mut self) {
         self.may_leak = false;
         self.entries.clear();
+        for state in &mut self.states {
+            if let ObjectState::Atomic(location) = state {
+                self.spare_locations.push(std::mem::take(location));
+            }
+        }
         self.states.clear();
     }
 }
