@@ -99,6 +99,7 @@ mod sleep;
 mod spare;
 
 use super::causality::Causality;
+use super::reversal::Reversal;
 use super::split::{Split, UnitKey};
 use super::step_accesses::StepAccesses;
 use super::step_summary::StepSummary;
@@ -152,6 +153,8 @@ pub(crate) struct Dpor {
     /// `summarised_from` on, then of each reversal's racing step (see `reversal`).
     summaries: Summaries,
     summarised_from: Option<usize>,
+    /// The buffers each race's reversal is computed in.
+    reversal: Reversal,
     /// Every distinct step summary the wakeup trees name.
     table: StepTable,
     /// The races of the current execution, reversed once it has ended: a reversal holds
@@ -215,6 +218,7 @@ impl Dpor {
             steps: Vec::new(),
             summaries: Summaries::default(),
             summarised_from: None,
+            reversal: Reversal::default(),
             table: StepTable::default(),
             races: Vec::new(),
             source: false,

@@ -25,20 +25,31 @@ use crate::runtime::thread_set::ThreadSet;
 /// Each step of the current execution: the thread that ran it and its events in the trace.
 pub(crate) type Steps = [(usize, Range<usize>)];
 
-/// `keys` are the execution's threads' keys. The reversal is returned as positions in
-/// `summaries.0`, which holds the `StepSummary` of each step from `summaries.1` on (at most
-/// `at`) as it ran (`StepSummary::of` without `reversed`), computed once per execution
-/// rather than once per race; the racing step's summary as predicted before `e`
-/// (`StepAccesses::reversed`) is added to it.
+/// The buffers of `reversal`, kept by the explorer from one race to the next: races are
+/// reversed by the thousand per exploration, and each once allocated both.
+#[derive(Default)]
+pub(crate) struct Reversal {
+    /// The last reversal computed.
+    pub sequence: Vec<Pos>,
+    /// The first event of each thread's first step left out, as a point (thread, epoch).
+    left_out: Vec<(usize, u32)>,
+}
+
+/// Puts the reversal of race (`e`, `e2`) in `out.sequence`. `keys` are the execution's
+/// threads' keys. The reversal is given as positions in `summaries.0`, which holds the
+/// `StepSummary` of each step from `summaries.1` on (at most `at`) as it ran
+/// (`StepSummary::of` without `reversed`), computed once per execution rather than once per
+/// race; the racing step's summary as predicted before `e` (`StepAccesses::reversed`) is
+/// added to it.
 pub(crate) fn reversal(
+    out: &mut Reversal,
     causality: &Causality,
-    e: usize,
-    e2: usize,
+    (e, e2): (usize, usize),
     (trace, keys): (&[Event], &[ThreadKey]),
     steps: &Steps,
     summaries: (&mut Summaries, usize),
     sequentially_consistent: bool,
-) -> Vec<Pos> {
+) {
     let at = trace[e].step;
     // The sequence runs instead of `e`'s whole step: a step that happens after an earlier
     // event of it (a child its spawns started, say, when `e` is its last spawn) cannot run
@@ -54,8 +65,12 @@ pub(crate) fn reversal(
     // The first event of each thread's first step left out: a step that happens after an
     // event of a step left out cannot run without it either (a lock that waits for the
     // unlock of a step left out for its spawn, say).
-    let mut left_out: Vec<(usize, u32)> = Vec::new();
-    let mut v = Vec::with_capacity(steps.len() - at);
+    let Reversal {
+        sequence: v,
+        left_out,
+    } = out;
+    v.clear();
+    left_out.clear();
     for (s, (thread, events)) in steps.iter().enumerate().skip(at + 1) {
         if s == last || after_e.contains(*thread) {
             continue;
@@ -80,5 +95,4 @@ pub(crate) fn reversal(
         &trace[events.clone()],
         Some(moved),
     )));
-    v
 }

@@ -169,7 +169,7 @@ impl Forest {
     /// `v` is positions in `summaries`; only the steps it adds are interned in `table`.
     pub(crate) fn insert(
         &mut self,
-        mut v: Vec<Pos>,
+        v: &mut [Pos],
         summaries: &mut Summaries,
         table: &mut StepTable,
     ) -> bool {
@@ -267,13 +267,13 @@ mod tests {
         let pool = &mut Summaries::default();
         let w1 = step(pool, 1, 0, AccessKind::Write);
         let w2 = step(pool, 2, 0, AccessKind::Write);
-        assert!(forest.insert(vec![w1, w2], pool, &mut table));
-        assert!(!forest.insert(vec![w1, w2], pool, &mut table));
+        assert!(forest.insert(&mut [w1, w2], pool, &mut table));
+        assert!(!forest.insert(&mut [w1, w2], pool, &mut table));
         // Thread 3 on another object commutes with everything: `1 2 3` ≃ `3 1 2`.
         let w3 = step(pool, 3, 5, AccessKind::Write);
-        assert!(!forest.insert(vec![w3, w1], pool, &mut table));
+        assert!(!forest.insert(&mut [w3, w1], pool, &mut table));
         // Thread 2 first conflicts with thread 1's step: a new branch.
-        assert!(forest.insert(vec![w2], pool, &mut table));
+        assert!(forest.insert(&mut [w2], pool, &mut table));
         assert_eq!(roots(&forest, &table), [1, 2]);
     }
 
@@ -282,10 +282,10 @@ mod tests {
         let (mut forest, mut table) = (Forest::default(), StepTable::default());
         let pool = &mut Summaries::default();
         let [a, b, c] = [1, 2, 3].map(|t| step(pool, t, 0, AccessKind::Write));
-        assert!(forest.insert(vec![a, b, c], pool, &mut table));
+        assert!(forest.insert(&mut [a, b, c], pool, &mut table));
         // Below thread 1's step, thread 3 before thread 2: a second child of it.
-        assert!(forest.insert(vec![a, c, b], pool, &mut table));
-        assert!(forest.insert(vec![b], pool, &mut table));
+        assert!(forest.insert(&mut [a, c, b], pool, &mut table));
+        assert!(forest.insert(&mut [b], pool, &mut table));
         assert_eq!(roots(&forest, &table), [1, 2]);
         let (first, rest) = forest.split_first().expect("two trees");
         assert_eq!(table.get(first).thread, ThreadKey::nth(1));

@@ -26,15 +26,16 @@ impl Dpor {
         sequentially_consistent: bool,
     ) {
         let at = trace[earlier].step;
-        let mut v = reversal(
+        reversal(
+            &mut self.reversal,
             &self.causality,
-            earlier,
-            later,
+            (earlier, later),
             (trace, &self.keys),
             &self.steps,
             (&mut self.summaries, self.summarised_from.unwrap_or(0)),
             sequentially_consistent,
         );
+        let v = &mut self.reversal.sequence[..];
         let (summaries, keys) = (&self.summaries, &self.keys);
         let node = &self.nodes[at];
         // Only split explorations have inherited threads, and only those past the wakeup
@@ -74,7 +75,7 @@ impl Dpor {
             };
             let racer = keys[trace[later].thread];
             let thread = |i: usize| summaries.get(v[i]).thread;
-            let candidates: Vec<usize> = (summaries.initials(&v))
+            let candidates: Vec<usize> = (summaries.initials(v))
                 .filter(|&i| !taken(thread(i)))
                 .collect();
             let Some(&first) = candidates
@@ -84,9 +85,8 @@ impl Dpor {
             else {
                 return;
             };
-            let step = v.remove(first);
-            v.insert(0, step);
-        } else if covered.any(|c| summaries.weak_initial(&c, &v)) {
+            v[..=first].rotate_right(1);
+        } else if covered.any(|c| summaries.weak_initial(&c, v)) {
             return;
         } else if first_only && {
             // The threads first: the initial check is linear in the step's place
@@ -94,7 +94,7 @@ impl Dpor {
             // it of every step).
             let inherited: Vec<u32> = (node.first_only_threads()).map(|t| keys[t].id).collect();
             (0..v.len()).any(|i| {
-                inherited.contains(&summaries.get(v[i]).thread.id) && summaries.initial(&v, i)
+                inherited.contains(&summaries.get(v[i]).thread.id) && summaries.initial(v, i)
             })
         } {
             // An inherited sleeper (or a thread branched on above the cut here) that would

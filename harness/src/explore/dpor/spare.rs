@@ -44,6 +44,8 @@ impl Dpor {
             steps,
             summaries,
             summarised_from,
+            // Overwritten by each reversal before it is read.
+            reversal: _,
             table,
             races,
             source,
