@@ -139,6 +139,9 @@ pub(crate) struct Dpor {
     /// Sleep candidates at the current node, to be filtered by the step's events.
     carried: Vec<Sleeper>,
     next_sleep: Vec<Sleeper>,
+    /// The emptied sleep sets of popped nodes, for `next_sleep` to take when a node takes
+    /// its buffer.
+    spare_sleeps: Vec<Vec<Sleeper>>,
     /// For each node in turn, the accesses of each step explored from it (`None`: too many
     /// to remember), so that the thread sleeps by everything its step did.
     explored: Vec<(ThreadId, Option<StepAccesses>)>,
@@ -212,6 +215,7 @@ impl Dpor {
             pending_ops: Vec::new(),
             carried: Vec::new(),
             next_sleep: Vec::new(),
+            spare_sleeps: Vec::new(),
             explored: Vec::new(),
             guide: Forest::default(),
             predicted: None,

@@ -115,6 +115,11 @@ impl Dpor {
                 return true;
             }
             let (ops_start, explored_start) = (node.ops_start, node.explored_start);
+            if node.sleep.capacity() > 0 {
+                let mut sleep = std::mem::take(&mut node.sleep);
+                sleep.clear();
+                self.spare_sleeps.push(sleep);
+            }
             // Dropped in place: `pop` would move the whole node out first.
             self.nodes.truncate(self.nodes.len() - 1);
             self.pending_ops.truncate(ops_start);

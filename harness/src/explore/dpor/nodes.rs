@@ -69,10 +69,14 @@ impl Dpor {
         if let Some(decision) = self.plain_node(execution, turn, schedulable) {
             return decision;
         }
-        // An empty sleep set leaves `next_sleep` its allocation for the next node.
+        // An empty sleep set leaves `next_sleep` its allocation for the next node; a node's
+        // sleep set takes it, and `next_sleep` a popped node's, if there is one.
         let mut sleep = match self.next_sleep.is_empty() {
             true => Vec::new(),
-            false => std::mem::take(&mut self.next_sleep),
+            false => {
+                let spare = self.spare_sleeps.pop().unwrap_or_default();
+                std::mem::replace(&mut self.next_sleep, spare)
+            }
         };
         let preemptions = match self.nodes.last() {
             Some(node) => node.preemptions + usize::from(node.is_preemption(node.thread)),

@@ -38,6 +38,8 @@ impl Dpor {
             pending_ops,
             carried,
             next_sleep,
+            // Empty buffers, whatever the exploration.
+            spare_sleeps: _,
             explored,
             guide,
             predicted,
