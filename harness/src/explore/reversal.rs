@@ -26,11 +26,13 @@ use crate::runtime::thread_set::ThreadSet;
 pub(crate) type Steps = [(usize, Range<usize>)];
 
 /// The buffers of `reversal`, kept by the explorer from one race to the next: races are
-/// reversed by the thousand per exploration, and each once allocated both.
+/// reversed by the thousand per exploration, and each once allocated its own.
 #[derive(Default)]
 pub(crate) struct Reversal {
     /// The last reversal computed.
     pub sequence: Vec<Pos>,
+    /// For the caller: the threads (key ids) whose first step in the sequence it checks.
+    pub threads: Vec<u32>,
     /// The first event of each thread's first step left out, as a point (thread, epoch).
     left_out: Vec<(usize, u32)>,
 }
@@ -68,6 +70,7 @@ pub(crate) fn reversal(
     let Reversal {
         sequence: v,
         left_out,
+        ..
     } = out;
     v.clear();
     left_out.clear();

@@ -82,6 +82,26 @@ impl Summaries {
         (0..v.len()).filter(move |&i| self.initial(v, i))
     }
 
+    /// Whether the first step in `v` of one of `threads` (key ids, repeats allowed) is an
+    /// initial of `v`: a later step of a thread never is (its first precedes it), so each
+    /// thread costs one `initial` check, however many steps it has in `v`. Leaves `threads`
+    /// with those not met before the answer.
+    pub(crate) fn first_step_initial(&self, v: &[Pos], threads: &mut Vec<u32>) -> bool {
+        for i in 0..v.len() {
+            if threads.is_empty() {
+                return false;
+            }
+            let id = self.get(v[i]).thread.id;
+            if threads.contains(&id) {
+                threads.retain(|&t| t != id);
+                if self.initial(v, i) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Whether `v[i]` is an initial of `v`: no step before it in `v` precedes it (an earlier
     /// step of its thread does, so it is its thread's first). Linear in `i`: a caller that
     /// asks only about some threads' steps should filter by thread first.
@@ -120,6 +140,29 @@ mod tests {
         assert!(!pool.weak_initial(&step(2, 0, AccessKind::Read), &w));
         assert_eq!(pool.initials(&v).collect::<Vec<_>>(), [0, 1]);
         assert_eq!(pool.initials(&w).collect::<Vec<_>>(), [0]);
+    }
+
+    #[test]
+    fn only_a_threads_first_step_can_make_it_an_initial() {
+        let mut pool = Summaries::default();
+        // Thread 2 reads x after thread 1 wrote it, then reads y, which nothing else touches.
+        let v = [
+            step(1, 0, AccessKind::Write),
+            step(2, 0, AccessKind::Read),
+            step(2, 1, AccessKind::Read),
+        ]
+        .map(|s| pool.push(s));
+        let ids = |threads: &[usize]| -> Vec<u32> {
+            threads.iter().map(|&t| ThreadKey::nth(t).id).collect()
+        };
+        let mut threads = ids(&[2, 2]);
+        assert!(!pool.first_step_initial(&v, &mut threads));
+        assert!(threads.is_empty(), "both repeats of thread 2 are met at its first step");
+        let mut threads = ids(&[2, 1]);
+        assert!(pool.first_step_initial(&v, &mut threads));
+        assert_eq!(threads, ids(&[2]), "thread 1 answers at the first step");
+        let mut threads = ids(&[3]);
+        assert!(!pool.first_step_initial(&v, &mut threads));
     }
 
     #[test]
