@@ -164,7 +164,7 @@ fn main() {
             ));
         }
         println!(
-            "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2}x | {} | {} | {:.1} / {:.1} MiB |",
+            "| {name} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.2}x | {} | {} | {:.1} / {:.1} MiB |",
             sequential.executions,
             t1 * 1e3,
             t1s * 1e3,
