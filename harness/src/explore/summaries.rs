@@ -157,7 +157,10 @@ mod tests {
         };
         let mut threads = ids(&[2, 2]);
         assert!(!pool.first_step_initial(&v, &mut threads));
-        assert!(threads.is_empty(), "both repeats of thread 2 are met at its first step");
+        assert!(
+            threads.is_empty(),
+            "both repeats of thread 2 are met at its first step"
+        );
         let mut threads = ids(&[2, 1]);
         assert!(pool.first_step_initial(&v, &mut threads));
         assert_eq!(threads, ids(&[2]), "thread 1 answers at the first step");
