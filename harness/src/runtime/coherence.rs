@@ -101,19 +101,18 @@ const STORES: usize = 4;
 
 impl AtomicLocation {
     /// A location holding `value`, created by a thread whose past is `store_past`, in the
-    /// lists of `spare` (an earlier execution's location, for their room, or a default one).
+    /// lists of `spare` (an earlier execution's location, emptied by `empty` and kept for
+    /// their room, or a default one).
     pub(crate) fn new(value: u64, store_past: StorePast, spare: AtomicLocation) -> AtomicLocation {
         let AtomicLocation {
             mut stores,
-            mut order,
+            order,
             newest: _,
-            mut writers,
-            mut unsync_reads,
+            writers,
+            unsync_reads,
         } = spare;
-        stores.clear();
-        order.clear();
-        writers.clear();
-        unsync_reads.clear();
+        debug_assert!(stores.is_empty() && order.is_empty() && writers.is_empty());
+        debug_assert!(unsync_reads.is_empty());
         // Room for a few stores at once: most locations are stored to, and a vector of one
         // reallocates at its first push.
         stores.reserve(STORES);
@@ -133,6 +132,16 @@ impl AtomicLocation {
             writers,
             unsync_reads,
         }
+    }
+
+    /// Drops what the location holds, keeping the room of its lists for a location of a
+    /// later execution (`new`).
+    pub(crate) fn empty(&mut self) {
+        self.stores.clear();
+        self.order.clear();
+        self.newest = NONE;
+        self.writers.clear();
+        self.unsync_reads.clear();
     }
 
     /// The last store in modification order (what a sequentially consistent load reads):

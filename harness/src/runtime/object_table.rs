@@ -12,7 +12,8 @@
 //! `entries[i].info`, and its state `states[entries[i].state]`, or, for a mutex not locked
 //! yet (`state == FRESH`), `FRESH_MUTEX`: exactly the state an eagerly created mutex would
 //! have, so no reader can tell the difference. `states` holds only objects' own states, in
-//! the order they got them.
+//! the order they got them. The atomic locations of executions before are kept emptied
+//! (`spare_locations`), for the room of their lists, and hold nothing of those executions.
 
 use super::clock::VectorClock;
 use super::coherence::AtomicLocation;
@@ -63,8 +64,8 @@ pub(crate) struct Objects {
     /// Some object can hold values after every thread has finished (a reference count or
     /// a channel): the end of a clean execution looks for leaks only then.
     may_leak: bool,
-    /// The last execution's atomic locations, for the room of their lists: a new location
-    /// otherwise costs an allocation, and more as its stores and writers grow.
+    /// The last execution's atomic locations, emptied, for the room of their lists: a new
+    /// location otherwise costs an allocation, and more as its stores and writers grow.
     spare_locations: Vec<AtomicLocation>,
 }
 
@@ -163,6 +164,7 @@ impl Objects {
         self.entries.clear();
         for state in &mut self.states {
             if let ObjectState::Atomic(location) = state {
+                location.empty();
                 self.spare_locations.push(std::mem::take(location));
             }
         }
