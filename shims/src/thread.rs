@@ -18,6 +18,7 @@ pub use modelled::{
 
 #[cfg(feature = "permute")]
 mod modelled {
+    use std::any::{Any, TypeId};
     use std::sync::{Arc, Mutex as StdMutex};
 
     use weft_harness::rt::{self, ThreadHandle};
@@ -70,19 +71,33 @@ mod modelled {
         }
     }
 
+    /// Where a thread's result waits for `join`: none for a thread that returns `()`, whose
+    /// value `join` makes anew, so that spawning the threads most models spawn allocates
+    /// once (the closure) instead of twice.
+    type Slot<T> = Option<Arc<StdMutex<Option<T>>>>;
+
+    /// `()` as a `T`, when `T` is `()`.
+    fn unit<T: 'static>() -> Option<T> {
+        let unit: Box<dyn Any> = Box::new(());
+        unit.downcast::<T>().ok().map(|value| *value)
+    }
+
     /// Owns the permission to join a model thread.
     #[derive(Debug)]
     pub struct JoinHandle<T> {
         thread: Thread,
-        result: Arc<StdMutex<Option<T>>>,
+        result: Slot<T>,
     }
 
-    impl<T> JoinHandle<T> {
+    impl<T: 'static> JoinHandle<T> {
         /// Waits for the thread; `Err` carries its panic payload, like std.
         #[track_caller]
         pub fn join(self) -> std::thread::Result<T> {
             rt::join(self.thread.handle)?;
-            let value = self.result.lock().unwrap_or_else(|e| e.into_inner()).take();
+            let value = match self.result {
+                Some(result) => result.lock().unwrap_or_else(|e| e.into_inner()).take(),
+                None => unit(),
+            };
             Ok(value.expect("a thread that finished without panicking stored its result"))
         }
 
@@ -119,11 +134,14 @@ mod modelled {
             F: FnOnce() -> T + Send + 'static,
             T: Send + 'static,
         {
-            let result = Arc::new(StdMutex::new(None));
+            let unit = TypeId::of::<T>() == TypeId::of::<()>();
+            let result: Slot<T> = (!unit).then(|| Arc::new(StdMutex::new(None)));
             let slot = result.clone();
             let body = Box::new(move || {
                 let value = f();
-                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
+                if let Some(slot) = slot {
+                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
+                }
             });
             let name: Option<Arc<str>> = self.name.as_deref().map(Arc::from);
             let handle = rt::spawn(body, self.name);
