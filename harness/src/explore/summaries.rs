@@ -62,7 +62,9 @@ impl Summaries {
     /// with all of `v`.
     #[inline]
     pub(crate) fn weak_initial(&self, step: &StepSummary, v: &[Pos]) -> bool {
-        match v.iter().position(|&s| self.get(s).thread == step.thread) {
+        // By key id, which names the thread alone (the other fields follow from it).
+        let thread = step.thread.id;
+        match v.iter().position(|&s| self.get(s).thread.id == thread) {
             Some(i) => {
                 let first = self.get(v[i]);
                 !v[..i]
