@@ -24,9 +24,9 @@
 //! explored, or a changed count end the run with wrong figures. Version 10 lets SeqCst
 //! reads skip older stores and keep their past as other reads do, and keeps a store with
 //! no store to another location in its past from going before a store that was read or
-//! that it does not commute with; version 9 lets a read whose past holds stores to its own location alone skip as one with
-//! none did, and SeqCst fences add no store to a past (`runtime::store_past`), which removes
-//! value choices and so renames units; version 8 lets a load with no store in its past skip
+//! that it does not commute with; version 9 lets a read whose past holds stores to its own
+//! location alone skip as one with none did, and SeqCst fences add no store to a past
+//! (`runtime::store_past`), which removes value choices and so renames units; version 8 lets a load with no store in its past skip
 //! older stores with none in theirs, likewise; version 7 lets stores that are not SeqCst
 //! commute (`AccessKind::Placed`), which names other units in programs with several such
 //! stores to one location; version 6 adds the sum; version 5 tries a node's branches in that
