@@ -66,7 +66,6 @@ const NONE: u32 = u32::MAX;
 /// Every observation of one execution, of all locations.
 pub(crate) type Observations = Vec<Observation>;
 
-#[derive(Default)]
 pub(crate) struct AtomicLocation {
     /// Every store, in the order they ran; `stores[0]` is the initial value.
     pub stores: Vec<StoreRecord>,
@@ -80,6 +79,19 @@ pub(crate) struct AtomicLocation {
     pub writers: Vec<CellAccess>,
     /// Each thread's latest `unsync_load`, which later stores race with unless ordered.
     pub unsync_reads: Vec<CellAccess>,
+}
+
+/// A location with nothing in it yet: no store, no observation.
+impl Default for AtomicLocation {
+    fn default() -> AtomicLocation {
+        AtomicLocation {
+            stores: Vec::new(),
+            order: Vec::new(),
+            newest: NONE,
+            writers: Vec::new(),
+            unsync_reads: Vec::new(),
+        }
+    }
 }
 
 /// Whose floor: a thread, with its clock (its happens-before past).
@@ -104,19 +116,14 @@ impl AtomicLocation {
     /// lists of `spare` (an earlier execution's location, emptied by `empty` and kept for
     /// their room, or a default one).
     pub(crate) fn new(value: u64, store_past: StorePast, spare: AtomicLocation) -> AtomicLocation {
-        let AtomicLocation {
-            mut stores,
-            order,
-            newest: _,
-            writers,
-            unsync_reads,
-        } = spare;
-        debug_assert!(stores.is_empty() && order.is_empty() && writers.is_empty());
-        debug_assert!(unsync_reads.is_empty());
+        let mut location = spare;
+        debug_assert!(location.stores.is_empty() && location.order.is_empty());
+        debug_assert!(location.writers.is_empty() && location.unsync_reads.is_empty());
+        debug_assert!(location.newest == NONE);
         // Room for a few stores at once: most locations are stored to, and a vector of one
         // reallocates at its first push.
-        stores.reserve(STORES);
-        stores.push(StoreRecord {
+        location.stores.reserve(STORES);
+        location.stores.push(StoreRecord {
             value,
             sync: VectorClock::default(),
             position: 0,
@@ -125,13 +132,7 @@ impl AtomicLocation {
             read: false,
             placed: false,
         });
-        AtomicLocation {
-            stores,
-            order,
-            newest: NONE,
-            writers,
-            unsync_reads,
-        }
+        location
     }
 
     /// Drops what the location holds, keeping the room of its lists for a location of a
