@@ -141,7 +141,10 @@ fn main() {
         let [(sequential, t1), (split, t1s), (parallel, tn)] =
             <[_; 3]>::try_from(timed).expect("three explorations");
         assert_eq!(split.executions, sequential.executions, "{name}: split");
-        assert_eq!(parallel, split, "{name}: {jobs} workers");
+        // Runs, not whole `Stats`: the peak size of the wakeup trees is each worker's and
+        // depends on which units it took.
+        let runs = |s: &weft::Stats| (s.executions, s.blocked, s.complete);
+        assert_eq!(runs(&parallel), runs(&split), "{name}: {jobs} workers");
         let mut balance = Vec::new();
         for &n in &shard_counts {
             let shard_builders: Vec<weft::Builder> =
