@@ -5,7 +5,11 @@
 //! shard's wall time (shortest of `WEFT_BENCH_REPEAT`), and the peak resident memory of one
 //! exploration with one worker and with all of them (each in a child process of its own).
 //! The three timed explorations are run in turn, `WEFT_BENCH_REPEAT` times (default 10),
-//! and each keeps its shortest time.
+//! and each keeps its shortest and its median time; the speedup is given for both. On a
+//! virtual machine whose cores change speed from one moment to the next (on this one, the
+//! same loop of plain arithmetic takes 2.6 to 6.9 ms), the shortest time of one worker may
+//! come from a fast moment that two busy workers never see together; the median is the
+//! steadier figure.
 //!
 //! `cargo bench --features permute --bench parallel [-- NAME...]` (release build); names
 //! select programs by substring, and `WEFT_BENCH_SHARDS=4,8,16` sets the shard counts
@@ -38,28 +42,39 @@ fn explore(builder: weft::Builder, program: &Arc<programs::Program>) -> (weft::S
     (stats, started.elapsed().as_secs_f64())
 }
 
+/// One configuration's explorations: its stats and its shortest and median wall times.
+#[derive(Clone, Debug)]
+struct Timed {
+    stats: weft::Stats,
+    shortest: f64,
+    median: f64,
+}
+
 /// The explorations of `builders`, taken in turn `WEFT_BENCH_REPEAT` times (default 10):
-/// each one's stats and shortest wall time. Taking them in turn spreads a busy machine's
-/// noise over all of them instead of one.
-fn explore_in_turn(
-    builders: &[weft::Builder],
-    program: &Arc<programs::Program>,
-) -> Vec<(weft::Stats, f64)> {
+/// each one's stats and shortest and median wall times. Taking them in turn spreads a busy
+/// machine's noise over all of them instead of one.
+fn explore_in_turn(builders: &[weft::Builder], program: &Arc<programs::Program>) -> Vec<Timed> {
     let repeat: usize = std::env::var("WEFT_BENCH_REPEAT")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
-    let mut best: Vec<Option<(weft::Stats, f64)>> = vec![None; builders.len()];
+    let mut runs: Vec<(Option<weft::Stats>, Vec<f64>)> = vec![(None, Vec::new()); builders.len()];
     for _ in 0..repeat.max(1) {
-        for (builder, best) in builders.iter().zip(&mut best) {
+        for (builder, (last, times)) in builders.iter().zip(&mut runs) {
             let (stats, time) = explore(builder.clone(), program);
-            if best.as_ref().is_none_or(|(_, t)| time < *t) {
-                *best = Some((stats, time));
-            }
+            *last = Some(stats);
+            times.push(time);
         }
     }
-    best.into_iter()
-        .map(|b| b.expect("ran at least once"))
+    runs.into_iter()
+        .map(|(stats, mut times)| {
+            times.sort_by(f64::total_cmp);
+            Timed {
+                stats: stats.expect("ran at least once"),
+                shortest: times[0],
+                median: times[times.len() / 2],
+            }
+        })
         .collect()
 }
 
@@ -117,8 +132,8 @@ fn main() {
         })
         .collect();
     println!(
-        "| program | executions | 1 worker | 1 worker, split | {jobs} workers | speedup | \
-         blocked (split) | {} | peak RSS, 1 / {jobs} workers |",
+        "| program | executions | 1 worker | 1 worker, split | {jobs} workers | speedup, shortest \
+         / median | blocked (split) | {} | peak RSS, 1 / {jobs} workers |",
         shard_columns.join(" | ")
     );
     println!(
@@ -138,8 +153,15 @@ fn main() {
             ],
             program,
         );
-        let [(sequential, t1), (split, t1s), (parallel, tn)] =
-            <[_; 3]>::try_from(timed).expect("three explorations");
+        let [sequential, split, parallel] = <[_; 3]>::try_from(timed).expect("three explorations");
+        let time = |t: &Timed| format!("{:.1} ({:.1}) ms", t.shortest * 1e3, t.median * 1e3);
+        let speedup = format!(
+            "{:.2}x / {:.2}x",
+            sequential.shortest / parallel.shortest,
+            sequential.median / parallel.median
+        );
+        let [t1, t1s, tn] = [&sequential, &split, &parallel].map(time);
+        let (sequential, split, parallel) = (sequential.stats, split.stats, parallel.stats);
         assert_eq!(split.executions, sequential.executions, "{name}: split");
         // Runs, not whole `Stats`: the peak size of the wakeup trees is each worker's and
         // depends on which units it took.
@@ -150,9 +172,9 @@ fn main() {
             let shard_builders: Vec<weft::Builder> =
                 (0..n).map(|k| builder().jobs(1).shard(k, n)).collect();
             let runs = explore_in_turn(&shard_builders, program);
-            let shards: Vec<u64> = runs.iter().map(|(stats, _)| stats.executions).collect();
-            let blocked: u64 = runs.iter().map(|(stats, _)| stats.blocked).sum();
-            let slowest = runs.iter().map(|&(_, time)| time).fold(0.0, f64::max);
+            let shards: Vec<u64> = runs.iter().map(|run| run.stats.executions).collect();
+            let blocked: u64 = runs.iter().map(|run| run.stats.blocked).sum();
+            let slowest = runs.iter().map(|run| run.shortest).fold(0.0, f64::max);
             assert_eq!(
                 shards.iter().sum::<u64>(),
                 sequential.executions,
@@ -167,12 +189,8 @@ fn main() {
             ));
         }
         println!(
-            "| {name} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.2}x | {} | {} | {:.1} / {:.1} MiB |",
+            "| {name} | {} | {t1} | {t1s} | {tn} | {speedup} | {} | {} | {:.1} / {:.1} MiB |",
             sequential.executions,
-            t1 * 1e3,
-            t1s * 1e3,
-            tn * 1e3,
-            t1 / tn,
             split.blocked,
             balance.join(" | "),
             peak_in_child(name, 1),
