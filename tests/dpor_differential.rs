@@ -318,7 +318,11 @@ fn check(seed: u64, cases: usize, large: bool, bounded: bool) {
 /// same executions as the whole exploration, with the same outcomes. The shards also take
 /// half the objects for uncontended at depths 1 and 2 (`Builder::split_quiet`), whatever
 /// the probe saw, so that nodes above the cut end in units of their own (`RestUnit`).
+/// Three workers, at their own cut (5 deep, weighted: `parallel/cut.rs`), do the same.
 fn compare_split(program: &Program, case: usize, outcomes: &BTreeSet<Observation>, traces: u64) {
+    let (stats, found) = run_on_weft(program, Builder::new().jobs(3));
+    assert_eq!(&found, outcomes, "case {case}: 3 workers: {program:?}");
+    assert_eq!(stats.executions, traces, "case {case}: 3 workers");
     for (depth, quiet) in [
         (1, 0x5555_5555_5555_5555),
         (2, !0x5555_5555_5555_5555),

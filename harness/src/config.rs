@@ -323,9 +323,10 @@ impl Builder {
     }
 
     /// Where the cut of a split exploration lies: the scheduling points with a choice above
-    /// it on the first branches (default 2 for one shard; 3 plus two per doubling of the
-    /// shard count for several, whose later branches are cut less deep, see
-    /// `explore::split`). For tests and tuning; `WEFT_SPLIT_DEPTH` sets it too.
+    /// it on the first branches (default 2 for one shard on up to 2 workers, 5 on up to 7
+    /// and 7 on more; 3 plus two per doubling of the shard count for several shards; deeper
+    /// cuts weigh later branches so that they are cut less deep: see `parallel/cut.rs`).
+    /// For tests and tuning; `WEFT_SPLIT_DEPTH` sets it too.
     #[doc(hidden)]
     pub fn split_depth(mut self, n: usize) -> Self {
         self.split_depth = Some(n);

@@ -14,6 +14,8 @@
 //! Invariant: workers share only `Shared` (once per unit) and the counters below (once per
 //! execution); nothing on the path of a scheduling point.
 
+mod cut;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -31,25 +33,6 @@ use crate::runner::{finish_failure, Model, Runner};
 use crate::runtime::op::Site;
 use crate::shorten;
 use crate::worker_pool;
-
-/// The cut's depth (`Split::depth`) for one shard: workers take units as they come, so a
-/// few units keep them busy, and deeper cuts would only add sleep-set-blocked prefixes
-/// (README, "Parallel, sharded and resumable explorations": 2 workers reach about 1.9x on
-/// lastzero(10) at this depth).
-const BASE_DEPTH: usize = 2;
-
-/// What sharding adds to the depth, besides two per doubling of the shard count: shards
-/// cannot share out work as it comes, so their units must be small next to a shard's share,
-/// and the first branch's unit, the largest, about halves every two choices deeper
-/// (README, "Parallel, sharded and resumable explorations": 4 and 8 shards).
-const SHARD_DEPTH: usize = 1;
-
-/// The doublings of the shard count that deepen the cut: up to 8 shards. Past that, every
-/// shard walking the prefixes of ever more units, and the sleep-set-blocked runs of ever
-/// more prefixes, cost more than finer units save: lastzero(12) on 32 shards, cut 13
-/// deep, ran 74,306 blocked runs beside its 15,360 executions and its slowest shard took
-/// 424 ms, against 14,856 and 83 ms cut 9 deep (README, the same section).
-const DEEPENING_DOUBLINGS: u32 = 3;
 
 /// How often a checkpoint is rewritten while the exploration runs.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
@@ -70,13 +53,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let jobs = builder.effective_jobs();
     let (index, count) = builder.shard.unwrap_or((0, 1));
     let shard = Shard { index, count };
-    let depth = builder.split_depth.unwrap_or(match count {
-        0 | 1 => BASE_DEPTH,
-        _ => {
-            let doublings = count.next_power_of_two().trailing_zeros();
-            BASE_DEPTH + SHARD_DEPTH + 2 * doublings.min(DEEPENING_DOUBLINGS) as usize
-        }
-    });
+    let (depth, position_weight) = cut::cut(builder, jobs, count);
     let probe = probe(builder, &model, site);
     let (header, resumed) = match &builder.checkpoint {
         Some(path) => {
@@ -97,7 +74,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         depth,
         shard,
         shared: shared.clone(),
-        position_weight: usize::from(count > 1),
+        position_weight,
         balance: Balance::new(count),
         uncontended: Arc::new(probe.uncontended),
         quiet: builder.split_quiet,
