@@ -265,7 +265,7 @@ fn a_stopped_exploration_resumes_from_its_checkpoint() {
     .expect("a correct program");
     assert!(!stopped.complete);
     let text = std::fs::read_to_string(&path).expect("the checkpoint was written");
-    assert!(text.starts_with("weft checkpoint 10\n"), "{text}");
+    assert!(text.starts_with("weft checkpoint 11\n"), "{text}");
     assert!(text.contains("\ndone "), "some units are done: {text}");
     let resumed = with_checkpoint(Builder::new(), &path, common::lastzero(5)).unwrap();
     assert!(resumed.complete);
@@ -277,6 +277,29 @@ fn a_stopped_exploration_resumes_from_its_checkpoint() {
         !path.exists(),
         "a completed exploration removes its checkpoint"
     );
+}
+
+/// The cut follows the number of workers (`parallel/cut.rs`), which may differ where a run
+/// resumes: the resumed run takes the file's cut, and ends with a whole run's count.
+#[test]
+fn a_checkpoint_resumes_on_another_number_of_workers() {
+    let path = checkpoint_path("resume-workers");
+    let whole = explore(Builder::new().jobs(1), common::lastzero(6)).executions;
+    let stopped = with_checkpoint(
+        Builder::new().jobs(4).max_executions(whole / 2),
+        &path,
+        common::lastzero(6),
+    )
+    .expect("a correct program");
+    assert!(!stopped.complete);
+    let text = std::fs::read_to_string(&path).expect("the checkpoint was written");
+    assert!(
+        text.contains("\nsplit 5 1 0/1 -\n"),
+        "4 workers' cut: {text}"
+    );
+    let resumed = with_checkpoint(Builder::new().jobs(2), &path, common::lastzero(6)).unwrap();
+    assert!(resumed.complete);
+    assert_eq!(resumed.executions, whole);
 }
 
 /// A shard resumed from its checkpoint walks every unit again to learn which are its own
@@ -301,7 +324,7 @@ fn a_stopped_shard_resumes_to_the_executions_of_an_uninterrupted_one() {
 #[test]
 fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
     let path = checkpoint_path("damaged");
-    std::fs::write(&path, "weft checkpoint 10\ntest x\nfingerprint zz\n").unwrap();
+    std::fs::write(&path, "weft checkpoint 11\ntest x\nfingerprint zz\n").unwrap();
     let err = with_checkpoint(Builder::new(), &path, common::lastzero(3))
         .expect_err("a damaged checkpoint");
     assert_eq!(err.kind(), FailureKind::InvalidCheckpoint);
@@ -329,9 +352,9 @@ fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
         other_shard.to_string().contains("other settings"),
         "{other_shard}"
     );
-    // A version 9 file may name other units (SeqCst reads had more value choices).
+    // A version 10 file does not say how its cut weighs branches.
     let text = std::fs::read_to_string(&path).unwrap();
-    let old = text.replacen("weft checkpoint 10", "weft checkpoint 9", 1);
+    let old = text.replacen("weft checkpoint 11", "weft checkpoint 10", 1);
     std::fs::write(&path, old).unwrap();
     let older = with_checkpoint(Builder::new(), &path, common::lastzero(4))
         .expect_err("a checkpoint of an earlier version");

@@ -5,10 +5,10 @@
 //! small (one line per finished unit), plain text, versioned and summed:
 //!
 //! ```text
-//! weft checkpoint 10
+//! weft checkpoint 11
 //! test tests/my_test.rs:12:5
 //! fingerprint 9c1e02d43a7f6b10
-//! split 9 0/1 -
+//! split 9 1 0/1 -
 //! runs 120400 3
 //! done 0.0.1.0.2.0.0.0.0
 //! done 0.0.1.0.2.0.0.0.1
@@ -16,12 +16,15 @@
 //! ```
 //!
 //! `test` is where the model was explored from, `fingerprint` hashes the operations of the
-//! program's first execution, `split` is the cut's depth (`Split::depth`), the shard and the
-//! preemption bound. A resumed run must match all of them: otherwise the units would name
-//! other executions, and loading fails with an `InvalidCheckpoint` report saying what
-//! differs. `sum` hashes every byte before it (FNV-1a): a file cut short or changed by
+//! program's first execution, `split` is the cut's depth and position weight (`Split::depth`,
+//! `Split::position_weight`), the shard and the preemption bound. A resumed run takes the
+//! file's cut (`cut_of`) unless one is set (`Builder::split_depth`), since the cut follows
+//! the number of workers, which may differ on the machine that resumes; it must match the
+//! rest: otherwise the units would name other executions, and loading fails with an
+//! `InvalidCheckpoint` report saying what differs. `sum` hashes every byte before it (FNV-1a): a file cut short or changed by
 //! accident is refused, where a changed `done` line would otherwise skip a unit never
-//! explored, or a changed count end the run with wrong figures. Version 10 lets SeqCst
+//! explored, or a changed count end the run with wrong figures. Version 11 records the cut's
+//! position weight, which 3 or more workers set too (`parallel/cut.rs`); version 10 lets SeqCst
 //! reads skip older stores and keep their past as other reads do, and keeps a store with
 //! no store to another location in its past from going before a store that was read or
 //! that it does not commute with; version 9 lets a read whose past holds stores to its own
@@ -51,7 +54,7 @@ use crate::runtime::execution::Execution;
 use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-const MAGIC: &str = "weft checkpoint 10";
+const MAGIC: &str = "weft checkpoint 11";
 
 /// What a checkpoint must agree on with the run that loads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +62,7 @@ pub(crate) struct Header {
     pub test: String,
     pub fingerprint: u64,
     pub depth: usize,
+    pub weight: usize,
     pub shard: (u32, u32),
     pub bound: Option<usize>,
 }
@@ -82,7 +86,11 @@ pub(crate) fn save(
     let (k, n) = header.shard;
     let _ = writeln!(text, "{MAGIC}\ntest {}", header.test);
     let _ = writeln!(text, "fingerprint {:016x}", header.fingerprint);
-    let _ = writeln!(text, "split {} {k}/{n} {bound}", header.depth);
+    let _ = writeln!(
+        text,
+        "split {} {} {k}/{n} {bound}",
+        header.depth, header.weight
+    );
     let _ = writeln!(text, "runs {} {}", runs.0, runs.1);
     for key in done {
         let positions: Vec<String> = key.iter().map(u32::to_string).collect();
@@ -116,6 +124,15 @@ pub(crate) fn load(path: &Path, expected: &Header) -> Result<Option<Resumed>, Fa
     Ok(Some(resumed))
 }
 
+/// The cut (depth and position weight) of the checkpoint at `path`, when there is a whole
+/// one there: a resumed run explores the units it names (a damaged or missing file gives
+/// none, and `load` then says what is wrong, or starts afresh).
+pub(crate) fn cut_of(path: &Path) -> Option<(usize, usize)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let (header, _) = parse(&text).ok()?;
+    Some((header.depth, header.weight))
+}
+
 fn parse(text: &str) -> Result<(Header, Resumed), String> {
     let mut lines = text.lines().enumerate();
     let mut field = |name: &str| -> Result<(usize, &str), String> {
@@ -142,9 +159,10 @@ fn parse(text: &str) -> Result<(Header, Resumed), String> {
     let fingerprint = u64::from_str_radix(fingerprint, 16)
         .map_err(|_| format!("line {n}: bad fingerprint {fingerprint:?}"))?;
     let (n, split) = field("split")?;
-    let bad_split = || format!("line {n}: expected `split DEPTH K/N BOUND`, found {split:?}");
+    let bad_split =
+        || format!("line {n}: expected `split DEPTH WEIGHT K/N BOUND`, found {split:?}");
     let parts: Vec<&str> = split.split(' ').collect();
-    let [depth, shard, bound] = parts[..] else {
+    let [depth, weight, shard, bound] = parts[..] else {
         return Err(bad_split());
     };
     let (k, count) = shard.split_once('/').ok_or_else(bad_split)?;
@@ -152,6 +170,7 @@ fn parse(text: &str) -> Result<(Header, Resumed), String> {
         test: test.to_string(),
         fingerprint,
         depth: depth.parse().map_err(|_| bad_split())?,
+        weight: weight.parse().map_err(|_| bad_split())?,
         shard: (
             k.parse().map_err(|_| bad_split())?,
             count.parse().map_err(|_| bad_split())?,
@@ -214,13 +233,15 @@ fn mismatch(found: &Header, expected: &Header) -> String {
         "another version of this test (its first execution differs)".to_string()
     } else {
         format!(
-            "other settings (cut depth {}, shard {}/{}, preemption bound {:?}; this run: {}, \
-             {}/{}, {:?})",
+            "other settings (cut depth {} weighted {}, shard {}/{}, preemption bound {:?}; this \
+             run: {} weighted {}, {}/{}, {:?})",
             found.depth,
+            found.weight,
             found.shard.0,
             found.shard.1,
             found.bound,
             expected.depth,
+            expected.weight,
             expected.shard.0,
             expected.shard.1,
             expected.bound
@@ -317,6 +338,7 @@ mod tests {
             test: "tests/a.rs:1:2".into(),
             fingerprint: 0x1234,
             depth: 3,
+            weight: 1,
             shard: (1, 4),
             bound: Some(2),
         }

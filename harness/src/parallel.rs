@@ -53,7 +53,11 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let jobs = builder.effective_jobs();
     let (index, count) = builder.shard.unwrap_or((0, 1));
     let shard = Shard { index, count };
-    let (depth, position_weight) = cut::cut(builder, jobs, count);
+    // A resumed run explores the units its checkpoint names, whatever its workers.
+    let resumed_cut = (builder.checkpoint.as_deref())
+        .filter(|_| builder.split_depth.is_none())
+        .and_then(checkpoint::cut_of);
+    let (depth, position_weight) = resumed_cut.unwrap_or_else(|| cut::cut(builder, jobs, count));
     let probe = probe(builder, &model, site);
     let (header, resumed) = match &builder.checkpoint {
         Some(path) => {
@@ -61,6 +65,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
                 test: site.to_string(),
                 fingerprint: probe.fingerprint,
                 depth,
+                weight: position_weight,
                 shard: (index, count),
                 bound: builder.preemption_bound,
             };

@@ -17,9 +17,9 @@
 //! executions, gets 1.93x from it and 1.20x cut 5 deep.
 //!
 //! Invariant: the cut depends only on the builder and the effective number of workers; it
-//! is the same for every worker of an exploration, and with a preemption bound or a
-//! checkpoint it does not depend on the number of workers at all (a bounded split's count
-//! and a checkpoint's units depend on the cut).
+//! is the same for every worker of an exploration, and with a preemption bound it does not
+//! depend on the number of workers at all (a bounded split's count depends on the cut). A
+//! run resumed from a checkpoint takes the file's cut instead (`checkpoint::cut_of`).
 
 use crate::config::Builder;
 
@@ -50,9 +50,9 @@ const DEEPENING_DOUBLINGS: u32 = 3;
 /// The cut of an exploration split into `shards` shards on `jobs` workers each: its depth
 /// and its position weight (`Split::position_weight`).
 pub(super) fn cut(builder: &Builder, jobs: usize, shards: u32) -> (usize, usize) {
-    let workers_decide = builder.preemption_bound.is_none() && builder.checkpoint.is_none();
+    let bounded = builder.preemption_bound.is_some();
     let (depth, weight) = match shards {
-        0 | 1 if !workers_decide || jobs <= 2 => (BASE_DEPTH, 0),
+        0 | 1 if bounded || jobs <= 2 => (BASE_DEPTH, 0),
         0 | 1 if jobs < 8 => (SOME_WORKERS_DEPTH, 1),
         0 | 1 => (MANY_WORKERS_DEPTH, 1),
         _ => {
@@ -69,7 +69,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn more_workers_cut_deeper_unless_bounded_or_checkpointed() {
+    fn more_workers_cut_deeper_unless_bounded() {
         let builder = Builder::new();
         assert_eq!(cut(&builder, 1, 1), (2, 0));
         assert_eq!(cut(&builder, 2, 1), (2, 0));
@@ -83,8 +83,6 @@ mod tests {
         assert_eq!(cut(&builder, 16, 64), (9, 1), "up to 8 shards");
         let bounded = Builder::new().preemption_bound(2);
         assert_eq!(cut(&bounded, 16, 1), (2, 0));
-        let resumable = Builder::new().checkpoint("unused");
-        assert_eq!(cut(&resumable, 16, 1), (2, 0));
         assert_eq!(cut(&Builder::new().split_depth(3), 16, 1), (3, 1));
     }
 }
