@@ -13,9 +13,9 @@
 //! explorations"): 4 workers cut 5 deep reach 3.53x on lastzero(10), 4.00x on readers(12)
 //! and 3.79x on lastzero(12), 8 workers cut 7 deep 5.36x, 6.46x and 6.59x, against 1.90x,
 //! 2.07x and 1.93x cut 2 deep (8 workers cut 5 deep, counted against one worker of the
-//! split: 4.75x, 6.40x and 4.88x). With 2
-//! workers the shallow cut stays: indexer(13), whose blocked runs weigh much against its 64
-//! executions, gets 1.93x from it and 1.20x cut 5 deep.
+//! split: 4.75x, 6.40x and 4.88x). With 2 workers the shallow cut stays: indexer(13), whose
+//! blocked runs weigh much against its 64 executions, gets 1.93x from it and 1.20x cut 5
+//! deep.
 //!
 //! Invariant: the cut depends only on the builder and the effective number of workers; it
 //! is the same for every worker of an exploration, and with a preemption bound it does not
