@@ -18,7 +18,7 @@
 //! `test` is where the model was explored from, `fingerprint` hashes the operations of the
 //! program's first execution, `split` is the cut's depth and position weight
 //! (`Split::depth`, `Split::position_weight`), the shard and the preemption bound. A
-//! resumed run takes the file's cut (`cut_of`) unless one is set (`Builder::split_depth`),
+//! resumed run takes the file's cut (`load`) unless one is set (`Builder::split_depth`),
 //! since the cut follows the number of workers, which may differ on the machine that
 //! resumes; it must match the rest: otherwise the units would name other executions, and
 //! loading fails with an `InvalidCheckpoint` report saying what differs. `sum` hashes every
@@ -109,29 +109,27 @@ pub(crate) fn save(
     std::fs::rename(&beside, path)
 }
 
-/// The checkpoint at `path`: `Ok(None)` when there is none yet, an `InvalidCheckpoint`
-/// failure when it is damaged or does not belong to this test and these settings.
-pub(crate) fn load(path: &Path, expected: &Header) -> Result<Option<Resumed>, Failure> {
+/// The checkpoint at `path` and what it names: `Ok(None)` when there is none yet, an
+/// `InvalidCheckpoint` failure when it is damaged. Read once, before the run knows its
+/// cut: a resumed run takes the file's (see the module docs), then `check`s the rest.
+pub(crate) fn load(path: &Path) -> Result<Option<(Header, Resumed)>, Failure> {
     let text = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(invalid(path, &format!("cannot be read: {e}"))),
     };
     let text = String::from_utf8(text).map_err(|_| invalid(path, "is not text"))?;
-    let (header, resumed) = parse(&text).map_err(|reason| invalid(path, &reason))?;
-    if header != *expected {
-        return Err(invalid(path, &mismatch(&header, expected)));
-    }
-    Ok(Some(resumed))
+    let loaded = parse(&text).map_err(|reason| invalid(path, &reason))?;
+    Ok(Some(loaded))
 }
 
-/// The cut (depth and position weight) of the checkpoint at `path`, when there is a whole
-/// one there: a resumed run explores the units it names (a damaged or missing file gives
-/// none, and `load` then says what is wrong, or starts afresh).
-pub(crate) fn cut_of(path: &Path) -> Option<(usize, usize)> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let (header, _) = parse(&text).ok()?;
-    Some((header.depth, header.weight))
+/// An `InvalidCheckpoint` failure when the checkpoint at `path`, whose header is `found`,
+/// does not belong to this test and these settings (`expected`).
+pub(crate) fn check(path: &Path, found: &Header, expected: &Header) -> Result<(), Failure> {
+    match found == expected {
+        true => Ok(()),
+        false => Err(invalid(path, &mismatch(found, expected))),
+    }
 }
 
 fn parse(text: &str) -> Result<(Header, Resumed), String> {

@@ -53,11 +53,15 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     let jobs = builder.effective_jobs();
     let (index, count) = builder.shard.unwrap_or((0, 1));
     let shard = Shard { index, count };
+    let loaded = match &builder.checkpoint {
+        Some(path) => checkpoint::load(path)?,
+        None => None,
+    };
     // A resumed run explores the units its checkpoint names, whatever its workers.
-    let resumed_cut = (builder.checkpoint.as_deref())
+    let file_cut = (loaded.as_ref())
         .filter(|_| builder.split_depth.is_none())
-        .and_then(checkpoint::cut_of);
-    let (depth, position_weight) = resumed_cut.unwrap_or_else(|| cut::cut(builder, jobs, count));
+        .map(|(found, _)| (found.depth, found.weight));
+    let (depth, position_weight) = file_cut.unwrap_or_else(|| cut::cut(builder, jobs, count));
     let probe = probe(builder, &model, site);
     let (header, resumed) = match &builder.checkpoint {
         Some(path) => {
@@ -69,7 +73,13 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
                 shard: (index, count),
                 bound: builder.preemption_bound,
             };
-            let resumed = checkpoint::load(path, &header)?.unwrap_or_default();
+            let resumed = match loaded {
+                Some((found, resumed)) => {
+                    checkpoint::check(path, &found, &header)?;
+                    resumed
+                }
+                None => Resumed::default(),
+            };
             (Some(header), resumed)
         }
         None => (None, Resumed::default()),

@@ -20,7 +20,7 @@
 //! Invariant: the cut depends only on the builder and the effective number of workers; it
 //! is the same for every worker of an exploration, and with a preemption bound it does not
 //! depend on the number of workers at all (a bounded split's count depends on the cut). A
-//! run resumed from a checkpoint takes the file's cut instead (`checkpoint::cut_of`).
+//! run resumed from a checkpoint takes the file's cut instead (`checkpoint::load`).
 
 use crate::config::Builder;
 
