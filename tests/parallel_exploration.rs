@@ -265,7 +265,7 @@ fn a_stopped_exploration_resumes_from_its_checkpoint() {
     .expect("a correct program");
     assert!(!stopped.complete);
     let text = std::fs::read_to_string(&path).expect("the checkpoint was written");
-    assert!(text.starts_with("weft checkpoint 11\n"), "{text}");
+    assert!(text.starts_with("weft checkpoint 12\n"), "{text}");
     assert!(text.contains("\ndone "), "some units are done: {text}");
     let resumed = with_checkpoint(Builder::new(), &path, common::lastzero(5)).unwrap();
     assert!(resumed.complete);
@@ -324,7 +324,7 @@ fn a_stopped_shard_resumes_to_the_executions_of_an_uninterrupted_one() {
 #[test]
 fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
     let path = checkpoint_path("damaged");
-    std::fs::write(&path, "weft checkpoint 11\ntest x\nfingerprint zz\n").unwrap();
+    std::fs::write(&path, "weft checkpoint 12\ntest x\nfingerprint zz\n").unwrap();
     let err = with_checkpoint(Builder::new(), &path, common::lastzero(3))
         .expect_err("a damaged checkpoint");
     assert_eq!(err.kind(), FailureKind::InvalidCheckpoint);
@@ -354,7 +354,7 @@ fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
     );
     // A version 10 file does not say how its cut weighs branches.
     let text = std::fs::read_to_string(&path).unwrap();
-    let old = text.replacen("weft checkpoint 11", "weft checkpoint 10", 1);
+    let old = text.replacen("weft checkpoint 12", "weft checkpoint 11", 1);
     std::fs::write(&path, old).unwrap();
     let older = with_checkpoint(Builder::new(), &path, common::lastzero(4))
         .expect_err("a checkpoint of an earlier version");

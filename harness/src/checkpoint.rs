@@ -5,7 +5,7 @@
 //! small (one line per finished unit), plain text, versioned and summed:
 //!
 //! ```text
-//! weft checkpoint 11
+//! weft checkpoint 12
 //! test tests/my_test.rs:12:5
 //! fingerprint 9c1e02d43a7f6b10
 //! split 9 1 0/1 -
@@ -24,11 +24,12 @@
 //! loading fails with an `InvalidCheckpoint` report saying what differs. `sum` hashes every
 //! byte before it (FNV-1a): a file cut short or changed by accident is refused, where a
 //! changed `done` line would otherwise skip a unit never explored, or a changed count end
-//! the run with wrong figures. Version 11 records the cut's position weight, which 3 or
-//! more workers set too (`parallel/cut.rs`); version 10 lets SeqCst reads skip older stores
-//! and keep their past as other reads do, and keeps a store with no store to another
-//! location in its past from going before a store that was read or that it does not commute
-//! with; version 9 lets a read whose past holds stores to its own location alone skip as
+//! the run with wrong figures. Version 12 deals units to shards by estimates that look
+//! past the threads' next steps (`split::balance`), so a shard takes other units; version 11
+//! records the cut's position weight, which 3 or more workers set too (`parallel/cut.rs`);
+//! version 10 lets SeqCst reads skip older stores and keep their past as other reads do,
+//! and keeps a store with no store to another location in its past from going before a
+//! store that was read or that it does not commute with; version 9 lets a read whose past holds stores to its own location alone skip as
 //! one with none did, and SeqCst fences add no store to a past (`runtime::store_past`),
 //! which removes value choices and so renames units; version 8 lets a load with no store in
 //! its past skip older stores with none in theirs, likewise; version 7 lets stores that are
@@ -48,14 +49,14 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::explore::split::{fnv1a, UnitKey, FNV_START};
+use crate::explore::split::{fnv1a, Futures, UnitKey, FNV_START};
 use crate::explore::{Decision, Explorer, Turn};
 use crate::failure::{Failure, FailureKind};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-const MAGIC: &str = "weft checkpoint 11";
+const MAGIC: &str = "weft checkpoint 12";
 
 /// What a checkpoint must agree on with the run that loads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -270,6 +271,7 @@ pub(crate) struct Probe {
     pub fingerprinting: bool,
     pub fingerprint: u64,
     pub uncontended: Vec<u32>,
+    pub futures: Futures,
 }
 
 /// An object the probe saw accessed: its key, whether two threads accessed it in
@@ -316,6 +318,12 @@ impl Explorer for Probe {
                 probed.accesses.push((event.thread, access));
             }
         }
+        let contended = |object: u32| {
+            (seen.get(object as usize))
+                .and_then(Option::as_ref)
+                .is_some_and(|probed| probed.contended)
+        };
+        self.futures = Futures::of(&execution.events, contended);
         self.uncontended = (seen.iter().flatten())
             .filter(|probed| !probed.contended)
             .map(|probed| probed.key)

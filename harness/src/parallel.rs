@@ -92,6 +92,7 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
         position_weight,
         balance: Balance::new(count),
         uncontended: Arc::new(probe.uncontended),
+        futures: Arc::new(probe.futures),
         quiet: builder.split_quiet,
     };
     let totals = Totals::default();

@@ -48,12 +48,14 @@
 //! only by the shard `balance` gives it, and never again once a checkpoint lists it done.
 
 mod balance;
+mod futures;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 pub(crate) use balance::{estimate, Balance};
+pub(crate) use futures::Futures;
 
 /// The choices above the cut that lead to a unit: one position per node above the cut.
 pub(crate) type UnitKey = Vec<u32>;
@@ -186,6 +188,9 @@ pub(crate) struct Split {
     /// every prefix tried after it would then be a sleep-set-blocked unit. (Any division is
     /// sound; this one wastes fewer runs.)
     pub uncontended: std::sync::Arc<Vec<u32>>,
+    /// What each thread still does on contended objects, as the probe saw it: for the
+    /// estimates `balance` deals units by.
+    pub futures: std::sync::Arc<Futures>,
     /// Objects taken for uncontended whatever `uncontended` says (bit `k % 64` for the
     /// object of key `k`; `Builder::split_quiet`, for tests).
     pub quiet: u64,

@@ -7,7 +7,7 @@
 //! cut depends only on the choices above it, so every explorer cuts every prefix alike.
 
 use super::{Dpor, Sleeper};
-use crate::explore::split::{estimate, UnitKey};
+use crate::explore::split::{estimate, Futures, UnitKey};
 use crate::runtime::execution::Execution;
 use crate::runtime::op::{Access, ThreadId};
 use crate::runtime::thread_set::ThreadSet;
@@ -63,14 +63,11 @@ impl Dpor {
             return true;
         }
         let key = self.position();
-        let asleep = (sleep.iter())
-            .filter(|s| schedulable.contains(s.thread))
-            .count();
-        let estimate = estimate(asleep as u32, contending(execution, schedulable, sleep));
         let split = self
             .split
             .as_mut()
             .expect("only split explorations have units");
+        let estimate = unit_estimate(&split.futures, execution, schedulable, sleep);
         if !split.take(&key, estimate) {
             self.skipping = true;
             return false;
@@ -124,20 +121,30 @@ impl Dpor {
     }
 }
 
-/// The threads that may run at a unit's root, not asleep, whose next access conflicts with
-/// the next access of another thread that may run (see `split::balance`).
-fn contending(execution: &Execution, schedulable: &ThreadSet, sleep: &[Sleeper]) -> u32 {
-    let access = |t: ThreadId| next_access(execution, t);
-    let contends = |t: ThreadId| {
-        access(t).is_some_and(|mine| {
-            (schedulable.iter()).any(|u| u != t && access(u).is_some_and(|o| mine.conflicts(o)))
-        })
+/// The estimated executions of the unit rooted where `schedulable` may run and `sleep`
+/// sleeps (see `split::balance`): none when a thread that could run there sleeps and the
+/// probe saw no other thread that would still wake it, as every run of the unit would then
+/// end blocked.
+fn unit_estimate(
+    futures: &Futures,
+    execution: &Execution,
+    schedulable: &ThreadSet,
+    sleep: &[Sleeper],
+) -> f64 {
+    let recorded = |t: ThreadId| execution.threads.get(t).map_or(0, |thread| thread.events);
+    let keyed = |t: ThreadId| {
+        next_access(execution, t).map(|a| Access::new(execution.objects.key(a.object), a.kind))
     };
-    let awake = |t: ThreadId| sleep.iter().all(|s| s.thread != t);
-    schedulable
-        .iter()
-        .filter(|&t| awake(t) && contends(t))
-        .count() as u32
+    let asleep: Vec<ThreadId> = (sleep.iter())
+        .map(|s| s.thread)
+        .filter(|&t| schedulable.contains(t))
+        .collect();
+    let wakeless =
+        (asleep.iter()).any(|&t| keyed(t).is_some_and(|next| !futures.may_wake(t, next, recorded)));
+    match wakeless {
+        true => 0.0,
+        false => estimate(asleep.len() as u32, futures.conflicting_pairs(recorded)),
+    }
 }
 
 /// The loud threads of `branches` whose next access conflicts with the next access of

@@ -7,13 +7,21 @@
 //! The estimate (`estimate`) is a guess, never needed for soundness: a unit's executions
 //! halve with each thread that could run at the unit's root but sleeps there (a sibling
 //! tried before it above the cut, whose traces from there were explored under that
-//! sibling), and grow with the threads that can run at the unit's root and whose next
-//! access conflicts with another thread's next access (two orders each, but not independent
-//! of each other: a factor of √2 each fits the benchmark programs best). Counting the
-//! positions of the unit's branches above the cut instead (each sibling tried before a
-//! branch sleeps there, until a step that conflicts with it wakes it) dealt the executions
-//! less evenly once a node's conflicting branches were tried last: largest of 8 shards 1.59
-//! times the mean on ainc(6), against 1.14; 1.56 against 1.45 for 4 of lastzero(10).
+//! sibling), and grow with the pairs of threads that, as the probe execution saw them, still
+//! access one object in conflicting ways (`Futures`: two orders each, but not independent of
+//! each other; a factor of √2 each fits the benchmark programs best). A unit where a sleeper
+//! has nobody left to wake it is estimated at none (every run there ends blocked).
+//!
+//! Until 2026-11-29 the estimate grew by √2 per thread whose *next* access conflicted with
+//! another's there, which cannot see the conflicts a thread meets after quiet steps; largest
+//! shard over the mean for 4 and 8 shards, before and after: lastzero(10) 1.45 and 1.18,
+//! now 1.18 and 1.15; readers(12) 1.33 and 1.23, now 1.05 and 1.06; lastzero(12) 1.28 and
+//! 1.34, now 1.19 and 1.17; indexer(13) 1.50 and 3.00, now 1.50 and 2.25; ainc(6) 1.38 and
+//! 1.14, now 1.49 and 1.19. Counting the positions of the unit's branches above the cut
+//! instead (each sibling tried before a branch sleeps there, until a step that conflicts
+//! with it wakes it) dealt the executions less evenly once a node's conflicting branches
+//! were tried last: largest of 8 shards 1.59 times the mean on ainc(6), against 1.14; 1.56
+//! against 1.45 for 4 of lastzero(10).
 //!
 //! Invariant: a unit's shard depends only on the units before it in key order (their keys
 //! and the states their prefixes reach), never on what was explored; so the shards
@@ -44,10 +52,11 @@ impl Balance {
 }
 
 /// A unit's estimated executions, up to a common factor, from the threads that could run at
-/// its root but sleep there (`asleep`) and those that can run and contend there (see the
-/// module docs). Powers of two and one factor √2 at most, so the same on every machine.
-pub(crate) fn estimate(asleep: u32, contending: u32) -> f64 {
-    let half_bits = i64::from(contending) - 2 * i64::from(asleep);
+/// its root but sleep there (`asleep`) and the pairs of threads that still conflict there
+/// (`pairs`; see the module docs). Powers of two and one factor √2 at most, so the same on
+/// every machine.
+pub(crate) fn estimate(asleep: u32, pairs: u32) -> f64 {
+    let half_bits = i64::from(pairs) - 2 * i64::from(asleep);
     let power = (half_bits.div_euclid(2)).clamp(-1000, 1000) as i32;
     let odd = match half_bits.rem_euclid(2) {
         1 => std::f64::consts::SQRT_2,
@@ -71,7 +80,7 @@ mod tests {
     }
 
     #[test]
-    fn estimates_halve_per_sleeper_and_grow_with_contention() {
+    fn estimates_halve_per_sleeper_and_grow_with_conflicting_pairs() {
         assert_eq!(estimate(0, 0), 1.0);
         assert_eq!(estimate(1, 0), 0.5);
         assert_eq!(estimate(0, 2), 2.0);
