@@ -15,13 +15,14 @@
 //! execution); nothing on the path of a scheduling point.
 
 mod cut;
+mod probe;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::checkpoint::{self, Header, Probe, Resumed};
+use crate::checkpoint::{self, Header, Resumed};
 use crate::config::Builder;
 use crate::explore::dpor::Dpor;
 use crate::explore::split::{Balance, Shard, Shared, Split, UnitKey};
@@ -33,6 +34,7 @@ use crate::runner::{finish_failure, Model, Runner};
 use crate::runtime::op::Site;
 use crate::shorten;
 use crate::worker_pool;
+use probe::Probe;
 
 /// How often a checkpoint is rewritten while the exploration runs.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
@@ -179,7 +181,8 @@ pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Sta
     Err(finish_failure(builder, failure))
 }
 
-/// The program's first execution: its fingerprint and contended objects (see `Probe`).
+/// The program's first execution: its fingerprint, contended objects and their accesses (see
+/// `Probe`).
 fn probe(builder: &Builder, model: &Model, site: Site) -> Probe {
     let mut runner = Runner::new(builder, model.clone(), site);
     let mut probe = Probe {
