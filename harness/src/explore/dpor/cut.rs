@@ -67,7 +67,11 @@ impl Dpor {
             .split
             .as_mut()
             .expect("only split explorations have units");
-        let estimate = unit_estimate(&split.futures, execution, schedulable, sleep);
+        // One shard takes every unit: its workers need no estimate.
+        let estimate = match split.shard.count {
+            0 | 1 => 1.0,
+            _ => unit_estimate(&split.futures, execution, schedulable, sleep),
+        };
         if !split.take(&key, estimate) {
             self.skipping = true;
             return false;
