@@ -103,7 +103,7 @@ impl Dpor {
             }
         }
         let choices = self.nodes.last().map_or(0, |node| node.choices);
-        let top = self.above_cut();
+        let top = self.above_cut(execution, schedulable, &sleep);
         if self.split.is_some() && !top && self.nodes.last().is_none_or(|node| node.top()) {
             // The root of a unit: whatever sleeps here sleeps since above the cut.
             sleep.iter_mut().for_each(|s| s.inherited = true);
