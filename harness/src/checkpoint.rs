@@ -16,33 +16,33 @@
 //! ```
 //!
 //! `test` is where the model was explored from, `fingerprint` hashes the operations of the
-//! program's first execution, `split` is the cut's depth and position weight
-//! (`Split::depth`, `Split::position_weight`), the shard and the preemption bound. A
-//! resumed run takes the file's cut (`load`) unless one is set (`Builder::split_depth`),
-//! since the cut follows the number of workers, which may differ on the machine that
-//! resumes; it must match the rest: otherwise the units would name other executions, and
-//! loading fails with an `InvalidCheckpoint` report saying what differs. `sum` hashes every
-//! byte before it (FNV-1a): a file cut short or changed by accident is refused, where a
-//! changed `done` line would otherwise skip a unit never explored, or a changed count end
-//! the run with wrong figures. Version 12 deals units to shards by estimates that look
-//! past the threads' next steps (`split::balance`), so a shard takes other units; version 11
-//! records the cut's position weight, which 3 or more workers set too (`parallel/cut.rs`);
-//! version 10 lets SeqCst reads skip older stores and keep their past as other reads do,
-//! and keeps a store with no store to another location in its past from going before a
-//! store that was read or that it does not commute with; version 9 lets a read whose past holds stores to its own location alone skip as
-//! one with none did, and SeqCst fences add no store to a past (`runtime::store_past`),
-//! which removes value choices and so renames units; version 8 lets a load with no store in
-//! its past skip older stores with none in theirs, likewise; version 7 lets stores that are
-//! not SeqCst commute (`AccessKind::Placed`), which names other units in programs with
-//! several such stores to one location; version 6 adds the sum; version 5 tries a node's
-//! branches in that order on several shards too, and estimates a unit by the threads asleep
-//! at its root (`split::balance`); version 4 runs a join that can run above the cut at
-//! once, as a start, instead of branching on it, and on one shard tries a node's branches
-//! in another order (`AboveCut::late`); version 3 makes the branches of a node above the
-//! cut that look uncontended one unit rooted at the node (`dpor::RestUnit`); version 2 cut
-//! later branches less deep than first ones and gave units to shards by estimated work
-//! (`split::balance`), version 1 used a uniform cut and hashed units to shards. Files of
-//! earlier versions name other units and are refused.
+//! program's first execution, `split` is the cut's depth and position weight (`Split::depth`,
+//! `Split::position_weight`), the shard and the preemption bound. A resumed run takes the file's
+//! cut (`load`) unless one is set (`Builder::split_depth`), since the cut follows the number of
+//! workers, which may differ on the machine that resumes; it must match the rest: otherwise the
+//! units would name other executions, and loading fails with an `InvalidCheckpoint` report saying
+//! what differs. `sum` hashes every byte before it (FNV-1a): a file cut short or changed by
+//! accident is refused, where a changed `done` line would otherwise skip a unit never explored, or
+//! a changed count end the run with wrong figures. Version 12 deals units to shards by estimates
+//! that look past the threads' next steps (`split::balance`), so a shard takes other units, and
+//! roots one unit at a node where a sleeper has nobody left to wake it (`Dpor::above_cut`), which
+//! renames units; version 11 records the cut's position weight, which 3 or more workers set too
+//! (`parallel/cut.rs`); version 10 lets SeqCst reads skip older stores and keep their past as other
+//! reads do, and keeps a store with no store to another location in its past from going before a
+//! store that was read or that it does not commute with; version 9 lets a read whose past holds
+//! stores to its own location alone skip as one with none did, and SeqCst fences add no store to a
+//! past (`runtime::store_past`), which removes value choices and so renames units; version 8 lets a
+//! load with no store in its past skip older stores with none in theirs, likewise; version 7 lets
+//! stores that are not SeqCst commute (`AccessKind::Placed`), which names other units in programs
+//! with several such stores to one location; version 6 adds the sum; version 5 tries a node's
+//! branches in that order on several shards too, and estimates a unit by the threads asleep at its
+//! root (`split::balance`); version 4 runs a join that can run above the cut at once, as a start,
+//! instead of branching on it, and on one shard tries a node's branches in another order
+//! (`AboveCut::late`); version 3 makes the branches of a node above the cut that look uncontended
+//! one unit rooted at the node (`dpor::RestUnit`); version 2 cut later branches less deep than
+//! first ones and gave units to shards by estimated work (`split::balance`), version 1 used a
+//! uniform cut and hashed units to shards. Files of earlier versions name other units and are
+//! refused.
 //!
 //! Invariant: the file on disk is always a whole checkpoint (written beside, then renamed).
 
