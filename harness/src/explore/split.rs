@@ -32,6 +32,11 @@
 //! not traces (the differential tests take arbitrary objects for quiet:
 //! `Builder::split_quiet`).
 //!
+//! And a node where a thread that could run sleeps with nobody left to wake it, as the probe
+//! saw the threads (`Futures`), roots one unit too: every run from there ends blocked, and
+//! branching on its threads would only deal out more units where all runs do (a wrong guess,
+//! again, costs runs, not traces).
+//!
 //! A unit is named by its key: at each node above the cut, the position of its choice
 //! among the choices made there (0 = the first tried). Keys in lexicographic order are the
 //! order a single worker explores the units in, so the failure of the least failing key is
@@ -189,7 +194,8 @@ pub(crate) struct Split {
     /// sound; this one wastes fewer runs.)
     pub uncontended: std::sync::Arc<Vec<u32>>,
     /// What each thread still does on contended objects, as the probe saw it: for the
-    /// estimates `balance` deals units by.
+    /// estimates `balance` deals units by, and to root one unit where a thread sleeps with
+    /// nobody left to wake it (`Dpor::above_cut`).
     pub futures: std::sync::Arc<Futures>,
     /// Objects taken for uncontended whatever `uncontended` says (bit `k % 64` for the
     /// object of key `k`; `Builder::split_quiet`, for tests).

@@ -4,7 +4,8 @@
 //!
 //! Invariant: `unit` is the key of the unit whose nodes lie below the cut of the stack, and
 //! it is set only once `Split::take` gave it to this explorer. Whether a node lies above the
-//! cut depends only on the choices above it, so every explorer cuts every prefix alike.
+//! cut depends only on the choices above it and on the probe (the state those choices reach,
+//! and what the probe saw the threads do), so every explorer cuts every prefix alike.
 
 use super::{Dpor, Sleeper};
 use crate::explore::split::{estimate, Futures, UnitKey};
@@ -146,7 +147,7 @@ fn sleeps_for_good(
     schedulable: &ThreadSet,
     sleep: &[Sleeper],
 ) -> bool {
-    let recorded = |t: ThreadId| execution.threads.get(t).map_or(0, |thread| thread.events);
+    let recorded = |t: ThreadId| recorded(execution, t);
     let keyed = |t: ThreadId| {
         next_access(execution, t).map(|a| Access::new(execution.objects.key(a.object), a.kind))
     };
@@ -167,11 +168,18 @@ fn unit_estimate(
     if sleeps_for_good(futures, execution, schedulable, sleep) {
         return 0.0;
     }
-    let recorded = |t: ThreadId| execution.threads.get(t).map_or(0, |thread| thread.events);
     let asleep = (sleep.iter())
         .filter(|s| schedulable.contains(s.thread))
         .count();
-    estimate(asleep as u32, futures.conflicting_pairs(recorded))
+    estimate(
+        asleep as u32,
+        futures.conflicting_pairs(|t| recorded(execution, t)),
+    )
+}
+
+/// How many events `thread` has recorded in `execution` (none before it is spawned).
+fn recorded(execution: &Execution, thread: ThreadId) -> u32 {
+    execution.threads.get(thread).map_or(0, |t| t.events)
 }
 
 /// The loud threads of `branches` whose next access conflicts with the next access of
