@@ -140,7 +140,8 @@ impl Dpor {
 
 /// Whether a thread that could run where `schedulable` may run sleeps there (in `sleep`)
 /// with nobody left to wake it: the probe saw no other thread that still accesses the object
-/// of its next step in a conflicting way (see `Futures`).
+/// of its next step in a conflicting way (see `Futures`), except threads that sleep for good
+/// themselves (two sleepers each waiting for the other's step).
 fn sleeps_for_good(
     futures: &Futures,
     execution: &Execution,
@@ -151,9 +152,20 @@ fn sleeps_for_good(
     let keyed = |t: ThreadId| {
         next_access(execution, t).map(|a| Access::new(execution.objects.key(a.object), a.kind))
     };
-    (sleep.iter().map(|s| s.thread))
-        .filter(|&t| schedulable.contains(t))
-        .any(|t| keyed(t).is_some_and(|next| !futures.may_wake(t, next, recorded)))
+    // The sleepers not known to wake, until no more of them is found to.
+    let mut stuck: ThreadSet = (sleep.iter().map(|s| s.thread))
+        .filter(|&t| schedulable.contains(t) && keyed(t).is_some())
+        .collect();
+    loop {
+        let waking = stuck.iter().find(|&t| {
+            let next = keyed(t).expect("kept only with a next access");
+            futures.may_wake(t, next, recorded, |u| !stuck.contains(u))
+        });
+        match waking {
+            Some(t) => stuck.remove(t),
+            None => return !stuck.is_empty(),
+        }
+    }
 }
 
 /// The estimated executions of the unit rooted where `schedulable` may run and `sleep`

@@ -67,17 +67,19 @@ impl Futures {
     }
 
     /// Whether `thread`, asleep before its next access `next` (naming the object by its
-    /// key), may wake: some other thread, having recorded `recorded(thread)` events, still
-    /// accesses that object in a conflicting way. (An object the probe saw uncontended or
-    /// never saw: nothing says it may.)
+    /// key), may wake: some other thread that `may_run`, having recorded `recorded(thread)`
+    /// events, still accesses that object in a conflicting way. (An object the probe saw
+    /// uncontended or never saw: nothing says it may.)
     pub(crate) fn may_wake(
         &self,
         thread: ThreadId,
         next: Access,
         recorded: impl Fn(ThreadId) -> u32,
+        may_run: impl Fn(ThreadId) -> bool,
     ) -> bool {
-        (self.object(next.object).iter())
-            .any(|&(t, a, last)| t != thread && last >= recorded(t) && a.conflicts(next))
+        (self.object(next.object).iter()).any(|&(t, a, last)| {
+            t != thread && last >= recorded(t) && a.conflicts(next) && may_run(t)
+        })
     }
 
     /// The pairs of threads that, having recorded `recorded(thread)` events, still access
@@ -153,8 +155,13 @@ mod tests {
     fn a_sleeper_wakes_only_if_another_thread_still_conflicts() {
         let futures = futures();
         let lock = |object| Access::new(object, AccessKind::Acquire);
-        assert!(futures.may_wake(2, lock(7), |_| 0));
-        assert!(!futures.may_wake(2, lock(7), |t| if t == 1 { 2 } else { 0 }));
-        assert!(!futures.may_wake(1, lock(8), |_| 0), "uncontended");
+        let anyone = |_| true;
+        assert!(futures.may_wake(2, lock(7), |_| 0, anyone));
+        assert!(!futures.may_wake(2, lock(7), |t| if t == 1 { 2 } else { 0 }, anyone));
+        assert!(
+            !futures.may_wake(2, lock(7), |_| 0, |t| t != 1),
+            "its waker sleeps too"
+        );
+        assert!(!futures.may_wake(1, lock(8), |_| 0, anyone), "uncontended");
     }
 }
