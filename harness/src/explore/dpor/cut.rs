@@ -30,12 +30,11 @@ impl Dpor {
     /// the cut: the nodes above it (a prefix of the stack) count, at each choice, one plus
     /// the position of the branch taken there (times `Split::position_weight`), and add up
     /// to less than `Split::depth`; and no thread that could run there sleeps with nobody
-    /// left to wake it, as the probe saw the threads (`Futures::may_wake`). Every run from
+    /// left to wake it, as the probe saw the threads (`sleeps_for_good`). Every run from
     /// such a node would end blocked, so branching on its threads would only deal out more
     /// units where all runs do: on 8 shards, lastzero(10) ran 3,284 blocked runs so and
-    /// 3,008 now, readers(12) 672 and 379, lastzero(12) 14,856 and 13,748, and the units
-    /// with complete executions stayed as they were. (A wrong guess changes only how the
-    /// traces are divided into units.)
+    /// 2,905 now, readers(12) 672 and 379, lastzero(12) 14,856 and 13,357. (A wrong guess
+    /// changes only how the traces are divided into units.)
     pub(super) fn above_cut(
         &self,
         execution: &Execution,

@@ -14,10 +14,11 @@
 //!
 //! Until 2026-11-29 the estimate grew by √2 per thread whose *next* access conflicted with
 //! another's there, which cannot see the conflicts a thread meets after quiet steps; largest
-//! shard over the mean for 4 and 8 shards, before and after: lastzero(10) 1.45 and 1.18,
-//! now 1.18 and 1.15; readers(12) 1.33 and 1.23, now 1.05 and 1.06; lastzero(12) 1.28 and
-//! 1.34, now 1.19 and 1.17; indexer(13) 1.50 and 3.00, now 1.50 and 2.25; ainc(6) 1.38 and
-//! 1.14, now 1.49 and 1.19. Counting the positions of the unit's branches above the cut
+//! shard over the mean for 4 and 8 shards, before and after (with the units of
+//! `Dpor::above_cut` of the same day): lastzero(10) 1.45 and 1.18, now 1.08 and 1.18;
+//! readers(12) 1.33 and 1.23, now 1.05 and 1.06; lastzero(12) 1.28 and 1.34, now 1.06 and
+//! 1.13; indexer(13) 1.50 and 3.00, now 1.50 and 2.25; ainc(6) 1.38 and 1.14, now 1.49 and
+//! 1.19. Counting the positions of the unit's branches above the cut
 //! instead (each sibling tried before a branch sleeps there, until a step that conflicts
 //! with it wakes it) dealt the executions less evenly once a node's conflicting branches
 //! were tried last: largest of 8 shards 1.59 times the mean on ainc(6), against 1.14; 1.56
