@@ -9,31 +9,22 @@
 use crate::explore::split::{fnv1a, Futures, FNV_START};
 use crate::explore::{Decision, Explorer, Turn};
 use crate::runtime::execution::Execution;
-use crate::runtime::op::Access;
 use crate::runtime::thread_set::ThreadSet;
 
-/// Runs the program's first execution (lowest thread first, no preemption) and notes the
-/// objects it accessed that no two threads accessed in conflicting ways (`uncontended`), for
-/// the split's order of branches, and what each thread did on the others (`futures`), for
-/// its estimates: by key, sorted, since an object's index may name another
-/// object in another execution (`ObjectInfo::key`). With `fingerprinting` (a checkpoint is
-/// used), it also hashes the execution's operations: the fingerprint a checkpoint is checked
-/// against (formatting every event costs about 2% of a 64-execution exploration, so only
-/// then).
+/// Runs the program's first execution (lowest thread first, no preemption) and notes, by
+/// key (an object's index may name another object in another execution: `ObjectInfo::key`),
+/// the objects it accessed that no two threads accessed in conflicting ways (`uncontended`,
+/// sorted), for the split's order of branches, and what each thread did on the others
+/// (`futures`), for its estimates and unit roots (`Futures::of` finds both). With
+/// `fingerprinting` (a checkpoint is used), it also hashes the execution's operations: the
+/// fingerprint a checkpoint is checked against (formatting every event costs about 2% of a
+/// 64-execution exploration, so only then).
 #[derive(Default)]
 pub(crate) struct Probe {
     pub fingerprinting: bool,
     pub fingerprint: u64,
     pub uncontended: Vec<u32>,
     pub futures: Futures,
-}
-
-/// An object the probe saw accessed: its key, whether two threads accessed it in
-/// conflicting ways, and the distinct accesses so far (thread, access).
-struct Probed {
-    key: u32,
-    contended: bool,
-    accesses: Vec<(usize, Access)>,
 }
 
 impl Explorer for Probe {
@@ -52,37 +43,7 @@ impl Explorer for Probe {
                 fnv1a(hash, text.as_bytes())
             });
         }
-        let mut seen: Vec<Option<Probed>> = Vec::new();
-        for event in &execution.events {
-            let Some(access) = event.access() else {
-                continue;
-            };
-            let object = access.object as usize;
-            if seen.len() <= object {
-                seen.resize_with(object + 1, || None);
-            }
-            let probed = seen[object].get_or_insert_with(|| Probed {
-                key: event.key,
-                contended: false,
-                accesses: Vec::new(),
-            });
-            probed.contended |=
-                (probed.accesses.iter()).any(|&(t, a)| t != event.thread && a.conflicts(access));
-            if !probed.accesses.contains(&(event.thread, access)) {
-                probed.accesses.push((event.thread, access));
-            }
-        }
-        let contended = |object: u32| {
-            (seen.get(object as usize))
-                .and_then(Option::as_ref)
-                .is_some_and(|probed| probed.contended)
-        };
-        self.futures = Futures::of(&execution.events, contended);
-        self.uncontended = (seen.iter().flatten())
-            .filter(|probed| !probed.contended)
-            .map(|probed| probed.key)
-            .collect();
-        self.uncontended.sort_unstable();
+        (self.futures, self.uncontended) = Futures::of(&execution.events);
     }
 
     fn next_execution(&mut self) -> bool {

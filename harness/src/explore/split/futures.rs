@@ -28,8 +28,9 @@ pub(crate) struct Futures {
 }
 
 impl Futures {
-    /// The futures of the probe's `events`, for the objects (by index) `contended` says.
-    pub(crate) fn of(events: &[Event], contended: impl Fn(u32) -> bool) -> Futures {
+    /// The futures of the probe's `events`, and the keys, sorted, of the objects it accessed
+    /// that no two threads accessed in conflicting ways (`Split::uncontended`).
+    pub(crate) fn of(events: &[Event]) -> (Futures, Vec<u32>) {
         let mut numbers: Vec<u32> = Vec::new();
         let mut objects: Vec<(u32, Vec<Seen>)> = Vec::new();
         for event in events {
@@ -38,8 +39,7 @@ impl Futures {
             }
             let number = numbers[event.thread];
             numbers[event.thread] += 1;
-            let contended = event.access().is_some_and(|a| contended(a.object));
-            let Some(access) = event.keyed_access().filter(|_| contended) else {
+            let Some(access) = event.keyed_access() else {
                 continue;
             };
             let at = match objects.binary_search_by_key(&event.key, |o| o.0) {
@@ -55,7 +55,16 @@ impl Futures {
                 None => accesses.push((event.thread, access, number)),
             }
         }
-        Futures { objects }
+        let contended = |accesses: &[Seen]| {
+            (accesses.iter().enumerate()).any(|(i, &(t, a, _))| {
+                (accesses[i + 1..].iter()).any(|&(u, b, _)| t != u && a.conflicts(b))
+            })
+        };
+        let (objects, uncontended): (Vec<_>, Vec<_>) = objects
+            .into_iter()
+            .partition(|(_, accesses)| contended(accesses));
+        let uncontended = uncontended.into_iter().map(|(key, _)| key).collect();
+        (Futures { objects }, uncontended)
     }
 
     /// The accesses the probe saw to the object of key `key`, if it was contended.
@@ -134,7 +143,9 @@ mod tests {
             event(2, EventKind::Unlock, 7),
             event(1, EventKind::Lock, 8),
         ];
-        Futures::of(&events, |object| object == 7)
+        let (futures, uncontended) = Futures::of(&events);
+        assert_eq!(uncontended, [8], "one thread alone locks mutex 8");
+        futures
     }
 
     #[test]
