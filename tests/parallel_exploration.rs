@@ -352,7 +352,7 @@ fn a_damaged_or_foreign_checkpoint_is_refused_with_a_clear_error() {
         other_shard.to_string().contains("other settings"),
         "{other_shard}"
     );
-    // A version 10 file does not say how its cut weighs branches.
+    // A version 11 file names other units (shards were dealt them by other estimates).
     let text = std::fs::read_to_string(&path).unwrap();
     let old = text.replacen("weft checkpoint 12", "weft checkpoint 11", 1);
     std::fs::write(&path, old).unwrap();
