@@ -8,17 +8,18 @@
 //! others are programs where a store reaches a load's past (or the past of the store it
 //! reads) by a path other than program order (a store read, a spawn, a join, a failed
 //! `try_lock`, a reference-count query): if that path were not followed, the load would
-//! skip a store it may read, and an outcome would be lost.
+//! skip a store it may read, and an outcome would be lost. Two tests show the cone's skip
+//! beside this rule (`runtime/early_reads.rs`), and that a preemption bound turns it off.
 #![cfg(feature = "permute")]
 
 mod common;
 
 use std::collections::BTreeSet;
 
-use common::outcome_set;
+use common::{outcome_set, outcome_set_with};
 use weft::sync::atomic::{fence, AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use weft::sync::{Arc, Mutex};
-use weft::thread;
+use weft::{thread, Builder};
 
 /// Locations `x` and `y` (0), and a thread that stores 1 to `x`, then to `y` (Relaxed).
 fn x_then_y() -> (Arc<AtomicU64>, Arc<AtomicU64>, thread::JoinHandle<()>) {
@@ -56,7 +57,15 @@ fn store_in_a_thread(x: &Arc<AtomicU64>, value: u64) -> thread::JoinHandle<()> {
 fn read_beside_a_store<T: Ord + Send + 'static>(
     read: fn(&AtomicU64, &AtomicU64) -> T,
 ) -> (BTreeSet<T>, u64) {
-    outcome_set(move |seen| {
+    read_beside_a_store_with(Builder::new(), read)
+}
+
+/// `read_beside_a_store` with `builder`'s settings.
+fn read_beside_a_store_with<T: Ord + Send + 'static>(
+    builder: Builder,
+    read: fn(&AtomicU64, &AtomicU64) -> T,
+) -> (BTreeSet<T>, u64) {
+    outcome_set_with(builder, move |seen| {
         let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
         let writer = store_in_a_thread(&x, 1);
         let value = read(&x, &y);
@@ -118,14 +127,46 @@ fn a_read_modify_write_skips_older_stores_as_a_load_does() {
 }
 
 #[test]
-fn a_load_with_a_store_in_its_past_still_reads_the_initial_value_after_a_store() {
+fn a_load_with_a_store_in_its_past_skips_the_initial_value_only_by_its_cone() {
     let (seen, executions) = read_beside_a_store(|x, z| {
         z.store(1, Relaxed);
         x.load(Relaxed)
     });
     assert_eq!(seen, BTreeSet::from([0, 1]));
-    // Store buffering needs such reads: each load after the other thread's store.
-    assert_eq!(executions, 3, "after the store, the load may read either");
+    // The store to `z` keeps this rule from skipping (store buffering needs such reads,
+    // each load after the other thread's store), but `x.store(1)` is outside the load's
+    // cone, so reading 0 after it is the graph where the load runs first
+    // (`runtime/early_reads.rs`).
+    assert_eq!(executions, 2, "3 without the cone's skip");
+}
+
+/// Under a preemption bound the cone's skip is off: running a load earlier may take a
+/// preemption more than the bound allows. The outcome is what the load read and whether
+/// `x.store(1)` had run (a flag outside the model, set in the store's step).
+#[test]
+fn under_a_preemption_bound_a_load_reads_the_initial_value_after_a_store() {
+    let reads = |builder: Builder| {
+        outcome_set_with(builder, |seen| {
+            let (x, z) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+            let stored = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let writer = {
+                let (x, stored) = (x.clone(), stored.clone());
+                thread::spawn(move || {
+                    x.store(1, Relaxed);
+                    stored.store(true, std::sync::atomic::Ordering::Relaxed);
+                })
+            };
+            z.store(1, Relaxed);
+            let value = x.load(Relaxed);
+            seen((value, stored.load(std::sync::atomic::Ordering::Relaxed)));
+            writer.join().unwrap();
+        })
+        .0
+    };
+    let (before, after) = ((0, false), (1, true));
+    assert_eq!(reads(Builder::new()), BTreeSet::from([before, after]));
+    let bounded = reads(Builder::new().preemption_bound(3));
+    assert_eq!(bounded, BTreeSet::from([before, (0, true), after]));
 }
 
 /// `T1: x.store(1); x.load()`, `T2: x.store(2)`: T1's load has only its own location's

@@ -331,7 +331,10 @@ pub(crate) fn as_test<T>(name: Option<String>, f: impl FnOnce() -> T) -> T {
 
 /// The one-line command that replays `schedule` in the program running now.
 pub(crate) fn replay_command(schedule: &str) -> String {
-    let env = format!("WEFT_REPLAY={schedule}");
+    let mut env = format!("WEFT_REPLAY={schedule}");
+    if let Some(bound) = crate::config::env::preemption_bound_setting() {
+        env = format!("{bound} {env}");
+    }
     let program = std::env::args().next().unwrap_or_default();
     let path = Path::new(&program);
     if let Some(test) = test_name() {

@@ -285,6 +285,7 @@ impl<'a> Runner<'a> {
         let buffers = std::mem::take(&mut self.kept.buffers);
         let mut execution = Execution::new(id, self.kept.sizes, buffers);
         execution.spurious_wakeups = self.builder.spurious_wakeups;
+        execution.early_reads = self.builder.preemption_bound.is_none();
         let execution = RefCell::new(execution);
         let main = self.model.clone();
         let start = Op {

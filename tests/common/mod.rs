@@ -102,9 +102,17 @@ pub fn lastzero(n: usize) -> impl Fn() + Send + Sync + 'static {
 pub fn outcome_set<T: Ord + Send + 'static>(
     model: impl Fn(&dyn Fn(T)) + Send + Sync + 'static,
 ) -> (std::collections::BTreeSet<T>, u64) {
+    outcome_set_with(weft::Builder::new(), model)
+}
+
+/// `outcome_set` with `builder`'s settings.
+pub fn outcome_set_with<T: Ord + Send + 'static>(
+    builder: weft::Builder,
+    model: impl Fn(&dyn Fn(T)) + Send + Sync + 'static,
+) -> (std::collections::BTreeSet<T>, u64) {
     let seen = Arc::new(std::sync::Mutex::new(std::collections::BTreeSet::new()));
     let sink = seen.clone();
-    let stats = weft::Builder::new()
+    let stats = builder
         .explore(move || {
             model(&|value| {
                 sink.lock().unwrap().insert(value);

@@ -74,6 +74,14 @@ impl Var {
     }
 }
 
+/// `WEFT_MAX_PREEMPTIONS=n` as set (`None`: unset or empty), for a replay command: a
+/// preemption bound changes which stale stores a load may read (`runtime::early_reads`),
+/// and so what a schedule's value choices name.
+pub(crate) fn preemption_bound_setting() -> Option<String> {
+    let value = Var::MaxPreemptions.value()?.to_str()?.trim();
+    (!value.is_empty()).then(|| format!("{}={value}", Var::MaxPreemptions.name()))
+}
+
 pub(crate) fn env_parsed<T>(var: Var, parse: fn(&str) -> Option<T>) -> Option<T> {
     // Not Unicode: as unset, like `std::env::var`.
     let value = var.value()?.to_str()?.trim();

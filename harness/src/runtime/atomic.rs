@@ -30,7 +30,8 @@ impl Execution {
         site: Site,
     ) -> ObjectIndex {
         let spare = self.objects.spare_location();
-        let location = AtomicLocation::new(value, self.threads[self.current].store_past, spare);
+        let mut location = AtomicLocation::new(value, self.threads[self.current].store_past, spare);
+        location.created = (self.current, self.events.len());
         self.add_object(ObjectState::Atomic(location), type_name, site)
     }
 
@@ -266,8 +267,11 @@ impl Execution {
         let floor = self.floor(object, self.weak(seq_cst), true);
         let last = self.location(object).len() - 1;
         let (option, position) = self.pick(last, (floor..last).rev(), |e, p| {
-            // Not an older store that repeats another trace's graph (see `store_past`).
-            if !e.may_read_older(object, p) {
+            // Not an older store that repeats another trace's graph (see `store_past`,
+            // `early_reads`).
+            let repeats = !e.may_read_older(object, p)
+                || (!seq_cst && e.early_reads && e.could_read_earlier(object, p));
+            if repeats {
                 return false;
             }
             let access = e.access_at(object, seq_cst, Some(p), None);

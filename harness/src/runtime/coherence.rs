@@ -79,6 +79,9 @@ pub(crate) struct AtomicLocation {
     pub writers: Vec<CellAccess>,
     /// Each thread's latest `unsync_load`, which later stores race with unless ordered.
     pub unsync_reads: Vec<CellAccess>,
+    /// The thread that created the location and how many events the execution held then:
+    /// the initial value's past is that thread's events before (see `early_reads`).
+    pub created: (ThreadId, usize),
 }
 
 /// A location with nothing in it yet: no store, no observation.
@@ -90,6 +93,7 @@ impl Default for AtomicLocation {
             newest: NONE,
             writers: Vec::new(),
             unsync_reads: Vec::new(),
+            created: (0, 0),
         }
     }
 }

@@ -45,6 +45,9 @@ pub(crate) struct Execution {
     pub race: Option<Race>,
     /// Condvar waits and parks may return without a notification (`Builder`).
     pub spurious_wakeups: bool,
+    /// Loads skip stale stores they could have read earlier (`early_reads`); not under a
+    /// preemption bound, where running a load earlier may cost a preemption too many.
+    pub early_reads: bool,
     /// The value choice of the running step.
     pub choice: StepChoice,
     /// What every thread read and wrote on each atomic location (see `coherence`).
@@ -146,6 +149,7 @@ impl Execution {
             running: false,
             race: None,
             spurious_wakeups: false,
+            early_reads: true,
             choice: StepChoice::default(),
             observations,
             graph,

@@ -11,6 +11,7 @@ pub(crate) mod compare_exchange;
 pub(crate) mod condvar;
 pub(crate) mod coroutine;
 pub(crate) mod current;
+pub(crate) mod early_reads;
 pub(crate) mod execution;
 pub(crate) mod happens_before;
 pub(crate) mod model_thread;

@@ -1,0 +1,224 @@
+//! Stale reads that could run earlier: a load that is not SeqCst does not take a store `S`
+//! while a store `W` after `S` in modification order has already run, when `W` is not in
+//! the load's *causal cone*: that graph is reached where the load runs before `W`.
+//!
+//! The cone. DPOR orders every two accesses of an object that conflict (`AccessKind`), but
+//! in an execution graph two of those orders are not fixed: a plain load `p` (not SeqCst)
+//! and a placed store `x` (`AccessKind::Placed`) of one location that `p` does not read
+//! may run in either order and give the same graph, as long as `p` still takes its store.
+//! Call their order *out of place* when `x` runs before `p` and follows `p`'s store in
+//! modification order, or runs after `p` and precedes it. The cone of an event is what
+//! reaches it through program order, spawn and join, and every conflict order except the
+//! out-of-place ones; the load's own cone, for a store `S`, takes in every store of its
+//! location it would then not be out of place with (placed ones up to `S`, all others).
+//!
+//! Why a load may skip `S` when some such `W` is outside its cone. Move the load, with the
+//! part of its cone that ran after `W`, to just before `W`, keeping their order. Whatever
+//! they pass is outside the cone, so the only conflict orders that change are out-of-place
+//! ones between a moved plain load and a placed store it passes, which become in place:
+//! the same graph, reached by an interleaving with fewer out-of-place orders. Repeating
+//! this ends, at an interleaving of the same graph where no load skips. The older-store
+//! skip and the store placement rule of `store_past` make moves of the same kind (an event
+//! put before one it is out of place with), so all three together still reach every graph.
+//! The latest store is never skipped (no store follows it), so a load always has a choice.
+//!
+//! The cone is a property of the trace (the conflict orders, the stores read and
+//! modification order), the same in every interleaving DPOR takes for equivalent, as DPOR's
+//! replays of a prefix must meet the same value choices. It is found by one scan of the
+//! execution's events backwards from the load: an event is in the cone when a later event
+//! of its thread is, or a later one in the cone conflicts with it in an order kept, or it
+//! spawned a thread with an event in the cone, or, for a join in the cone, it is one of the
+//! joined thread's events. The initial value's cone is its location's creator's events
+//! before the location was made.
+//!
+//! Invariant: `Execution::could_read_earlier` says yes only if a placed store after the
+//! position in modification order is outside the load's cone, as defined above.
+
+use std::sync::atomic::Ordering;
+
+use super::execution::Execution;
+use super::objects::ObjectState;
+use super::op::{AccessKind, Event, EventKind, ObjectIndex};
+
+/// How an access to an atomic location takes part in the cone.
+#[derive(Clone, Copy)]
+enum AtomicAccess {
+    /// A load that is not SeqCst, of the store at this place in modification order.
+    Plain(u32),
+    /// A load whose orders are all kept (SeqCst, or a compare-exchange that never writes).
+    Read,
+    /// A store that chooses its place (`AccessKind::Placed`), at this place.
+    Placed(u32),
+    /// A read-modify-write, a SeqCst store, or a compare-exchange that may write.
+    Write,
+}
+
+/// What the cone's events found so far (later in the trace than the scan) hold of one
+/// object: what an earlier access to it must not conflict with to stay out of the cone.
+#[derive(Clone, Default)]
+struct Later {
+    /// Access kinds of the cone's events, for objects that are not atomic locations.
+    kinds: Vec<AccessKind>,
+    /// A write of the location is in the cone (`AtomicAccess::Write`).
+    write: bool,
+    /// A read whose orders are all kept is in the cone.
+    read: bool,
+    /// The latest place of a store that a plain load in the cone took.
+    plain: Option<u32>,
+    /// The latest place of a placed store in the cone.
+    placed: Option<u32>,
+    /// The location's stores that the scan has not met yet, once it met one event of it
+    /// (the next store event it meets made the store with id `stores - 1`).
+    stores: Option<usize>,
+}
+
+impl Later {
+    /// Whether an earlier `access` is in the cone through a conflict order kept.
+    fn takes(&self, access: AtomicAccess) -> bool {
+        let after = |at: u32, place: Option<u32>| place.is_some_and(|p| p > at);
+        self.write
+            || match access {
+                AtomicAccess::Plain(at) => after(at, self.placed),
+                AtomicAccess::Read => self.placed.is_some(),
+                AtomicAccess::Placed(at) => self.read || self.plain.is_some_and(|p| p >= at),
+                AtomicAccess::Write => self.read || self.plain.is_some() || self.placed.is_some(),
+            }
+    }
+
+    fn add(&mut self, access: AtomicAccess) {
+        let latest = |place: &mut Option<u32>, at| *place = Some(place.map_or(at, |p| p.max(at)));
+        match access {
+            AtomicAccess::Plain(at) => latest(&mut self.plain, at),
+            AtomicAccess::Read => self.read = true,
+            AtomicAccess::Placed(at) => latest(&mut self.placed, at),
+            AtomicAccess::Write => self.write = true,
+        }
+    }
+}
+
+/// The scan's state: each thread's events before `upto[thread]` (trace indices) are in
+/// the cone, and each object's `Later`.
+struct Cone {
+    upto: Vec<usize>,
+    later: Vec<Later>,
+}
+
+impl Cone {
+    fn include(&mut self, thread: usize, index: usize) {
+        self.upto[thread] = self.upto[thread].max(index);
+    }
+}
+
+impl Execution {
+    /// Whether a load (not SeqCst) by the current thread of the store at `position` in
+    /// `object`'s modification order repeats the graph of an interleaving where it runs
+    /// earlier: a placed store after `position` is outside its cone (module docs).
+    pub(crate) fn could_read_earlier(&self, object: ObjectIndex, position: usize) -> bool {
+        let location = self.objects.atomic(object);
+        if position + 1 == location.len() {
+            return false;
+        }
+        let mut cone = Cone {
+            upto: vec![0; self.threads.len()],
+            later: vec![Later::default(); self.objects.len()],
+        };
+        cone.include(self.current, self.events.len());
+        self.enter_location(&mut cone, object);
+        cone.later[object as usize].add(AtomicAccess::Plain(position as u32));
+        let mut outside = false;
+        for (index, event) in self.events.iter().enumerate().rev() {
+            let thread = event.thread;
+            let mut inside = index < cone.upto[thread];
+            if let EventKind::Spawn { child } = event.kind {
+                inside |= cone.upto[child] > 0;
+            }
+            let Some(object_index) = event.object else {
+                if inside {
+                    cone.include(thread, index + 1);
+                    if let EventKind::Join { target } = event.kind {
+                        cone.include(target, index);
+                    }
+                }
+                continue;
+            };
+            let at = object_index as usize;
+            match self.objects.state(object_index) {
+                ObjectState::Atomic(found) => {
+                    let Some(access) = self.atomic_access(&mut cone.later[at], found, event) else {
+                        if inside {
+                            cone.include(thread, index + 1);
+                        }
+                        continue;
+                    };
+                    inside |= cone.later[at].takes(access);
+                    if let (AtomicAccess::Placed(place), true) = (access, object_index == object) {
+                        outside |= !inside && place as usize > position;
+                    }
+                    if inside {
+                        cone.later[at].add(access);
+                        self.enter_location(&mut cone, object_index);
+                    }
+                }
+                _ => {
+                    let kind = event.access().map(|access| access.kind);
+                    let later = &mut cone.later[at];
+                    if let Some(kind) = kind {
+                        inside |= later.kinds.iter().any(|&k| AccessKind::conflict(kind, k));
+                        if inside && !later.kinds.contains(&kind) {
+                            later.kinds.push(kind);
+                        }
+                    }
+                }
+            }
+            if inside {
+                cone.include(thread, index + 1);
+            }
+        }
+        outside
+    }
+
+    /// An access to `location` in the cone brings in its initial value's past: its
+    /// creator's events before it was made.
+    fn enter_location(&self, cone: &mut Cone, object: ObjectIndex) {
+        let (creator, events) = self.objects.atomic(object).created;
+        cone.include(creator, events);
+    }
+
+    /// How `event`, on `location`, takes part in the cone (`None`: it is no access, such
+    /// as a non-atomic read); a store event also counts off the location's stores in `later`.
+    fn atomic_access(
+        &self,
+        later: &mut Later,
+        location: &super::coherence::AtomicLocation,
+        event: &Event,
+    ) -> Option<AtomicAccess> {
+        let mut place_of_store = || {
+            let left = later.stores.unwrap_or(location.len()) - 1;
+            later.stores = Some(left);
+            location.stores[left].position
+        };
+        let place_read = |id: usize| location.stores[id].position;
+        Some(match event.kind {
+            EventKind::Load {
+                order, reads_from, ..
+            } if order != Ordering::SeqCst => AtomicAccess::Plain(place_read(reads_from)),
+            EventKind::Load { .. }
+            | EventKind::CompareExchangeFailed {
+                never_writes: true, ..
+            } => AtomicAccess::Read,
+            EventKind::Store { order, .. } => {
+                let place = place_of_store();
+                match order {
+                    Ordering::SeqCst => AtomicAccess::Write,
+                    _ => AtomicAccess::Placed(place),
+                }
+            }
+            EventKind::Rmw { .. } => {
+                place_of_store();
+                AtomicAccess::Write
+            }
+            EventKind::CompareExchangeFailed { .. } => AtomicAccess::Write,
+            _ => return None,
+        })
+    }
+}
