@@ -117,10 +117,10 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
         5,
         4,
     ),
-    ("SB (SeqCst, Acquire, SeqCst, Acquire, [None, None])", 8, 4),
+    ("SB (SeqCst, Acquire, SeqCst, Acquire, [None, None])", 5, 4),
     (
         "SB (SeqCst, SeqCst, Relaxed, Relaxed, [None, Some(SeqCst)])",
-        5,
+        4,
         3,
     ),
     ("SB (SeqCst, SeqCst, SeqCst, SeqCst, [None, None])", 3, 3),

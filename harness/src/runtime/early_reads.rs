@@ -49,7 +49,10 @@ enum AtomicAccess {
     Read,
     /// A store that chooses its place (`AccessKind::Placed`), at this place.
     Placed(u32),
-    /// A read-modify-write, a SeqCst store, or a compare-exchange that may write.
+    /// A SeqCst store, at this place: out of place with plain loads as a placed store is,
+    /// but in conflict with every store.
+    SeqCstStore(u32),
+    /// A read-modify-write, or a compare-exchange that may write.
     Write,
 }
 
@@ -67,6 +70,8 @@ struct Later {
     plain: Option<u32>,
     /// The latest place of a placed store in the cone.
     placed: Option<u32>,
+    /// The latest place of a SeqCst store in the cone.
+    seq_cst: Option<u32>,
     /// The location's stores that the scan has not met yet, once it met one event of it
     /// (the next store event it meets made the store with id `stores - 1`).
     stores: Option<usize>,
@@ -76,12 +81,19 @@ impl Later {
     /// Whether an earlier `access` is in the cone through a conflict order kept.
     fn takes(&self, access: AtomicAccess) -> bool {
         let after = |at: u32, place: Option<u32>| place.is_some_and(|p| p > at);
+        let read_at_or_after = |at: u32| self.read || self.plain.is_some_and(|p| p >= at);
+        let seq_cst = self.seq_cst.is_some();
         self.write
             || match access {
-                AtomicAccess::Plain(at) => after(at, self.placed),
-                AtomicAccess::Read => self.placed.is_some(),
-                AtomicAccess::Placed(at) => self.read || self.plain.is_some_and(|p| p >= at),
-                AtomicAccess::Write => self.read || self.plain.is_some() || self.placed.is_some(),
+                AtomicAccess::Plain(at) => after(at, self.placed) || after(at, self.seq_cst),
+                AtomicAccess::Read => self.placed.is_some() || seq_cst,
+                AtomicAccess::Placed(at) => read_at_or_after(at) || seq_cst,
+                AtomicAccess::SeqCstStore(at) => {
+                    read_at_or_after(at) || self.placed.is_some() || seq_cst
+                }
+                AtomicAccess::Write => {
+                    self.read || self.plain.is_some() || self.placed.is_some() || seq_cst
+                }
             }
     }
 
@@ -91,6 +103,7 @@ impl Later {
             AtomicAccess::Plain(at) => latest(&mut self.plain, at),
             AtomicAccess::Read => self.read = true,
             AtomicAccess::Placed(at) => latest(&mut self.placed, at),
+            AtomicAccess::SeqCstStore(at) => latest(&mut self.seq_cst, at),
             AtomicAccess::Write => self.write = true,
         }
     }
@@ -151,7 +164,9 @@ impl Execution {
                         continue;
                     };
                     inside |= cone.later[at].takes(access);
-                    if let (AtomicAccess::Placed(place), true) = (access, object_index == object) {
+                    if let (AtomicAccess::Placed(place) | AtomicAccess::SeqCstStore(place), true) =
+                        (access, object_index == object)
+                    {
                         outside |= !inside && place as usize > position;
                     }
                     if inside {
@@ -209,7 +224,7 @@ impl Execution {
             EventKind::Store { order, .. } => {
                 let place = place_of_store();
                 match order {
-                    Ordering::SeqCst => AtomicAccess::Write,
+                    Ordering::SeqCst => AtomicAccess::SeqCstStore(place),
                     _ => AtomicAccess::Placed(place),
                 }
             }
