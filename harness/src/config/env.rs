@@ -77,6 +77,7 @@ impl Var {
 /// `WEFT_MAX_PREEMPTIONS=n` as set (`None`: unset or empty), for a replay command: a
 /// preemption bound changes which stale stores a load may read (`runtime::early_reads`),
 /// and so what a schedule's value choices name.
+#[cfg(feature = "engine")]
 pub(crate) fn preemption_bound_setting() -> Option<String> {
     let value = Var::MaxPreemptions.value()?.to_str()?.trim();
     (!value.is_empty()).then(|| format!("{}={value}", Var::MaxPreemptions.name()))

@@ -269,8 +269,8 @@ impl Execution {
         let (option, position) = self.pick(last, (floor..last).rev(), |e, p| {
             // Not an older store that repeats another trace's graph (see `store_past`,
             // `early_reads`).
-            let repeats = !e.may_read_older(object, p)
-                || (!seq_cst && e.early_reads && e.could_read_earlier(object, p));
+            let repeats =
+                !e.may_read_older(object, p) || (e.early_reads && e.could_read_earlier(object, p));
             if repeats {
                 return false;
             }

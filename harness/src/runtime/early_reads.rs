@@ -1,26 +1,30 @@
-//! Stale reads that could run earlier: a load that is not SeqCst does not take a store `S`
+//! Stale reads that could run earlier: a load (SeqCst or not) does not take a store `S`
 //! while a store `W` after `S` in modification order has already run, when `W` is not in
 //! the load's *causal cone*: that graph is reached where the load runs before `W`.
 //!
 //! The cone. DPOR orders every two accesses of an object that conflict (`AccessKind`), but
-//! in an execution graph two of those orders are not fixed: a plain load `p` (not SeqCst)
-//! and a placed store `x` (`AccessKind::Placed`) of one location that `p` does not read
-//! may run in either order and give the same graph, as long as `p` still takes its store.
-//! Call their order *out of place* when `x` runs before `p` and follows `p`'s store in
-//! modification order, or runs after `p` and precedes it. The cone of an event is what
-//! reaches it through program order, spawn and join, and every conflict order except the
-//! out-of-place ones; the load's own cone, for a store `S`, takes in every store of its
-//! location it would then not be out of place with (placed ones up to `S`, all others).
+//! in an execution graph some of those orders are not fixed: a load `p` and a store `x` of
+//! one location that `p` does not read (a plain store, placed or SeqCst, not a
+//! read-modify-write) may run in either order and give the same graph, as long as `p`
+//! still takes its store. Call their order *out of place* when `x` runs before `p` and
+//! follows `p`'s store in modification order, or runs after `p` and precedes it. The cone
+//! of an event is what reaches it through program order, spawn and join, and every conflict
+//! order except the out-of-place ones; the load's own cone, for a store `S`, takes in every
+//! store of its location it would then not be out of place with (plain ones up to `S`,
+//! read-modify-writes all).
 //!
 //! Why a load may skip `S` when some such `W` is outside its cone. Move the load, with the
 //! part of its cone that ran after `W`, to just before `W`, keeping their order. Whatever
 //! they pass is outside the cone, so the only conflict orders that change are out-of-place
-//! ones between a moved plain load and a placed store it passes, which become in place:
-//! the same graph, reached by an interleaving with fewer out-of-place orders. Repeating
-//! this ends, at an interleaving of the same graph where no load skips. The older-store
-//! skip and the store placement rule of `store_past` make moves of the same kind (an event
-//! put before one it is out of place with), so all three together still reach every graph.
-//! The latest store is never skipped (no store follows it), so a load always has a choice.
+//! ones between a moved load and a store it passes, which become in place: the same graph
+//! (RC11's SeqCst order is checked on the graph, `seq_cst_order`), reached by an
+//! interleaving with fewer out-of-place orders. Repeating this ends, at an interleaving of
+//! the same graph where no load skips. The older-store skip and the store placement rule of
+//! `store_past` make moves of the same kind (an event put before one it is out of place
+//! with), so all three together still reach every graph. The latest store is never skipped
+//! (no store follows it), so a load always has a choice. Under a preemption bound the moved
+//! interleaving may take one preemption too many, so the skip is off there
+//! (`Execution::early_reads`).
 //!
 //! The cone is a property of the trace (the conflict orders, the stores read and
 //! modification order), the same in every interleaving DPOR takes for equivalent, as DPOR's
@@ -31,7 +35,7 @@
 //! joined thread's events. The initial value's cone is its location's creator's events
 //! before the location was made.
 //!
-//! Invariant: `Execution::could_read_earlier` says yes only if a placed store after the
+//! Invariant: `Execution::could_read_earlier` says yes only if a plain store after the
 //! position in modification order is outside the load's cone, as defined above.
 
 use std::sync::atomic::Ordering;
@@ -43,14 +47,14 @@ use super::op::{AccessKind, Event, EventKind, ObjectIndex};
 /// How an access to an atomic location takes part in the cone.
 #[derive(Clone, Copy)]
 enum AtomicAccess {
-    /// A load that is not SeqCst, of the store at this place in modification order.
-    Plain(u32),
-    /// A load whose orders are all kept (SeqCst, or a compare-exchange that never writes).
+    /// A load (SeqCst or not), of the store at this place in modification order.
+    Load(u32),
+    /// A read whose orders are all kept: a compare-exchange that never writes.
     Read,
     /// A store that chooses its place (`AccessKind::Placed`), at this place.
     Placed(u32),
-    /// A SeqCst store, at this place: out of place with plain loads as a placed store is,
-    /// but in conflict with every store.
+    /// A SeqCst store, at this place: out of place with loads as a placed store is, but in
+    /// conflict with every store.
     SeqCstStore(u32),
     /// A read-modify-write, or a compare-exchange that may write.
     Write,
@@ -66,8 +70,8 @@ struct Later {
     write: bool,
     /// A read whose orders are all kept is in the cone.
     read: bool,
-    /// The latest place of a store that a plain load in the cone took.
-    plain: Option<u32>,
+    /// The latest place of a store that a load in the cone took.
+    loaded: Option<u32>,
     /// The latest place of a placed store in the cone.
     placed: Option<u32>,
     /// The latest place of a SeqCst store in the cone.
@@ -81,18 +85,18 @@ impl Later {
     /// Whether an earlier `access` is in the cone through a conflict order kept.
     fn takes(&self, access: AtomicAccess) -> bool {
         let after = |at: u32, place: Option<u32>| place.is_some_and(|p| p > at);
-        let read_at_or_after = |at: u32| self.read || self.plain.is_some_and(|p| p >= at);
+        let read_at_or_after = |at: u32| self.read || self.loaded.is_some_and(|p| p >= at);
         let seq_cst = self.seq_cst.is_some();
         self.write
             || match access {
-                AtomicAccess::Plain(at) => after(at, self.placed) || after(at, self.seq_cst),
+                AtomicAccess::Load(at) => after(at, self.placed) || after(at, self.seq_cst),
                 AtomicAccess::Read => self.placed.is_some() || seq_cst,
                 AtomicAccess::Placed(at) => read_at_or_after(at) || seq_cst,
                 AtomicAccess::SeqCstStore(at) => {
                     read_at_or_after(at) || self.placed.is_some() || seq_cst
                 }
                 AtomicAccess::Write => {
-                    self.read || self.plain.is_some() || self.placed.is_some() || seq_cst
+                    self.read || self.loaded.is_some() || self.placed.is_some() || seq_cst
                 }
             }
     }
@@ -100,7 +104,7 @@ impl Later {
     fn add(&mut self, access: AtomicAccess) {
         let latest = |place: &mut Option<u32>, at| *place = Some(place.map_or(at, |p| p.max(at)));
         match access {
-            AtomicAccess::Plain(at) => latest(&mut self.plain, at),
+            AtomicAccess::Load(at) => latest(&mut self.loaded, at),
             AtomicAccess::Read => self.read = true,
             AtomicAccess::Placed(at) => latest(&mut self.placed, at),
             AtomicAccess::SeqCstStore(at) => latest(&mut self.seq_cst, at),
@@ -123,9 +127,9 @@ impl Cone {
 }
 
 impl Execution {
-    /// Whether a load (not SeqCst) by the current thread of the store at `position` in
-    /// `object`'s modification order repeats the graph of an interleaving where it runs
-    /// earlier: a placed store after `position` is outside its cone (module docs).
+    /// Whether a load by the current thread of the store at `position` in `object`'s
+    /// modification order repeats the graph of an interleaving where it runs earlier: a
+    /// plain store after `position` is outside its cone (module docs).
     pub(crate) fn could_read_earlier(&self, object: ObjectIndex, position: usize) -> bool {
         let location = self.objects.atomic(object);
         if position + 1 == location.len() {
@@ -137,7 +141,7 @@ impl Execution {
         };
         cone.include(self.current, self.events.len());
         self.enter_location(&mut cone, object);
-        cone.later[object as usize].add(AtomicAccess::Plain(position as u32));
+        cone.later[object as usize].add(AtomicAccess::Load(position as u32));
         let mut outside = false;
         for (index, event) in self.events.iter().enumerate().rev() {
             let thread = event.thread;
@@ -214,11 +218,8 @@ impl Execution {
         };
         let place_read = |id: usize| location.stores[id].position;
         Some(match event.kind {
-            EventKind::Load {
-                order, reads_from, ..
-            } if order != Ordering::SeqCst => AtomicAccess::Plain(place_read(reads_from)),
-            EventKind::Load { .. }
-            | EventKind::CompareExchangeFailed {
+            EventKind::Load { reads_from, .. } => AtomicAccess::Load(place_read(reads_from)),
+            EventKind::CompareExchangeFailed {
                 never_writes: true, ..
             } => AtomicAccess::Read,
             EventKind::Store { order, .. } => {
@@ -235,5 +236,45 @@ impl Execution {
             EventKind::CompareExchangeFailed { .. } => AtomicAccess::Write,
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AtomicAccess::{Load, Placed, Read, SeqCstStore, Write};
+    use super::*;
+
+    fn after(access: AtomicAccess) -> Later {
+        let mut later = Later::default();
+        later.add(access);
+        later
+    }
+
+    #[test]
+    fn a_load_keeps_the_stores_up_to_the_one_it_read_and_every_write() {
+        let load = after(Load(2));
+        assert!(load.takes(Placed(1)) && load.takes(Placed(2)) && load.takes(SeqCstStore(2)));
+        assert!(!load.takes(Placed(3)) && !load.takes(SeqCstStore(3)));
+        assert!(load.takes(Write));
+        assert!(!load.takes(Load(0)) && !load.takes(Read), "loads commute");
+    }
+
+    #[test]
+    fn a_store_keeps_the_loads_of_older_stores_and_the_stores_it_conflicts_with() {
+        let placed = after(Placed(2));
+        assert!(placed.takes(Load(1)) && !placed.takes(Load(2)) && !placed.takes(Load(3)));
+        assert!(placed.takes(Read) && placed.takes(Write) && placed.takes(SeqCstStore(5)));
+        assert!(!placed.takes(Placed(1)), "placed stores commute");
+        let seq_cst = after(SeqCstStore(2));
+        assert!(seq_cst.takes(Load(1)) && !seq_cst.takes(Load(2)));
+        assert!(seq_cst.takes(Placed(3)) && seq_cst.takes(SeqCstStore(0)));
+    }
+
+    #[test]
+    fn a_write_keeps_every_earlier_access() {
+        let write = after(Write);
+        for access in [Load(9), Read, Placed(0), SeqCstStore(0), Write] {
+            assert!(write.takes(access));
+        }
     }
 }
