@@ -88,8 +88,12 @@ impl Execution {
                 _ => failure,
             };
             let (reads, writes) = exchange.positions();
-            // Not an older store that repeats another trace's graph (`store_past`).
-            if !e.may_read_older(object, reads) {
+            // Not an older store that repeats another trace's graph (`store_past`,
+            // `early_reads`).
+            let succeeds = writes.is_some();
+            let repeats = !e.may_read_older(object, reads)
+                || (succeeds && e.early_reads && e.could_read_earlier(object, reads, true));
+            if repeats {
                 return false;
             }
             let access = e.access_at(object, order == Ordering::SeqCst, Some(reads), writes);

@@ -1,42 +1,47 @@
-//! Stale reads that could run earlier: a load (SeqCst or not) does not take a store `S`
-//! while a store `W` after `S` in modification order has already run, when `W` is not in
-//! the load's *causal cone*: that graph is reached where the load runs before `W`.
+//! Stale reads that could run earlier: a load (SeqCst or not), a read-modify-write or a
+//! compare-exchange that succeeds does not take a store `S` while a plain store `W` after
+//! `S` in modification order has already run, when `W` is not in the read's *causal
+//! cone*: that graph is reached where the read runs before `W`.
 //!
 //! The cone. DPOR orders every two accesses of an object that conflict (`AccessKind`), but
-//! in an execution graph some of those orders are not fixed: a load `p` and a store `x` of
-//! one location that `p` does not read (a plain store, placed or SeqCst, not a
-//! read-modify-write) may run in either order and give the same graph, as long as `p`
-//! still takes its store. Call their order *out of place* when `x` runs before `p` and
-//! follows `p`'s store in modification order, or runs after `p` and precedes it. The cone
-//! of an event is what reaches it through program order, spawn and join, and every conflict
-//! order except the out-of-place ones; the load's own cone, for a store `S`, takes in every
-//! store of its location it would then not be out of place with (plain ones up to `S`,
-//! read-modify-writes all).
+//! in an execution graph some of those orders are not fixed. A read `p` and a store `x` of
+//! one location that `p` does not read may run in either order and give the same graph, as
+//! long as `p` still takes its store, when `p` is a load and `x` a plain store (placed or
+//! SeqCst) or a read-modify-write, or `p` a read-modify-write and `x` a placed store. Call
+//! their order *out of place* when `x` runs before `p` and follows `p`'s store in
+//! modification order, or runs after `p` and precedes it (a read-modify-write's own store
+//! comes right after the one it read). The cone of an event is what reaches it through
+//! program order, spawn and join, and every conflict order except the out-of-place ones;
+//! the read's own cone, for a store `S`, takes in every store of its location it would then
+//! not be out of place with.
 //!
-//! Why a load may skip `S` when some such `W` is outside its cone. Move the load, with the
+//! Why a read may skip `S` when some such `W` is outside its cone. Move the read, with the
 //! part of its cone that ran after `W`, to just before `W`, keeping their order. Whatever
 //! they pass is outside the cone, so the only conflict orders that change are out-of-place
-//! ones between a moved load and a store it passes, which become in place: the same graph
+//! ones between a moved event and one it passes, which become in place: the same graph
 //! (RC11's SeqCst order is checked on the graph, `seq_cst_order`), reached by an
 //! interleaving with fewer out-of-place orders. Repeating this ends, at an interleaving of
-//! the same graph where no load skips. The older-store skip and the store placement rule of
+//! the same graph where no read skips. The older-store skip and the store placement rule of
 //! `store_past` make moves of the same kind (an event put before one it is out of place
 //! with), so all three together still reach every graph. The latest store is never skipped
-//! (no store follows it), so a load always has a choice. Under a preemption bound the moved
+//! (no store follows it), so a read always has a choice. Under a preemption bound the moved
 //! interleaving may take one preemption too many, so the skip is off there
 //! (`Execution::early_reads`).
 //!
 //! The cone is a property of the trace (the conflict orders, the stores read and
 //! modification order), the same in every interleaving DPOR takes for equivalent, as DPOR's
 //! replays of a prefix must meet the same value choices. It is found by one scan of the
-//! execution's events backwards from the load: an event is in the cone when a later event
+//! execution's events backwards from the read: an event is in the cone when a later event
 //! of its thread is, or a later one in the cone conflicts with it in an order kept, or it
 //! spawned a thread with an event in the cone, or, for a join in the cone, it is one of the
 //! joined thread's events. The initial value's cone is its location's creator's events
-//! before the location was made.
+//! before the location was made. An earlier version of the idea (README, "Weak memory")
+//! took happens-before for the cone and lost outcomes: conflict orders through other
+//! locations keep store buffering's reads after the other thread's store.
 //!
-//! Invariant: `Execution::could_read_earlier` says yes only if a plain store after the
-//! position in modification order is outside the load's cone, as defined above.
+//! Invariant: `Execution::could_read_earlier` says yes only if a store after the position
+//! in modification order, which the read would be out of place with, is outside the read's
+//! cone, as defined above.
 
 use std::sync::atomic::Ordering;
 
@@ -56,7 +61,11 @@ enum AtomicAccess {
     /// A SeqCst store, at this place: out of place with loads as a placed store is, but in
     /// conflict with every store.
     SeqCstStore(u32),
-    /// A read-modify-write, or a compare-exchange that may write.
+    /// A read-modify-write (or a compare-exchange that succeeded) of the store at this place,
+    /// its own store right after it: out of place with loads and placed stores as a load is
+    /// and as a store is, in conflict with other read-modify-writes and SeqCst stores.
+    Rmw(u32),
+    /// A compare-exchange that failed where it might have written.
     Write,
 }
 
@@ -68,6 +77,8 @@ struct Later {
     kinds: Vec<AccessKind>,
     /// A write of the location is in the cone (`AtomicAccess::Write`).
     write: bool,
+    /// The latest place of a store that a read-modify-write in the cone took.
+    rmw: Option<u32>,
     /// A read whose orders are all kept is in the cone.
     read: bool,
     /// The latest place of a store that a load in the cone took.
@@ -81,23 +92,43 @@ struct Later {
     stores: Option<usize>,
 }
 
+impl AtomicAccess {
+    /// The place in modification order of the store it made, if it made one (a
+    /// read-modify-write's is right after the one it read).
+    fn store_place(self) -> Option<usize> {
+        match self {
+            AtomicAccess::Placed(at) | AtomicAccess::SeqCstStore(at) => Some(at as usize),
+            AtomicAccess::Rmw(read) => Some(read as usize + 1),
+            AtomicAccess::Load(_) | AtomicAccess::Read | AtomicAccess::Write => None,
+        }
+    }
+}
+
 impl Later {
     /// Whether an earlier `access` is in the cone through a conflict order kept.
     fn takes(&self, access: AtomicAccess) -> bool {
         let after = |at: u32, place: Option<u32>| place.is_some_and(|p| p > at);
         let read_at_or_after = |at: u32| self.read || self.loaded.is_some_and(|p| p >= at);
-        let seq_cst = self.seq_cst.is_some();
+        let (seq_cst, rmw) = (self.seq_cst.is_some(), self.rmw.is_some());
+        // A read-modify-write that read the store at `r` has its own at `r + 1`.
+        let rmw_at_or_after = |at: u32| self.rmw.is_some_and(|r| r >= at);
+        let any_store = self.placed.is_some() || seq_cst || rmw;
         self.write
             || match access {
-                AtomicAccess::Load(at) => after(at, self.placed) || after(at, self.seq_cst),
-                AtomicAccess::Read => self.placed.is_some() || seq_cst,
-                AtomicAccess::Placed(at) => read_at_or_after(at) || seq_cst,
-                AtomicAccess::SeqCstStore(at) => {
-                    read_at_or_after(at) || self.placed.is_some() || seq_cst
+                AtomicAccess::Load(at) => {
+                    after(at, self.placed) || after(at, self.seq_cst) || rmw_at_or_after(at)
                 }
-                AtomicAccess::Write => {
-                    self.read || self.loaded.is_some() || self.placed.is_some() || seq_cst
+                AtomicAccess::Read => any_store,
+                AtomicAccess::Placed(at) => read_at_or_after(at) || seq_cst || rmw_at_or_after(at),
+                AtomicAccess::SeqCstStore(at) => read_at_or_after(at) || any_store,
+                AtomicAccess::Rmw(at) => {
+                    self.read
+                        || self.loaded.is_some_and(|p| p > at)
+                        || after(at, self.placed)
+                        || seq_cst
+                        || rmw
                 }
+                AtomicAccess::Write => self.read || self.loaded.is_some() || any_store,
             }
     }
 
@@ -108,6 +139,7 @@ impl Later {
             AtomicAccess::Read => self.read = true,
             AtomicAccess::Placed(at) => latest(&mut self.placed, at),
             AtomicAccess::SeqCstStore(at) => latest(&mut self.seq_cst, at),
+            AtomicAccess::Rmw(at) => latest(&mut self.rmw, at),
             AtomicAccess::Write => self.write = true,
         }
     }
@@ -127,10 +159,16 @@ impl Cone {
 }
 
 impl Execution {
-    /// Whether a load by the current thread of the store at `position` in `object`'s
-    /// modification order repeats the graph of an interleaving where it runs earlier: a
-    /// plain store after `position` is outside its cone (module docs).
-    pub(crate) fn could_read_earlier(&self, object: ObjectIndex, position: usize) -> bool {
+    /// Whether a read by the current thread (a load, or a read-modify-write when `rmw`) of
+    /// the store at `position` in `object`'s modification order repeats the graph of an
+    /// interleaving where it runs earlier: a store after `position` that it would be out
+    /// of place with is outside its cone (module docs).
+    pub(crate) fn could_read_earlier(
+        &self,
+        object: ObjectIndex,
+        position: usize,
+        rmw: bool,
+    ) -> bool {
         let location = self.objects.atomic(object);
         if position + 1 == location.len() {
             return false;
@@ -141,8 +179,14 @@ impl Execution {
         };
         cone.include(self.current, self.events.len());
         self.enter_location(&mut cone, object);
-        cone.later[object as usize].add(AtomicAccess::Load(position as u32));
-        let mut outside = false;
+        let read = match rmw {
+            true => AtomicAccess::Rmw(position as u32),
+            false => AtomicAccess::Load(position as u32),
+        };
+        cone.later[object as usize].add(read);
+        // The stores after `position` that the scan has not met: once it met them all, what
+        // lies before cannot change the answer.
+        let mut newer = location.len() - 1 - position;
         for (index, event) in self.events.iter().enumerate().rev() {
             let thread = event.thread;
             let mut inside = index < cone.upto[thread];
@@ -168,10 +212,17 @@ impl Execution {
                         continue;
                     };
                     inside |= cone.later[at].takes(access);
-                    if let (AtomicAccess::Placed(place) | AtomicAccess::SeqCstStore(place), true) =
-                        (access, object_index == object)
-                    {
-                        outside |= !inside && place as usize > position;
+                    if object_index == object && access.store_place() > Some(position) {
+                        // A newer store outside the cone that the read is out of place with
+                        // (a read-modify-write only with placed stores: module docs).
+                        let placed = matches!(access, AtomicAccess::Placed(_));
+                        if !inside && (placed || !rmw) {
+                            return true;
+                        }
+                        newer -= 1;
+                        if newer == 0 {
+                            return false;
+                        }
                     }
                     if inside {
                         cone.later[at].add(access);
@@ -193,7 +244,9 @@ impl Execution {
                 cone.include(thread, index + 1);
             }
         }
-        outside
+        // Every store after `position` was made by an event met above.
+        debug_assert!(false, "a store after position {position} that no event made");
+        false
     }
 
     /// An access to `location` in the cone brings in its initial value's past: its
@@ -229,9 +282,9 @@ impl Execution {
                     _ => AtomicAccess::Placed(place),
                 }
             }
-            EventKind::Rmw { .. } => {
+            EventKind::Rmw { reads_from, .. } => {
                 place_of_store();
-                AtomicAccess::Write
+                AtomicAccess::Rmw(place_read(reads_from))
             }
             EventKind::CompareExchangeFailed { .. } => AtomicAccess::Write,
             _ => return None,
@@ -241,7 +294,7 @@ impl Execution {
 
 #[cfg(test)]
 mod tests {
-    use super::AtomicAccess::{Load, Placed, Read, SeqCstStore, Write};
+    use super::AtomicAccess::{Load, Placed, Read, Rmw, SeqCstStore, Write};
     use super::*;
 
     fn after(access: AtomicAccess) -> Later {
@@ -271,9 +324,27 @@ mod tests {
     }
 
     #[test]
+    fn a_read_modify_write_is_a_load_of_its_store_and_a_store_right_after_it() {
+        // It read the store at 2; its own is between 2 and 3.
+        let rmw = after(Rmw(2));
+        assert!(
+            rmw.takes(Load(2)) && !rmw.takes(Load(3)),
+            "loads of older stores"
+        );
+        assert!(
+            rmw.takes(Placed(2)) && !rmw.takes(Placed(3)),
+            "stores up to the one read"
+        );
+        assert!(rmw.takes(Rmw(0)) && rmw.takes(SeqCstStore(5)) && rmw.takes(Read));
+        // Later accesses keep an earlier one that read the store at 2 when they are newer.
+        assert!(after(Load(3)).takes(Rmw(2)) && !after(Load(2)).takes(Rmw(2)));
+        assert!(after(Placed(3)).takes(Rmw(2)) && !after(Placed(1)).takes(Rmw(2)));
+    }
+
+    #[test]
     fn a_write_keeps_every_earlier_access() {
         let write = after(Write);
-        for access in [Load(9), Read, Placed(0), SeqCstStore(0), Write] {
+        for access in [Load(9), Read, Placed(0), SeqCstStore(0), Rmw(0), Write] {
             assert!(write.takes(access));
         }
     }
