@@ -75,7 +75,9 @@ fn a_treiber_stack_over_heap_pointers_is_explored_without_a_false_alarm() {
             stats.complete && stats.blocked == 0,
             "{orders:?}: {stats:?}"
         );
-        assert!(stats.executions > 100, "{orders:?}: {stats:?}");
+        // 142 before stale reads outside their cone were skipped (`runtime/early_reads.rs`);
+        // the stacks' final orders and each thread's retries are the same either way.
+        assert_eq!(stats.executions, 58, "{orders:?}: {stats:?}");
     }
 }
 
