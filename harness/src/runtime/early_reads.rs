@@ -146,13 +146,31 @@ impl Later {
 }
 
 /// The scan's state: each thread's events before `upto[thread]` (trace indices) are in
-/// the cone, and each object's `Later`.
-struct Cone {
+/// the cone, and each object's `Later`. Kept from one scan to the next (and across
+/// executions, in `Execution::cone`) for its room.
+#[derive(Default)]
+pub(crate) struct Cone {
     upto: Vec<usize>,
     later: Vec<Later>,
 }
 
 impl Cone {
+    /// Empty, for `threads` threads and `objects` objects.
+    fn reset(&mut self, threads: usize, objects: usize) {
+        self.upto.clear();
+        self.upto.resize(threads, 0);
+        self.later.truncate(objects);
+        for later in &mut self.later {
+            let mut kinds = std::mem::take(&mut later.kinds);
+            kinds.clear();
+            *later = Later {
+                kinds,
+                ..Later::default()
+            };
+        }
+        self.later.resize(objects, Later::default());
+    }
+
     fn include(&mut self, thread: usize, index: usize) {
         self.upto[thread] = self.upto[thread].max(index);
     }
@@ -164,21 +182,26 @@ impl Execution {
     /// interleaving where it runs earlier: a store after `position` that it would be out
     /// of place with is outside its cone (module docs).
     pub(crate) fn could_read_earlier(
-        &self,
+        &mut self,
         object: ObjectIndex,
         position: usize,
         rmw: bool,
     ) -> bool {
-        let location = self.objects.atomic(object);
-        if position + 1 == location.len() {
+        if position + 1 == self.objects.atomic(object).len() {
             return false;
         }
-        let mut cone = Cone {
-            upto: vec![0; self.threads.len()],
-            later: vec![Later::default(); self.objects.len()],
-        };
+        let mut cone = std::mem::take(&mut self.cone);
+        cone.reset(self.threads.len(), self.objects.len());
+        let outside = self.scan(&mut cone, object, position, rmw);
+        self.cone = cone;
+        outside
+    }
+
+    /// `could_read_earlier`'s scan of the events backwards, with `cone` empty.
+    fn scan(&self, cone: &mut Cone, object: ObjectIndex, position: usize, rmw: bool) -> bool {
+        let location = self.objects.atomic(object);
         cone.include(self.current, self.events.len());
-        self.enter_location(&mut cone, object);
+        self.enter_location(cone, object);
         let read = match rmw {
             true => AtomicAccess::Rmw(position as u32),
             false => AtomicAccess::Load(position as u32),
@@ -226,7 +249,7 @@ impl Execution {
                     }
                     if inside {
                         cone.later[at].add(access);
-                        self.enter_location(&mut cone, object_index);
+                        self.enter_location(cone, object_index);
                     }
                 }
                 _ => {

@@ -11,6 +11,7 @@ use std::cell::RefCell;
 
 use super::coherence::Observations;
 use super::current;
+use super::early_reads::Cone;
 use super::model_thread::ModelThread;
 use super::object_table::{ObjectInfo, Objects};
 use super::objects::ObjectState;
@@ -56,6 +57,8 @@ pub(crate) struct Execution {
     pub graph: SeqCstGraph,
     /// Which accesses to each object had an atomic store in their past (see `store_past`).
     pub store_pasts: StorePasts,
+    /// Room for `early_reads`' scans, kept from one to the next.
+    pub cone: Cone,
     /// Some thread may have `yielded` set: an event that wakes spinners clears them all.
     /// (False: no thread has it set, and the clearing loop is skipped.)
     spinning: bool,
@@ -119,6 +122,7 @@ pub(crate) struct Buffers {
     observations: Observations,
     graph: SeqCstGraph,
     store_pasts: StorePasts,
+    cone: Cone,
 }
 
 impl Execution {
@@ -132,6 +136,7 @@ impl Execution {
             mut observations,
             mut graph,
             store_pasts,
+            cone,
         } = buffers;
         graph.reserve(sizes.graph);
         threads.reserve(sizes.threads);
@@ -154,6 +159,7 @@ impl Execution {
             observations,
             graph,
             store_pasts,
+            cone,
             spinning: false,
         }
     }
@@ -168,6 +174,7 @@ impl Execution {
             mut observations,
             mut graph,
             mut store_pasts,
+            cone,
             ..
         } = self;
         graph.clear();
@@ -184,6 +191,7 @@ impl Execution {
             observations,
             graph,
             store_pasts,
+            cone,
         }
     }
 
