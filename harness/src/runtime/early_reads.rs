@@ -45,6 +45,7 @@
 
 use std::sync::atomic::Ordering;
 
+use super::coherence::AtomicLocation;
 use super::execution::Execution;
 use super::objects::ObjectState;
 use super::op::{AccessKind, Event, EventKind, ObjectIndex};
@@ -211,60 +212,48 @@ impl Execution {
         // lies before cannot change the answer.
         let mut newer = location.len() - 1 - position;
         for (index, event) in self.events.iter().enumerate().rev() {
-            let thread = event.thread;
-            let mut inside = index < cone.upto[thread];
-            if let EventKind::Spawn { child } = event.kind {
-                inside |= cone.upto[child] > 0;
-            }
-            let Some(object_index) = event.object else {
-                if inside {
-                    cone.include(thread, index + 1);
-                    if let EventKind::Join { target } = event.kind {
-                        cone.include(target, index);
-                    }
-                }
-                continue;
-            };
-            let at = object_index as usize;
-            match self.objects.state(object_index) {
-                ObjectState::Atomic(found) => {
-                    let Some(access) = self.atomic_access(&mut cone.later[at], found, event) else {
-                        if inside {
-                            cone.include(thread, index + 1);
-                        }
-                        continue;
-                    };
-                    inside |= cone.later[at].takes(access);
-                    if object_index == object && access.store_place() > Some(position) {
-                        // A newer store outside the cone that the read is out of place with
-                        // (a read-modify-write only with placed stores: module docs).
-                        let placed = matches!(access, AtomicAccess::Placed(_));
-                        if !inside && (placed || !rmw) {
-                            return true;
-                        }
-                        newer -= 1;
-                        if newer == 0 {
-                            return false;
+            let mut inside = index < cone.upto[event.thread];
+            match (event.kind, event.object) {
+                (EventKind::Spawn { child }, _) => inside |= cone.upto[child] > 0,
+                (EventKind::Join { target }, _) if inside => cone.include(target, index),
+                (_, Some(at)) => match self.objects.state(at) {
+                    ObjectState::Atomic(found) => {
+                        let later = &mut cone.later[at as usize];
+                        if let Some(access) = self.atomic_access(later, found, event) {
+                            inside |= later.takes(access);
+                            if at == object && access.store_place() > Some(position) {
+                                // A newer store outside the cone that the read is out of
+                                // place with (a read-modify-write only with placed stores:
+                                // module docs).
+                                let placed = matches!(access, AtomicAccess::Placed(_));
+                                if !inside && (placed || !rmw) {
+                                    return true;
+                                }
+                                newer -= 1;
+                                if newer == 0 {
+                                    return false;
+                                }
+                            }
+                            if inside {
+                                later.add(access);
+                                self.enter_location(cone, at);
+                            }
                         }
                     }
-                    if inside {
-                        cone.later[at].add(access);
-                        self.enter_location(cone, object_index);
-                    }
-                }
-                _ => {
-                    let kind = event.access().map(|access| access.kind);
-                    let later = &mut cone.later[at];
-                    if let Some(kind) = kind {
-                        inside |= later.kinds.iter().any(|&k| AccessKind::conflict(kind, k));
-                        if inside && !later.kinds.contains(&kind) {
-                            later.kinds.push(kind);
+                    _ => {
+                        let later = &mut cone.later[at as usize];
+                        if let Some(kind) = event.access().map(|access| access.kind) {
+                            inside |= later.kinds.iter().any(|&k| AccessKind::conflict(kind, k));
+                            if inside && !later.kinds.contains(&kind) {
+                                later.kinds.push(kind);
+                            }
                         }
                     }
-                }
+                },
+                _ => {}
             }
             if inside {
-                cone.include(thread, index + 1);
+                cone.include(event.thread, index + 1);
             }
         }
         // Every store after `position` was made by an event met above.
@@ -287,7 +276,7 @@ impl Execution {
     fn atomic_access(
         &self,
         later: &mut Later,
-        location: &super::coherence::AtomicLocation,
+        location: &AtomicLocation,
         event: &Event,
     ) -> Option<AtomicAccess> {
         let mut place_of_store = || {
