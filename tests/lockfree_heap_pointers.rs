@@ -75,9 +75,10 @@ fn a_treiber_stack_over_heap_pointers_is_explored_without_a_false_alarm() {
             stats.complete && stats.blocked == 0,
             "{orders:?}: {stats:?}"
         );
-        // 142 before stale reads outside their cone were skipped (`runtime/early_reads.rs`);
-        // the stacks' final orders and each thread's retries are the same either way.
-        assert_eq!(stats.executions, 58, "{orders:?}: {stats:?}");
+        // 142 before stale reads outside their cone were skipped (`runtime/early_reads.rs`),
+        // 58 while compare-exchanges that fail still took every stale store; the stacks'
+        // final orders and each thread's retries are the same either way.
+        assert_eq!(stats.executions, 46, "{orders:?}: {stats:?}");
     }
 }
 

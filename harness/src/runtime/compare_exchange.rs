@@ -89,10 +89,10 @@ impl Execution {
             };
             let (reads, writes) = exchange.positions();
             // Not an older store that repeats another trace's graph (`store_past`,
-            // `early_reads`).
-            let succeeds = writes.is_some();
+            // `early_reads`, where a failure reads as a load).
+            let rmw = writes.is_some();
             let repeats = !e.may_read_older(object, reads)
-                || (succeeds && e.early_reads && e.could_read_earlier(object, reads, true));
+                || (e.early_reads && e.could_read_earlier(object, reads, rmw));
             if repeats {
                 return false;
             }

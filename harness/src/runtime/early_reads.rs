@@ -1,7 +1,7 @@
 //! Stale reads that could run earlier: a load (SeqCst or not), a read-modify-write or a
-//! compare-exchange that succeeds does not take a store `S` while a plain store `W` after
-//! `S` in modification order has already run, when `W` is not in the read's *causal
-//! cone*: that graph is reached where the read runs before `W`.
+//! compare-exchange (whether it succeeds or fails) does not take a store `S` while a store
+//! `W` after `S` in modification order has already run, when `W` is not in the read's
+//! *causal cone*: that graph is reached where the read runs before `W`.
 //!
 //! The cone. DPOR orders every two accesses of an object that conflict (`AccessKind`), but
 //! in an execution graph some of those orders are not fixed. A read `p` and a store `x` of
@@ -27,6 +27,11 @@
 //! (no store follows it), so a read always has a choice. Under a preemption bound the moved
 //! interleaving may take one preemption too many, so the skip is off there
 //! (`Execution::early_reads`).
+//!
+//! A compare-exchange that fails reads as a load does. Moved earlier, it may meet a store it
+//! could succeed on, and DPOR then counts it as a write (`never_writes`): another trace, the
+//! same graph. Where the scan meets one, it keeps all of its orders (`AtomicAccess::Read`
+//! and `Write`), which only puts more in a cone.
 //!
 //! The cone is a property of the trace (the conflict orders, the stores read and
 //! modification order), the same in every interleaving DPOR takes for equivalent, as DPOR's
