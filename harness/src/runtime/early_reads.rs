@@ -7,7 +7,9 @@
 //! in an execution graph some of those orders are not fixed. A read `p` and a store `x` of
 //! one location that `p` does not read may run in either order and give the same graph, as
 //! long as `p` still takes its store, when `p` is a load and `x` a plain store (placed or
-//! SeqCst) or a read-modify-write, or `p` a read-modify-write and `x` a placed store. Call
+//! SeqCst) or a read-modify-write, or `p` a read-modify-write and `x` a plain store (a
+//! SeqCst store takes the last place when it runs, and a read-modify-write that runs after
+//! it and reads an older store puts its own before it: the same modification order). Call
 //! their order *out of place* when `x` runs before `p` and follows `p`'s store in
 //! modification order, or runs after `p` and precedes it (a read-modify-write's own store
 //! comes right after the one it read). The cone of an event is what reaches it through
@@ -64,12 +66,13 @@ enum AtomicAccess {
     Read,
     /// A store that chooses its place (`AccessKind::Placed`), at this place.
     Placed(u32),
-    /// A SeqCst store, at this place: out of place with loads as a placed store is, but in
-    /// conflict with every store.
+    /// A SeqCst store, at this place: out of place with loads as a placed store is, and with
+    /// read-modify-writes whose own store comes before it, but in conflict with every other
+    /// store.
     SeqCstStore(u32),
     /// A read-modify-write (or a compare-exchange that succeeded) of the store at this place,
-    /// its own store right after it: out of place with loads and placed stores as a load is
-    /// and as a store is, in conflict with other read-modify-writes and SeqCst stores.
+    /// its own store right after it: out of place with loads and plain stores as a load is
+    /// and as a store is, in conflict with other read-modify-writes.
     Rmw(u32),
     /// A compare-exchange that failed where it might have written.
     Write,
@@ -126,12 +129,14 @@ impl Later {
                 }
                 AtomicAccess::Read => any_store,
                 AtomicAccess::Placed(at) => read_at_or_after(at) || seq_cst || rmw_at_or_after(at),
-                AtomicAccess::SeqCstStore(at) => read_at_or_after(at) || any_store,
+                AtomicAccess::SeqCstStore(at) => {
+                    read_at_or_after(at) || self.placed.is_some() || seq_cst || rmw_at_or_after(at)
+                }
                 AtomicAccess::Rmw(at) => {
                     self.read
                         || self.loaded.is_some_and(|p| p > at)
                         || after(at, self.placed)
-                        || seq_cst
+                        || after(at, self.seq_cst)
                         || rmw
                 }
                 AtomicAccess::Write => self.read || self.loaded.is_some() || any_store,
@@ -228,10 +233,9 @@ impl Execution {
                             inside |= later.takes(access);
                             if at == object && access.store_place() > Some(position) {
                                 // A newer store outside the cone that the read is out of
-                                // place with (a read-modify-write only with placed stores:
-                                // module docs).
-                                let placed = matches!(access, AtomicAccess::Placed(_));
-                                if !inside && (placed || !rmw) {
+                                // place with (not two read-modify-writes: module docs).
+                                let both_rmw = rmw && matches!(access, AtomicAccess::Rmw(_));
+                                if !inside && !both_rmw {
                                     return true;
                                 }
                                 newer -= 1;
@@ -355,10 +359,15 @@ mod tests {
             rmw.takes(Placed(2)) && !rmw.takes(Placed(3)),
             "stores up to the one read"
         );
-        assert!(rmw.takes(Rmw(0)) && rmw.takes(SeqCstStore(5)) && rmw.takes(Read));
+        assert!(rmw.takes(Rmw(0)) && rmw.takes(Read));
+        assert!(
+            rmw.takes(SeqCstStore(2)) && !rmw.takes(SeqCstStore(4)),
+            "SeqCst stores up to the one read"
+        );
         // Later accesses keep an earlier one that read the store at 2 when they are newer.
         assert!(after(Load(3)).takes(Rmw(2)) && !after(Load(2)).takes(Rmw(2)));
         assert!(after(Placed(3)).takes(Rmw(2)) && !after(Placed(1)).takes(Rmw(2)));
+        assert!(after(SeqCstStore(4)).takes(Rmw(2)) && !after(SeqCstStore(1)).takes(Rmw(2)));
     }
 
     #[test]
