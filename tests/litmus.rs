@@ -159,7 +159,7 @@ const EXECUTIONS: &[(&str, u64, u64)] = &[
         3,
         3,
     ),
-    ("sb|≠loc ends ()", 34, 24),
+    ("sb|≠loc ends ()", 33, 24),
     ("release sequence (Relaxed, true)", 7, 7),
     ("release sequence (Release, false)", 6, 6),
     ("release sequence (Release, true)", 6, 6),

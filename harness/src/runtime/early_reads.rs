@@ -30,10 +30,11 @@
 //! interleaving may take one preemption too many, so the skip is off there
 //! (`Execution::early_reads`).
 //!
-//! A compare-exchange that fails reads as a load does. Moved earlier, it may meet a store it
-//! could succeed on, and DPOR then counts it as a write (`never_writes`): another trace, the
-//! same graph. Where the scan meets one, it keeps all of its orders (`AtomicAccess::Read`
-//! and `Write`), which only puts more in a cone.
+//! A compare-exchange that fails is a load here, as the reader and wherever the scan meets
+//! one. Moved, it may meet a store it could succeed on, or no longer meet one, and DPOR
+//! then counts it as a write or as a read (`never_writes`): another trace, the same graph.
+//! The orders the cone keeps for it (with stores) are ones DPOR keeps either way, so the
+//! cone is still the same in every interleaving of a trace.
 //!
 //! The cone is a property of the trace (the conflict orders, the stores read and
 //! modification order), the same in every interleaving DPOR takes for equivalent, as DPOR's
@@ -60,10 +61,9 @@ use super::op::{AccessKind, Event, EventKind, ObjectIndex};
 /// How an access to an atomic location takes part in the cone.
 #[derive(Clone, Copy)]
 enum AtomicAccess {
-    /// A load (SeqCst or not), of the store at this place in modification order.
+    /// A load (SeqCst or not) or a compare-exchange that failed, of the store at this place
+    /// in modification order.
     Load(u32),
-    /// A read whose orders are all kept: a compare-exchange that never writes.
-    Read,
     /// A store that chooses its place (`AccessKind::Placed`), at this place.
     Placed(u32),
     /// A SeqCst store, at this place: out of place with loads as a placed store is, and with
@@ -74,8 +74,6 @@ enum AtomicAccess {
     /// its own store right after it: out of place with loads and plain stores as a load is
     /// and as a store is, in conflict with other read-modify-writes.
     Rmw(u32),
-    /// A compare-exchange that failed where it might have written.
-    Write,
 }
 
 /// What the cone's events found so far (later in the trace than the scan) hold of one
@@ -84,12 +82,8 @@ enum AtomicAccess {
 struct Later {
     /// Access kinds of the cone's events, for objects that are not atomic locations.
     kinds: Vec<AccessKind>,
-    /// A write of the location is in the cone (`AtomicAccess::Write`).
-    write: bool,
     /// The latest place of a store that a read-modify-write in the cone took.
     rmw: Option<u32>,
-    /// A read whose orders are all kept is in the cone.
-    read: bool,
     /// The latest place of a store that a load in the cone took.
     loaded: Option<u32>,
     /// The latest place of a placed store in the cone.
@@ -108,7 +102,7 @@ impl AtomicAccess {
         match self {
             AtomicAccess::Placed(at) | AtomicAccess::SeqCstStore(at) => Some(at as usize),
             AtomicAccess::Rmw(read) => Some(read as usize + 1),
-            AtomicAccess::Load(_) | AtomicAccess::Read | AtomicAccess::Write => None,
+            AtomicAccess::Load(_) => None,
         }
     }
 }
@@ -117,41 +111,34 @@ impl Later {
     /// Whether an earlier `access` is in the cone through a conflict order kept.
     fn takes(&self, access: AtomicAccess) -> bool {
         let after = |at: u32, place: Option<u32>| place.is_some_and(|p| p > at);
-        let read_at_or_after = |at: u32| self.read || self.loaded.is_some_and(|p| p >= at);
+        let read_at_or_after = |at: u32| self.loaded.is_some_and(|p| p >= at);
         let (seq_cst, rmw) = (self.seq_cst.is_some(), self.rmw.is_some());
         // A read-modify-write that read the store at `r` has its own at `r + 1`.
         let rmw_at_or_after = |at: u32| self.rmw.is_some_and(|r| r >= at);
-        let any_store = self.placed.is_some() || seq_cst || rmw;
-        self.write
-            || match access {
-                AtomicAccess::Load(at) => {
-                    after(at, self.placed) || after(at, self.seq_cst) || rmw_at_or_after(at)
-                }
-                AtomicAccess::Read => any_store,
-                AtomicAccess::Placed(at) => read_at_or_after(at) || seq_cst || rmw_at_or_after(at),
-                AtomicAccess::SeqCstStore(at) => {
-                    read_at_or_after(at) || self.placed.is_some() || seq_cst || rmw_at_or_after(at)
-                }
-                AtomicAccess::Rmw(at) => {
-                    self.read
-                        || self.loaded.is_some_and(|p| p > at)
-                        || after(at, self.placed)
-                        || after(at, self.seq_cst)
-                        || rmw
-                }
-                AtomicAccess::Write => self.read || self.loaded.is_some() || any_store,
+        match access {
+            AtomicAccess::Load(at) => {
+                after(at, self.placed) || after(at, self.seq_cst) || rmw_at_or_after(at)
             }
+            AtomicAccess::Placed(at) => read_at_or_after(at) || seq_cst || rmw_at_or_after(at),
+            AtomicAccess::SeqCstStore(at) => {
+                read_at_or_after(at) || self.placed.is_some() || seq_cst || rmw_at_or_after(at)
+            }
+            AtomicAccess::Rmw(at) => {
+                self.loaded.is_some_and(|p| p > at)
+                    || after(at, self.placed)
+                    || after(at, self.seq_cst)
+                    || rmw
+            }
+        }
     }
 
     fn add(&mut self, access: AtomicAccess) {
         let latest = |place: &mut Option<u32>, at| *place = Some(place.map_or(at, |p| p.max(at)));
         match access {
             AtomicAccess::Load(at) => latest(&mut self.loaded, at),
-            AtomicAccess::Read => self.read = true,
             AtomicAccess::Placed(at) => latest(&mut self.placed, at),
             AtomicAccess::SeqCstStore(at) => latest(&mut self.seq_cst, at),
             AtomicAccess::Rmw(at) => latest(&mut self.rmw, at),
-            AtomicAccess::Write => self.write = true,
         }
     }
 }
@@ -295,10 +282,10 @@ impl Execution {
         };
         let place_read = |id: usize| location.stores[id].position;
         Some(match event.kind {
-            EventKind::Load { reads_from, .. } => AtomicAccess::Load(place_read(reads_from)),
-            EventKind::CompareExchangeFailed {
-                never_writes: true, ..
-            } => AtomicAccess::Read,
+            EventKind::Load { reads_from, .. }
+            | EventKind::CompareExchangeFailed { reads_from, .. } => {
+                AtomicAccess::Load(place_read(reads_from))
+            }
             EventKind::Store { order, .. } => {
                 let place = place_of_store();
                 match order {
@@ -310,7 +297,6 @@ impl Execution {
                 place_of_store();
                 AtomicAccess::Rmw(place_read(reads_from))
             }
-            EventKind::CompareExchangeFailed { .. } => AtomicAccess::Write,
             _ => return None,
         })
     }
@@ -318,7 +304,7 @@ impl Execution {
 
 #[cfg(test)]
 mod tests {
-    use super::AtomicAccess::{Load, Placed, Read, Rmw, SeqCstStore, Write};
+    use super::AtomicAccess::{Load, Placed, Rmw, SeqCstStore};
     use super::*;
 
     fn after(access: AtomicAccess) -> Later {
@@ -328,19 +314,22 @@ mod tests {
     }
 
     #[test]
-    fn a_load_keeps_the_stores_up_to_the_one_it_read_and_every_write() {
+    fn a_load_keeps_the_stores_up_to_the_one_it_read() {
         let load = after(Load(2));
         assert!(load.takes(Placed(1)) && load.takes(Placed(2)) && load.takes(SeqCstStore(2)));
         assert!(!load.takes(Placed(3)) && !load.takes(SeqCstStore(3)));
-        assert!(load.takes(Write));
-        assert!(!load.takes(Load(0)) && !load.takes(Read), "loads commute");
+        assert!(load.takes(Rmw(1)) && !load.takes(Rmw(2)));
+        assert!(
+            !load.takes(Load(0)),
+            "loads (and failed compare-exchanges) commute"
+        );
     }
 
     #[test]
     fn a_store_keeps_the_loads_of_older_stores_and_the_stores_it_conflicts_with() {
         let placed = after(Placed(2));
         assert!(placed.takes(Load(1)) && !placed.takes(Load(2)) && !placed.takes(Load(3)));
-        assert!(placed.takes(Read) && placed.takes(Write) && placed.takes(SeqCstStore(5)));
+        assert!(placed.takes(SeqCstStore(5)) && placed.takes(Rmw(0)) && !placed.takes(Rmw(3)));
         assert!(!placed.takes(Placed(1)), "placed stores commute");
         let seq_cst = after(SeqCstStore(2));
         assert!(seq_cst.takes(Load(1)) && !seq_cst.takes(Load(2)));
@@ -359,7 +348,7 @@ mod tests {
             rmw.takes(Placed(2)) && !rmw.takes(Placed(3)),
             "stores up to the one read"
         );
-        assert!(rmw.takes(Rmw(0)) && rmw.takes(Read));
+        assert!(rmw.takes(Rmw(0)));
         assert!(
             rmw.takes(SeqCstStore(2)) && !rmw.takes(SeqCstStore(4)),
             "SeqCst stores up to the one read"
@@ -368,13 +357,5 @@ mod tests {
         assert!(after(Load(3)).takes(Rmw(2)) && !after(Load(2)).takes(Rmw(2)));
         assert!(after(Placed(3)).takes(Rmw(2)) && !after(Placed(1)).takes(Rmw(2)));
         assert!(after(SeqCstStore(4)).takes(Rmw(2)) && !after(SeqCstStore(1)).takes(Rmw(2)));
-    }
-
-    #[test]
-    fn a_write_keeps_every_earlier_access() {
-        let write = after(Write);
-        for access in [Load(9), Read, Placed(0), SeqCstStore(0), Rmw(0), Write] {
-            assert!(write.takes(access));
-        }
     }
 }
