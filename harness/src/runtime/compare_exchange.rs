@@ -80,8 +80,8 @@ impl Execution {
         let mut outcomes = exchanges(location, floor, expected, weak);
         let first = outcomes.next().expect("a compare-exchange has an outcome");
         let others: Vec<Exchange> = outcomes.collect();
-        let succeeds = |e: &Exchange| matches!(e, Exchange::Succeed(_));
-        let never_writes = !succeeds(&first) && !others.iter().any(succeeds);
+        // Whether an outcome explored here succeeds; those `pick` leaves out do not count.
+        let mut may_write = matches!(first, Exchange::Succeed(_));
         let (_, exchange) = self.pick(first, others.into_iter(), |e, exchange| {
             let order = match exchange {
                 Exchange::Succeed(_) => success,
@@ -97,8 +97,11 @@ impl Execution {
                 return false;
             }
             let access = e.access_at(object, order == Ordering::SeqCst, Some(reads), writes);
-            e.admits(access, order, writes.unwrap_or(0))
+            let admitted = e.admits(access, order, writes.unwrap_or(0));
+            may_write |= admitted && rmw;
+            admitted
         });
+        let never_writes = !may_write;
         let (position, writes) = exchange.positions();
         let reads_from = self.location(object).at(position);
         let order = match exchange {

@@ -315,9 +315,11 @@ pub(crate) enum EventKind {
         expected: u64,
         reads_from: usize,
         order: Ordering,
-        /// No outcome the exchange had here succeeds (its step never writes): it is a read.
-        /// With a success among its value choices, each of them counts as a write, so
-        /// that a sleeping thread is remembered by what any of its outcomes does.
+        /// No outcome explored here succeeds (its step never writes): it is a read. A
+        /// success left out (a stale store whose graph another trace gives, `store_past`
+        /// and `early_reads`, or an outcome RC11 forbids) does not count. With a success
+        /// among its outcomes, each of them counts as a write, so that a sleeping thread is
+        /// remembered by what any of its outcomes does.
         never_writes: bool,
     },
     Fence {
