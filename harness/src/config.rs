@@ -122,6 +122,13 @@ pub struct Builder {
     /// (`Builder::wakeup_memory`).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     pub(crate) wakeup_memory: usize,
+    /// `Builder::count_graphs`.
+    #[cfg_attr(not(feature = "engine"), allow(dead_code))]
+    pub(crate) count_graphs: bool,
+    /// Where the workers of an exploration that counts its graphs record them (set when
+    /// the exploration starts).
+    #[cfg(feature = "engine")]
+    pub(crate) graph_count: Option<crate::observe::graph_count::GraphCount>,
 }
 
 impl Default for Builder {
@@ -156,6 +163,9 @@ impl Builder {
             seed: env_parsed(Var::Seed, parse_number),
             wakeup_memory: env_parsed(Var::WakeupMemory, parse_bytes)
                 .unwrap_or(DEFAULT_WAKEUP_MEMORY),
+            count_graphs: env_parsed(Var::CountGraphs, parse_switch).unwrap_or(false),
+            #[cfg(feature = "engine")]
+            graph_count: None,
         };
         if let Some(n) = env_parsed(Var::Jobs, parse_number) {
             builder.jobs = Some(n as usize);
@@ -220,6 +230,17 @@ impl Builder {
     /// `wait_timeout` and `park_timeout` explore timing out regardless.
     pub fn spurious_wakeups(mut self, on: bool) -> Self {
         self.spurious_wakeups = on;
+        self
+    }
+
+    /// Count the distinct execution graphs the exploration runs (`Stats::graphs`): each
+    /// thread's events, the store each atomic read took, modification order, and the order
+    /// of the conflicting operations on every other object, whatever the interleaving. It
+    /// tells how close an exploration comes to one execution per graph (see README, "Weak
+    /// memory"), for a hash per execution and 8 bytes per graph (default off;
+    /// `WEFT_COUNT_GRAPHS=1`).
+    pub fn count_graphs(mut self, on: bool) -> Self {
+        self.count_graphs = on;
         self
     }
 

@@ -79,6 +79,10 @@ pub struct Stats {
     /// The wakeup trees reached `Builder::wakeup_memory`, and the exploration went on in
     /// part as source-DPOR, whose runs may end sleep-set blocked.
     pub wakeup_over_budget: bool,
+    /// The distinct execution graphs among the complete executions, when
+    /// `Builder::count_graphs` is on (`None` otherwise): equal to `executions` when no graph
+    /// ran twice.
+    pub graphs: Option<u64>,
 }
 
 /// The first failing execution of an exploration.

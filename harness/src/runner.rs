@@ -19,6 +19,7 @@ use crate::explore::random::RandomWalk;
 use crate::explore::replay::Replay;
 use crate::explore::{Explorer, Turn};
 use crate::failure::{Failure, Stats};
+use crate::observe::graph_count::GraphCount;
 use crate::observe::progress::Progress;
 use crate::observe::{self, trace_file};
 use crate::report::{self, Context};
@@ -57,6 +58,20 @@ enum Outcome {
 }
 
 pub(crate) fn explore(builder: &Builder, model: Model, site: Site) -> Result<Stats, Failure> {
+    if !builder.count_graphs || builder.graph_count.is_some() {
+        return explore_model(builder, model, site);
+    }
+    // One set for every worker and every start of this exploration (`observe::graph_count`).
+    let count = GraphCount::default();
+    let mut counting = builder.clone();
+    counting.graph_count = Some(count.clone());
+    let mut stats = explore_model(&counting, model, site)?;
+    stats.graphs = Some(count.total());
+    Ok(stats)
+}
+
+/// `explore`, with the graph count (`Builder::count_graphs`) set up if there is one.
+fn explore_model(builder: &Builder, model: Model, site: Site) -> Result<Stats, Failure> {
     if execution::is_active() {
         panic!("weft: a model cannot be explored from inside another model's execution");
     }
@@ -361,7 +376,12 @@ impl<'a> Runner<'a> {
                 }
                 None if explorer.skipped() => Outcome::Skipped,
                 None if steps.blocked => Outcome::Blocked,
-                None => Outcome::Complete,
+                None => {
+                    if let Some(count) = &self.builder.graph_count {
+                        count.record(&execution.borrow());
+                    }
+                    Outcome::Complete
+                }
             }
         });
         self.steps = self.steps.max(steps.schedule.threads.len());

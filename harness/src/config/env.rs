@@ -38,10 +38,11 @@ pub(crate) enum Var {
     /// Read by the stall watchdog, which only the engine runs (`observe::stall`).
     #[cfg_attr(not(feature = "engine"), allow(dead_code))]
     Stall,
+    CountGraphs,
 }
 
 /// Each `Var`'s name, in the order of its variants.
-const NAMES: [&str; 17] = [
+const NAMES: [&str; 18] = [
     "WEFT_SPLIT_DEPTH",
     "WEFT_SEED",
     "WEFT_JOBS",
@@ -59,6 +60,7 @@ const NAMES: [&str; 17] = [
     "WEFT_REPLAY",
     "WEFT_WAKEUP_MEMORY",
     "WEFT_STALL",
+    "WEFT_COUNT_GRAPHS",
 ];
 
 impl Var {
@@ -68,7 +70,7 @@ impl Var {
 
     /// The variable's value when the process first asked for one (`None`: unset).
     pub(super) fn value(self) -> Option<&'static OsString> {
-        static VALUES: OnceLock<[Option<OsString>; 17]> = OnceLock::new();
+        static VALUES: OnceLock<[Option<OsString>; 18]> = OnceLock::new();
         let values = VALUES.get_or_init(|| NAMES.map(std::env::var_os));
         values[self as usize].as_ref()
     }
@@ -98,7 +100,7 @@ pub(crate) fn env_parsed<T>(var: Var, parse: fn(&str) -> Option<T>) -> Option<T>
                 Var::MaxDuration | Var::Stall => "a duration such as 30s, 500ms or 2m",
                 Var::Shard => "k/n with 0 <= k < n, such as 0/4",
                 Var::WakeupMemory => "bytes, or a size such as 512M or 2G",
-                Var::Log | Var::Progress | Var::StrictBound =>
+                Var::Log | Var::Progress | Var::StrictBound | Var::CountGraphs =>
                     "1, true, on, yes, 0, false, off or no",
                 _ => "a non-negative integer (decimal, or hex after 0x)",
             }

@@ -13,6 +13,7 @@ pub(crate) mod coroutine;
 pub(crate) mod current;
 pub(crate) mod early_reads;
 pub(crate) mod execution;
+pub(crate) mod graph_fingerprint;
 pub(crate) mod happens_before;
 pub(crate) mod model_thread;
 pub(crate) mod mutex;
