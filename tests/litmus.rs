@@ -171,6 +171,8 @@ struct Outcomes<T> {
     label: String,
     seen: BTreeSet<T>,
     executions: u64,
+    /// The distinct execution graphs among them (`Builder::count_graphs`).
+    graphs: u64,
 }
 
 impl<T: Ord + Debug> Outcomes<T> {
@@ -194,6 +196,8 @@ impl<T: Ord + Debug> Outcomes<T> {
             "{}: executions explored ({graphs} consistent graphs)",
             self.label
         );
+        // Every consistent graph, as the brute-force checker counts them, and no other.
+        assert_eq!(self.graphs, *graphs, "{}: distinct graphs", self.label);
     }
 }
 
@@ -212,6 +216,7 @@ where
     // One worker: these explorations are small, and the set is the same for any number.
     let stats = Builder::new()
         .jobs(1)
+        .count_graphs(true)
         .explore(move || {
             program(&|outcome| {
                 sink.lock().unwrap().insert(outcome);
@@ -224,6 +229,7 @@ where
         label,
         seen,
         executions: stats.executions,
+        graphs: stats.graphs.expect("counted"),
     }
 }
 

@@ -3,8 +3,9 @@
 //! by weft's bounded search with a bound no execution reaches (every schedulable thread at
 //! every step, every value choice of every step, cutting only states already explored:
 //! another reduction than DPOR's, resting on the trace alone deciding the state). Both
-//! must reach exactly the same outcomes; so must two workers and three shards of a split
-//! exploration.
+//! must reach exactly the same outcomes and the same number of distinct execution graphs
+//! (`Builder::count_graphs`); so must two workers of a split exploration, and three shards
+//! the same outcomes.
 //! The outcomes themselves are pinned by the litmus tests (`tests/litmus.rs`).
 #![cfg(feature = "permute")]
 
@@ -111,11 +112,14 @@ fn run_thread(ops: &[Op], values: &[AtomicU64; 2]) -> Vec<u64> {
     seen
 }
 
-fn run_on_weft(program: &Program, builder: Builder) -> BTreeSet<Observation> {
+/// The outcomes of every execution of `program`, and the distinct execution graphs among
+/// them (`Builder::count_graphs`).
+fn run_on_weft(program: &Program, builder: Builder) -> (BTreeSet<Observation>, u64) {
     let outcomes = Arc::new(StdMutex::new(BTreeSet::new()));
     let sink = outcomes.clone();
     let program = Arc::new(program.clone());
     let stats = builder
+        .count_graphs(true)
         .explore(move || {
             let values = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
             let handles: Vec<_> = (1..program.len())
@@ -134,7 +138,7 @@ fn run_on_weft(program: &Program, builder: Builder) -> BTreeSet<Observation> {
         .unwrap_or_else(|failure| panic!("{failure}"));
     assert!(stats.complete);
     let found = outcomes.lock().unwrap().clone();
-    found
+    (found, stats.graphs.expect("counted"))
 }
 
 fn compare(program: &Program, case: usize, split: bool) {
@@ -142,6 +146,8 @@ fn compare(program: &Program, case: usize, split: bool) {
         program,
         Builder::new().preemption_bound(1_000).strict_bound(true),
     );
+    // The same outcomes, and the same graphs: every graph weft runs is one of the program's,
+    // so as many distinct graphs as the unreduced search finds are all of them.
     let reduced = run_on_weft(program, Builder::new().jobs(1));
     assert_eq!(reduced, everything, "case {case}: DPOR on {program:?}");
     if split {
@@ -152,12 +158,15 @@ fn compare(program: &Program, case: usize, split: bool) {
             // Half the objects taken for uncontended: nodes above the cut end in units of
             // their own (`RestUnit`).
             let quiet = 0x5555_5555_5555_5555 << (case % 2);
-            shards.extend(run_on_weft(
-                program,
-                Builder::new().split_depth(2).split_quiet(quiet).shard(k, 3),
-            ));
+            shards.extend(
+                run_on_weft(
+                    program,
+                    Builder::new().split_depth(2).split_quiet(quiet).shard(k, 3),
+                )
+                .0,
+            );
         }
-        assert_eq!(shards, everything, "case {case}: 3 shards on {program:?}");
+        assert_eq!(shards, everything.0, "case {case}: 3 shards on {program:?}");
     }
 }
 
@@ -242,7 +251,7 @@ fn every_value_choice_follows_its_wakeup_subtree() {
         vec![Cas(1, 0, 3, Relaxed, true), Cas(0, 0, 3, AcqRel, false)],
         vec![Load(0, Relaxed), Store(0, 2, Release)],
     ];
-    let outcomes = run_on_weft(&program, Builder::new().jobs(1));
+    let (outcomes, _) = run_on_weft(&program, Builder::new().jobs(1));
     assert!(
         outcomes.contains(&vec![2, 100, 102, 0, 2, 0]),
         "the spurious failure's continuation: {outcomes:?}"
