@@ -3,7 +3,8 @@
 //!
 //! Reads the programs (JSON) from the file named by `WEFT_RC11_PROGRAMS`, explores each with
 //! DPOR and writes every outcome it reached to `WEFT_RC11_OUT`: one `{"outcomes": [[..]],
-//! "executions": n}` per program. A program is `{"threads": [[op, ..], ..]}` over two
+//! "executions": n, "graphs": g}` per program (`g`: the distinct execution graphs,
+//! `Builder::count_graphs`). A program is `{"threads": [[op, ..], ..]}` over two
 //! `AtomicU64` locations starting at 0, an op one of
 //!
 //! - `{"op": "load", "loc": l, "order": o}`
@@ -96,13 +97,14 @@ fn run_thread(ops: &[Op], locations: &[AtomicU64; 2]) -> Vec<u64> {
     seen
 }
 
-/// Every outcome DPOR reaches, and the number of executions it ran.
-fn outcomes(program: &Program) -> (BTreeSet<Vec<u64>>, u64) {
+/// Every outcome DPOR reaches, and the executions and distinct graphs it ran.
+fn outcomes(program: &Program) -> (BTreeSet<Vec<u64>>, u64, u64) {
     let found = Arc::new(Mutex::new(BTreeSet::new()));
     let sink = found.clone();
     let program = Arc::new(program.clone());
     let stats = Builder::new()
         .jobs(1)
+        .count_graphs(true)
         .explore(move || {
             let locations = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
             let handles: Vec<_> = (0..program.len())
@@ -121,7 +123,7 @@ fn outcomes(program: &Program) -> (BTreeSet<Vec<u64>>, u64) {
         .unwrap_or_else(|failure| panic!("{failure}"));
     assert!(stats.complete);
     let found = found.lock().unwrap().clone();
-    (found, stats.executions)
+    (found, stats.executions, stats.graphs.expect("counted"))
 }
 
 #[test]
@@ -135,8 +137,8 @@ fn outcomes_of_the_programs_in_weft_rc11_programs() {
         .expect("a list of programs")
         .iter()
         .map(|p| {
-            let (outcomes, executions) = outcomes(&program(p));
-            json!({ "outcomes": outcomes, "executions": executions })
+            let (outcomes, executions, graphs) = outcomes(&program(p));
+            json!({ "outcomes": outcomes, "executions": executions, "graphs": graphs })
         })
         .collect();
     let out = serde_json::to_string(&results).expect("JSON");

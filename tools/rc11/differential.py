@@ -25,7 +25,10 @@ per program), --programs FILE (run
 these instead, e.g. a mismatch's `json:` line in a
 list), --shrink (shrink each mismatch greedily: a thread or op less, an ordering
 weaker, while the same kind of mismatch persists), --reuse (skip running weft on the
-programs: read its previous outcomes), --jobs (Python processes for the checker).
+programs: read its previous outcomes), --jobs (Python processes for the checker),
+--weft-only (run weft alone: how many executions it ran for how many distinct execution
+graphs, `Builder::count_graphs`, without checking outcomes). The summary line gives those
+two counts either way.
 """
 import argparse
 import json
@@ -185,7 +188,9 @@ def run_weft(programs_path, out_path):
 
 
 def outcome_sets(programs, args, name):
-    """(RC11's, weft's) outcome sets of each program, and the seconds each side took."""
+    """(RC11's, weft's) outcome sets of each program, the seconds each side took, and weft's
+    executions and distinct execution graphs over all programs (with --weft-only, RC11's
+    sets are weft's: the checker does not run)."""
     programs_path = os.path.join(args.dir, f'{name}.json')
     out_path = os.path.join(args.dir, f'{name}.weft.json')
     with open(programs_path, 'w') as f:
@@ -195,11 +200,15 @@ def outcome_sets(programs, args, name):
         run_weft(programs_path, out_path)
     t1 = time.time()
     with open(out_path) as f:
-        weft = [{tuple(o) for o in got['outcomes']} for got in json.load(f)]
+        runs = json.load(f)
+    weft = [{tuple(o) for o in got['outcomes']} for got in runs]
     assert len(weft) == len(programs), 'weft outcomes are for other programs (--reuse?)'
+    totals = (sum(got['executions'] for got in runs), sum(got['graphs'] for got in runs))
+    if args.weft_only:
+        return list(zip(weft, weft)), (t1 - t0, 0.0), totals
     with Pool(args.jobs, initializer=_init, initargs=(args.rs,)) as pool:
         expected = pool.map(rc11_outcomes, programs, chunksize=1)
-    return list(zip(expected, weft)), (t1 - t0, time.time() - t1)
+    return list(zip(expected, weft)), (t1 - t0, time.time() - t1), totals
 
 
 WEAKER = {'SeqCst': ['AcqRel', 'Acquire', 'Release'], 'AcqRel': ['Acquire', 'Release'],
@@ -256,7 +265,7 @@ def shrink(program, kind, args):
         batch = list(simpler(current))
         if not batch:
             return current, sets
-        results, _ = outcome_sets(batch, args, 'shrink')
+        results, _, _ = outcome_sets(batch, args, 'shrink')
         for candidate, pair in zip(batch, results):
             if keeps(pair):
                 current, sets = candidate, pair
@@ -293,6 +302,8 @@ def main():
     ap.add_argument('--shrink', action='store_true',
                     help='also shrink each mismatch greedily (runs weft once per step)')
     ap.add_argument('--jobs', type=int, default=os.cpu_count() or 1)
+    ap.add_argument('--weft-only', action='store_true',
+                    help='run weft alone, for its executions and graphs (no outcome check)')
     args = ap.parse_args()
 
     _init(args.rs)
@@ -305,7 +316,7 @@ def main():
     else:
         programs = [random_program(rng, args.weak, args.max_ops, args.seqcst, weights)
                     for _ in range(args.count)]
-    results, (weft_s, rc11_s) = outcome_sets(programs, args, 'programs')
+    results, (weft_s, rc11_s), (executions, graphs) = outcome_sets(programs, args, 'programs')
     args.reuse = False
     mismatches = missing_total = extra_total = 0
     for i, (program, (want, got)) in enumerate(zip(programs, results)):
@@ -324,12 +335,18 @@ def main():
                         sets = (want, got)
                     report(small, *sets, f"program {i} shrunk ({kind})")
     source = args.programs or f"seed {args.seed}"
-    print(f"{len(programs)} programs ({source}, weak CAS {args.weak}, "
-          f"release sequences {args.rs}, SeqCst {args.seqcst}, weights {args.weights}, "
-          f"<= {args.max_ops} ops): "
+    settings = (f"{len(programs)} programs ({source}, weak CAS {args.weak}, "
+                f"release sequences {args.rs}, SeqCst {args.seqcst}, "
+                f"weights {args.weights}, <= {args.max_ops} ops)")
+    if args.weft_only:
+        print(f"{settings}: weft ran {executions} executions for {graphs} distinct graphs "
+              f"in {weft_s:.0f} s (outcomes not checked)")
+        return 0
+    print(f"{settings}: "
           f"{mismatches} mismatched; "
           f"{missing_total} outcomes missing in weft, {extra_total} extra in weft; "
-          f"weft {weft_s:.0f} s, RC11 checker {rc11_s:.0f} s")
+          f"weft {weft_s:.0f} s, RC11 checker {rc11_s:.0f} s; "
+          f"weft ran {executions} executions for {graphs} distinct graphs")
     return 1 if mismatches else 0
 
 
