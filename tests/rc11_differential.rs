@@ -102,7 +102,12 @@ fn outcomes(program: &Program) -> (BTreeSet<Vec<u64>>, u64, u64) {
     let found = Arc::new(Mutex::new(BTreeSet::new()));
     let sink = found.clone();
     let program = Arc::new(program.clone());
-    let stats = Builder::new()
+    // `WEFT_RC11_UNREDUCED`: a bound no execution reaches, alone, skips no value choice.
+    let builder = match std::env::var_os("WEFT_RC11_UNREDUCED") {
+        Some(_) => Builder::new().preemption_bound(1_000).strict_bound(true),
+        None => Builder::new(),
+    };
+    let stats = builder
         .jobs(1)
         .count_graphs(true)
         .explore(move || {

@@ -28,7 +28,9 @@ weaker, while the same kind of mismatch persists), --reuse (skip running weft on
 programs: read its previous outcomes), --jobs (Python processes for the checker),
 --weft-only (run weft alone: how many executions it ran for how many distinct execution
 graphs, `Builder::count_graphs`, without checking outcomes). The summary line gives those
-two counts either way.
+two counts either way. --threads N (N threads per program instead of 2 or 3) with
+--unreduced (compare with weft's own unreduced search, program by program, outcomes and
+graph counts, instead of the checker, which is too slow past 3 threads).
 """
 import argparse
 import json
@@ -93,10 +95,12 @@ def _random_op(rng, weak, weights):
     return {'op': 'fence', 'order': rng.choice(['Acquire', 'Release', 'AcqRel', 'SeqCst'])}
 
 
-def random_program(rng, weak, max_ops, seqcst='all', weights=WEIGHTS):
+def random_program(rng, weak, max_ops, seqcst='all', weights=WEIGHTS, threads=None):
+    """2 or 3 threads (or `threads`) of 1 to 3 ops, at most `max_ops` in all."""
+    count = threads
     while True:
         threads = [[random_op(rng, weak, seqcst, weights) for _ in range(rng.randint(1, 3))]
-                   for _ in range(rng.randint(2, 3))]
+                   for _ in range(count or rng.randint(2, 3))]
         if sum(map(len, threads)) <= max_ops:
             return {'threads': threads}
 
@@ -178,8 +182,10 @@ def rc11_outcomes(program):
 # weft side
 
 
-def run_weft(programs_path, out_path):
+def run_weft(programs_path, out_path, unreduced=False):
     env = dict(os.environ, WEFT_RC11_PROGRAMS=programs_path, WEFT_RC11_OUT=out_path)
+    if unreduced:
+        env['WEFT_RC11_UNREDUCED'] = '1'
     env.setdefault('CARGO_TARGET_DIR', os.path.join(REPO, 'target'))
     cmd = ['cargo', 'test', '--release', '--features', 'permute', '--test',
            'rc11_differential', '--', '--ignored', '--nocapture']
@@ -302,6 +308,10 @@ def main():
     ap.add_argument('--shrink', action='store_true',
                     help='also shrink each mismatch greedily (runs weft once per step)')
     ap.add_argument('--jobs', type=int, default=os.cpu_count() or 1)
+    ap.add_argument('--threads', type=int,
+                    help='threads per program (default: 2 or 3; the checker is slow past 3)')
+    ap.add_argument('--unreduced', action='store_true',
+                    help="compare with weft's unreduced search instead of the checker")
     ap.add_argument('--weft-only', action='store_true',
                     help='run weft alone, for its executions and graphs (no outcome check)')
     args = ap.parse_args()
@@ -314,8 +324,11 @@ def main():
         with open(args.programs) as f:
             programs = json.load(f)
     else:
-        programs = [random_program(rng, args.weak, args.max_ops, args.seqcst, weights)
+        programs = [random_program(rng, args.weak, args.max_ops, args.seqcst, weights,
+                                   args.threads)
                     for _ in range(args.count)]
+    if args.unreduced:
+        return against_unreduced(programs, args)
     results, (weft_s, rc11_s), (executions, graphs) = outcome_sets(programs, args, 'programs')
     args.reuse = False
     mismatches = missing_total = extra_total = 0
@@ -347,6 +360,39 @@ def main():
           f"{missing_total} outcomes missing in weft, {extra_total} extra in weft; "
           f"weft {weft_s:.0f} s, RC11 checker {rc11_s:.0f} s; "
           f"weft ran {executions} executions for {graphs} distinct graphs")
+    return 1 if mismatches else 0
+
+
+def against_unreduced(programs, args):
+    """Compares weft with its own unreduced search (a preemption bound no execution reaches,
+    alone: every value choice, no store or read skipped) program by program: the outcomes
+    and the number of distinct execution graphs must be the same. Needs no checker, so it
+    takes programs of any number of threads."""
+    programs_path = os.path.join(args.dir, 'programs.json')
+    with open(programs_path, 'w') as f:
+        json.dump(programs, f)
+    runs = []
+    for unreduced in (False, True):
+        out_path = os.path.join(args.dir, f'programs.{"unreduced" if unreduced else "weft"}.json')
+        run_weft(programs_path, out_path, unreduced)
+        with open(out_path) as f:
+            runs.append(json.load(f))
+    mismatches = 0
+    for i, (program, got, want) in enumerate(zip(programs, *runs)):
+        missing = {tuple(o) for o in want['outcomes']} - {tuple(o) for o in got['outcomes']}
+        if got['graphs'] == want['graphs'] and not missing:
+            continue
+        mismatches += 1
+        print(f"program {i}: {got['graphs']} graphs, unreduced {want['graphs']}; "
+              f"outcomes missing: {sorted(missing)}")
+        print(show(program))
+        print(f"  json: {json.dumps(program)}")
+    totals = [(sum(r['executions'] for r in run), sum(r['graphs'] for r in run)) for run in runs]
+    source = args.programs or f"seed {args.seed}"
+    print(f"{len(programs)} programs ({source}, threads {args.threads or '2-3'}): "
+          f"{mismatches} with fewer graphs or outcomes than the unreduced search; "
+          f"weft {totals[0][0]} executions for {totals[0][1]} graphs, "
+          f"unreduced {totals[1][0]} for {totals[1][1]}")
     return 1 if mismatches else 0
 
 
