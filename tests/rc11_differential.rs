@@ -102,7 +102,8 @@ fn outcomes(program: &Program) -> (BTreeSet<Vec<u64>>, u64, u64) {
     let found = Arc::new(Mutex::new(BTreeSet::new()));
     let sink = found.clone();
     let program = Arc::new(program.clone());
-    // `WEFT_RC11_UNREDUCED`: a bound no execution reaches, alone, skips no value choice.
+    // `WEFT_RC11_UNREDUCED`: a bound no execution reaches, alone: no cone skip (the
+    // older-store skip still applies).
     let builder = match std::env::var_os("WEFT_RC11_UNREDUCED") {
         Some(_) => Builder::new().preemption_bound(1_000).strict_bound(true),
         None => Builder::new(),

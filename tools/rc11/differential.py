@@ -365,7 +365,7 @@ def main():
 
 def against_unreduced(programs, args):
     """Compares weft with its own unreduced search (a preemption bound no execution reaches,
-    alone: every value choice, no store or read skipped) program by program: the outcomes
+    alone: no cone skip, though the older-store skip applies) program by program: the outcomes
     and the number of distinct execution graphs must be the same. Needs no checker, so it
     takes programs of any number of threads."""
     programs_path = os.path.join(args.dir, 'programs.json')
