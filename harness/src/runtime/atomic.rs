@@ -267,11 +267,7 @@ impl Execution {
         let floor = self.floor(object, self.weak(seq_cst), true);
         let last = self.location(object).len() - 1;
         let (option, position) = self.pick(last, (floor..last).rev(), |e, p| {
-            // Not an older store that repeats another trace's graph (see `store_past`,
-            // `early_reads`).
-            let repeats = !e.may_read_older(object, p)
-                || (e.early_reads && e.could_read_earlier(object, p, false));
-            if repeats {
+            if e.repeats_graph(object, p, false) {
                 return false;
             }
             let access = e.access_at(object, seq_cst, Some(p), None);
@@ -351,9 +347,7 @@ impl Execution {
         };
         let (_, position) = self.pick(last, others.into_iter(), |e, p| {
             let access = e.access_at(object, seq_cst, Some(p), Some(p + 1));
-            let repeats = !e.may_read_older(object, p)
-                || (e.early_reads && e.could_read_earlier(object, p, true));
-            !repeats && e.admits(access, order, p + 1)
+            !e.repeats_graph(object, p, true) && e.admits(access, order, p + 1)
         });
         let access = self.access_at(object, seq_cst, Some(position), Some(position + 1));
         let reads_from = self.location(object).at(position);

@@ -88,12 +88,9 @@ impl Execution {
                 _ => failure,
             };
             let (reads, writes) = exchange.positions();
-            // Not an older store that repeats another trace's graph (`store_past`,
-            // `early_reads`, where a failure reads as a load).
+            // A failure reads as a load there.
             let rmw = writes.is_some();
-            let repeats = !e.may_read_older(object, reads)
-                || (e.early_reads && e.could_read_earlier(object, reads, rmw));
-            if repeats {
+            if e.repeats_graph(object, reads, rmw) {
                 return false;
             }
             let access = e.access_at(object, order == Ordering::SeqCst, Some(reads), writes);

@@ -175,16 +175,25 @@ impl Cone {
 }
 
 impl Execution {
-    /// Whether a read by the current thread (a load, or a read-modify-write when `rmw`) of
-    /// the store at `position` in `object`'s modification order repeats the graph of an
-    /// interleaving where it runs earlier: a store after `position` that it would be out
-    /// of place with is outside its cone (module docs).
-    pub(crate) fn could_read_earlier(
+    /// Whether a read by the current thread (a read-modify-write when `rmw`) of the store at
+    /// `position` in `object`'s modification order is an older store that repeats another
+    /// trace's graph, and so not a value choice: `store_past`'s older-store skip, or this
+    /// module's (off under a preemption bound: `Execution::early_reads`).
+    pub(crate) fn repeats_graph(
         &mut self,
         object: ObjectIndex,
         position: usize,
         rmw: bool,
     ) -> bool {
+        !self.may_read_older(object, position)
+            || (self.early_reads && self.could_read_earlier(object, position, rmw))
+    }
+
+    /// Whether a read by the current thread (a load, or a read-modify-write when `rmw`) of
+    /// the store at `position` in `object`'s modification order repeats the graph of an
+    /// interleaving where it runs earlier: a store after `position` that it would be out
+    /// of place with is outside its cone (module docs).
+    fn could_read_earlier(&mut self, object: ObjectIndex, position: usize, rmw: bool) -> bool {
         if position + 1 == self.objects.atomic(object).len() {
             return false;
         }

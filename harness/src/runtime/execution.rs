@@ -46,8 +46,8 @@ pub(crate) struct Execution {
     pub race: Option<Race>,
     /// Condvar waits and parks may return without a notification (`Builder`).
     pub spurious_wakeups: bool,
-    /// Loads skip stale stores they could have read earlier (`early_reads`); not under a
-    /// preemption bound, where running a load earlier may cost a preemption too many.
+    /// Reads skip stale stores they could have read earlier (`early_reads`); not under a
+    /// preemption bound, where running a read earlier may cost a preemption too many.
     pub early_reads: bool,
     /// The value choice of the running step.
     pub choice: StepChoice,

@@ -14,8 +14,6 @@
 //! threads' events interleaved (up to collisions of a 64-bit hash). Fences, spawns, joins
 //! and the other events without an object count by what they are and where in their thread.
 
-use std::collections::HashMap;
-
 use super::execution::Execution;
 use super::objects::ObjectState;
 use super::op::{AccessKind, EventKind};
@@ -31,10 +29,11 @@ impl Execution {
     /// The fingerprint of this execution's graph (module docs).
     pub(crate) fn graph_fingerprint(&self) -> u64 {
         let mut numbers = vec![0u32; self.threads.len()];
+        let objects = self.objects.len();
         // Per atomic location (by index), the writer of each store id (id 0: initial).
-        let mut writers: HashMap<usize, Vec<EventName>> = HashMap::new();
+        let mut writers: Vec<Vec<EventName>> = vec![vec![INITIAL]; objects];
         // Per other object (by index), its accesses so far.
-        let mut accesses: HashMap<usize, Vec<(EventName, AccessKind)>> = HashMap::new();
+        let mut accesses: Vec<Vec<(EventName, AccessKind)>> = vec![Vec::new(); objects];
         let mut threads: Vec<u64> = vec![FNV_START; self.threads.len()];
         for event in &self.events {
             let name = (self.threads[event.thread].key.path, numbers[event.thread]);
@@ -57,9 +56,7 @@ impl Execution {
                 _ => None,
             });
             if let Some((object, location)) = atomic {
-                let made = writers
-                    .entry(object as usize)
-                    .or_insert_with(|| vec![INITIAL]);
+                let made = &mut writers[object as usize];
                 let took = |id: usize| made.get(id).copied().unwrap_or(INITIAL);
                 let (read, value, stores) = match event.kind {
                     EventKind::Load {
@@ -86,7 +83,7 @@ impl Execution {
                     mix(place.into());
                 }
             } else if let (Some(object), Some(access)) = (event.object, event.access()) {
-                let seen = accesses.entry(object as usize).or_default();
+                let seen = &mut accesses[object as usize];
                 for &((thread, number), kind) in seen.iter() {
                     if AccessKind::conflict(kind, access.kind) {
                         mix(thread.into());
